@@ -1,0 +1,33 @@
+package io.tspm;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * What one instance looked like at one moment; see {@link Supervisor#list()}.
+ *
+ * @param process        the process (group) name
+ * @param namespace      the process's namespace
+ * @param instanceId     0..instances-1
+ * @param state          the state at the moment of the snapshot
+ * @param pid            the live OS process id, empty when none runs
+ * @param restarts       how many times the instance was started again after its first start
+ * @param uptime         how long the current OS process has run; zero when none runs
+ * @param startedAt      when the current (or last) OS process was spawned, empty before the first
+ * @param lastExit       how the last OS process ended, empty before the first exit
+ * @param failureReason  why the instance is {@link InstanceState#FAILED}, empty otherwise
+ */
+public record InstanceSnapshot(
+        String process,
+        String namespace,
+        int instanceId,
+        InstanceState state,
+        OptionalLong pid,
+        int restarts,
+        Duration uptime,
+        Optional<Instant> startedAt,
+        Optional<ExitStatus> lastExit,
+        Optional<String> failureReason) {
+}

@@ -1,0 +1,72 @@
+package io.tspm;
+
+import java.util.EnumSet;
+import java.util.Set;
+
+/**
+ * The state of one {@link ProcessInstance}. The allowed transitions are the table below; every
+ * transition is serialized per instance and emits exactly one event of {@link io.tspm.event}.
+ *
+ * <pre>
+ * from      to         when                                           event
+ * STOPPED   STARTING   start()                                        ProcessStarting
+ * EXITED    STARTING   start() after an exit that is not restarted    ProcessStarting
+ * FAILED    STARTING   start() by the user after a give-up            ProcessStarting
+ * BACKOFF   STARTING   the restart delay elapsed, or start()          ProcessStarting
+ * STARTING  RUNNING    spawned and the readiness gate passed          ProcessReady
+ * STARTING  EXITED     exited before it became ready                  ProcessExited
+ * STARTING  FAILED     could not be spawned (no such file, ...)       ProcessFailed
+ * STARTING  STOPPING   stop() while starting                          ProcessStopping
+ * RUNNING   EXITED     exited without being asked to                  ProcessExited
+ * RUNNING   STOPPING   stop()                                         ProcessStopping
+ * STOPPING  STOPPED    the process tree is gone                       ProcessStopped
+ * EXITED    BACKOFF    the restart policy schedules a restart         RestartScheduled
+ * EXITED    FAILED     the restart policy gives up                    ProcessFailed
+ * EXITED    STOPPED    stop() of an exited instance                   ProcessStopped
+ * BACKOFF   STOPPED    stop() while waiting to restart                ProcessStopped
+ * </pre>
+ *
+ * {@code STOPPED}, {@code EXITED} (exited, not to be restarted) and {@code FAILED} are resting
+ * states: nothing happens until the user acts.
+ */
+public enum InstanceState {
+    STOPPED,
+    STARTING,
+    RUNNING,
+    STOPPING,
+    EXITED,
+    BACKOFF,
+    FAILED;
+
+    /** The states this one may move to. */
+    public Set<InstanceState> next() {
+        switch (this) {
+            case STOPPED:
+                return EnumSet.of(STARTING);
+            case STARTING:
+                return EnumSet.of(RUNNING, EXITED, FAILED, STOPPING);
+            case RUNNING:
+                return EnumSet.of(EXITED, STOPPING);
+            case STOPPING:
+                return EnumSet.of(STOPPED);
+            case EXITED:
+                return EnumSet.of(STARTING, BACKOFF, FAILED, STOPPED);
+            case BACKOFF:
+                return EnumSet.of(STARTING, STOPPED);
+            case FAILED:
+                return EnumSet.of(STARTING);
+            default:
+                throw new AssertionError(this);
+        }
+    }
+
+    /** Whether the table allows {@code this -> target}. */
+    public boolean canMoveTo(InstanceState target) {
+        return next().contains(target);
+    }
+
+    /** Whether a live OS process may belong to an instance in this state. */
+    public boolean hasProcess() {
+        return this == STARTING || this == RUNNING || this == STOPPING;
+    }
+}

@@ -1,0 +1,44 @@
+package io.tspm;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The runtime handle of one {@link ProcessSpec}: its instances, and operations on all of them at
+ * once (in parallel). Thread-safe; obtained from {@link Supervisor#group(String)}.
+ */
+public interface ProcessGroup {
+
+    String name();
+
+    ProcessSpec spec();
+
+    /** The instances, by id. */
+    List<ProcessInstance> instances();
+
+    /** The instance with this id; {@link IndexOutOfBoundsException} when there is none. */
+    ProcessInstance instance(int id);
+
+    List<InstanceSnapshot> snapshot();
+
+    CompletableFuture<Void> startAsync();
+
+    CompletableFuture<Void> stopAsync();
+
+    CompletableFuture<Void> restartAsync();
+
+    /** Starts every instance; throws {@link ProcessStartException} for the first that fails. */
+    default void start() {
+        Futures.join(startAsync());
+    }
+
+    /** Stops every instance in parallel and waits until all are stopped. */
+    default void stop() {
+        Futures.join(stopAsync());
+    }
+
+    /** Restarts every instance in parallel. */
+    default void restart() {
+        Futures.join(restartAsync());
+    }
+}

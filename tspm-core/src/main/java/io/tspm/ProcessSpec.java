@@ -1,0 +1,626 @@
+package io.tspm;
+
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * The immutable description of one program the supervisor runs as {@link #instances()} instances.
+ * Built by {@link #builder(String)}; {@link #toBuilder()} gives a builder to derive another spec.
+ *
+ * <p>The program is exactly one of: an argv {@linkplain Builder#command(String...) command} (no
+ * shell), a {@linkplain Builder#script(Path) script} run by an interpreter inferred from its
+ * extension, or a {@linkplain Builder#shell(String) shell} command line run by {@code /bin/sh -c}.
+ */
+public final class ProcessSpec {
+
+    /** The default name of the variable holding the instance id, as PM2's {@code instance_var}. */
+    public static final String DEFAULT_INSTANCE_VAR = "TSPM_INSTANCE_ID";
+    /** The default name of the variable holding the instance's port, as PM2's {@code increment_var}. */
+    public static final String DEFAULT_PORT_VAR = "PORT";
+    /** The variable holding the process name, set for every child. */
+    public static final String PROCESS_NAME_VAR = "TSPM_PROCESS_NAME";
+    public static final String DEFAULT_NAMESPACE = "default";
+    public static final Duration DEFAULT_STOP_TIMEOUT = Duration.ofSeconds(5);
+
+    static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+    private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+    private static final int MAX_INSTANCES = 10_000;
+
+    /** Which of the three ways the program is given. */
+    public enum Kind {
+        COMMAND,
+        SCRIPT,
+        SHELL
+    }
+
+    private final String name;
+    private final String namespace;
+    private final Map<String, String> labels;
+    private final Kind kind;
+    private final List<String> command;
+    private final Path script;
+    private final List<String> interpreter;
+    private final String shell;
+    private final List<String> args;
+    private final Path workingDirectory;
+    private final boolean inheritEnvironment;
+    private final Map<String, String> environment;
+    private final Set<String> removedEnvironment;
+    private final Path envFile;
+    private final boolean autostart;
+    private final int instances;
+    private final String instanceVar;
+    private final int basePort;
+    private final String portVar;
+    private final int nice;
+    private final Signal stopSignal;
+    private final Duration stopTimeout;
+    private final List<String> dependsOn;
+    private final RestartPolicy restartPolicy;
+    private final boolean captureOutput;
+    private final boolean mergeStderr;
+
+    private ProcessSpec(Builder b, Kind kind, List<String> interpreter) {
+        this.name = b.name;
+        this.namespace = b.namespace;
+        this.labels = Collections.unmodifiableMap(new LinkedHashMap<>(b.labels));
+        this.kind = kind;
+        this.command = List.copyOf(b.command);
+        this.script = b.script;
+        this.interpreter = List.copyOf(interpreter);
+        this.shell = b.shell;
+        this.args = List.copyOf(b.args);
+        this.workingDirectory = b.workingDirectory;
+        this.inheritEnvironment = b.inheritEnvironment;
+        this.environment = Collections.unmodifiableMap(new LinkedHashMap<>(b.environment));
+        this.removedEnvironment = Collections.unmodifiableSet(new LinkedHashSet<>(b.removedEnvironment));
+        this.envFile = b.envFile;
+        this.autostart = b.autostart;
+        this.instances = b.instances;
+        this.instanceVar = b.instanceVar;
+        this.basePort = b.basePort;
+        this.portVar = b.portVar;
+        this.nice = b.nice;
+        this.stopSignal = b.stopSignal;
+        this.stopTimeout = b.stopTimeout;
+        this.dependsOn = List.copyOf(b.dependsOn);
+        this.restartPolicy = b.restartPolicy;
+        this.captureOutput = b.captureOutput;
+        this.mergeStderr = b.mergeStderr;
+    }
+
+    /** A builder for a process named {@code name} (letters, digits, {@code . _ -}; at most 64). */
+    public static Builder builder(String name) {
+        return new Builder(name);
+    }
+
+    /** A builder holding every setting of this spec. */
+    public Builder toBuilder() {
+        Builder b = new Builder(name);
+        b.namespace = namespace;
+        b.labels.putAll(labels);
+        b.command.addAll(command);
+        b.script = script;
+        b.explicitInterpreter = kind == Kind.SCRIPT && !interpreter.equals(inferInterpreter(script))
+                ? new ArrayList<>(interpreter) : null;
+        b.shell = shell;
+        b.args.addAll(args);
+        b.workingDirectory = workingDirectory;
+        b.inheritEnvironment = inheritEnvironment;
+        b.environment.putAll(environment);
+        b.removedEnvironment.addAll(removedEnvironment);
+        b.envFile = envFile;
+        b.autostart = autostart;
+        b.instances = instances;
+        b.instanceVar = instanceVar;
+        b.basePort = basePort;
+        b.portVar = portVar;
+        b.nice = nice;
+        b.stopSignal = stopSignal;
+        b.stopTimeout = stopTimeout;
+        b.dependsOn.addAll(dependsOn);
+        b.restartPolicy = restartPolicy;
+        b.captureOutput = captureOutput;
+        b.mergeStderr = mergeStderr;
+        return b;
+    }
+
+    /**
+     * The argv the supervisor executes (before the program is looked up on {@code PATH}): the
+     * command and its args; the interpreter, the script and the args; or {@code /bin/sh -c line
+     * name args...} for a shell line (the args become {@code $1...}).
+     */
+    public List<String> argv() {
+        List<String> argv = new ArrayList<>();
+        switch (kind) {
+            case COMMAND:
+                argv.addAll(command);
+                break;
+            case SCRIPT:
+                argv.addAll(interpreter);
+                argv.add(script.toString());
+                break;
+            case SHELL:
+                argv.addAll(List.of("/bin/sh", "-c", shell, name));
+                break;
+            default:
+                throw new AssertionError(kind);
+        }
+        argv.addAll(args);
+        return List.copyOf(argv);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public String namespace() {
+        return namespace;
+    }
+
+    public Map<String, String> labels() {
+        return labels;
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    /** The command argv without {@link #args()}; empty unless {@link #kind()} is COMMAND. */
+    public List<String> command() {
+        return command;
+    }
+
+    public Optional<Path> script() {
+        return Optional.ofNullable(script);
+    }
+
+    /** The interpreter argv for a script (explicit or inferred); empty when the script runs directly. */
+    public List<String> interpreter() {
+        return interpreter;
+    }
+
+    public Optional<String> shell() {
+        return Optional.ofNullable(shell);
+    }
+
+    public List<String> args() {
+        return args;
+    }
+
+    /** The working directory; empty means the host JVM's. */
+    public Optional<Path> workingDirectory() {
+        return Optional.ofNullable(workingDirectory);
+    }
+
+    public boolean inheritEnvironment() {
+        return inheritEnvironment;
+    }
+
+    /** Variables set for the child, on top of the inherited environment and the env file. */
+    public Map<String, String> environment() {
+        return environment;
+    }
+
+    /** Inherited variables removed for the child. */
+    public Set<String> removedEnvironment() {
+        return removedEnvironment;
+    }
+
+    public Optional<Path> envFile() {
+        return Optional.ofNullable(envFile);
+    }
+
+    public boolean autostart() {
+        return autostart;
+    }
+
+    public int instances() {
+        return instances;
+    }
+
+    public String instanceVar() {
+        return instanceVar;
+    }
+
+    /** The port of instance 0; instance {@code i} gets {@code basePort + i}. Empty when not set. */
+    public OptionalInt basePort() {
+        return basePort == 0 ? OptionalInt.empty() : OptionalInt.of(basePort);
+    }
+
+    public String portVar() {
+        return portVar;
+    }
+
+    public int nice() {
+        return nice;
+    }
+
+    public Signal stopSignal() {
+        return stopSignal;
+    }
+
+    public Duration stopTimeout() {
+        return stopTimeout;
+    }
+
+    /** Processes that must be running before this one starts; stopped after this one. */
+    public List<String> dependsOn() {
+        return dependsOn;
+    }
+
+    public RestartPolicy restartPolicy() {
+        return restartPolicy;
+    }
+
+    /** Whether stdout and stderr are read (to SLF4J and the recent-output ring); else discarded. */
+    public boolean captureOutput() {
+        return captureOutput;
+    }
+
+    /** Whether stderr is merged into stdout (one pipe, one reader). */
+    public boolean mergeStderr() {
+        return mergeStderr;
+    }
+
+    @Override
+    public String toString() {
+        return "ProcessSpec{name=" + name + ", namespace=" + namespace + ", argv=" + argv()
+                + ", instances=" + instances + ", restartPolicy=" + restartPolicy + '}';
+    }
+
+    static List<String> inferInterpreter(Path script) {
+        String file = script.getFileName() == null ? "" : script.getFileName().toString().toLowerCase(Locale.ROOT);
+        String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
+        if (file.endsWith(".sh")) {
+            return List.of("/bin/sh");
+        } else if (file.endsWith(".jar")) {
+            return List.of(java, "-jar");
+        } else if (file.endsWith(".java")) {
+            return List.of(java);
+        } else if (file.endsWith(".py")) {
+            return List.of("python3");
+        } else if (file.endsWith(".js") || file.endsWith(".mjs") || file.endsWith(".cjs")) {
+            return List.of("node");
+        }
+        return List.of();
+    }
+
+    static String checkName(String field, String value) {
+        Objects.requireNonNull(value, field);
+        if (!NAME.matcher(value).matches()) {
+            throw new IllegalArgumentException(field + " must be 1-64 letters, digits, '.', '_' or '-', starting with"
+                    + " a letter or digit, but was '" + value + "'");
+        }
+        return value;
+    }
+
+    private static String checkEnvName(String field, String value) {
+        Objects.requireNonNull(value, field);
+        if (!ENV_NAME.matcher(value).matches()) {
+            throw new IllegalArgumentException(
+                    field + " must be a variable name ([A-Za-z_][A-Za-z0-9_]*), but was '" + value + "'");
+        }
+        return value;
+    }
+
+    private static List<String> checkArgv(String field, List<String> argv, boolean mayBeEmpty) {
+        Objects.requireNonNull(argv, field);
+        if (!mayBeEmpty && argv.isEmpty()) {
+            throw new IllegalArgumentException(field + " must not be empty");
+        }
+        for (int i = 0; i < argv.size(); i++) {
+            String a = argv.get(i);
+            if (a == null) {
+                throw new NullPointerException(field + "[" + i + "]");
+            }
+            if (a.indexOf('\0') >= 0) {
+                throw new IllegalArgumentException(field + "[" + i + "] must not contain a NUL character, but was '"
+                        + a.replace('\0', '?') + "'");
+            }
+        }
+        if (!argv.isEmpty() && argv.get(0).isBlank()) {
+            throw new IllegalArgumentException(field + "[0] (the program) must not be blank, but was '"
+                    + argv.get(0) + "'");
+        }
+        return argv;
+    }
+
+    /**
+     * Builds a {@link ProcessSpec}. Each setter checks its own value; {@link #build()} checks how
+     * they combine, and copies, so the builder can be reused.
+     */
+    public static final class Builder {
+        private final String name;
+        private String namespace = DEFAULT_NAMESPACE;
+        private final Map<String, String> labels = new LinkedHashMap<>();
+        private final List<String> command = new ArrayList<>();
+        private Path script;
+        private List<String> explicitInterpreter;
+        private String shell;
+        private final List<String> args = new ArrayList<>();
+        private Path workingDirectory;
+        private boolean inheritEnvironment = true;
+        private final Map<String, String> environment = new LinkedHashMap<>();
+        private final Set<String> removedEnvironment = new LinkedHashSet<>();
+        private Path envFile;
+        private boolean autostart = true;
+        private int instances = 1;
+        private String instanceVar = DEFAULT_INSTANCE_VAR;
+        private int basePort;
+        private String portVar = DEFAULT_PORT_VAR;
+        private int nice;
+        private Signal stopSignal = Signal.TERM;
+        private Duration stopTimeout = DEFAULT_STOP_TIMEOUT;
+        private final List<String> dependsOn = new ArrayList<>();
+        private RestartPolicy restartPolicy = RestartPolicy.defaults();
+        private boolean captureOutput = true;
+        private boolean mergeStderr;
+
+        Builder(String name) {
+            this.name = checkName("name", name);
+        }
+
+        /** The program and its arguments, run without a shell. */
+        public Builder command(String... argv) {
+            Objects.requireNonNull(argv, "command");
+            return command(java.util.Arrays.asList(argv.clone()));
+        }
+
+        /** The program and its arguments, run without a shell. */
+        public Builder command(List<String> argv) {
+            checkArgv("command", argv, false);
+            command.clear();
+            command.addAll(argv);
+            return this;
+        }
+
+        /**
+         * A script to run. The interpreter comes from its extension ({@code .sh} sh, {@code .jar}
+         * java -jar, {@code .java} java, {@code .py} python3, {@code .js} node; java is the host
+         * JVM's) unless {@link #interpreter(String...)} names one; any other script runs directly.
+         */
+        public Builder script(Path script) {
+            this.script = Objects.requireNonNull(script, "script");
+            if (script.toString().isBlank()) {
+                throw new IllegalArgumentException("script must not be blank, but was '" + script + "'");
+            }
+            return this;
+        }
+
+        /** The interpreter (and its options) for {@link #script(Path)}; wins over the inferred one. */
+        public Builder interpreter(String... argv) {
+            Objects.requireNonNull(argv, "interpreter");
+            this.explicitInterpreter = new ArrayList<>(checkArgv("interpreter", java.util.Arrays.asList(argv), false));
+            return this;
+        }
+
+        /** A command line run by {@code /bin/sh -c}: only when a shell is really wanted. */
+        public Builder shell(String commandLine) {
+            Objects.requireNonNull(commandLine, "shell");
+            if (commandLine.isBlank()) {
+                throw new IllegalArgumentException("shell must not be blank, but was '" + commandLine + "'");
+            }
+            if (commandLine.indexOf('\0') >= 0) {
+                throw new IllegalArgumentException("shell must not contain a NUL character");
+            }
+            this.shell = commandLine;
+            return this;
+        }
+
+        /** Appends arguments after the command, the script, or as the shell line's {@code $1...}. */
+        public Builder args(String... args) {
+            Objects.requireNonNull(args, "args");
+            return args(java.util.Arrays.asList(args));
+        }
+
+        /** Appends arguments; see {@link #args(String...)}. */
+        public Builder args(List<String> args) {
+            checkArgv("args", args, true);
+            for (int i = 0; i < args.size(); i++) {
+                if (args.get(i) == null) {
+                    throw new NullPointerException("args[" + i + "]");
+                }
+            }
+            this.args.addAll(args);
+            return this;
+        }
+
+        public Builder workingDirectory(Path dir) {
+            this.workingDirectory = Objects.requireNonNull(dir, "workingDirectory");
+            return this;
+        }
+
+        /** Whether the child starts from the host JVM's environment (default true). */
+        public Builder inheritEnvironment(boolean inherit) {
+            this.inheritEnvironment = inherit;
+            return this;
+        }
+
+        /** Sets one variable; wins over the inherited environment and the env file. */
+        public Builder env(String key, String value) {
+            checkEnvKey(key);
+            Objects.requireNonNull(value, "env value of " + key);
+            if (value.indexOf('\0') >= 0) {
+                throw new IllegalArgumentException("env value of " + key + " must not contain a NUL character");
+            }
+            environment.put(key, value);
+            removedEnvironment.remove(key);
+            return this;
+        }
+
+        /** Sets every entry; see {@link #env(String, String)}. */
+        public Builder env(Map<String, String> env) {
+            Objects.requireNonNull(env, "env");
+            env.forEach(this::env);
+            return this;
+        }
+
+        /** Removes an inherited variable from the child's environment. */
+        public Builder removeEnv(String key) {
+            checkEnvKey(key);
+            environment.remove(key);
+            removedEnvironment.add(key);
+            return this;
+        }
+
+        /**
+         * A dotenv file ({@code KEY=value} lines, {@code #} comments, optional {@code export},
+         * single or double quotes) read at every spawn; its variables go under {@link #env}.
+         */
+        public Builder envFile(Path file) {
+            this.envFile = Objects.requireNonNull(file, "envFile");
+            return this;
+        }
+
+        /** Whether {@link Supervisor#start()} starts this process (default true). */
+        public Builder autostart(boolean autostart) {
+            this.autostart = autostart;
+            return this;
+        }
+
+        /** How many instances run (default 1; 0 declares the process without running it). */
+        public Builder instances(int instances) {
+            if (instances < 0 || instances > MAX_INSTANCES) {
+                throw new IllegalArgumentException(
+                        "instances must be in 0.." + MAX_INSTANCES + ", but was " + instances);
+            }
+            this.instances = instances;
+            return this;
+        }
+
+        /** The variable that holds the instance id (default {@value #DEFAULT_INSTANCE_VAR}). */
+        public Builder instanceVar(String variable) {
+            this.instanceVar = checkEnvName("instanceVar", variable);
+            return this;
+        }
+
+        /** Hands instance {@code i} the port {@code basePort + i} in {@link #portVar(String)}. */
+        public Builder basePort(int port) {
+            if (port < 1 || port > 65535) {
+                throw new IllegalArgumentException("basePort must be in 1..65535, but was " + port);
+            }
+            this.basePort = port;
+            return this;
+        }
+
+        /** The variable that holds the instance's port (default {@value #DEFAULT_PORT_VAR}). */
+        public Builder portVar(String variable) {
+            this.portVar = checkEnvName("portVar", variable);
+            return this;
+        }
+
+        public Builder namespace(String namespace) {
+            this.namespace = checkName("namespace", namespace);
+            return this;
+        }
+
+        public Builder label(String key, String value) {
+            Objects.requireNonNull(key, "label key");
+            Objects.requireNonNull(value, "label value of " + key);
+            if (key.isBlank()) {
+                throw new IllegalArgumentException("label key must not be blank, but was '" + key + "'");
+            }
+            labels.put(key, value);
+            return this;
+        }
+
+        /** The scheduling priority, as {@code nice -n}: -20 (highest) .. 19 (lowest), default 0. */
+        public Builder nice(int nice) {
+            if (nice < -20 || nice > 19) {
+                throw new IllegalArgumentException("nice must be in -20..19, but was " + nice);
+            }
+            this.nice = nice;
+            return this;
+        }
+
+        /** The signal that asks the process tree to stop (default SIGTERM). */
+        public Builder stopSignal(Signal signal) {
+            this.stopSignal = Objects.requireNonNull(signal, "stopSignal");
+            return this;
+        }
+
+        /** How long a stop waits after the stop signal before SIGKILL (default 5 s). */
+        public Builder stopTimeout(Duration timeout) {
+            this.stopTimeout = Durations.nonNegative("stopTimeout", timeout);
+            return this;
+        }
+
+        /** Processes that must be running before this one starts; this one stops before them. */
+        public Builder dependsOn(String... names) {
+            Objects.requireNonNull(names, "dependsOn");
+            for (String n : names) {
+                checkName("dependsOn", n);
+                if (!dependsOn.contains(n)) {
+                    dependsOn.add(n);
+                }
+            }
+            return this;
+        }
+
+        public Builder restartPolicy(RestartPolicy policy) {
+            this.restartPolicy = Objects.requireNonNull(policy, "restartPolicy");
+            return this;
+        }
+
+        /** Whether output is read (default true); when false it goes to /dev/null and no pipe is held. */
+        public Builder captureOutput(boolean capture) {
+            this.captureOutput = capture;
+            return this;
+        }
+
+        /** Merges stderr into stdout: one pipe and one reader instead of two. */
+        public Builder mergeStderr(boolean merge) {
+            this.mergeStderr = merge;
+            return this;
+        }
+
+        public ProcessSpec build() {
+            int given = (command.isEmpty() ? 0 : 1) + (script == null ? 0 : 1) + (shell == null ? 0 : 1);
+            if (given != 1) {
+                throw new IllegalStateException("process '" + name + "': exactly one of command, script or shell"
+                        + " must be set, but " + (given == 0 ? "none was" : given + " were"));
+            }
+            if (explicitInterpreter != null && script == null) {
+                throw new IllegalStateException("process '" + name + "': interpreter " + explicitInterpreter
+                        + " is set but no script");
+            }
+            if (basePort != 0 && instances > 0 && basePort + instances - 1 > 65535) {
+                throw new IllegalStateException("process '" + name + "': basePort " + basePort + " + instances "
+                        + instances + " runs past port 65535");
+            }
+            if (dependsOn.contains(name)) {
+                throw new IllegalStateException("process '" + name + "' must not depend on itself");
+            }
+            if (instanceVar.equals(portVar) && basePort != 0) {
+                throw new IllegalStateException("process '" + name + "': instanceVar and portVar must differ, but"
+                        + " both are '" + portVar + "'");
+            }
+            Kind kind = !command.isEmpty() ? Kind.COMMAND : script != null ? Kind.SCRIPT : Kind.SHELL;
+            List<String> interpreter = kind != Kind.SCRIPT ? List.of()
+                    : explicitInterpreter != null ? explicitInterpreter : inferInterpreter(script);
+            return new ProcessSpec(this, kind, interpreter);
+        }
+
+        private static void checkEnvKey(String key) {
+            Objects.requireNonNull(key, "env key");
+            if (key.isEmpty() || key.indexOf('=') >= 0 || key.indexOf('\0') >= 0) {
+                throw new IllegalArgumentException("env key must be non-empty without '=' or NUL, but was '"
+                        + key.replace('\0', '?') + "'");
+            }
+        }
+    }
+}

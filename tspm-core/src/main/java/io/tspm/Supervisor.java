@@ -1,0 +1,461 @@
+package io.tspm;
+
+import io.tspm.event.ProcessAdded;
+import io.tspm.event.ProcessRemoved;
+import io.tspm.event.SupervisorListener;
+import io.tspm.internal.DependencyGraph;
+import io.tspm.internal.Engine;
+import io.tspm.internal.ManagedGroup;
+import io.tspm.time.Scheduler;
+import io.tspm.time.Ticker;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs and watches a set of child processes. Built by {@link #builder()}; {@link #start()} starts
+ * the autostart processes (dependencies first), {@link #stop()} stops every process (dependents
+ * first, the rest in parallel), {@link #close()} stops and releases the supervisor's threads.
+ * All three are idempotent and thread-safe.
+ *
+ * <pre>{@code
+ * try (Supervisor supervisor = Supervisor.builder()
+ *         .addProcess(ProcessSpec.builder("web").command("python3", "-m", "http.server").basePort(8000).build())
+ *         .build()) {
+ *     supervisor.start();
+ *     supervisor.list().forEach(System.out::println);
+ * }
+ * }</pre>
+ *
+ * <p>Children never outlive the supervisor: {@code close()} and a JVM shutdown hook stop them, and
+ * on Linux a JVM killed by SIGKILL takes them down too (see {@link Builder#orphanProtection}).
+ */
+public final class Supervisor implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Supervisor.class);
+
+    private enum Lifecycle { NEW, STARTED, STOPPED, CLOSED }
+
+    private final String name;
+    private final Engine engine;
+    private final Duration startTimeout;
+    private final boolean useShutdownHook;
+    private final Map<String, ManagedGroup> groups = new LinkedHashMap<>(); // guarded by this
+    private Lifecycle lifecycle = Lifecycle.NEW; // guarded by this
+    private Thread shutdownHook; // guarded by this
+
+    private Supervisor(Builder b) {
+        this.name = b.name;
+        this.startTimeout = b.startTimeout;
+        this.useShutdownHook = b.shutdownHook;
+        this.engine = new Engine(b.name, b.clock, b.ticker, b.scheduler, b.orphanProtection);
+        b.listeners.forEach(engine::addListener);
+        for (ProcessSpec spec : b.specs.values()) {
+            groups.put(spec.name(), new ManagedGroup(engine, spec));
+        }
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public String name() {
+        return name;
+    }
+
+    // ---- lifecycle --------------------------------------------------------------------------
+
+    /**
+     * Starts every autostart process, each after the processes it depends on are running, and
+     * waits until all are running. Throws {@link ProcessStartException} for the first that cannot
+     * start (the others keep their state; {@link #close()} stops them), and {@link TspmException}
+     * when they are not all running within the start timeout.
+     */
+    public void start() {
+        await(startAsync(), "start");
+    }
+
+    /** {@link #start()} without waiting. */
+    public CompletableFuture<Void> startAsync() {
+        Set<String> names;
+        synchronized (this) {
+            checkNotClosed();
+            if (lifecycle != Lifecycle.STARTED) {
+                lifecycle = Lifecycle.STARTED;
+                installShutdownHook();
+            }
+            names = groups.values().stream().filter(g -> g.spec().autostart()).map(ManagedGroup::name)
+                    .collect(Collectors.toCollection(LinkedHashSet::new));
+        }
+        return startInOrder(names);
+    }
+
+    /** Stops every process, dependents before their dependencies, and waits until all are stopped. */
+    public void stop() {
+        CompletableFuture<Void> f;
+        synchronized (this) {
+            if (lifecycle == Lifecycle.CLOSED) {
+                return;
+            }
+            if (lifecycle == Lifecycle.STARTED) {
+                lifecycle = Lifecycle.STOPPED;
+            }
+            f = stopInOrder(new LinkedHashSet<>(groups.keySet()));
+        }
+        Futures.join(f);
+    }
+
+    /** Stops everything, then releases the supervisor's threads. The supervisor cannot be started again. */
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (lifecycle == Lifecycle.CLOSED) {
+                return;
+            }
+        }
+        try {
+            stop();
+        } finally {
+            synchronized (this) {
+                lifecycle = Lifecycle.CLOSED;
+                removeShutdownHook();
+            }
+            engine.close();
+        }
+    }
+
+    // ---- processes --------------------------------------------------------------------------
+
+    /**
+     * Adds a process. When the supervisor is started and the spec is autostart, the process is
+     * started too (its dependencies first) and this waits until it runs, as {@link #start()}.
+     */
+    public ProcessGroup add(ProcessSpec spec) {
+        Objects.requireNonNull(spec, "spec");
+        ManagedGroup group;
+        boolean startNow;
+        synchronized (this) {
+            checkNotClosed();
+            if (groups.containsKey(spec.name())) {
+                throw new IllegalArgumentException("a process named '" + spec.name() + "' already exists");
+            }
+            Map<String, List<String>> deps = dependencies();
+            deps.put(spec.name(), spec.dependsOn());
+            DependencyGraph.check(deps);
+            group = new ManagedGroup(engine, spec);
+            groups.put(spec.name(), group);
+            engine.publish(new ProcessAdded(engine.now(), spec.name(), spec.instances()));
+            startNow = lifecycle == Lifecycle.STARTED && spec.autostart();
+        }
+        if (startNow) {
+            await(startInOrder(Set.of(spec.name())), "start of '" + spec.name() + "'");
+        }
+        return group;
+    }
+
+    /** Stops the process and removes it. Refused while another process depends on it. */
+    public void remove(String processName) {
+        ManagedGroup group;
+        synchronized (this) {
+            group = groupOrThrow(processName);
+            List<String> dependents = groups.values().stream()
+                    .filter(g -> g.spec().dependsOn().contains(processName)).map(ManagedGroup::name).toList();
+            if (!dependents.isEmpty()) {
+                throw new IllegalStateException("process '" + processName + "' cannot be removed: " + dependents
+                        + " depend on it");
+            }
+        }
+        group.stop();
+        synchronized (this) {
+            if (groups.remove(processName, group)) {
+                engine.publish(new ProcessRemoved(engine.now(), processName));
+            }
+        }
+    }
+
+    /** The process named {@code processName}; {@link NoSuchProcessException} if there is none. */
+    public synchronized ProcessGroup group(String processName) {
+        return groupOrThrow(processName);
+    }
+
+    /** Every process, in the order they were added. */
+    public synchronized List<ProcessGroup> groups() {
+        return List.copyOf(groups.values());
+    }
+
+    /** A snapshot of every instance of every process. */
+    public List<InstanceSnapshot> list() {
+        List<InstanceSnapshot> out = new ArrayList<>();
+        for (ProcessGroup g : groups()) {
+            out.addAll(g.snapshot());
+        }
+        return out;
+    }
+
+    /** A snapshot of every instance of one process. */
+    public List<InstanceSnapshot> describe(String processName) {
+        return group(processName).snapshot();
+    }
+
+    /** Restarts every process, dependencies first. */
+    public void restartAll() {
+        restartWhere(g -> true);
+    }
+
+    /** Starts the processes of a namespace (and what they depend on) and waits until they run. */
+    public void startNamespace(String namespace) {
+        Set<String> names = namesWhere(inNamespace(namespace));
+        await(startInOrder(names), "start of namespace '" + namespace + "'");
+    }
+
+    /** Stops the processes of a namespace, dependents first. */
+    public void stopNamespace(String namespace) {
+        Set<String> names = namesWhere(inNamespace(namespace));
+        Futures.join(stopInOrder(names));
+    }
+
+    /** Restarts the processes of a namespace: stopped dependents first, started dependencies first. */
+    public void restartNamespace(String namespace) {
+        restartWhere(inNamespace(namespace));
+    }
+
+    public void addListener(SupervisorListener listener) {
+        engine.addListener(listener);
+    }
+
+    public void removeListener(SupervisorListener listener) {
+        engine.removeListener(listener);
+    }
+
+    /**
+     * The pid of the companion process that kills the children if this JVM dies, when one runs
+     * (Linux, orphan protection on, after the first spawn).
+     */
+    public OptionalLong reaperPid() {
+        return engine.reaperPid();
+    }
+
+    @Override
+    public String toString() {
+        return "Supervisor{" + name + ", " + lifecycleName() + ", processes=" + groupNames() + '}';
+    }
+
+    // ---- internals --------------------------------------------------------------------------
+
+    private void restartWhere(Predicate<ProcessGroup> filter) {
+        Set<String> names = namesWhere(filter);
+        Futures.join(stopInOrder(names));
+        await(startInOrder(names), "restart");
+    }
+
+    private CompletableFuture<Void> startInOrder(Set<String> names) {
+        Map<String, List<String>> deps;
+        Map<String, ManagedGroup> snapshot;
+        synchronized (this) {
+            deps = dependencies();
+            snapshot = new LinkedHashMap<>(groups);
+        }
+        Set<String> all = DependencyGraph.withDependencies(names, deps);
+        return DependencyGraph.inOrder(all, deps, false, n -> snapshot.get(n).startAsync());
+    }
+
+    private CompletableFuture<Void> stopInOrder(Set<String> names) {
+        Map<String, List<String>> deps;
+        Map<String, ManagedGroup> snapshot;
+        synchronized (this) {
+            deps = dependencies();
+            snapshot = new LinkedHashMap<>(groups);
+        }
+        return DependencyGraph.inOrder(names, deps, true, n -> snapshot.get(n).stopAsync());
+    }
+
+    private void await(CompletableFuture<Void> f, String what) {
+        try {
+            f.get(startTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            String waiting = list().stream().filter(s -> s.state() != InstanceState.RUNNING)
+                    .map(s -> s.process() + "#" + s.instanceId() + " (" + s.state() + ")")
+                    .collect(Collectors.joining(", "));
+            throw new TspmException(what + " did not finish within the start timeout of " + startTimeout
+                    + "; not running: " + waiting, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TspmException("interrupted while waiting for the " + what, e);
+        } catch (ExecutionException e) {
+            throw Futures.unwrap(e.getCause());
+        }
+    }
+
+    private synchronized Map<String, List<String>> dependencies() {
+        Map<String, List<String>> deps = new LinkedHashMap<>();
+        groups.forEach((n, g) -> deps.put(n, g.spec().dependsOn()));
+        return deps;
+    }
+
+    private synchronized Set<String> namesWhere(Predicate<ProcessGroup> filter) {
+        return groups.values().stream().filter(filter).map(ManagedGroup::name)
+                .collect(Collectors.toCollection(LinkedHashSet::new));
+    }
+
+    private static Predicate<ProcessGroup> inNamespace(String namespace) {
+        Objects.requireNonNull(namespace, "namespace");
+        return g -> g.spec().namespace().equals(namespace);
+    }
+
+    private ManagedGroup groupOrThrow(String processName) {
+        Objects.requireNonNull(processName, "processName");
+        ManagedGroup g = groups.get(processName);
+        if (g == null) {
+            throw new NoSuchProcessException(processName, groups.keySet());
+        }
+        return g;
+    }
+
+    private void checkNotClosed() {
+        if (lifecycle == Lifecycle.CLOSED) {
+            throw new IllegalStateException("supervisor '" + name + "' is closed");
+        }
+    }
+
+    private synchronized String lifecycleName() {
+        return lifecycle.name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    private synchronized Set<String> groupNames() {
+        return new LinkedHashSet<>(groups.keySet());
+    }
+
+    private void installShutdownHook() {
+        if (!useShutdownHook || shutdownHook != null) {
+            return;
+        }
+        shutdownHook = new Thread(() -> {
+            try {
+                stop();
+            } catch (RuntimeException e) {
+                LOG.warn("stopping supervisor '{}' at JVM exit failed", name, e);
+            }
+        }, "tspm-" + name + "-shutdown");
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
+    }
+
+    private void removeShutdownHook() {
+        if (shutdownHook != null && Thread.currentThread() != shutdownHook) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(shutdownHook);
+            } catch (IllegalStateException e) {
+                // The JVM is already shutting down; the hook runs or has run.
+            }
+        }
+        shutdownHook = null;
+    }
+
+    /** Builds a {@link Supervisor}. */
+    public static final class Builder {
+        private String name = "tspm";
+        private final Map<String, ProcessSpec> specs = new LinkedHashMap<>();
+        private final List<SupervisorListener> listeners = new ArrayList<>();
+        private Clock clock = Clock.systemUTC();
+        private Ticker ticker = Ticker.system();
+        private Scheduler scheduler;
+        private Duration startTimeout = Duration.ofSeconds(60);
+        private boolean shutdownHook = true;
+        private boolean orphanProtection = true;
+
+        Builder() {
+        }
+
+        /** Names the supervisor's threads ({@code tspm-<name>-...}); default "tspm". */
+        public Builder name(String name) {
+            this.name = ProcessSpec.checkName("name", name);
+            return this;
+        }
+
+        public Builder addProcess(ProcessSpec spec) {
+            Objects.requireNonNull(spec, "spec");
+            if (specs.containsKey(spec.name())) {
+                throw new IllegalArgumentException("a process named '" + spec.name() + "' was already added");
+            }
+            specs.put(spec.name(), spec);
+            return this;
+        }
+
+        /** Adds the process {@code configure} describes. */
+        public Builder addProcess(String processName, Consumer<ProcessSpec.Builder> configure) {
+            Objects.requireNonNull(configure, "configure");
+            ProcessSpec.Builder b = ProcessSpec.builder(processName);
+            configure.accept(b);
+            return addProcess(b.build());
+        }
+
+        public Builder addListener(SupervisorListener listener) {
+            listeners.add(Objects.requireNonNull(listener, "listener"));
+            return this;
+        }
+
+        /** The clock for event timestamps (default UTC system clock). */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** The ticker for uptimes and delays (default {@link System#nanoTime()}). */
+        public Builder ticker(Ticker ticker) {
+            this.ticker = Objects.requireNonNull(ticker, "ticker");
+            return this;
+        }
+
+        /** The scheduler for delays and polls (default one daemon thread owned by the supervisor). */
+        public Builder scheduler(Scheduler scheduler) {
+            this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+            return this;
+        }
+
+        /** How long {@link Supervisor#start()} waits for every process to run (default 60 s). */
+        public Builder startTimeout(Duration timeout) {
+            this.startTimeout = Durations.positive("startTimeout", timeout);
+            return this;
+        }
+
+        /** Whether a JVM shutdown hook stops every process on normal JVM exit (default true). */
+        public Builder shutdownHook(boolean enabled) {
+            this.shutdownHook = enabled;
+            return this;
+        }
+
+        /**
+         * Whether children die with the JVM even when it is killed by SIGKILL (default true): on
+         * Linux each child gets the kernel's parent-death signal ({@code setpriv --pdeathsig}) and
+         * runs in its own session, and a companion reaper process kills those sessions when the
+         * JVM's end of its pipe closes. Pids are checked by start time, so a reused pid is spared.
+         */
+        public Builder orphanProtection(boolean enabled) {
+            this.orphanProtection = enabled;
+            return this;
+        }
+
+        /** Checks that every dependency is declared and that there is no cycle. */
+        public Supervisor build() {
+            Map<String, List<String>> deps = new LinkedHashMap<>();
+            specs.forEach((n, s) -> deps.put(n, s.dependsOn()));
+            DependencyGraph.check(deps);
+            return new Supervisor(this);
+        }
+    }
+}

@@ -1,0 +1,8 @@
+package io.tspm.event;
+
+import java.time.Instant;
+
+/** A process was added to the supervisor. */
+public record ProcessAdded(Instant time, String process, int instances) implements SupervisorEvent {
+
+}

@@ -1,0 +1,136 @@
+package io.tspm.internal;
+
+import io.tspm.ProcessSpec;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Turns a spec and an instance id into a {@link ProcessBuilder}: the environment (inherited, env
+ * file, overrides, instance id and port), the working directory, the program found on the child's
+ * {@code PATH}, the platform's wrappers, and only the pipes the spec needs. Everything that can be
+ * checked before the spawn is, so a missing program or directory fails with a plain reason.
+ */
+final class LaunchPlan {
+
+    /** A spawn that cannot happen, with the reason a user can act on. */
+    static final class SpawnFailure extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        SpawnFailure(String reason) {
+            super(reason);
+        }
+
+        SpawnFailure(String reason, Throwable cause) {
+            super(reason, cause);
+        }
+    }
+
+    private LaunchPlan() {
+    }
+
+    static ProcessBuilder build(ProcessSpec spec, int instanceId, Platform platform) throws SpawnFailure {
+        ProcessBuilder pb = new ProcessBuilder();
+        Path dir = spec.workingDirectory().orElse(null);
+        if (dir != null) {
+            if (!Files.exists(dir)) {
+                throw new SpawnFailure("working directory " + dir + " does not exist");
+            }
+            if (!Files.isDirectory(dir)) {
+                throw new SpawnFailure("working directory " + dir + " is not a directory");
+            }
+            pb.directory(dir.toFile());
+        }
+        Path base = dir != null ? dir : Paths.get("").toAbsolutePath();
+
+        Map<String, String> env = pb.environment();
+        if (!spec.inheritEnvironment()) {
+            env.clear();
+        }
+        if (spec.envFile().isPresent()) {
+            Path file = base.resolve(spec.envFile().get());
+            try {
+                env.putAll(Dotenv.read(file));
+            } catch (java.nio.file.NoSuchFileException e) {
+                throw new SpawnFailure("env file " + file + " does not exist");
+            } catch (IOException e) {
+                throw new SpawnFailure("cannot read env file " + file + ": " + e, e);
+            } catch (Dotenv.DotenvException e) {
+                throw new SpawnFailure(e.getMessage(), e);
+            }
+        }
+        env.putAll(spec.environment());
+        spec.removedEnvironment().forEach(env::remove);
+        env.put(ProcessSpec.PROCESS_NAME_VAR, spec.name());
+        env.put(spec.instanceVar(), Integer.toString(instanceId));
+        spec.basePort().ifPresent(p -> env.put(spec.portVar(), Integer.toString(p + instanceId)));
+
+        List<String> argv = new ArrayList<>(spec.argv());
+        if (spec.kind() == ProcessSpec.Kind.SCRIPT) {
+            Path script = base.resolve(spec.script().orElseThrow());
+            if (!Files.isRegularFile(script)) {
+                throw new SpawnFailure("script " + script + " does not exist or is not a file");
+            }
+        }
+        argv.set(0, resolveProgram(argv.get(0), base, env.get("PATH")));
+
+        List<String> command;
+        try {
+            command = new ArrayList<>(platform.wrapperPrefix(spec.nice()));
+        } catch (IllegalStateException e) {
+            throw new SpawnFailure(e.getMessage());
+        }
+        command.addAll(argv);
+        pb.command(command);
+
+        File devNull = platform.devNull();
+        pb.redirectInput(ProcessBuilder.Redirect.from(devNull));
+        if (!spec.captureOutput()) {
+            pb.redirectOutput(ProcessBuilder.Redirect.DISCARD);
+            pb.redirectError(ProcessBuilder.Redirect.DISCARD);
+        } else if (spec.mergeStderr()) {
+            pb.redirectErrorStream(true);
+        }
+        return pb;
+    }
+
+    /**
+     * The absolute path of {@code program}: as given when it holds a '/', else the first
+     * executable match on {@code path} (the child's PATH), the way execvp looks it up.
+     */
+    static String resolveProgram(String program, Path base, String path) throws SpawnFailure {
+        if (program.indexOf('/') >= 0 || program.indexOf(File.separatorChar) >= 0) {
+            Path p = base.resolve(program);
+            if (!Files.exists(p)) {
+                throw new SpawnFailure("no such executable: " + p);
+            }
+            if (Files.isDirectory(p)) {
+                throw new SpawnFailure("not an executable file but a directory: " + p);
+            }
+            if (!Files.isExecutable(p)) {
+                throw new SpawnFailure("permission denied: " + p + " is not executable");
+            }
+            return p.toString();
+        }
+        String searched = path == null ? "" : path;
+        boolean foundNotExecutable = false;
+        for (String dir : searched.split(File.pathSeparator)) {
+            Path candidate = base.resolve(dir.isEmpty() ? "." : dir).resolve(program);
+            if (Files.isRegularFile(candidate)) {
+                if (Files.isExecutable(candidate)) {
+                    return candidate.toString();
+                }
+                foundNotExecutable = true;
+            }
+        }
+        if (foundNotExecutable) {
+            throw new SpawnFailure("permission denied: '" + program + "' was found on PATH but is not executable");
+        }
+        throw new SpawnFailure("no such executable: '" + program + "' is not on PATH (" + searched + ")");
+    }
+}

@@ -1,0 +1,85 @@
+package io.tspm.internal;
+
+import io.tspm.InstanceSnapshot;
+import io.tspm.ProcessGroup;
+import io.tspm.ProcessInstance;
+import io.tspm.ProcessSpec;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+
+/** The instances of one spec; group operations fan out to every instance in parallel. */
+public final class ManagedGroup implements ProcessGroup {
+
+    private final ProcessSpec spec;
+    private final List<ManagedInstance> instances;
+
+    public ManagedGroup(Engine engine, ProcessSpec spec) {
+        this.spec = spec;
+        List<ManagedInstance> list = new ArrayList<>(spec.instances());
+        for (int i = 0; i < spec.instances(); i++) {
+            list.add(new ManagedInstance(engine, spec, i));
+        }
+        this.instances = List.copyOf(list);
+    }
+
+    @Override
+    public String name() {
+        return spec.name();
+    }
+
+    @Override
+    public ProcessSpec spec() {
+        return spec;
+    }
+
+    @Override
+    public List<ProcessInstance> instances() {
+        return List.copyOf(instances);
+    }
+
+    @Override
+    public ProcessInstance instance(int id) {
+        if (id < 0 || id >= instances.size()) {
+            throw new IndexOutOfBoundsException("process '" + spec.name() + "' has instances 0.."
+                    + (instances.size() - 1) + ", but id was " + id);
+        }
+        return instances.get(id);
+    }
+
+    @Override
+    public List<InstanceSnapshot> snapshot() {
+        List<InstanceSnapshot> out = new ArrayList<>(instances.size());
+        instances.forEach(i -> out.add(i.snapshot()));
+        return out;
+    }
+
+    @Override
+    public CompletableFuture<Void> startAsync() {
+        return all(ManagedInstance::startAsync);
+    }
+
+    @Override
+    public CompletableFuture<Void> stopAsync() {
+        return all(ManagedInstance::stopAsync);
+    }
+
+    @Override
+    public CompletableFuture<Void> restartAsync() {
+        return all(ManagedInstance::restartAsync);
+    }
+
+    private CompletableFuture<Void> all(Function<ManagedInstance, CompletableFuture<?>> op) {
+        CompletableFuture<?>[] futures = new CompletableFuture<?>[instances.size()];
+        for (int i = 0; i < futures.length; i++) {
+            futures[i] = op.apply(instances.get(i));
+        }
+        return CompletableFuture.allOf(futures);
+    }
+
+    @Override
+    public String toString() {
+        return "ProcessGroup{" + spec.name() + ", instances=" + instances.size() + '}';
+    }
+}

@@ -1,0 +1,148 @@
+package io.tspm.internal;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What this machine offers for spawning and reaping: a Linux /proc, util-linux's {@code setsid}
+ * (each child leads its own session, so its whole tree can be found and killed) and
+ * {@code setpriv --pdeathsig} (the kernel kills the child when its spawning thread dies).
+ */
+public final class Platform {
+
+    private static final List<String> SYSTEM_DIRS = List.of("/usr/bin", "/bin", "/usr/sbin", "/sbin",
+            "/usr/local/bin");
+
+    private final boolean unix;
+    private final boolean proc;
+    private final String setsid;
+    private final String setpriv;
+    private final String nice;
+
+    private Platform(boolean unix, boolean proc, String setsid, String setpriv, String nice) {
+        this.unix = unix;
+        this.proc = proc;
+        this.setsid = setsid;
+        this.setpriv = setpriv;
+        this.nice = nice;
+    }
+
+    /** Looks at this machine. {@code setpriv} is verified by running it once. */
+    public static Platform detect() {
+        boolean unix = File.separatorChar == '/' && new File("/bin/sh").exists();
+        boolean proc = unix && ProcStat.available();
+        String setsid = proc ? findSystemTool("setsid") : null;
+        String setpriv = proc ? findSystemTool("setpriv") : null;
+        if (setpriv != null && !pdeathsigWorks(setpriv)) {
+            setpriv = null;
+        }
+        return new Platform(unix, proc, setsid, setpriv, unix ? findSystemTool("nice") : null);
+    }
+
+    /** A platform with no wrappers, for machines (or tests) without them. */
+    static Platform bare() {
+        boolean unix = File.separatorChar == '/';
+        return new Platform(unix, unix && ProcStat.available(), null, null, unix ? findSystemTool("nice") : null);
+    }
+
+    public boolean isUnix() {
+        return unix;
+    }
+
+    /** Whether /proc can be read (start times, sessions, resource use). */
+    public boolean hasProc() {
+        return proc;
+    }
+
+    /** Whether each child runs in its own session, so descendants are found even when orphaned. */
+    public boolean hasSessions() {
+        return setsid != null;
+    }
+
+    /** Whether children die with their spawning thread (the kernel's parent-death signal). */
+    public boolean hasPdeathsig() {
+        return setpriv != null;
+    }
+
+    /**
+     * The argv prefix that wraps every child: {@code setpriv --pdeathsig KILL}, {@code setsid} and
+     * {@code nice -n N} where available. Each execs the next, so the child keeps the spawned pid.
+     */
+    List<String> wrapperPrefix(int niceness) {
+        List<String> prefix = new ArrayList<>(7);
+        if (setpriv != null) {
+            prefix.add(setpriv);
+            prefix.add("--pdeathsig");
+            prefix.add("KILL");
+        }
+        if (setsid != null) {
+            prefix.add(setsid);
+        }
+        if (niceness != 0) {
+            if (nice == null) {
+                throw new IllegalStateException("nice " + niceness + " was asked for, but no 'nice' program exists");
+            }
+            prefix.add(nice);
+            prefix.add("-n");
+            prefix.add(Integer.toString(niceness));
+        }
+        return prefix;
+    }
+
+    /** {@code setsid} alone where it exists: a new session without the parent-death signal. */
+    List<String> sessionPrefix() {
+        return setsid == null ? List.of() : List.of(setsid);
+    }
+
+    /** The null device, for stdin (and output that is not captured). */
+    File devNull() {
+        return new File(unix ? "/dev/null" : "NUL");
+    }
+
+    /** Describes what is missing, for a one-time log line. */
+    Optional<String> limitations() {
+        List<String> missing = new ArrayList<>();
+        if (!proc) {
+            missing.add("no /proc: descendants that outlive their parent are not found, pids are not checked by"
+                    + " start time in the companion reaper");
+        }
+        if (proc && setsid == null) {
+            missing.add("no setsid: grandchildren whose parent died are not found on stop");
+        }
+        if (proc && setpriv == null) {
+            missing.add("no setpriv --pdeathsig: children of a killed JVM are killed by the companion reaper only");
+        }
+        return missing.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", missing));
+    }
+
+    private static String findSystemTool(String name) {
+        for (String dir : SYSTEM_DIRS) {
+            Path p = Paths.get(dir, name);
+            if (Files.isExecutable(p)) {
+                return p.toString();
+            }
+        }
+        return null;
+    }
+
+    private static boolean pdeathsigWorks(String setpriv) {
+        try {
+            Process p = new ProcessBuilder(setpriv, "--pdeathsig", "KILL", "--", "/bin/sh", "-c", "exit 0")
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                    .start();
+            return p.waitFor() == 0;
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            return false;
+        }
+    }
+}

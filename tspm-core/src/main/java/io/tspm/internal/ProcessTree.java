@@ -1,0 +1,224 @@
+package io.tspm.internal;
+
+import io.tspm.Signal;
+import io.tspm.StopOutcome;
+import io.tspm.time.Scheduler;
+import java.io.File;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Signals and stops the tree of one child: the child, its descendants and, where each child leads
+ * its own session, every process left in that session (orphaned grandchildren included). Members
+ * are named by pid and start time and checked again just before each signal, so a pid that was
+ * reused meanwhile is never signalled. Nothing here blocks: waits are polls on the scheduler.
+ */
+final class ProcessTree {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ProcessTree.class);
+    private static final long FIRST_POLL_MILLIS = 5;
+    private static final long MAX_POLL_MILLIS = 100;
+    /** After SIGKILL, how long to wait for the kernel before giving up on a process (D state). */
+    private static final Duration KILL_GRACE = Duration.ofSeconds(10);
+
+    private final Platform platform;
+    private final Scheduler scheduler;
+    private final ProcTable.Shared table = new ProcTable.Shared();
+
+    ProcessTree(Platform platform, Scheduler scheduler) {
+        this.platform = platform;
+        this.scheduler = scheduler;
+    }
+
+    /** A process named by pid and start time (start ticks -1 where there is no /proc). */
+    record Member(long pid, long startTicks, ProcessHandle handle) {
+
+        boolean alive() {
+            if (startTicks >= 0) {
+                ProcStat st = ProcStat.read(pid);
+                return st != null && !st.exited() && st.startTicks() == startTicks;
+            }
+            return handle.isAlive();
+        }
+    }
+
+    /** The start ticks of a live pid, or -1 where there is no /proc (or it is gone). */
+    long startTicks(long pid) {
+        if (!platform.hasProc()) {
+            return -1;
+        }
+        ProcStat st = ProcStat.read(pid);
+        return st == null ? -1 : st.startTicks();
+    }
+
+    /**
+     * The live members of the tree rooted at {@code root}, from a /proc scan taken at or after
+     * {@code scannedSince} (nanoTime), or, when that is null, any scan that already shows the root.
+     */
+    List<Member> members(long rootPid, long rootTicks, ProcessHandle rootHandle, Long scannedSince) {
+        List<Member> out = new ArrayList<>();
+        if (platform.hasProc() && rootTicks >= 0) {
+            long session = platform.hasSessions() ? rootPid : 0;
+            ProcTable scan = scannedSince == null ? table.showing(rootPid, rootTicks) : table.takenSince(scannedSince);
+            for (ProcStat st : scan.tree(new ProcStat(rootPid, 'R', 0, 0, 0, rootTicks), session)) {
+                out.add(new Member(st.pid(), st.startTicks(), null));
+            }
+        } else if (rootHandle != null && rootHandle.isAlive()) {
+            Stream.concat(Stream.of(rootHandle), rootHandle.descendants())
+                    .forEach(h -> out.add(new Member(h.pid(), -1, h)));
+        }
+        return out;
+    }
+
+    /** Sends {@code signal} to the members that are still who they were. */
+    void send(Signal signal, List<Member> members) {
+        List<Member> live = new ArrayList<>();
+        for (Member m : members) {
+            if (m.alive()) {
+                live.add(m);
+            }
+        }
+        if (live.isEmpty()) {
+            return;
+        }
+        if (signal == Signal.TERM || signal == Signal.KILL) {
+            for (Member m : live) {
+                // ProcessHandle checks the start time again inside the JDK before it signals.
+                Optional<ProcessHandle> h = m.handle != null ? Optional.of(m.handle) : ProcessHandle.of(m.pid);
+                h.ifPresent(ph -> {
+                    if (signal == Signal.KILL) {
+                        ph.destroyForcibly();
+                    } else {
+                        ph.destroy();
+                    }
+                });
+            }
+            return;
+        }
+        List<String> argv = new ArrayList<>(List.of("/bin/sh", "-c", "kill -s \"$0\" \"$@\"", signal.shortName()));
+        live.forEach(m -> argv.add(Long.toString(m.pid)));
+        try {
+            new ProcessBuilder(argv)
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .redirectError(ProcessBuilder.Redirect.DISCARD)
+                    .start();
+        } catch (IOException e) {
+            LOG.warn("cannot send {} to {}", signal, argv.subList(4, argv.size()), e);
+        }
+    }
+
+    /**
+     * Stops the tree of {@code main}: {@code signal} to every member, then SIGKILL to whatever is
+     * left at {@code timeout} (and to members that appeared meanwhile). Completes when all are gone.
+     */
+    CompletableFuture<StopOutcome> stop(Process main, long mainTicks, Signal signal, Duration timeout) {
+        StopRun run = new StopRun(main, mainTicks, signal == Signal.KILL);
+        List<Member> members = members(main.pid(), mainTicks, main.toHandle(), null);
+        if (main.isAlive() && members.stream().noneMatch(m -> m.pid() == main.pid())) {
+            members.add(0, new Member(main.pid(), -1, main.toHandle()));
+        }
+        if (members.isEmpty() && !main.isAlive()) {
+            run.result.complete(StopOutcome.NOT_RUNNING);
+            return run.result;
+        }
+        run.members.addAll(members);
+        send(signal, members);
+        main.onExit().thenRun(run::check);
+        scheduler.schedule(run::timeout, timeout);
+        run.poll(FIRST_POLL_MILLIS);
+        return run.result;
+    }
+
+    /**
+     * Cleans up after a child that exited by itself: members of its session that outlived it get
+     * the stop signal, then SIGKILL at the timeout. Completes when none is left.
+     */
+    CompletableFuture<StopOutcome> reapLeftovers(Process main, long mainTicks, Signal signal, Duration timeout) {
+        if (!platform.hasSessions() || mainTicks < 0) {
+            return CompletableFuture.completedFuture(StopOutcome.NOT_RUNNING);
+        }
+        return stop(main, mainTicks, signal, timeout);
+    }
+
+    /** One stop in progress. */
+    private final class StopRun {
+        final CompletableFuture<StopOutcome> result = new CompletableFuture<>();
+        final List<Member> members = new ArrayList<>();
+        final Process main;
+        final long mainTicks;
+        boolean killed;
+        long killedAtNanos;
+
+        StopRun(Process main, long mainTicks, boolean killed) {
+            this.main = main;
+            this.mainTicks = mainTicks;
+            this.killed = killed;
+            this.killedAtNanos = killed ? System.nanoTime() : 0;
+        }
+
+        void poll(long millis) {
+            scheduler.schedule(() -> {
+                check();
+                if (!result.isDone()) {
+                    poll(Math.min(MAX_POLL_MILLIS, millis * 2));
+                }
+            }, Duration.ofMillis(millis));
+        }
+
+        synchronized void check() {
+            if (result.isDone()) {
+                return;
+            }
+            members.removeIf(m -> !m.alive());
+            long allGoneAt = System.nanoTime();
+            if (!members.isEmpty() || main.isAlive()) {
+                if (killed && System.nanoTime() - killedAtNanos > KILL_GRACE.toNanos()) {
+                    LOG.error("processes {} of pid {} survived SIGKILL for {}; giving up on them",
+                            members.stream().map(Member::pid).toList(), main.pid(), KILL_GRACE);
+                    result.complete(StopOutcome.KILLED);
+                }
+                return;
+            }
+            // Members that joined the session late (a fork racing the signal) are still ours.
+            List<Member> late = members(main.pid(), mainTicks, null, allGoneAt);
+            late.removeIf(m -> !m.alive());
+            if (!late.isEmpty()) {
+                members.addAll(late);
+                kill();
+                return;
+            }
+            result.complete(killed ? StopOutcome.KILLED : StopOutcome.GRACEFUL);
+        }
+
+        synchronized void timeout() {
+            if (result.isDone()) {
+                return;
+            }
+            for (Member m : members(main.pid(), mainTicks, main.toHandle(), System.nanoTime())) {
+                if (!members.contains(m)) {
+                    members.add(m);
+                }
+            }
+            if (main.isAlive() && members.stream().noneMatch(m -> m.pid() == main.pid())) {
+                members.add(new Member(main.pid(), -1, main.toHandle()));
+            }
+            kill();
+        }
+
+        private void kill() {
+            if (!killed) {
+                killed = true;
+                killedAtNanos = System.nanoTime();
+            }
+            send(Signal.KILL, members);
+        }
+    }
+}

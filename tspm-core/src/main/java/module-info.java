@@ -1,0 +1,11 @@
+/**
+ * TSPM core: the supervisor, process specs, runtime handles, restart policy, events and the
+ * time seams. Depends on slf4j-api only.
+ */
+module io.tspm.core {
+    requires org.slf4j;
+
+    exports io.tspm;
+    exports io.tspm.event;
+    exports io.tspm.time;
+}

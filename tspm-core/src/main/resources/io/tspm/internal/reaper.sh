@@ -1,0 +1,36 @@
+# TSPM companion reaper: kills a supervisor's children when the supervisor's JVM dies.
+# Reads "+ PID STARTTICKS" (register a child that leads its own session) and "- PID" (forget it)
+# from stdin. At EOF (the JVM exited or was killed) it SIGKILLs every registered child whose start
+# time still matches, and every process in that child's session. A reused pid is never touched.
+trap '' HUP INT
+reg=' '
+while read -r op pid start; do
+  case $op in
+    +) reg="$reg$pid:$start " ;;
+    -) case $reg in
+         *" $pid:"*) pre=${reg%%" $pid:"*}; post=${reg#*" $pid:"}; reg="$pre ${post#* }" ;;
+       esac ;;
+  esac
+done
+sids=' '
+for e in $reg; do
+  pid=${e%%:*}; start=${e#*:}
+  if { read -r line < "/proc/$pid/stat"; } 2>/dev/null; then
+    set -- ${line##*") "}
+    [ "${20}" = "$start" ] || continue
+    kill -KILL "$pid" 2>/dev/null
+  fi
+  sids="$sids$pid "
+done
+[ "$sids" = ' ' ] && exit 0
+pass=0
+while [ $pass -lt 5 ]; do
+  pass=$((pass + 1)); found=0
+  for f in /proc/[0-9]*/stat; do
+    { read -r line < "$f"; } 2>/dev/null || continue
+    set -- ${line##*") "}
+    case $sids in *" $4 "*) kill -KILL "${line%% *}" 2>/dev/null && found=1 ;; esac
+  done
+  [ $found = 1 ] || break
+done
+exit 0

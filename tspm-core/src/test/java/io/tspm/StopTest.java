@@ -1,0 +1,158 @@
+package io.tspm;
+
+import static io.tspm.testing.Await.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tspm.event.ProcessStopped;
+import io.tspm.testing.EventRecorder;
+import io.tspm.testing.Scripts;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class StopTest {
+
+    @TempDir
+    Path dir;
+
+    private final EventRecorder events = new EventRecorder();
+
+    @Test
+    void processThatExitsOnTermStopsGracefully() {
+        try (Supervisor s = Supervisor.builder().addListener(events)
+                .addProcess("sleep", p -> p.command("sleep", "60")).build()) {
+            s.start();
+            assertThat(s.group("sleep").instance(0).stop()).isEqualTo(StopOutcome.GRACEFUL);
+            await().until(() -> events.of(ProcessStopped.class).size() == 1);
+            ProcessStopped stopped = events.of(ProcessStopped.class).get(0);
+            assertThat(stopped.outcome()).isEqualTo(StopOutcome.GRACEFUL);
+            assertThat(stopped.exit()).get().extracting(ExitStatus::signal).asString().contains("TERM");
+        }
+    }
+
+    @Test
+    void childIgnoringTermIsKilledAfterStopTimeout() {
+        try (Supervisor s = Supervisor.builder().addListener(events)
+                .addProcess("stubborn", p -> p
+                        .shell("trap '' TERM; echo ready; while true; do sleep 0.05; done")
+                        .stopTimeout(Duration.ofMillis(300)))
+                .build()) {
+            s.start();
+            ProcessInstance i = s.group("stubborn").instance(0);
+            await().until(() -> i.recentOutput(1).contains("ready"));
+            long pid = i.pid().getAsLong();
+            long t0 = System.nanoTime();
+            assertThat(i.stop()).isEqualTo(StopOutcome.KILLED);
+            assertThat(Duration.ofNanos(System.nanoTime() - t0)).isGreaterThanOrEqualTo(Duration.ofMillis(300));
+            assertThat(ProcessHandle.of(pid).filter(ProcessHandle::isAlive)).isEmpty();
+            await().until(() -> events.of(ProcessStopped.class).size() == 1);
+            assertThat(events.of(ProcessStopped.class).get(0).exit()).get()
+                    .extracting(ExitStatus::signal).asString().contains("KILL");
+        }
+    }
+
+    @Test
+    void stopLeavesNoGrandchildBehind() throws Exception {
+        // The child forks grandchildren, one of which ignores TERM, and one that is orphaned at once.
+        Path pids = dir.resolve("pids");
+        Path script = Scripts.write(dir, "forker.sh", String.join("\n",
+                "sleep 60 & echo $! >> " + pids,
+                "(trap '' TERM; while true; do sleep 0.05; done) & echo $! >> " + pids,
+                "sh -c 'sleep 60 & echo $! >> " + pids + "' ",
+                "echo started",
+                "wait"));
+        try (Supervisor s = Supervisor.builder()
+                .addProcess("forker", p -> p.command(script.toString()).stopTimeout(Duration.ofMillis(500)))
+                .build()) {
+            s.start();
+            ProcessInstance i = s.group("forker").instance(0);
+            await().until(() -> i.recentOutput(1).contains("started"));
+            List<Long> grandchildren = Files.readAllLines(pids).stream().map(Long::parseLong).collect(Collectors.toList());
+            assertThat(grandchildren).hasSize(3);
+            Map<Long, String> ticks = grandchildren.stream()
+                    .collect(Collectors.toMap(p -> p, Scripts::startTicks));
+            assertThat(i.stop()).isEqualTo(StopOutcome.KILLED);
+            ticks.forEach((pid, t) -> assertThat(Scripts.alive(pid, t)).as("grandchild %d", pid).isFalse());
+        }
+    }
+
+    @Test
+    void grandchildrenOrphanedByACrashAreCleanedUp() throws Exception {
+        Path pids = dir.resolve("pids");
+        Path script = Scripts.write(dir, "crasher.sh", String.join("\n",
+                "sleep 60 & echo $! >> " + pids,
+                "echo started",
+                "sleep 0.2",
+                "exit 7"));
+        try (Supervisor s = Supervisor.builder()
+                .addProcess("crasher", p -> p.command(script.toString()).restartPolicy(RestartPolicy.never()))
+                .build()) {
+            s.start();
+            await().until(() -> s.describe("crasher").get(0).state() == InstanceState.EXITED);
+            long orphan = Long.parseLong(Files.readAllLines(pids).get(0));
+            await().until(() -> ProcessHandle.of(orphan).filter(ProcessHandle::isAlive).isEmpty());
+        }
+    }
+
+    @Test
+    void hundredProcessesStopInParallel() {
+        Supervisor.Builder b = Supervisor.builder();
+        for (int k = 0; k < 10; k++) {
+            b.addProcess("stubborn" + k, p -> p.shell("trap '' TERM; while true; do sleep 0.1; done")
+                    .instances(10).captureOutput(false).stopTimeout(Duration.ofSeconds(1)));
+        }
+        try (Supervisor s = b.build()) {
+            s.start();
+            assertThat(s.list()).hasSize(100).allMatch(i -> i.state() == InstanceState.RUNNING);
+            long t0 = System.nanoTime();
+            s.stop();
+            Duration took = Duration.ofNanos(System.nanoTime() - t0);
+            // Serial stops would take 100 x 1 s; parallel ones take one timeout plus overhead.
+            assertThat(took).isLessThan(Duration.ofSeconds(15));
+            assertThat(s.list()).allMatch(i -> i.state() == InstanceState.STOPPED);
+        }
+    }
+
+    @Test
+    void customStopSignalIsSent() {
+        try (Supervisor s = Supervisor.builder()
+                .addProcess("int", p -> p.shell("trap 'echo got-int; exit 0' INT; echo ready; while true; do sleep 0.05; done")
+                        .stopSignal(Signal.INT).stopTimeout(Duration.ofSeconds(10)))
+                .build()) {
+            s.start();
+            ProcessInstance i = s.group("int").instance(0);
+            await().until(() -> i.recentOutput(1).contains("ready"));
+            assertThat(i.stop()).isEqualTo(StopOutcome.GRACEFUL);
+            assertThat(i.recentOutput(5)).contains("got-int");
+            assertThat(i.snapshot().lastExit()).contains(new ExitStatus(0));
+        }
+    }
+
+    @Test
+    void dependentsStopBeforeTheirDependencies() {
+        List<String> order = new ArrayList<>();
+        try (Supervisor s = Supervisor.builder()
+                .addListener(e -> {
+                    if (e instanceof ProcessStopped) {
+                        synchronized (order) {
+                            order.add(e.process());
+                        }
+                    }
+                })
+                .addProcess("db", p -> p.command("sleep", "60"))
+                .addProcess("api", p -> p.command("sleep", "60").dependsOn("db"))
+                .addProcess("web", p -> p.command("sleep", "60").dependsOn("api"))
+                .build()) {
+            s.start();
+            s.stop();
+            await().until(() -> order.size() == 3);
+            assertThat(order).containsExactly("web", "api", "db");
+        }
+    }
+}
