@@ -29,7 +29,7 @@ public final class Engine implements AutoCloseable {
     final EventBus events;
     final ProcessTree tree;
     private final ScheduledThreadPoolExecutor ownedScheduler;
-    private final boolean orphanProtection;
+    final boolean orphanProtection;
     private OrphanReaper reaper;
     private boolean closed;
 

@@ -34,7 +34,8 @@ final class LaunchPlan {
     private LaunchPlan() {
     }
 
-    static ProcessBuilder build(ProcessSpec spec, int instanceId, Platform platform) throws SpawnFailure {
+    static ProcessBuilder build(ProcessSpec spec, int instanceId, Platform platform, boolean pdeathsig)
+            throws SpawnFailure {
         ProcessBuilder pb = new ProcessBuilder();
         Path dir = spec.workingDirectory().orElse(null);
         if (dir != null) {
@@ -81,7 +82,7 @@ final class LaunchPlan {
 
         List<String> command;
         try {
-            command = new ArrayList<>(platform.wrapperPrefix(spec.nice()));
+            command = new ArrayList<>(platform.wrapperPrefix(spec.nice(), pdeathsig));
         } catch (IllegalStateException e) {
             throw new SpawnFailure(e.getMessage());
         }

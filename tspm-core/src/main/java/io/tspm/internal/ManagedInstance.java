@@ -154,7 +154,7 @@ final class ManagedInstance implements ProcessInstance {
 
     /** On the launcher thread: build the plan and spawn. */
     private Process spawn() throws Exception {
-        ProcessBuilder pb = LaunchPlan.build(spec, id, engine.platform);
+        ProcessBuilder pb = LaunchPlan.build(spec, id, engine.platform, engine.orphanProtection);
         try {
             return pb.start();
         } catch (java.io.IOException e) {

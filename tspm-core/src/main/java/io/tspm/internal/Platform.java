@@ -15,6 +15,9 @@ import java.util.Optional;
  */
 public final class Platform {
 
+    /** Set to true to run without {@code setpriv --pdeathsig} (to exercise the reaper alone). */
+    public static final String NO_PDEATHSIG = "tspm.noPdeathsig";
+
     private static final List<String> SYSTEM_DIRS = List.of("/usr/bin", "/bin", "/usr/sbin", "/sbin",
             "/usr/local/bin");
 
@@ -32,12 +35,15 @@ public final class Platform {
         this.nice = nice;
     }
 
-    /** Looks at this machine. {@code setpriv} is verified by running it once. */
+    /**
+     * Looks at this machine. {@code setpriv} is verified by running it once. The system property
+     * {@value #NO_PDEATHSIG} (a diagnostic switch) leaves the companion reaper as the only guard.
+     */
     public static Platform detect() {
         boolean unix = File.separatorChar == '/' && new File("/bin/sh").exists();
         boolean proc = unix && ProcStat.available();
         String setsid = proc ? findSystemTool("setsid") : null;
-        String setpriv = proc ? findSystemTool("setpriv") : null;
+        String setpriv = proc && !Boolean.getBoolean(NO_PDEATHSIG) ? findSystemTool("setpriv") : null;
         if (setpriv != null && !pdeathsigWorks(setpriv)) {
             setpriv = null;
         }
@@ -70,12 +76,12 @@ public final class Platform {
     }
 
     /**
-     * The argv prefix that wraps every child: {@code setpriv --pdeathsig KILL}, {@code setsid} and
-     * {@code nice -n N} where available. Each execs the next, so the child keeps the spawned pid.
+     * The argv prefix that wraps every child: {@code setpriv --pdeathsig KILL} (when asked),
+     * {@code setsid} and {@code nice -n N} where available. Each execs the next, so the child keeps the spawned pid.
      */
-    List<String> wrapperPrefix(int niceness) {
+    List<String> wrapperPrefix(int niceness, boolean pdeathsig) {
         List<String> prefix = new ArrayList<>(7);
-        if (setpriv != null) {
+        if (setpriv != null && pdeathsig) {
             prefix.add(setpriv);
             prefix.add("--pdeathsig");
             prefix.add("KILL");
