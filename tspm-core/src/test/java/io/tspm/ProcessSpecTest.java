@@ -1,0 +1,175 @@
+package io.tspm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ProcessSpecTest {
+
+    private static ProcessSpec.Builder b() {
+        return ProcessSpec.builder("app");
+    }
+
+    @Test
+    void name_isChecked() {
+        assertThatThrownBy(() -> ProcessSpec.builder(null)).isInstanceOf(NullPointerException.class).hasMessage("name");
+        assertThatThrownBy(() -> ProcessSpec.builder(""))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("name must be").hasMessageEndingWith("but was ''");
+        assertThatThrownBy(() -> ProcessSpec.builder("has space"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("but was 'has space'");
+        assertThatThrownBy(() -> ProcessSpec.builder("-dash")).hasMessageContaining("'-dash'");
+        assertThatThrownBy(() -> ProcessSpec.builder("x".repeat(65))).hasMessageContaining("1-64");
+        assertThat(ProcessSpec.builder("web-1.api_v2").command("true").build().name()).isEqualTo("web-1.api_v2");
+    }
+
+    @Test
+    void command_isChecked() {
+        assertThatThrownBy(() -> b().command()).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("command must not be empty");
+        assertThatThrownBy(() -> b().command((String[]) null)).isInstanceOf(NullPointerException.class).hasMessage("command");
+        assertThatThrownBy(() -> b().command("ls", null)).isInstanceOf(NullPointerException.class).hasMessage("command[1]");
+        assertThatThrownBy(() -> b().command(" ", "x")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("command[0] (the program) must not be blank, but was ' '");
+        assertThatThrownBy(() -> b().command("a\0b")).hasMessageContaining("command[0] must not contain a NUL");
+    }
+
+    @Test
+    void scriptInterpreterAndShell_areChecked() {
+        assertThatThrownBy(() -> b().script(null)).isInstanceOf(NullPointerException.class).hasMessage("script");
+        assertThatThrownBy(() -> b().script(Path.of(" "))).hasMessage("script must not be blank, but was ' '");
+        assertThatThrownBy(() -> b().interpreter()).hasMessage("interpreter must not be empty");
+        assertThatThrownBy(() -> b().shell(" ")).hasMessage("shell must not be blank, but was ' '");
+        assertThatThrownBy(() -> b().shell(null)).isInstanceOf(NullPointerException.class).hasMessage("shell");
+        assertThatThrownBy(() -> b().args("ok", null)).isInstanceOf(NullPointerException.class).hasMessage("args[1]");
+    }
+
+    @Test
+    void exactlyOneProgram_isRequired() {
+        assertThatThrownBy(() -> b().build()).isInstanceOf(IllegalStateException.class)
+                .hasMessage("process 'app': exactly one of command, script or shell must be set, but none was");
+        assertThatThrownBy(() -> b().command("ls").shell("ls").build()).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("but 2 were");
+        assertThatThrownBy(() -> b().command("ls").interpreter("python3").build())
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("interpreter [python3] is set but no script");
+    }
+
+    @Test
+    void numbers_areChecked() {
+        assertThatThrownBy(() -> b().instances(-1)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("instances must be in 0..10000, but was -1");
+        assertThatThrownBy(() -> b().instances(10_001)).hasMessageContaining("but was 10001");
+        assertThatThrownBy(() -> b().basePort(0)).hasMessage("basePort must be in 1..65535, but was 0");
+        assertThatThrownBy(() -> b().basePort(65536)).hasMessage("basePort must be in 1..65535, but was 65536");
+        assertThatThrownBy(() -> b().nice(20)).hasMessage("nice must be in -20..19, but was 20");
+        assertThatThrownBy(() -> b().nice(-21)).hasMessage("nice must be in -20..19, but was -21");
+        assertThatThrownBy(() -> b().command("x").basePort(65530).instances(7).build())
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("process 'app': basePort 65530 + instances 7 runs past port 65535");
+    }
+
+    @Test
+    void environment_isChecked() {
+        assertThatThrownBy(() -> b().env("A=B", "x")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("env key must be non-empty without '=' or NUL, but was 'A=B'");
+        assertThatThrownBy(() -> b().env("", "x")).hasMessageContaining("but was ''");
+        assertThatThrownBy(() -> b().env(null, "x")).isInstanceOf(NullPointerException.class).hasMessage("env key");
+        assertThatThrownBy(() -> b().env("K", null)).isInstanceOf(NullPointerException.class).hasMessage("env value of K");
+        assertThatThrownBy(() -> b().env("K", "a\0")).hasMessage("env value of K must not contain a NUL character");
+        assertThatThrownBy(() -> b().removeEnv("A=")).hasMessageContaining("but was 'A='");
+        assertThatThrownBy(() -> b().envFile(null)).isInstanceOf(NullPointerException.class).hasMessage("envFile");
+        assertThatThrownBy(() -> b().instanceVar("1X")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("instanceVar must be a variable name ([A-Za-z_][A-Za-z0-9_]*), but was '1X'");
+        assertThatThrownBy(() -> b().portVar("MY-PORT")).hasMessageContaining("portVar").hasMessageContaining("'MY-PORT'");
+        assertThatThrownBy(() -> b().command("x").basePort(80).instanceVar("P").portVar("P").build())
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("instanceVar and portVar must differ");
+    }
+
+    @Test
+    void otherSetters_areChecked() {
+        assertThatThrownBy(() -> b().workingDirectory(null)).isInstanceOf(NullPointerException.class).hasMessage("workingDirectory");
+        assertThatThrownBy(() -> b().namespace("a b")).hasMessageContaining("namespace must be").hasMessageContaining("'a b'");
+        assertThatThrownBy(() -> b().label(" ", "v")).hasMessage("label key must not be blank, but was ' '");
+        assertThatThrownBy(() -> b().label("k", null)).isInstanceOf(NullPointerException.class).hasMessage("label value of k");
+        assertThatThrownBy(() -> b().stopSignal(null)).isInstanceOf(NullPointerException.class).hasMessage("stopSignal");
+        assertThatThrownBy(() -> b().stopTimeout(Duration.ofSeconds(-1)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("stopTimeout must not be negative, but was PT-1S");
+        assertThatThrownBy(() -> b().stopTimeout(null)).isInstanceOf(NullPointerException.class).hasMessage("stopTimeout");
+        assertThatThrownBy(() -> b().dependsOn("bad name")).hasMessageContaining("dependsOn must be").hasMessageContaining("'bad name'");
+        assertThatThrownBy(() -> b().command("x").dependsOn("app").build())
+                .isInstanceOf(IllegalStateException.class).hasMessage("process 'app' must not depend on itself");
+        assertThatThrownBy(() -> b().restartPolicy(null)).isInstanceOf(NullPointerException.class).hasMessage("restartPolicy");
+    }
+
+    @Test
+    void hugeDurationsSaturate() {
+        ProcessSpec spec = b().command("x").stopTimeout(Duration.ofSeconds(Long.MAX_VALUE)).build();
+        assertThat(spec.stopTimeout()).isLessThan(Duration.ofDays(365L * 101));
+        assertThat(spec.stopTimeout().toNanos()).isPositive();
+    }
+
+    @Test
+    void interpreterIsInferredFromTheExtensionAndAnExplicitOneWins() {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        assertThat(b().script(Path.of("run.sh")).build().argv()).containsExactly("/bin/sh", "run.sh");
+        assertThat(b().script(Path.of("app.jar")).args("--x").build().argv()).containsExactly(java, "-jar", "app.jar", "--x");
+        assertThat(b().script(Path.of("Main.java")).build().argv()).containsExactly(java, "Main.java");
+        assertThat(b().script(Path.of("tool.py")).build().argv()).containsExactly("python3", "tool.py");
+        assertThat(b().script(Path.of("server.js")).build().argv()).containsExactly("node", "server.js");
+        assertThat(b().script(Path.of("bin/run")).build().argv()).containsExactly("bin/run");
+        assertThat(b().script(Path.of("tool.py")).interpreter("pypy3", "-u").build().argv())
+                .containsExactly("pypy3", "-u", "tool.py");
+    }
+
+    @Test
+    void shellLineTakesArgsAsPositionalParameters() {
+        assertThat(b().shell("echo \"$1\"").args("hi").build().argv())
+                .containsExactly("/bin/sh", "-c", "echo \"$1\"", "app", "hi");
+    }
+
+    @Test
+    void buildCopiesSoReusingTheBuilderChangesNothingBuilt() {
+        ProcessSpec.Builder builder = b().command("sleep", "1").env("A", "1").dependsOn("db");
+        ProcessSpec first = builder.build();
+        builder.env("A", "2").args("more").dependsOn("cache").instances(3);
+        assertThat(first.environment()).isEqualTo(Map.of("A", "1"));
+        assertThat(first.argv()).containsExactly("sleep", "1");
+        assertThat(first.dependsOn()).containsExactly("db");
+        assertThat(first.instances()).isEqualTo(1);
+        assertThatThrownBy(() -> first.environment().put("B", "x")).isInstanceOf(UnsupportedOperationException.class);
+    }
+
+    @Test
+    void toBuilderRoundTripsEverySetting() {
+        ProcessSpec spec = b().script(Path.of("tool.py")).interpreter("pypy3").args("a").workingDirectory(Path.of("/tmp"))
+                .inheritEnvironment(false).env("K", "V").removeEnv("HOME").envFile(Path.of(".env")).autostart(false)
+                .instances(3).instanceVar("ID").basePort(9000).portVar("HTTP_PORT").namespace("ns").label("team", "a")
+                .nice(5).stopSignal(Signal.INT).stopTimeout(Duration.ofSeconds(9)).dependsOn("db")
+                .restartPolicy(RestartPolicy.never()).captureOutput(false).mergeStderr(true).build();
+        ProcessSpec copy = spec.toBuilder().build();
+        assertThat(copy.argv()).isEqualTo(spec.argv());
+        assertThat(copy).usingRecursiveComparison().isEqualTo(spec);
+        assertThat(spec.toBuilder().instances(1).build().instances()).isEqualTo(1);
+    }
+
+    @Test
+    void defaultsAreWhatTheDocsSay() {
+        ProcessSpec spec = b().command("x").build();
+        assertThat(spec.instances()).isEqualTo(1);
+        assertThat(spec.autostart()).isTrue();
+        assertThat(spec.namespace()).isEqualTo("default");
+        assertThat(spec.instanceVar()).isEqualTo("TSPM_INSTANCE_ID");
+        assertThat(spec.portVar()).isEqualTo("PORT");
+        assertThat(spec.basePort()).isEmpty();
+        assertThat(spec.stopSignal()).isEqualTo(Signal.TERM);
+        assertThat(spec.stopTimeout()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(spec.restartPolicy()).isEqualTo(RestartPolicy.defaults());
+        assertThat(spec.inheritEnvironment()).isTrue();
+        assertThat(spec.captureOutput()).isTrue();
+        assertThat(spec.dependsOn()).isEqualTo(List.of());
+    }
+}
