@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +29,19 @@ class OrphanProtectionTest {
 
     @TempDir
     Path dir;
+
+    @org.junit.jupiter.api.Test
+    void shutdownHookStopsChildrenWhenTheJvmExitsNormally() throws Exception {
+        Process host = new ProcessBuilder(Scripts.java(io.tspm.testing.ExitingHostMain.class))
+                .redirectErrorStream(true).start();
+        String output = new String(host.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(host.waitFor()).as(output).isZero();
+        String pidsLine = output.lines().filter(l -> l.startsWith("PIDS ")).findFirst().orElseThrow();
+        List<Long> pids = Arrays.stream(pidsLine.substring(5).split(" ")).map(Long::parseLong).toList();
+        assertThat(pids).hasSize(3);
+        // The JVM has exited, so its hook already ran: nothing may be alive, not even briefly.
+        assertThat(pids).allSatisfy(p -> assertThat(ProcessHandle.of(p).filter(ProcessHandle::isAlive)).isEmpty());
+    }
 
     @ParameterizedTest(name = "pdeathsig disabled: {0}")
     @ValueSource(booleans = {false, true})
