@@ -2,7 +2,6 @@ package io.tspm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tspm.internal.Platform;
 import io.tspm.testing.Await;
 import io.tspm.testing.OrphanHostMain;
 import io.tspm.testing.Scripts;
@@ -43,11 +42,11 @@ class OrphanProtectionTest {
         assertThat(pids).allSatisfy(p -> assertThat(ProcessHandle.of(p).filter(ProcessHandle::isAlive)).isEmpty());
     }
 
-    @ParameterizedTest(name = "pdeathsig disabled: {0}")
+    @ParameterizedTest(name = "parentDeathSignal: {0}")
     @ValueSource(booleans = {false, true})
-    void childrenAndGrandchildrenDieWithAKilledJvm(boolean reaperOnly) throws Exception {
-        List<String> cmd = new ArrayList<>(Scripts.java(OrphanHostMain.class, dir.toString()));
-        cmd.add(1, "-D" + Platform.NO_PDEATHSIG + "=" + reaperOnly);
+    void childrenAndGrandchildrenDieWithAKilledJvm(boolean parentDeathSignal) throws Exception {
+        List<String> cmd = new ArrayList<>(Scripts.java(OrphanHostMain.class, dir.toString(),
+                Boolean.toString(parentDeathSignal)));
         Process host = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         Map<Long, String> tree = new LinkedHashMap<>();
         long reaper = -1;
@@ -78,8 +77,8 @@ class OrphanProtectionTest {
             Await.within(Duration.ofSeconds(2)).until(() -> tree.entrySet().stream()
                     .noneMatch(e -> Scripts.alive(e.getKey(), e.getValue())));
             Duration took = Duration.ofNanos(System.nanoTime() - killedAt);
-            System.out.printf("orphan test (reaper only: %s): %d processes gone %d ms after the JVM's SIGKILL%n",
-                    reaperOnly, tree.size(), took.toMillis());
+            System.out.printf("orphan test (parentDeathSignal: %s): %d processes gone %d ms after the JVM's SIGKILL%n",
+                    parentDeathSignal, tree.size(), took.toMillis());
             long reaperPid = reaper;
             Await.within(Duration.ofSeconds(5)).until(() -> ProcessHandle.of(reaperPid).isEmpty()
                     || !ProcessHandle.of(reaperPid).get().isAlive());

@@ -26,21 +26,27 @@ public final class Engine implements AutoCloseable {
     final Scheduler scheduler;
     final Platform platform;
     final Launcher launcher;
+    /** One thread for the engine's own follow-up work (what happens after a spawn), off the launcher. */
+    final java.util.concurrent.ExecutorService callbacks;
     final EventBus events;
     final ProcessTree tree;
     private final ScheduledThreadPoolExecutor ownedScheduler;
     final boolean orphanProtection;
+    /** Whether children get {@code setpriv --pdeathsig KILL} (on top of the reaper). */
+    final boolean parentDeathSignal;
     private OrphanReaper reaper;
     private boolean closed;
 
     /**
      * @param scheduler the user's scheduler, or null for one daemon thread owned by the engine
      */
-    public Engine(String name, Clock clock, Ticker ticker, Scheduler scheduler, boolean orphanProtection) {
+    public Engine(String name, Clock clock, Ticker ticker, Scheduler scheduler, boolean orphanProtection,
+            boolean parentDeathSignal) {
         this.name = name;
         this.clock = clock;
         this.ticker = ticker;
         this.orphanProtection = orphanProtection;
+        this.parentDeathSignal = orphanProtection && parentDeathSignal;
         if (scheduler == null) {
             ownedScheduler = new ScheduledThreadPoolExecutor(1, daemonThreads("tspm-" + name + "-scheduler"));
             ownedScheduler.setRemoveOnCancelPolicy(true);
@@ -49,9 +55,10 @@ public final class Engine implements AutoCloseable {
             ownedScheduler = null;
             this.scheduler = scheduler;
         }
-        this.platform = Platform.detect();
+        this.platform = Platform.detect(this.parentDeathSignal);
         platform.limitations().ifPresent(l -> LOG.info("process supervision on this machine is limited: {}", l));
         this.launcher = new Launcher("tspm-" + name + "-launcher");
+        this.callbacks = java.util.concurrent.Executors.newSingleThreadExecutor(daemonThreads("tspm-" + name + "-engine"));
         this.events = new EventBus("tspm-" + name + "-events");
         this.tree = new ProcessTree(platform, this.scheduler);
     }
@@ -110,6 +117,7 @@ public final class Engine implements AutoCloseable {
         events.drain(Duration.ofSeconds(5).toMillis());
         events.close();
         launcher.close();
+        callbacks.shutdown();
         if (ownedScheduler != null) {
             ownedScheduler.shutdownNow();
         }

@@ -147,14 +147,15 @@ final class ManagedInstance implements ProcessInstance {
         failureReason = null;
         move(new ProcessStarting(engine.now(), spec.name(), id, spawns));
         CompletableFuture<Void> result = starting;
+        // The launcher thread only spawns; the bookkeeping runs on the engine thread meanwhile.
         after.add(() -> engine.launcher.submit(this::spawn)
-                .whenComplete((p, err) -> onSpawned(gen, p, err)));
+                .whenCompleteAsync((p, err) -> onSpawned(gen, p, err), engine.callbacks));
         return result;
     }
 
     /** On the launcher thread: build the plan and spawn. */
     private Process spawn() throws Exception {
-        ProcessBuilder pb = LaunchPlan.build(spec, id, engine.platform, engine.orphanProtection);
+        ProcessBuilder pb = LaunchPlan.build(spec, id, engine.platform, engine.parentDeathSignal);
         try {
             return pb.start();
         } catch (java.io.IOException e) {

@@ -15,9 +15,6 @@ import java.util.Optional;
  */
 public final class Platform {
 
-    /** Set to true to run without {@code setpriv --pdeathsig} (to exercise the reaper alone). */
-    public static final String NO_PDEATHSIG = "tspm.noPdeathsig";
-
     private static final List<String> SYSTEM_DIRS = List.of("/usr/bin", "/bin", "/usr/sbin", "/sbin",
             "/usr/local/bin");
 
@@ -26,6 +23,7 @@ public final class Platform {
     private final String setsid;
     private final String setpriv;
     private final String nice;
+    private boolean pdeathsigMissing;
 
     private Platform(boolean unix, boolean proc, String setsid, String setpriv, String nice) {
         this.unix = unix;
@@ -36,18 +34,20 @@ public final class Platform {
     }
 
     /**
-     * Looks at this machine. {@code setpriv} is verified by running it once. The system property
-     * {@value #NO_PDEATHSIG} (a diagnostic switch) leaves the companion reaper as the only guard.
+     * Looks at this machine; {@code setpriv} is looked for (and verified by running it once) only
+     * when {@code wantPdeathsig}.
      */
-    public static Platform detect() {
+    public static Platform detect(boolean wantPdeathsig) {
         boolean unix = File.separatorChar == '/' && new File("/bin/sh").exists();
         boolean proc = unix && ProcStat.available();
         String setsid = proc ? findSystemTool("setsid") : null;
-        String setpriv = proc && !Boolean.getBoolean(NO_PDEATHSIG) ? findSystemTool("setpriv") : null;
+        String setpriv = proc && wantPdeathsig ? findSystemTool("setpriv") : null;
         if (setpriv != null && !pdeathsigWorks(setpriv)) {
             setpriv = null;
         }
-        return new Platform(unix, proc, setsid, setpriv, unix ? findSystemTool("nice") : null);
+        Platform p = new Platform(unix, proc, setsid, setpriv, unix ? findSystemTool("nice") : null);
+        p.pdeathsigMissing = wantPdeathsig && setpriv == null;
+        return p;
     }
 
     /** A platform with no wrappers, for machines (or tests) without them. */
@@ -76,12 +76,12 @@ public final class Platform {
     }
 
     /**
-     * The argv prefix that wraps every child: {@code setpriv --pdeathsig KILL} (when asked),
-     * {@code setsid} and {@code nice -n N} where available. Each execs the next, so the child keeps the spawned pid.
+     * The argv prefix that wraps every child: {@code setpriv --pdeathsig KILL} (when asked for and
+     * found), {@code setsid} and {@code nice -n N} where available. Each execs the next, so the child keeps the spawned pid.
      */
     List<String> wrapperPrefix(int niceness, boolean pdeathsig) {
         List<String> prefix = new ArrayList<>(7);
-        if (setpriv != null && pdeathsig) {
+        if (pdeathsig && setpriv != null) {
             prefix.add(setpriv);
             prefix.add("--pdeathsig");
             prefix.add("KILL");
@@ -120,8 +120,9 @@ public final class Platform {
         if (proc && setsid == null) {
             missing.add("no setsid: grandchildren whose parent died are not found on stop");
         }
-        if (proc && setpriv == null) {
-            missing.add("no setpriv --pdeathsig: children of a killed JVM are killed by the companion reaper only");
+        if (pdeathsigMissing) {
+            missing.add("parentDeathSignal was asked for, but there is no setpriv with --pdeathsig: the companion"
+                    + " reaper is the only guard");
         }
         return missing.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", missing));
     }

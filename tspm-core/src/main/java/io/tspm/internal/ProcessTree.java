@@ -25,6 +25,10 @@ final class ProcessTree {
     private static final Logger LOG = LoggerFactory.getLogger(ProcessTree.class);
     private static final long FIRST_POLL_MILLIS = 5;
     private static final long MAX_POLL_MILLIS = 100;
+    /** How long after a child's own exit its leftovers are looked for. */
+    private static final Duration LEFTOVER_DELAY = Duration.ofMillis(50);
+    /** How long the final sweep for late members waits, so stops that end together share a scan. */
+    private static final Duration SWEEP_DELAY = Duration.ofMillis(10);
     /** After SIGKILL, how long to wait for the kernel before giving up on a process (D state). */
     private static final Duration KILL_GRACE = Duration.ofSeconds(10);
 
@@ -120,11 +124,35 @@ final class ProcessTree {
      * left at {@code timeout} (and to members that appeared meanwhile). Completes when all are gone.
      */
     CompletableFuture<StopOutcome> stop(Process main, long mainTicks, Signal signal, Duration timeout) {
-        StopRun run = new StopRun(main, mainTicks, signal == Signal.KILL);
         List<Member> members = members(main.pid(), mainTicks, main.toHandle(), null);
         if (main.isAlive() && members.stream().noneMatch(m -> m.pid() == main.pid())) {
             members.add(0, new Member(main.pid(), -1, main.toHandle()));
         }
+        return run(main, mainTicks, members, signal, timeout);
+    }
+
+    /**
+     * Cleans up after a child that exited by itself: members of its session that outlived it get
+     * the stop signal, then SIGKILL at the timeout. Runs a little later, so it never competes with
+     * the restart, and so that exits in a burst share one /proc scan.
+     */
+    CompletableFuture<StopOutcome> reapLeftovers(Process main, long mainTicks, Signal signal, Duration timeout) {
+        if (!platform.hasSessions() || mainTicks < 0) {
+            return CompletableFuture.completedFuture(StopOutcome.NOT_RUNNING);
+        }
+        long exitedAt = System.nanoTime();
+        CompletableFuture<StopOutcome> result = new CompletableFuture<>();
+        scheduler.schedule(() -> {
+            List<Member> left = members(main.pid(), mainTicks, null, exitedAt);
+            left.removeIf(m -> !m.alive());
+            run(main, mainTicks, left, signal, timeout).whenComplete((o, e) -> result.complete(o));
+        }, LEFTOVER_DELAY);
+        return result;
+    }
+
+    private CompletableFuture<StopOutcome> run(Process main, long mainTicks, List<Member> members, Signal signal,
+            Duration timeout) {
+        StopRun run = new StopRun(main, mainTicks, signal == Signal.KILL);
         if (members.isEmpty() && !main.isAlive()) {
             run.result.complete(StopOutcome.NOT_RUNNING);
             return run.result;
@@ -132,20 +160,10 @@ final class ProcessTree {
         run.members.addAll(members);
         send(signal, members);
         main.onExit().thenRun(run::check);
-        scheduler.schedule(run::timeout, timeout);
+        java.util.concurrent.Future<?> timer = scheduler.schedule(run::timeout, timeout);
+        run.result.whenComplete((o, e) -> timer.cancel(false));
         run.poll(FIRST_POLL_MILLIS);
         return run.result;
-    }
-
-    /**
-     * Cleans up after a child that exited by itself: members of its session that outlived it get
-     * the stop signal, then SIGKILL at the timeout. Completes when none is left.
-     */
-    CompletableFuture<StopOutcome> reapLeftovers(Process main, long mainTicks, Signal signal, Duration timeout) {
-        if (!platform.hasSessions() || mainTicks < 0) {
-            return CompletableFuture.completedFuture(StopOutcome.NOT_RUNNING);
-        }
-        return stop(main, mainTicks, signal, timeout);
     }
 
     /** One stop in progress. */
@@ -156,6 +174,8 @@ final class ProcessTree {
         final long mainTicks;
         boolean killed;
         long killedAtNanos;
+        /** When the members were last all seen gone (0: not yet, or a sweep found more). */
+        long allGoneAt;
 
         StopRun(Process main, long mainTicks, boolean killed) {
             this.main = main;
@@ -178,7 +198,6 @@ final class ProcessTree {
                 return;
             }
             members.removeIf(m -> !m.alive());
-            long allGoneAt = System.nanoTime();
             if (!members.isEmpty() || main.isAlive()) {
                 if (killed && System.nanoTime() - killedAtNanos > KILL_GRACE.toNanos()) {
                     LOG.error("processes {} of pid {} survived SIGKILL for {}; giving up on them",
@@ -187,15 +206,26 @@ final class ProcessTree {
                 }
                 return;
             }
-            // Members that joined the session late (a fork racing the signal) are still ours.
-            List<Member> late = members(main.pid(), mainTicks, null, allGoneAt);
-            late.removeIf(m -> !m.alive());
-            if (!late.isEmpty()) {
-                members.addAll(late);
-                kill();
+            if (allGoneAt == 0) {
+                allGoneAt = System.nanoTime();
+                scheduler.schedule(this::sweep, SWEEP_DELAY);
+            }
+        }
+
+        /** Members that joined the session late (a fork racing the signal) are still ours. */
+        synchronized void sweep() {
+            if (result.isDone()) {
                 return;
             }
-            result.complete(killed ? StopOutcome.KILLED : StopOutcome.GRACEFUL);
+            List<Member> late = members(main.pid(), mainTicks, null, allGoneAt);
+            late.removeIf(m -> !m.alive());
+            if (late.isEmpty()) {
+                result.complete(killed ? StopOutcome.KILLED : StopOutcome.GRACEFUL);
+                return;
+            }
+            allGoneAt = 0;
+            members.addAll(late);
+            kill();
         }
 
         synchronized void timeout() {

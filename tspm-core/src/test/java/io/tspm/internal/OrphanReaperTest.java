@@ -35,7 +35,7 @@ class OrphanReaperTest {
 
     @Test
     void killsRegisteredSessionsAtEofAndSparesUnregisteredOnes() throws Exception {
-        Platform platform = Platform.detect();
+        Platform platform = Platform.detect(false);
         OrphanReaper reaper = OrphanReaper.start(platform);
         Process a = sessionLeader(platform);
         Process b = sessionLeader(platform);
@@ -52,7 +52,7 @@ class OrphanReaperTest {
 
     @Test
     void neverKillsAPidWhoseStartTimeDiffers() throws Exception {
-        Platform platform = Platform.detect();
+        Platform platform = Platform.detect(false);
         OrphanReaper reaper = OrphanReaper.start(platform);
         Process p = sessionLeader(platform);
         // Registered with the wrong start time: as if the pid had been reused by another process.

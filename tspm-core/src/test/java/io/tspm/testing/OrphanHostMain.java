@@ -9,6 +9,7 @@ import java.util.stream.Collectors;
 /**
  * A host JVM for the orphan test: supervises sleepers, a Java child and a script that forks
  * grandchildren (one orphaned at once), prints every descendant's pid, then waits to be killed.
+ * Arguments: a scratch directory, and whether to use the parent-death signal too.
  */
 public final class OrphanHostMain {
 
@@ -20,7 +21,7 @@ public final class OrphanHostMain {
                 "sh -c 'sleep 300 &'",
                 "echo forked",
                 "wait"));
-        Supervisor s = Supervisor.builder().name("host")
+        Supervisor s = Supervisor.builder().name("host").parentDeathSignal(Boolean.parseBoolean(args[1]))
                 .addProcess("sleepers", p -> p.command("sleep", "300").instances(2))
                 .addProcess("java", p -> p.command(Scripts.java(HelperMain.class)))
                 .addProcess("forker", p -> p.command(script.toString()))
