@@ -1,0 +1,33 @@
+package io.tspm.examples;
+
+import io.tspm.ProcessSpec;
+import io.tspm.RestartPolicy;
+import io.tspm.Supervisor;
+import java.time.Duration;
+
+/** The code example of README.md, kept here so the build proves it compiles. Not meant to be run. */
+final class ReadmeExample {
+
+    private ReadmeExample() {
+    }
+
+    static void example() {
+        try (Supervisor supervisor = Supervisor.builder()
+                .addProcess(ProcessSpec.builder("web")
+                        .command("java", "-jar", "web.jar")     // argv, no shell (use .shell("...") if you want one)
+                        .instances(2)                           // web#0 and web#1
+                        .basePort(8080)                         // instance i gets PORT=8080+i, TSPM_INSTANCE_ID=i
+                        .restartPolicy(RestartPolicy.builder().delay(Duration.ofMillis(500)).build())
+                        .build())
+                .addProcess("worker", p -> p
+                        .script(java.nio.file.Path.of("worker.sh"))   // interpreter from the extension: sh
+                        .envFile(java.nio.file.Path.of(".env"))
+                        .dependsOn("web"))                     // starts after web runs, stops before it
+                .addListener(event -> System.out.println(event))
+                .build()) {
+            supervisor.start();                                 // blocks until every process runs, or throws
+            supervisor.list().forEach(System.out::println);     // state, pid, restarts, uptime, last exit
+            supervisor.group("web").restart();
+        }                                                       // close(): stop everything, release threads
+    }
+}
