@@ -18,6 +18,7 @@ import java.util.OptionalLong;
  * @param startedAt      when the current (or last) OS process was spawned, empty before the first
  * @param lastExit       how the last OS process ended, empty before the first exit
  * @param failureReason  why the instance is {@link InstanceState#FAILED}, empty otherwise
+ * @param crashStats     figures derived from its exits: crashes, restarts in the window, backoff, MTBF
  */
 public record InstanceSnapshot(
         String process,
@@ -29,5 +30,6 @@ public record InstanceSnapshot(
         Duration uptime,
         Optional<Instant> startedAt,
         Optional<ExitStatus> lastExit,
-        Optional<String> failureReason) {
+        Optional<String> failureReason,
+        CrashStats crashStats) {
 }

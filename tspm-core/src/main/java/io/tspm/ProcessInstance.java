@@ -25,6 +25,12 @@ public interface ProcessInstance {
 
     InstanceSnapshot snapshot();
 
+    /**
+     * The last exits of the instance's OS processes, oldest first, at most
+     * {@link ProcessSpec#exitHistorySize()} of them: crashes and the exits the supervisor asked for.
+     */
+    List<ExitRecord> exitHistory();
+
     /** The last {@code n} lines the instance printed (oldest first), across its restarts. */
     List<String> recentOutput(int n);
 

@@ -34,6 +34,8 @@ public final class ProcessSpec {
     public static final String PROCESS_NAME_VAR = "TSPM_PROCESS_NAME";
     public static final String DEFAULT_NAMESPACE = "default";
     public static final Duration DEFAULT_STOP_TIMEOUT = Duration.ofSeconds(5);
+    /** Without a readiness probe, a process that stayed up this long is RUNNING (supervisord's startsecs). */
+    public static final Duration DEFAULT_READY_AFTER = Duration.ofMillis(100);
 
     static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
     private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
@@ -72,6 +74,9 @@ public final class ProcessSpec {
     private final RestartPolicy restartPolicy;
     private final boolean captureOutput;
     private final boolean mergeStderr;
+    private final RestartStrategy restartStrategy;
+    private final Duration readyAfter;
+    private final int exitHistorySize;
 
     private ProcessSpec(Builder b, Kind kind, List<String> interpreter) {
         this.name = b.name;
@@ -100,6 +105,9 @@ public final class ProcessSpec {
         this.restartPolicy = b.restartPolicy;
         this.captureOutput = b.captureOutput;
         this.mergeStderr = b.mergeStderr;
+        this.restartStrategy = b.restartStrategy;
+        this.readyAfter = b.readyAfter;
+        this.exitHistorySize = b.exitHistorySize;
     }
 
     /** A builder for a process named {@code name} (letters, digits, {@code . _ -}; at most 64). */
@@ -135,6 +143,9 @@ public final class ProcessSpec {
         b.restartPolicy = restartPolicy;
         b.captureOutput = captureOutput;
         b.mergeStderr = mergeStderr;
+        b.restartStrategy = restartStrategy;
+        b.readyAfter = readyAfter;
+        b.exitHistorySize = exitHistorySize;
         return b;
     }
 
@@ -276,6 +287,24 @@ public final class ProcessSpec {
         return mergeStderr;
     }
 
+    /** What else restarts when an instance exits and is restarted. */
+    public RestartStrategy restartStrategy() {
+        return restartStrategy;
+    }
+
+    /**
+     * Without a readiness probe, how long a spawned process must stay up to be RUNNING (supervisord's
+     * {@code startsecs}, default 100 ms); zero means RUNNING as soon as it is spawned.
+     */
+    public Duration readyAfter() {
+        return readyAfter;
+    }
+
+    /** How many exits each instance keeps in its {@linkplain ProcessInstance#exitHistory() history}. */
+    public int exitHistorySize() {
+        return exitHistorySize;
+    }
+
     @Override
     public String toString() {
         return "ProcessSpec{name=" + name + ", namespace=" + namespace + ", argv=" + argv()
@@ -317,10 +346,11 @@ public final class ProcessSpec {
         return value;
     }
 
-    private static List<String> checkArgv(String field, List<String> argv, boolean mayBeEmpty) {
+    /** Checks an argv; {@code program} when its first element names the program (not blank). */
+    private static List<String> checkArgv(String field, List<String> argv, boolean program) {
         Objects.requireNonNull(argv, field);
-        if (!mayBeEmpty && argv.isEmpty()) {
-            throw new IllegalArgumentException(field + " must not be empty");
+        if (program && argv.isEmpty()) {
+            throw new IllegalArgumentException(field + " must name a program, but was []");
         }
         for (int i = 0; i < argv.size(); i++) {
             String a = argv.get(i);
@@ -332,7 +362,7 @@ public final class ProcessSpec {
                         + a.replace('\0', '?') + "'");
             }
         }
-        if (!argv.isEmpty() && argv.get(0).isBlank()) {
+        if (program && argv.get(0).isBlank()) {
             throw new IllegalArgumentException(field + "[0] (the program) must not be blank, but was '"
                     + argv.get(0) + "'");
         }
@@ -369,6 +399,9 @@ public final class ProcessSpec {
         private RestartPolicy restartPolicy = RestartPolicy.defaults();
         private boolean captureOutput = true;
         private boolean mergeStderr;
+        private RestartStrategy restartStrategy = RestartStrategy.ONE_FOR_ONE;
+        private Duration readyAfter = DEFAULT_READY_AFTER;
+        private int exitHistorySize = 100;
 
         Builder(String name) {
             this.name = checkName("name", name);
@@ -382,7 +415,7 @@ public final class ProcessSpec {
 
         /** The program and its arguments, run without a shell. */
         public Builder command(List<String> argv) {
-            checkArgv("command", argv, false);
+            checkArgv("command", argv, true);
             command.clear();
             command.addAll(argv);
             return this;
@@ -404,7 +437,7 @@ public final class ProcessSpec {
         /** The interpreter (and its options) for {@link #script(Path)}; wins over the inferred one. */
         public Builder interpreter(String... argv) {
             Objects.requireNonNull(argv, "interpreter");
-            this.explicitInterpreter = new ArrayList<>(checkArgv("interpreter", java.util.Arrays.asList(argv), false));
+            this.explicitInterpreter = new ArrayList<>(checkArgv("interpreter", java.util.Arrays.asList(argv), true));
             return this;
         }
 
@@ -415,7 +448,8 @@ public final class ProcessSpec {
                 throw new IllegalArgumentException("shell must not be blank, but was '" + commandLine + "'");
             }
             if (commandLine.indexOf('\0') >= 0) {
-                throw new IllegalArgumentException("shell must not contain a NUL character");
+                throw new IllegalArgumentException("shell must not contain a NUL character, but was '"
+                        + commandLine.replace('\0', '?') + "'");
             }
             this.shell = commandLine;
             return this;
@@ -429,7 +463,7 @@ public final class ProcessSpec {
 
         /** Appends arguments; see {@link #args(String...)}. */
         public Builder args(List<String> args) {
-            checkArgv("args", args, true);
+            checkArgv("args", args, false);
             for (int i = 0; i < args.size(); i++) {
                 if (args.get(i) == null) {
                     throw new NullPointerException("args[" + i + "]");
@@ -588,6 +622,32 @@ public final class ProcessSpec {
             return this;
         }
 
+        /** What else restarts when an instance exits and is restarted (default ONE_FOR_ONE). */
+        public Builder restartStrategy(RestartStrategy strategy) {
+            this.restartStrategy = Objects.requireNonNull(strategy, "restartStrategy");
+            return this;
+        }
+
+        /**
+         * How long a spawned process must stay up to count as RUNNING when no readiness probe says
+         * so (default 100 ms, enough to catch a program that dies at once; zero: RUNNING as soon as
+         * it is spawned). An exit before that is a failed start: {@code start()} throws, and the
+         * restart policy decides what follows.
+         */
+        public Builder readyAfter(Duration duration) {
+            this.readyAfter = Durations.nonNegative("readyAfter", duration);
+            return this;
+        }
+
+        /** How many exits each instance keeps in its history, 1..100000 (default 100). */
+        public Builder exitHistorySize(int size) {
+            if (size < 1 || size > 100_000) {
+                throw new IllegalArgumentException("exitHistorySize must be in 1..100000, but was " + size);
+            }
+            this.exitHistorySize = size;
+            return this;
+        }
+
         public ProcessSpec build() {
             int given = (command.isEmpty() ? 0 : 1) + (script == null ? 0 : 1) + (shell == null ? 0 : 1);
             if (given != 1) {
@@ -608,6 +668,20 @@ public final class ProcessSpec {
             if (instanceVar.equals(portVar) && basePort != 0) {
                 throw new IllegalStateException("process '" + name + "': instanceVar and portVar must differ, but"
                         + " both are '" + portVar + "'");
+            }
+            for (String reserved : List.of(instanceVar, PROCESS_NAME_VAR)) {
+                if (environment.containsKey(reserved)) {
+                    throw new IllegalStateException("process '" + name + "': env sets " + reserved
+                            + ", which the supervisor sets for every instance");
+                }
+            }
+            if (basePort != 0 && environment.containsKey(portVar)) {
+                throw new IllegalStateException("process '" + name + "': env sets " + portVar
+                        + ", which basePort " + basePort + " sets for every instance");
+            }
+            if (instanceVar.equals(PROCESS_NAME_VAR) || (basePort != 0 && portVar.equals(PROCESS_NAME_VAR))) {
+                throw new IllegalStateException("process '" + name + "': instanceVar and portVar must not be "
+                        + PROCESS_NAME_VAR);
             }
             Kind kind = !command.isEmpty() ? Kind.COMMAND : script != null ? Kind.SCRIPT : Kind.SHELL;
             List<String> interpreter = kind != Kind.SCRIPT ? List.of()

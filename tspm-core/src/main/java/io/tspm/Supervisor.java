@@ -69,6 +69,10 @@ public final class Supervisor implements AutoCloseable {
         for (ProcessSpec spec : b.specs.values()) {
             groups.put(spec.name(), new ManagedGroup(engine, spec));
         }
+        engine.coordinator(this::restarting);
+        if (useShutdownHook) {
+            installShutdownHook();
+        }
     }
 
     public static Builder builder() {
@@ -96,10 +100,7 @@ public final class Supervisor implements AutoCloseable {
         Set<String> names;
         synchronized (this) {
             checkNotClosed();
-            if (lifecycle != Lifecycle.STARTED) {
-                lifecycle = Lifecycle.STARTED;
-                installShutdownHook();
-            }
+            lifecycle = Lifecycle.STARTED;
             names = groups.values().stream().filter(g -> g.spec().autostart()).map(ManagedGroup::name)
                     .collect(Collectors.toCollection(LinkedHashSet::new));
         }
@@ -110,9 +111,6 @@ public final class Supervisor implements AutoCloseable {
     public void stop() {
         CompletableFuture<Void> f;
         synchronized (this) {
-            if (lifecycle == Lifecycle.CLOSED) {
-                return;
-            }
             if (lifecycle == Lifecycle.STARTED) {
                 lifecycle = Lifecycle.STOPPED;
             }
@@ -121,23 +119,41 @@ public final class Supervisor implements AutoCloseable {
         Futures.join(f);
     }
 
-    /** Stops everything, then releases the supervisor's threads. The supervisor cannot be started again. */
+    /**
+     * Stops everything, then releases the supervisor's threads. From the moment it is called no
+     * instance starts any more (a concurrent start fails), so nothing started during the close can
+     * outlive it. The supervisor cannot be started again.
+     */
     @Override
     public void close() {
         synchronized (this) {
             if (lifecycle == Lifecycle.CLOSED) {
                 return;
             }
+            lifecycle = Lifecycle.CLOSED;
         }
+        engine.beginClose();
         try {
-            stop();
+            stopAll();
         } finally {
             synchronized (this) {
-                lifecycle = Lifecycle.CLOSED;
                 removeShutdownHook();
             }
             engine.close();
         }
+    }
+
+    /** Stops every process; repeats while a start that was already under way left something running. */
+    private void stopAll() {
+        for (int pass = 0; pass < 3; pass++) {
+            Futures.join(stopInOrder(new LinkedHashSet<>(groupNames())));
+            boolean quiet = list().stream().allMatch(i -> i.pid().isEmpty() && i.state() != InstanceState.STARTING
+                    && i.state() != InstanceState.STOPPING && i.state() != InstanceState.BACKOFF);
+            if (quiet) {
+                return;
+            }
+        }
+        LOG.warn("supervisor '{}': processes still running after close: {}", name, list());
     }
 
     // ---- processes --------------------------------------------------------------------------
@@ -169,7 +185,10 @@ public final class Supervisor implements AutoCloseable {
         return group;
     }
 
-    /** Stops the process and removes it. Refused while another process depends on it. */
+    /**
+     * Stops the process and removes it. Refused while another process depends on it. From the
+     * moment it is called its instances refuse to start.
+     */
     public void remove(String processName) {
         ManagedGroup group;
         synchronized (this) {
@@ -180,6 +199,7 @@ public final class Supervisor implements AutoCloseable {
                 throw new IllegalStateException("process '" + processName + "' cannot be removed: " + dependents
                         + " depend on it");
             }
+            group.retire();
         }
         group.stop();
         synchronized (this) {
@@ -257,6 +277,42 @@ public final class Supervisor implements AutoCloseable {
     }
 
     // ---- internals --------------------------------------------------------------------------
+
+    /** Carries out ONE_FOR_ALL and REST_FOR_ONE after an instance's unexpected exit. */
+    private void restarting(ProcessSpec spec, int instanceId, CompletableFuture<Void> running) {
+        ManagedGroup group;
+        Set<String> dependents;
+        synchronized (this) {
+            group = groups.get(spec.name());
+            if (group == null || lifecycle == Lifecycle.CLOSED) {
+                return;
+            }
+            dependents = DependencyGraph.dependentsOf(spec.name(), dependencies());
+            dependents.removeIf(n -> !groups.get(n).isActive());
+        }
+        switch (spec.restartStrategy()) {
+            case ONE_FOR_ALL:
+                group.restartSiblings(instanceId).exceptionally(e -> {
+                    LOG.warn("ONE_FOR_ALL restart of the siblings of {}#{} failed", spec.name(), instanceId, e);
+                    return null;
+                });
+                break;
+            case REST_FOR_ONE:
+                if (dependents.isEmpty()) {
+                    return;
+                }
+                CompletableFuture<Void> stopped = stopInOrder(dependents);
+                running.thenCombine(stopped, (a, b) -> null)
+                        .thenCompose(x -> startInOrder(dependents))
+                        .exceptionally(e -> {
+                            LOG.warn("REST_FOR_ONE: {} stay stopped: {}", dependents, Futures.unwrap(e).getMessage());
+                            return null;
+                        });
+                break;
+            default:
+                break;
+        }
+    }
 
     private void restartWhere(Predicate<ProcessGroup> filter) {
         Set<String> names = namesWhere(filter);
@@ -368,7 +424,7 @@ public final class Supervisor implements AutoCloseable {
 
     /** Builds a {@link Supervisor}. */
     public static final class Builder {
-        private String name = "tspm";
+        private String name = "supervisor";
         private final Map<String, ProcessSpec> specs = new LinkedHashMap<>();
         private final List<SupervisorListener> listeners = new ArrayList<>();
         private Clock clock = Clock.systemUTC();
@@ -382,7 +438,7 @@ public final class Supervisor implements AutoCloseable {
         Builder() {
         }
 
-        /** Names the supervisor's threads ({@code tspm-<name>-...}); default "tspm". */
+        /** Names the supervisor's threads ({@code tspm-<name>-...}); default "supervisor". */
         public Builder name(String name) {
             this.name = ProcessSpec.checkName("name", name);
             return this;
@@ -434,7 +490,10 @@ public final class Supervisor implements AutoCloseable {
             return this;
         }
 
-        /** Whether a JVM shutdown hook stops every process on normal JVM exit (default true). */
+        /**
+         * Whether a JVM shutdown hook (installed when the supervisor is built, removed by
+         * {@link Supervisor#close()}) stops every process on normal JVM exit (default true).
+         */
         public Builder shutdownHook(boolean enabled) {
             this.shutdownHook = enabled;
             return this;

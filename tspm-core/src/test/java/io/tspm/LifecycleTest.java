@@ -74,7 +74,7 @@ class LifecycleTest {
     void everyTransitionEventFollowsTheTable() {
         try (Supervisor s = supervisor()
                 .addProcess("crashy", p -> p.shell("sleep 0.2; exit 3")
-                        .restartPolicy(RestartPolicy.builder().delay(Duration.ofMillis(10)).build()))
+                        .restartPolicy(RestartPolicy.builder().fixedDelay(Duration.ofMillis(10)).build()))
                 .build()) {
             s.start();
             await().until(() -> events.of(ProcessExited.class, "crashy").size() >= 3);
@@ -173,6 +173,36 @@ class LifecycleTest {
     }
 
     @Test
+    void aProgramThatDiesAtOnceFailsStartWithItsOutput() {
+        try (Supervisor s = supervisor()
+                .addProcess("broken", p -> p.shell("echo 'config error: no such file app.conf' >&2; exit 2")
+                        .restartPolicy(RestartPolicy.never()))
+                .build()) {
+            assertThatThrownBy(s::start)
+                    .isInstanceOf(ProcessStartException.class)
+                    .hasMessageContaining("process 'broken' instance 0 failed to start: exited before it was ready (exit code 2")
+                    .hasMessageContaining("| config error: no such file app.conf");
+            assertThat(s.describe("broken").get(0).state()).isEqualTo(InstanceState.EXITED);
+        }
+    }
+
+    @Test
+    void aScriptWithAMissingInterpreterIsASpawnFailureNotACrashLoop() {
+        Path script = Scripts.write(dir, "bad.sh", "echo never");
+        try {
+            Files.writeString(script, "#!/no/such/interpreter\necho never\n");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        try (Supervisor s = supervisor().addProcess("bad", p -> p.command(script.toString())).build()) {
+            assertThatThrownBy(s::start).isInstanceOf(ProcessStartException.class)
+                    .hasMessageContaining("bad interpreter: " + script + " starts with #!/no/such/interpreter, which does not exist");
+            assertThat(s.describe("bad").get(0).state()).isEqualTo(InstanceState.FAILED);
+        }
+        assertThat(events.of(ProcessSpawned.class, "bad")).isEmpty();
+    }
+
+    @Test
     void failedInstanceStartsAgainWhenTheUserAsks() throws Exception {
         Path program = dir.resolve("later.sh");
         try (Supervisor s = supervisor().addProcess("later", p -> p.command(program.toString())).build()) {
@@ -187,7 +217,7 @@ class LifecycleTest {
     void crashedProcessIsRestartedAfterDelay() {
         try (Supervisor s = supervisor()
                 .addProcess("victim", p -> p.command("sleep", "60")
-                        .restartPolicy(RestartPolicy.builder().delay(Duration.ofMillis(50)).build()))
+                        .restartPolicy(RestartPolicy.builder().fixedDelay(Duration.ofMillis(50)).build()))
                 .build()) {
             s.start();
             ProcessInstance i = s.group("victim").instance(0);
@@ -207,9 +237,9 @@ class LifecycleTest {
     @Test
     void cleanExitIsNotRestartedUnderOnFailureButIsUnderAlways() {
         try (Supervisor s = supervisor()
-                .addProcess("once", p -> p.shell("sleep 0.1; exit 0"))
-                .addProcess("forever", p -> p.shell("sleep 0.1; exit 0")
-                        .restartPolicy(RestartPolicy.builder().mode(RestartMode.ALWAYS).delay(Duration.ZERO).build()))
+                .addProcess("once", p -> p.shell("sleep 0.3; exit 0"))
+                .addProcess("forever", p -> p.shell("sleep 0.3; exit 0").readyAfter(Duration.ZERO)
+                        .restartPolicy(RestartPolicy.builder().mode(RestartMode.ALWAYS).fixedDelay(Duration.ZERO).build()))
                 .build()) {
             s.start();
             await().until(() -> s.describe("once").get(0).state() == InstanceState.EXITED);

@@ -30,7 +30,7 @@ class ProcessSpecTest {
     @Test
     void command_isChecked() {
         assertThatThrownBy(() -> b().command()).isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("command must not be empty");
+                .hasMessage("command must name a program, but was []");
         assertThatThrownBy(() -> b().command((String[]) null)).isInstanceOf(NullPointerException.class).hasMessage("command");
         assertThatThrownBy(() -> b().command("ls", null)).isInstanceOf(NullPointerException.class).hasMessage("command[1]");
         assertThatThrownBy(() -> b().command(" ", "x")).isInstanceOf(IllegalArgumentException.class)
@@ -42,7 +42,9 @@ class ProcessSpecTest {
     void scriptInterpreterAndShell_areChecked() {
         assertThatThrownBy(() -> b().script(null)).isInstanceOf(NullPointerException.class).hasMessage("script");
         assertThatThrownBy(() -> b().script(Path.of(" "))).hasMessage("script must not be blank, but was ' '");
-        assertThatThrownBy(() -> b().interpreter()).hasMessage("interpreter must not be empty");
+        assertThatThrownBy(() -> b().interpreter()).hasMessage("interpreter must name a program, but was []");
+        assertThat(b().command("printf", "%s|", "").args("", "x").build().argv()).containsExactly("printf", "%s|", "", "", "x");
+        assertThatThrownBy(() -> b().shell("a\0b")).hasMessage("shell must not contain a NUL character, but was 'a?b'");
         assertThatThrownBy(() -> b().shell(" ")).hasMessage("shell must not be blank, but was ' '");
         assertThatThrownBy(() -> b().shell(null)).isInstanceOf(NullPointerException.class).hasMessage("shell");
         assertThatThrownBy(() -> b().args("ok", null)).isInstanceOf(NullPointerException.class).hasMessage("args[1]");
@@ -87,6 +89,14 @@ class ProcessSpecTest {
         assertThatThrownBy(() -> b().portVar("MY-PORT")).hasMessageContaining("portVar").hasMessageContaining("'MY-PORT'");
         assertThatThrownBy(() -> b().command("x").basePort(80).instanceVar("P").portVar("P").build())
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("instanceVar and portVar must differ");
+        assertThatThrownBy(() -> b().command("x").env("TSPM_INSTANCE_ID", "7").build())
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("process 'app': env sets TSPM_INSTANCE_ID, which the supervisor sets for every instance");
+        assertThatThrownBy(() -> b().command("x").basePort(80).env("PORT", "1").build())
+                .hasMessage("process 'app': env sets PORT, which basePort 80 sets for every instance");
+        assertThat(b().command("x").env("PORT", "1").build().environment()).containsEntry("PORT", "1");
+        assertThatThrownBy(() -> b().command("x").instanceVar("TSPM_PROCESS_NAME").build())
+                .hasMessageContaining("must not be TSPM_PROCESS_NAME");
     }
 
     @Test
@@ -103,6 +113,9 @@ class ProcessSpecTest {
         assertThatThrownBy(() -> b().command("x").dependsOn("app").build())
                 .isInstanceOf(IllegalStateException.class).hasMessage("process 'app' must not depend on itself");
         assertThatThrownBy(() -> b().restartPolicy(null)).isInstanceOf(NullPointerException.class).hasMessage("restartPolicy");
+        assertThatThrownBy(() -> b().restartStrategy(null)).isInstanceOf(NullPointerException.class).hasMessage("restartStrategy");
+        assertThatThrownBy(() -> b().readyAfter(Duration.ofMillis(-1))).hasMessage("readyAfter must not be negative, but was PT-0.001S");
+        assertThatThrownBy(() -> b().exitHistorySize(0)).hasMessage("exitHistorySize must be in 1..100000, but was 0");
     }
 
     @Test
@@ -149,7 +162,8 @@ class ProcessSpecTest {
                 .inheritEnvironment(false).env("K", "V").removeEnv("HOME").envFile(Path.of(".env")).autostart(false)
                 .instances(3).instanceVar("ID").basePort(9000).portVar("HTTP_PORT").namespace("ns").label("team", "a")
                 .nice(5).stopSignal(Signal.INT).stopTimeout(Duration.ofSeconds(9)).dependsOn("db")
-                .restartPolicy(RestartPolicy.never()).captureOutput(false).mergeStderr(true).build();
+                .restartPolicy(RestartPolicy.never()).captureOutput(false).mergeStderr(true)
+                .restartStrategy(RestartStrategy.REST_FOR_ONE).readyAfter(Duration.ofSeconds(2)).exitHistorySize(7).build();
         ProcessSpec copy = spec.toBuilder().build();
         assertThat(copy.argv()).isEqualTo(spec.argv());
         assertThat(copy).usingRecursiveComparison().isEqualTo(spec);
@@ -171,5 +185,8 @@ class ProcessSpecTest {
         assertThat(spec.inheritEnvironment()).isTrue();
         assertThat(spec.captureOutput()).isTrue();
         assertThat(spec.dependsOn()).isEqualTo(List.of());
+        assertThat(spec.readyAfter()).isEqualTo(Duration.ofMillis(100));
+        assertThat(spec.restartStrategy()).isEqualTo(RestartStrategy.ONE_FOR_ONE);
+        assertThat(spec.exitHistorySize()).isEqualTo(100);
     }
 }

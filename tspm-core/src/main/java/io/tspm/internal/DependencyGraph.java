@@ -62,6 +62,22 @@ public final class DependencyGraph {
         return out;
     }
 
+    /** Every process that depends on {@code name}, directly or transitively (not {@code name} itself). */
+    public static Set<String> dependentsOf(String name, Map<String, List<String>> dependsOn) {
+        Set<String> out = new java.util.LinkedHashSet<>();
+        List<String> todo = new ArrayList<>(List.of(name));
+        while (!todo.isEmpty()) {
+            String n = todo.remove(todo.size() - 1);
+            dependsOn.forEach((dependent, deps) -> {
+                if (deps.contains(n) && out.add(dependent)) {
+                    todo.add(dependent);
+                }
+            });
+        }
+        out.remove(name);
+        return out;
+    }
+
     /**
      * Runs {@code action} on each of {@code selected} after the actions of its dependencies (or, when
      * {@code reverse}, of its dependents) among {@code selected} completed. In forward order a failed

@@ -6,6 +6,7 @@ import io.tspm.time.Scheduler;
 import io.tspm.time.Ticker;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -27,9 +28,13 @@ public final class Engine implements AutoCloseable {
     final Platform platform;
     final Launcher launcher;
     /** One thread for the engine's own follow-up work (what happens after a spawn), off the launcher. */
-    final java.util.concurrent.ExecutorService callbacks;
+    final java.util.concurrent.Executor callbacks;
+    private final java.util.concurrent.ExecutorService ownedEngineThread;
+    private volatile boolean closing;
     final EventBus events;
     final ProcessTree tree;
+    /** Set once by the supervisor: carries out ONE_FOR_ALL and REST_FOR_ONE. */
+    volatile RestartCoordinator coordinator;
     private final ScheduledThreadPoolExecutor ownedScheduler;
     final boolean orphanProtection;
     /** Whether children get {@code setpriv --pdeathsig KILL} (on top of the reaper). */
@@ -58,7 +63,17 @@ public final class Engine implements AutoCloseable {
         this.platform = Platform.detect(this.parentDeathSignal);
         platform.limitations().ifPresent(l -> LOG.info("process supervision on this machine is limited: {}", l));
         this.launcher = new Launcher("tspm-" + name + "-launcher");
-        this.callbacks = java.util.concurrent.Executors.newSingleThreadExecutor(daemonThreads("tspm-" + name + "-engine"));
+        java.util.concurrent.ExecutorService engineThread =
+                java.util.concurrent.Executors.newSingleThreadExecutor(daemonThreads("tspm-" + name + "-engine"));
+        this.ownedEngineThread = engineThread;
+        // After close, follow-ups still run (inline) so no future is left hanging.
+        this.callbacks = task -> {
+            try {
+                engineThread.execute(task);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                task.run();
+            }
+        };
         this.events = new EventBus("tspm-" + name + "-events");
         this.tree = new ProcessTree(platform, this.scheduler);
     }
@@ -74,6 +89,34 @@ public final class Engine implements AutoCloseable {
     /** The companion reaper's pid, when one runs. */
     public synchronized java.util.OptionalLong reaperPid() {
         return reaper == null ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(reaper.pid());
+    }
+
+    public void coordinator(RestartCoordinator coordinator) {
+        this.coordinator = coordinator;
+    }
+
+    /** From now on no instance starts: the supervisor is closing. */
+    public void beginClose() {
+        closing = true;
+    }
+
+    boolean isClosing() {
+        return closing;
+    }
+
+    /**
+     * Schedules on the supervisor's scheduler; once it refuses (shut down), returns a cancelled
+     * future instead of throwing into the state machine.
+     */
+    java.util.concurrent.Future<?> schedule(Runnable task, Duration delay) {
+        try {
+            return scheduler.schedule(task, delay);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            LOG.debug("scheduler refused a task (closed): {}", e.toString());
+            CompletableFuture<Void> f = new CompletableFuture<>();
+            f.cancel(false);
+            return f;
+        }
     }
 
     public Platform platform() {
@@ -117,7 +160,7 @@ public final class Engine implements AutoCloseable {
         events.drain(Duration.ofSeconds(5).toMillis());
         events.close();
         launcher.close();
-        callbacks.shutdown();
+        ownedEngineThread.shutdown();
         if (ownedScheduler != null) {
             ownedScheduler.shutdownNow();
         }

@@ -101,6 +101,34 @@ final class LaunchPlan {
     }
 
     /**
+     * A script whose {@code #!} interpreter is missing would fail inside the exec wrapper with a bare
+     * exit code 127; the kernel's rule checked here gives the reason instead.
+     */
+    static void checkShebang(Path program) throws SpawnFailure {
+        byte[] head = new byte[256];
+        int n;
+        try (java.io.InputStream in = Files.newInputStream(program)) {
+            n = in.readNBytes(head, 0, head.length);
+        } catch (IOException e) {
+            return; // unreadable but executable: let exec decide
+        }
+        if (n < 3 || head[0] != '#' || head[1] != '!') {
+            return;
+        }
+        String line = new String(head, 2, n - 2, java.nio.charset.StandardCharsets.ISO_8859_1);
+        int eol = line.indexOf('\n');
+        String[] words = (eol < 0 ? line : line.substring(0, eol)).trim().split("[ \t]+");
+        if (words.length == 0 || words[0].isEmpty() || eol < 0 && n == head.length) {
+            return;
+        }
+        Path interpreter = Paths.get(words[0]);
+        if (!Files.isExecutable(interpreter) || Files.isDirectory(interpreter)) {
+            throw new SpawnFailure("bad interpreter: " + program + " starts with #!" + words[0]
+                    + ", which " + (Files.exists(interpreter) ? "is not executable" : "does not exist"));
+        }
+    }
+
+    /**
      * The absolute path of {@code program}: as given when it holds a '/', else the first
      * executable match on {@code path} (the child's PATH), the way execvp looks it up.
      */
@@ -116,6 +144,7 @@ final class LaunchPlan {
             if (!Files.isExecutable(p)) {
                 throw new SpawnFailure("permission denied: " + p + " is not executable");
             }
+            checkShebang(p);
             return p.toString();
         }
         String searched = path == null ? "" : path;
@@ -124,6 +153,7 @@ final class LaunchPlan {
             Path candidate = base.resolve(dir.isEmpty() ? "." : dir).resolve(program);
             if (Files.isRegularFile(candidate)) {
                 if (Files.isExecutable(candidate)) {
+                    checkShebang(candidate);
                     return candidate.toString();
                 }
                 foundNotExecutable = true;

@@ -1,6 +1,7 @@
 package io.tspm.internal;
 
 import io.tspm.InstanceSnapshot;
+import io.tspm.InstanceState;
 import io.tspm.ProcessGroup;
 import io.tspm.ProcessInstance;
 import io.tspm.ProcessSpec;
@@ -14,12 +15,13 @@ public final class ManagedGroup implements ProcessGroup {
 
     private final ProcessSpec spec;
     private final List<ManagedInstance> instances;
+    private volatile boolean retired;
 
     public ManagedGroup(Engine engine, ProcessSpec spec) {
         this.spec = spec;
         List<ManagedInstance> list = new ArrayList<>(spec.instances());
         for (int i = 0; i < spec.instances(); i++) {
-            list.add(new ManagedInstance(engine, spec, i));
+            list.add(new ManagedInstance(engine, this, spec, i));
         }
         this.instances = List.copyOf(list);
     }
@@ -62,12 +64,45 @@ public final class ManagedGroup implements ProcessGroup {
 
     @Override
     public CompletableFuture<Void> stopAsync() {
-        return all(ManagedInstance::stopAsync);
+        long requestedAt = System.nanoTime(); // one process-table scan serves every instance
+        return all(i -> i.stopAsync(requestedAt));
+    }
+
+    /** Refuses every later start (the process is being removed). */
+    public void retire() {
+        retired = true;
+    }
+
+    boolean isRetired() {
+        return retired;
     }
 
     @Override
     public CompletableFuture<Void> restartAsync() {
         return all(ManagedInstance::restartAsync);
+    }
+
+    /** ONE_FOR_ALL: restarts every live instance but {@code exceptId}, keeping their crash-loop windows. */
+    public CompletableFuture<Void> restartSiblings(int exceptId) {
+        List<CompletableFuture<Void>> restarts = new ArrayList<>();
+        for (ManagedInstance i : instances) {
+            InstanceState s = i.state();
+            if (i.id() != exceptId && (s == InstanceState.RUNNING || s == InstanceState.STARTING)) {
+                restarts.add(i.restartBySupervisor());
+            }
+        }
+        return CompletableFuture.allOf(restarts.toArray(new CompletableFuture<?>[0]));
+    }
+
+    /** Whether any instance runs, starts, or waits to restart. */
+    public boolean isActive() {
+        for (ManagedInstance i : instances) {
+            InstanceState s = i.state();
+            if (s == InstanceState.RUNNING || s == InstanceState.STARTING || s == InstanceState.BACKOFF) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private CompletableFuture<Void> all(Function<ManagedInstance, CompletableFuture<?>> op) {

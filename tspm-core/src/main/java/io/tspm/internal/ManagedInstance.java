@@ -1,13 +1,17 @@
 package io.tspm.internal;
 
+import io.tspm.ExitRecord;
 import io.tspm.ExitStatus;
 import io.tspm.InstanceSnapshot;
 import io.tspm.InstanceState;
 import io.tspm.ProcessInstance;
 import io.tspm.ProcessSpec;
 import io.tspm.ProcessStartException;
+import io.tspm.RestartDecision;
+import io.tspm.RestartStrategy;
 import io.tspm.Signal;
 import io.tspm.StopOutcome;
+import io.tspm.TspmException;
 import io.tspm.event.ProcessExited;
 import io.tspm.event.ProcessFailed;
 import io.tspm.event.ProcessReady;
@@ -21,32 +25,47 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One instance slot and its state machine ({@link InstanceState} holds the table). Every
- * transition happens under this object's lock and publishes its event there, so events keep the
- * order of transitions; futures are completed, and slow work started, only after the lock is
- * released (see {@link #after}), so no callback ever runs under it.
+ * One instance slot and its state machine ({@link InstanceState} holds the table).
+ *
+ * <p>Every transition happens under this object's lock and publishes its event there, so events keep
+ * the order of transitions. Futures are completed, and slow work started, only after the lock is
+ * released (the {@link #after} list), so no callback ever runs under it. The last request wins: a
+ * stop cancels a start queued behind a running stop, and a start queues behind a running stop.
  */
 final class ManagedInstance implements ProcessInstance {
 
     private static final Logger LOG = LoggerFactory.getLogger(ManagedInstance.class);
     static final int RING_LINES = 1000;
+    /** Lines of output kept with each exit record. */
+    static final int EXIT_OUTPUT_LINES = 20;
+    /** How long an exit waits for the rest of the process's output before recording it. */
+    static final long OUTPUT_DRAIN_MILLIS = 200;
+
+    /** A spawned process and the start ticks that name it (read on the launcher thread). */
+    private record Spawned(Process process, long startTicks) {
+    }
 
     private final Engine engine;
+    private final ManagedGroup group;
     private final ProcessSpec spec;
     private final int id;
     private final LineRing output = new LineRing(RING_LINES);
     private final Logger processLogger;
-    private final RestartPlanner planner;
+    private final ExitHistory history;
 
     // Guarded by this.
+    private final RestartPlanner planner;
     private InstanceState state = InstanceState.STOPPED;
     private long generation;
     private Process process;
@@ -57,17 +76,26 @@ final class ManagedInstance implements ProcessInstance {
     private ExitStatus lastExit;
     private String failureReason;
     private Future<?> restartTimer;
+    private Future<?> readyTimer;
+    private CompletableFuture<Void> outputDrained = CompletableFuture.completedFuture(null);
+    private Signal signalSent;
     private CompletableFuture<Void> starting;
     private CompletableFuture<StopOutcome> stopping;
     private boolean stopWhenSpawned;
+    /** A start asked for while a stop runs; it begins when the stop ends, unless a later stop cancels it. */
+    private CompletableFuture<Void> queuedStart;
+    private boolean queuedStartByUser;
+    private CompletableFuture<Void> restartWatch;
     private final List<Runnable> after = new ArrayList<>();
 
-    ManagedInstance(Engine engine, ProcessSpec spec, int id) {
+    ManagedInstance(Engine engine, ManagedGroup group, ProcessSpec spec, int id) {
         this.engine = engine;
+        this.group = group;
         this.spec = spec;
         this.id = id;
         this.processLogger = LoggerFactory.getLogger("tspm." + spec.name());
-        this.planner = new RestartPlanner(spec.restartPolicy());
+        this.planner = new RestartPlanner(spec.restartPolicy(), () -> ThreadLocalRandom.current().nextDouble());
+        this.history = new ExitHistory(spec.exitHistorySize());
     }
 
     @Override
@@ -96,7 +124,13 @@ final class ManagedInstance implements ProcessInstance {
                 : Duration.ofNanos(Math.max(0, engine.ticker.read() - spawnedAtNanos));
         return new InstanceSnapshot(spec.name(), spec.namespace(), id, state, pid(), Math.max(0, spawns - 1),
                 uptime, Optional.ofNullable(startedAt), Optional.ofNullable(lastExit),
-                Optional.ofNullable(failureReason));
+                Optional.ofNullable(failureReason),
+                history.stats(planner.restartsInWindow(engine.ticker.read()), planner.currentBackoff()));
+    }
+
+    @Override
+    public List<ExitRecord> exitHistory() {
+        return history.records();
     }
 
     @Override
@@ -110,31 +144,47 @@ final class ManagedInstance implements ProcessInstance {
     public CompletableFuture<Void> startAsync() {
         CompletableFuture<Void> result;
         synchronized (this) {
-            switch (state) {
-                case RUNNING:
-                    result = CompletableFuture.completedFuture(null);
-                    break;
-                case STARTING:
-                    result = stopWhenSpawned ? stopping.thenCompose(o -> startAsync()) : starting;
-                    break;
-                case STOPPING:
-                    result = stopping.thenCompose(o -> startAsync());
-                    break;
-                case BACKOFF:
-                    cancelRestartTimer();
-                    result = beginStart();
-                    break;
-                case STOPPED:
-                case EXITED:
-                case FAILED:
-                    result = beginStart();
-                    break;
-                default:
-                    throw new AssertionError(state);
-            }
+            result = startLocked(true);
         }
         runAfter();
         return result;
+    }
+
+    /** @param byUser a start by the user forgets the crash-loop window (a FAILED instance starts afresh) */
+    private CompletableFuture<Void> startLocked(boolean byUser) {
+        if (engine.isClosing() || group.isRetired()) {
+            return CompletableFuture.failedFuture(new IllegalStateException("process '" + spec.name() + "' instance "
+                    + id + " cannot start: " + (group.isRetired() ? "it was removed" : "the supervisor is closed")));
+        }
+        switch (state) {
+            case RUNNING:
+                return CompletableFuture.completedFuture(null);
+            case STARTING:
+                return stopWhenSpawned ? queueStart(byUser) : starting;
+            case STOPPING:
+                return queueStart(byUser);
+            case BACKOFF:
+                cancelRestartTimer();
+                planner.reset();
+                return beginStart();
+            case STOPPED:
+            case EXITED:
+            case FAILED:
+                if (byUser) {
+                    planner.reset();
+                }
+                return beginStart();
+            default:
+                throw new AssertionError(state);
+        }
+    }
+
+    private CompletableFuture<Void> queueStart(boolean byUser) {
+        if (queuedStart == null || queuedStart.isDone()) {
+            queuedStart = new CompletableFuture<>();
+        }
+        queuedStartByUser |= byUser;
+        return queuedStart;
     }
 
     /** Enters STARTING and hands the spawn to the launcher thread. */
@@ -145,31 +195,39 @@ final class ManagedInstance implements ProcessInstance {
         long gen = ++generation;
         spawns++;
         failureReason = null;
+        signalSent = null;
         move(new ProcessStarting(engine.now(), spec.name(), id, spawns));
         CompletableFuture<Void> result = starting;
-        // The launcher thread only spawns; the bookkeeping runs on the engine thread meanwhile.
+        // The launcher thread only spawns (and registers with the reaper); the rest runs on the engine thread.
         after.add(() -> engine.launcher.submit(this::spawn)
-                .whenCompleteAsync((p, err) -> onSpawned(gen, p, err), engine.callbacks));
+                .whenCompleteAsync((sp, err) -> onSpawned(gen, sp, err), engine.callbacks));
         return result;
     }
 
-    /** On the launcher thread: build the plan and spawn. */
-    private Process spawn() throws Exception {
+    /** On the launcher thread: build the plan, spawn, and register with the reaper at once. */
+    private Spawned spawn() throws Exception {
         ProcessBuilder pb = LaunchPlan.build(spec, id, engine.platform, engine.parentDeathSignal);
+        Process p;
         try {
-            return pb.start();
+            p = pb.start();
         } catch (java.io.IOException e) {
             throw new LaunchPlan.SpawnFailure("cannot run " + pb.command() + ": " + e.getMessage(), e);
         }
+        long ticks = engine.tree.startTicks(p.pid());
+        OrphanReaper reaper = engine.reaper();
+        if (reaper != null && ticks >= 0) {
+            reaper.register(p.pid(), ticks);
+        }
+        return new Spawned(p, ticks);
     }
 
-    private void onSpawned(long gen, Process p, Throwable err) {
+    private void onSpawned(long gen, Spawned sp, Throwable err) {
         synchronized (this) {
             if (gen != generation || state != InstanceState.STARTING) {
-                // Cannot happen while STARTING only leaves through here; never leak a process if it does.
+                // STARTING only leaves through here; never leak a process if that ever changes.
                 LOG.error("spawn result for {}#{} arrived in state {}; killing it", spec.name(), id, state);
-                if (p != null) {
-                    p.destroyForcibly();
+                if (sp != null) {
+                    sp.process().destroyForcibly();
                 }
                 return;
             }
@@ -181,18 +239,22 @@ final class ManagedInstance implements ProcessInstance {
                 failureReason = reason;
                 move(new ProcessFailed(engine.now(), spec.name(), id, reason));
                 failStart(reason, cause);
+                failRestartWatch(reason);
                 if (stopWhenSpawned) {
                     stopWhenSpawned = false;
                     complete(stopping, StopOutcome.NOT_RUNNING);
+                    releaseQueuedStart();
                 }
             } else {
-                attach(p);
+                Process p = sp.process();
+                attach(p, sp.startTicks());
                 if (stopWhenSpawned) {
                     stopWhenSpawned = false;
-                    beginStop();
+                    beginStop(System.nanoTime());
+                } else if (spec.readyAfter().isZero()) {
+                    becomeReady(p);
                 } else {
-                    move(new ProcessReady(engine.now(), spec.name(), id, p.pid()));
-                    complete(starting, null);
+                    readyTimer = engine.schedule(() -> onReadyDue(gen), spec.readyAfter());
                 }
                 after.add(() -> p.onExit().whenComplete((x, e) -> onExit(gen, p)));
             }
@@ -200,24 +262,39 @@ final class ManagedInstance implements ProcessInstance {
         runAfter();
     }
 
-    /** Takes ownership of a spawned process: identity, reaper registration, output pumps. */
-    private void attach(Process p) {
+    /** Takes ownership of a spawned process: identity and output pumps. */
+    private void attach(Process p, long ticks) {
         process = p;
+        startTicks = ticks;
         spawnedAtNanos = engine.ticker.read();
         startedAt = engine.now();
-        startTicks = engine.tree.startTicks(p.pid());
-        OrphanReaper reaper = engine.reaper();
-        if (reaper != null && startTicks >= 0) {
-            reaper.register(p.pid(), startTicks);
-        }
         if (spec.captureOutput()) {
             String thread = "tspm-" + engine.name + "-" + spec.name() + "-" + id;
-            OutputPump.start(thread + "-out", p.getInputStream(), processLogger, false, id, output);
-            if (!spec.mergeStderr()) {
-                OutputPump.start(thread + "-err", p.getErrorStream(), processLogger, true, id, output);
-            }
+            CompletableFuture<Void> out = OutputPump.start(thread + "-out", p.getInputStream(), processLogger, false,
+                    id, output);
+            outputDrained = spec.mergeStderr() ? out : CompletableFuture.allOf(out,
+                    OutputPump.start(thread + "-err", p.getErrorStream(), processLogger, true, id, output));
+        } else {
+            outputDrained = CompletableFuture.completedFuture(null);
         }
         engine.publish(new ProcessSpawned(engine.now(), spec.name(), id, p.pid()));
+    }
+
+    private void onReadyDue(long gen) {
+        synchronized (this) {
+            if (state != InstanceState.STARTING || gen != generation || process == null) {
+                return;
+            }
+            readyTimer = null;
+            becomeReady(process);
+        }
+        runAfter();
+    }
+
+    private void becomeReady(Process p) {
+        move(new ProcessReady(engine.now(), spec.name(), id, p.pid()));
+        complete(starting, null);
+        complete(restartWatch, null);
     }
 
     // ---- exit -------------------------------------------------------------------------------
@@ -228,26 +305,79 @@ final class ManagedInstance implements ProcessInstance {
                 return; // A stop owns this exit, or a newer process replaced this one.
             }
             boolean wasReady = state == InstanceState.RUNNING;
+            cancelReadyTimer();
             ExitStatus status = new ExitStatus(p.exitValue());
-            Duration uptime = Duration.ofNanos(Math.max(0, engine.ticker.read() - spawnedAtNanos));
+            long now = engine.ticker.read();
+            Duration uptime = Duration.ofNanos(Math.max(0, now - spawnedAtNanos));
+            boolean signalled = signalSent != null && status.signal().orElse(null) == signalSent;
             long ticks = startTicks;
             lastExit = status;
             process = null;
             move(new ProcessExited(engine.now(), spec.name(), id, p.pid(), status, uptime));
             after.add(() -> reapLeftovers(p, ticks));
-            if (!wasReady) {
-                failStart("exited before it was ready (" + status + ")", null);
+            String failedStart = wasReady ? null : "exited before it was ready (" + status + " after " + human(uptime)
+                    + ")";
+            if (failedStart != null) {
+                failStart(failedStart, null);
             }
-            RestartPlanner.Decision d = planner.onExit(status, uptime);
-            if (d.giveUp()) {
-                failureReason = d.giveUpReason();
-                move(new ProcessFailed(engine.now(), spec.name(), id, d.giveUpReason()));
-            } else if (d.restart()) {
-                move(new RestartScheduled(engine.now(), spec.name(), id, spawns, d.delay()));
-                restartTimer = engine.scheduler.schedule(() -> onRestartDue(gen), d.delay());
+            RestartPlanner.Decision d = planner.onExit(status, uptime, signalled, now);
+            String reason = d.kind() == RestartDecision.GIVE_UP
+                    ? d.reason() + "; last exits: " + lastExits(status, uptime) : failedStart;
+            record(p, status, uptime, false, d.kind(), d.delay(), reason);
+            switch (d.kind()) {
+                case GIVE_UP:
+                    failureReason = reason;
+                    move(new ProcessFailed(engine.now(), spec.name(), id, reason));
+                    failRestartWatch(reason);
+                    break;
+                case RESTART:
+                    move(new RestartScheduled(engine.now(), spec.name(), id, spawns, d.delay()));
+                    restartTimer = engine.schedule(() -> onRestartDue(gen), d.delay());
+                    if (spec.restartStrategy() != RestartStrategy.ONE_FOR_ONE && engine.coordinator != null) {
+                        if (restartWatch == null || restartWatch.isDone()) {
+                            restartWatch = new CompletableFuture<>();
+                        }
+                        CompletableFuture<Void> watch = restartWatch;
+                        RestartCoordinator coordinator = engine.coordinator;
+                        after.add(() -> coordinator.restarting(spec, id, watch));
+                    }
+                    break;
+                case STAY_EXITED:
+                    failRestartWatch("exited with " + status + " and is not restarted");
+                    break;
+                default:
+                    throw new AssertionError(d.kind());
             }
         }
         runAfter();
+    }
+
+    /** The last exits, newest first, for a give-up message (this one is not in the history yet). */
+    private String lastExits(ExitStatus status, Duration uptime) {
+        StringBuilder sb = new StringBuilder(status + " after " + human(uptime));
+        List<ExitRecord> earlier = history.last(4);
+        for (int i = earlier.size() - 1; i >= 0; i--) {
+            ExitRecord r = earlier.get(i);
+            sb.append(", ").append(r.status()).append(" after ").append(human(r.uptime()));
+        }
+        return sb.toString();
+    }
+
+    private static String human(Duration d) {
+        return d.toMillis() < 10_000 ? d.toMillis() + " ms" : d.toSeconds() + " s";
+    }
+
+    /**
+     * Adds an exit to the history; its output lines follow once the process's output has been read
+     * to its end, or after a short wait (a grandchild may hold the pipe open).
+     */
+    private void record(Process p, ExitStatus status, Duration uptime, boolean requested, RestartDecision decision,
+            Duration delay, String reason) {
+        ExitHistory.Slot slot = history.add(new ExitRecord(engine.now(), p.pid(), status, uptime, requested, decision,
+                delay, Optional.ofNullable(reason), output.last(EXIT_OUTPUT_LINES)));
+        CompletableFuture<Void> drained = outputDrained;
+        after.add(() -> drained.completeOnTimeout(null, OUTPUT_DRAIN_MILLIS, TimeUnit.MILLISECONDS)
+                .thenRun(() -> slot.output(output.last(EXIT_OUTPUT_LINES))));
     }
 
     /** Descendants that outlived the child are its orphans: stop them, then forget the session. */
@@ -265,8 +395,8 @@ final class ManagedInstance implements ProcessInstance {
 
     private void onRestartDue(long gen) {
         synchronized (this) {
-            if (state != InstanceState.BACKOFF || gen != generation) {
-                return;
+            if (state != InstanceState.BACKOFF || gen != generation || engine.isClosing() || group.isRetired()) {
+                return; // a closing supervisor's stop moves it to STOPPED
             }
             restartTimer = null;
             beginStart();
@@ -278,96 +408,132 @@ final class ManagedInstance implements ProcessInstance {
 
     @Override
     public CompletableFuture<StopOutcome> stopAsync() {
+        return stopAsync(System.nanoTime());
+    }
+
+    /** @param requestedAt when the stop was asked for (nanoTime): the process table is read after it */
+    CompletableFuture<StopOutcome> stopAsync(long requestedAt) {
         CompletableFuture<StopOutcome> result;
         synchronized (this) {
-            switch (state) {
-                case STOPPED:
-                case FAILED:
-                    result = CompletableFuture.completedFuture(StopOutcome.NOT_RUNNING);
-                    break;
-                case EXITED:
-                case BACKOFF:
-                    cancelRestartTimer();
-                    move(new ProcessStopped(engine.now(), spec.name(), id, StopOutcome.NOT_RUNNING,
-                            Optional.empty()));
-                    result = CompletableFuture.completedFuture(StopOutcome.NOT_RUNNING);
-                    break;
-                case STARTING:
-                    if (stopping == null || stopping.isDone()) {
-                        stopping = new CompletableFuture<>();
-                    }
-                    if (process == null) {
-                        stopWhenSpawned = true; // the spawn is in flight; stop what it brings
-                    } else {
-                        beginStop();
-                    }
-                    result = stopping;
-                    break;
-                case RUNNING:
-                    result = beginStop();
-                    break;
-                case STOPPING:
-                    result = stopping;
-                    break;
-                default:
-                    throw new AssertionError(state);
-            }
+            result = stopLocked(requestedAt);
         }
         runAfter();
         return result;
     }
 
-    private CompletableFuture<StopOutcome> beginStop() {
+    private CompletableFuture<StopOutcome> stopLocked(long requestedAt) {
+        cancelQueuedStart(); // the last request wins
+        switch (state) {
+            case STOPPED:
+            case FAILED:
+                return CompletableFuture.completedFuture(StopOutcome.NOT_RUNNING);
+            case EXITED:
+            case BACKOFF:
+                cancelRestartTimer();
+                failRestartWatch("stopped");
+                move(new ProcessStopped(engine.now(), spec.name(), id, StopOutcome.NOT_RUNNING, Optional.empty()));
+                return CompletableFuture.completedFuture(StopOutcome.NOT_RUNNING);
+            case STARTING:
+                if (process == null) {
+                    if (stopping == null || stopping.isDone()) {
+                        stopping = new CompletableFuture<>();
+                    }
+                    stopWhenSpawned = true; // the spawn is in flight; stop what it brings
+                    return stopping;
+                }
+                return beginStop(requestedAt);
+            case RUNNING:
+                return beginStop(requestedAt);
+            case STOPPING:
+                return stopping;
+            default:
+                throw new AssertionError(state);
+        }
+    }
+
+    private CompletableFuture<StopOutcome> beginStop(long requestedAt) {
         if (stopping == null || stopping.isDone()) {
             stopping = new CompletableFuture<>();
         }
         Process p = process;
         long ticks = startTicks;
         long gen = generation;
+        cancelReadyTimer();
         move(new ProcessStopping(engine.now(), spec.name(), id, p.pid(), spec.stopSignal()));
         failStart("stopped while starting", null);
+        failRestartWatch("stopped");
         CompletableFuture<StopOutcome> result = stopping;
-        after.add(() -> engine.tree.stop(p, ticks, spec.stopSignal(), spec.stopTimeout())
-                .thenCompose(outcome -> p.onExit().thenApply(x -> outcome))
-                .whenComplete((outcome, err) -> onStopped(gen, p, outcome, err)));
+        after.add(() -> {
+            CompletableFuture<StopOutcome> tree;
+            try {
+                tree = engine.tree.stop(p, ticks, spec.stopSignal(), spec.stopTimeout(), requestedAt);
+            } catch (RuntimeException e) {
+                LOG.error("stopping {}#{} (pid {}) failed; killing it", spec.name(), id, p.pid(), e);
+                p.destroyForcibly();
+                tree = CompletableFuture.completedFuture(StopOutcome.KILLED);
+            }
+            tree.exceptionally(e -> {
+                LOG.error("stopping {}#{} (pid {}) failed; killing it", spec.name(), id, p.pid(), e);
+                p.destroyForcibly();
+                return StopOutcome.KILLED;
+            }).thenCompose(outcome -> p.onExit().thenApply(x -> outcome))
+                    .whenComplete((outcome, e) -> onStopped(gen, p, outcome));
+        });
         return result;
     }
 
-    private void onStopped(long gen, Process p, StopOutcome outcome, Throwable err) {
+    /** The process has exited (waited for: never called while it may still run). */
+    private void onStopped(long gen, Process p, StopOutcome outcome) {
         synchronized (this) {
-            if (err != null) {
-                LOG.error("stopping {}#{} (pid {}) failed", spec.name(), id, p.pid(), err);
-                outcome = StopOutcome.KILLED;
-            }
             if (state != InstanceState.STOPPING || gen != generation || p != process) {
                 return;
             }
-            ExitStatus status = p.isAlive() ? null : new ExitStatus(p.exitValue());
+            ExitStatus status = new ExitStatus(p.exitValue());
             lastExit = status;
             process = null;
-            move(new ProcessStopped(engine.now(), spec.name(), id, outcome, Optional.ofNullable(status)));
+            record(p, status, Duration.ofNanos(Math.max(0, engine.ticker.read() - spawnedAtNanos)), true,
+                    RestartDecision.REQUESTED, Duration.ZERO, null);
+            move(new ProcessStopped(engine.now(), spec.name(), id, outcome, Optional.of(status)));
             complete(stopping, outcome);
             after.add(() -> unregister(p.pid()));
+            releaseQueuedStart();
         }
         runAfter();
     }
 
     @Override
     public CompletableFuture<Void> restartAsync() {
-        return stopAsync().thenCompose(o -> startAsync());
+        return restart(true);
+    }
+
+    /** A restart the supervisor decided (a sibling's ONE_FOR_ALL): keeps the crash-loop window. */
+    CompletableFuture<Void> restartBySupervisor() {
+        return restart(false);
+    }
+
+    /** Stops, and queues the start under the same lock, so a later stop cancels it. */
+    private CompletableFuture<Void> restart(boolean byUser) {
+        CompletableFuture<Void> result;
+        synchronized (this) {
+            stopLocked(System.nanoTime());
+            result = startLocked(byUser);
+        }
+        runAfter();
+        return result;
     }
 
     @Override
     public boolean signal(Signal signal) {
-        java.util.Objects.requireNonNull(signal, "signal");
+        Objects.requireNonNull(signal, "signal");
         Process p;
         long ticks;
         synchronized (this) {
             p = process;
             ticks = startTicks;
-        }
-        if (p == null || !p.isAlive()) {
-            return false;
+            if (p == null || !p.isAlive()) {
+                return false;
+            }
+            signalSent = signal; // a death by this signal was asked for: not a failure
         }
         engine.tree.send(signal, List.of(new ProcessTree.Member(p.pid(), ticks, p.toHandle())));
         return true;
@@ -386,6 +552,42 @@ final class ManagedInstance implements ProcessInstance {
         engine.publish(event);
     }
 
+    /** After a stop: begins the start that was queued behind it, if any. */
+    private void releaseQueuedStart() {
+        if (queuedStart == null || queuedStart.isDone()) {
+            return;
+        }
+        CompletableFuture<Void> waiter = queuedStart;
+        boolean byUser = queuedStartByUser;
+        queuedStart = null;
+        queuedStartByUser = false;
+        CompletableFuture<Void> started = startLocked(byUser);
+        after.add(() -> started.whenComplete((x, e) -> {
+            if (e != null) {
+                waiter.completeExceptionally(e);
+            } else {
+                waiter.complete(null);
+            }
+        }));
+    }
+
+    private void cancelQueuedStart() {
+        if (queuedStart != null && !queuedStart.isDone()) {
+            CompletableFuture<Void> f = queuedStart;
+            after.add(() -> f.completeExceptionally(new ProcessStartException(spec.name(), id,
+                    "cancelled by a later stop", List.of(), null)));
+        }
+        queuedStart = null;
+        queuedStartByUser = false;
+    }
+
+    private void cancelReadyTimer() {
+        if (readyTimer != null) {
+            readyTimer.cancel(false);
+            readyTimer = null;
+        }
+    }
+
     private void cancelRestartTimer() {
         if (restartTimer != null) {
             restartTimer.cancel(false);
@@ -393,11 +595,22 @@ final class ManagedInstance implements ProcessInstance {
         }
     }
 
+    private void failRestartWatch(String reason) {
+        if (restartWatch != null && !restartWatch.isDone()) {
+            CompletableFuture<Void> w = restartWatch;
+            after.add(() -> w.completeExceptionally(new TspmException(
+                    "process '" + spec.name() + "' instance " + id + " did not run again: " + reason)));
+        }
+    }
+
+    /** Fails the waiters of a start, with the output the process printed (read to its end first). */
     private void failStart(String reason, Throwable cause) {
         if (starting != null && !starting.isDone()) {
             CompletableFuture<Void> f = starting;
-            after.add(() -> f.completeExceptionally(
-                    new ProcessStartException(spec.name(), id, reason, output.last(200), cause)));
+            CompletableFuture<Void> drained = outputDrained;
+            after.add(() -> drained.completeOnTimeout(null, OUTPUT_DRAIN_MILLIS, TimeUnit.MILLISECONDS)
+                    .thenRun(() -> f.completeExceptionally(
+                            new ProcessStartException(spec.name(), id, reason, output.last(200), cause))));
         }
     }
 

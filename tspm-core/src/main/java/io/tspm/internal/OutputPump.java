@@ -30,12 +30,17 @@ final class OutputPump implements Runnable {
         this.ring = ring;
     }
 
-    static void start(String threadName, InputStream in, Logger logger, boolean stderr, int instanceId,
-            LineRing ring) {
-        Thread t = new Thread(null, new OutputPump(in, logger, stderr, instanceId, ring), threadName, 128 * 1024);
+    /** Starts the reader; the future completes when the stream has been read to its end. */
+    static java.util.concurrent.CompletableFuture<Void> start(String threadName, InputStream in, Logger logger,
+            boolean stderr, int instanceId, LineRing ring) {
+        OutputPump pump = new OutputPump(in, logger, stderr, instanceId, ring);
+        Thread t = new Thread(null, pump, threadName, 128 * 1024);
         t.setDaemon(true);
         t.start();
+        return pump.done;
     }
+
+    private final java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
 
     @Override
     public void run() {
@@ -71,6 +76,7 @@ final class OutputPump implements Runnable {
                 emit(line, len);
             }
             MDC.remove("tspm.instance");
+            done.complete(null);
         }
     }
 

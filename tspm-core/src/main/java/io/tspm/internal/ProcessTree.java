@@ -64,13 +64,13 @@ final class ProcessTree {
 
     /**
      * The live members of the tree rooted at {@code root}, from a /proc scan taken at or after
-     * {@code scannedSince} (nanoTime), or, when that is null, any scan that already shows the root.
+     * {@code scannedSince} (nanoTime), so every process that existed then is in it.
      */
-    List<Member> members(long rootPid, long rootTicks, ProcessHandle rootHandle, Long scannedSince) {
+    List<Member> members(long rootPid, long rootTicks, ProcessHandle rootHandle, long scannedSince) {
         List<Member> out = new ArrayList<>();
         if (platform.hasProc() && rootTicks >= 0) {
             long session = platform.hasSessions() ? rootPid : 0;
-            ProcTable scan = scannedSince == null ? table.showing(rootPid, rootTicks) : table.takenSince(scannedSince);
+            ProcTable scan = table.takenSince(scannedSince);
             for (ProcStat st : scan.tree(new ProcStat(rootPid, 'R', 0, 0, 0, rootTicks), session)) {
                 out.add(new Member(st.pid(), st.startTicks(), null));
             }
@@ -81,8 +81,26 @@ final class ProcessTree {
         return out;
     }
 
-    /** Sends {@code signal} to the members that are still who they were. */
+    /**
+     * Sends {@code signal} to the members that are still who they were. For TERM and KILL the
+     * handle is taken first and the start time checked after: the JDK signals only the process
+     * the handle was taken for, and that one has been shown to be ours. Other signals go through
+     * {@code kill -s}, checked just before; a pid reused within those milliseconds is the one gap.
+     */
     void send(Signal signal, List<Member> members) {
+        if (signal == Signal.TERM || signal == Signal.KILL) {
+            for (Member m : members) {
+                Optional<ProcessHandle> h = m.handle != null ? Optional.of(m.handle) : ProcessHandle.of(m.pid);
+                if (h.isPresent() && m.alive()) {
+                    if (signal == Signal.KILL) {
+                        h.get().destroyForcibly();
+                    } else {
+                        h.get().destroy();
+                    }
+                }
+            }
+            return;
+        }
         List<Member> live = new ArrayList<>();
         for (Member m : members) {
             if (m.alive()) {
@@ -90,20 +108,6 @@ final class ProcessTree {
             }
         }
         if (live.isEmpty()) {
-            return;
-        }
-        if (signal == Signal.TERM || signal == Signal.KILL) {
-            for (Member m : live) {
-                // ProcessHandle checks the start time again inside the JDK before it signals.
-                Optional<ProcessHandle> h = m.handle != null ? Optional.of(m.handle) : ProcessHandle.of(m.pid);
-                h.ifPresent(ph -> {
-                    if (signal == Signal.KILL) {
-                        ph.destroyForcibly();
-                    } else {
-                        ph.destroy();
-                    }
-                });
-            }
             return;
         }
         List<String> argv = new ArrayList<>(List.of("/bin/sh", "-c", "kill -s \"$0\" \"$@\"", signal.shortName()));
@@ -123,8 +127,9 @@ final class ProcessTree {
      * Stops the tree of {@code main}: {@code signal} to every member, then SIGKILL to whatever is
      * left at {@code timeout} (and to members that appeared meanwhile). Completes when all are gone.
      */
-    CompletableFuture<StopOutcome> stop(Process main, long mainTicks, Signal signal, Duration timeout) {
-        List<Member> members = members(main.pid(), mainTicks, main.toHandle(), null);
+    CompletableFuture<StopOutcome> stop(Process main, long mainTicks, Signal signal, Duration timeout,
+            long requestedAt) {
+        List<Member> members = members(main.pid(), mainTicks, main.toHandle(), requestedAt);
         if (main.isAlive() && members.stream().noneMatch(m -> m.pid() == main.pid())) {
             members.add(0, new Member(main.pid(), -1, main.toHandle()));
         }
@@ -161,6 +166,9 @@ final class ProcessTree {
         send(signal, members);
         main.onExit().thenRun(run::check);
         java.util.concurrent.Future<?> timer = scheduler.schedule(run::timeout, timeout);
+        if (timeout.isZero()) {
+            run.timeout();
+        }
         run.result.whenComplete((o, e) -> timer.cancel(false));
         run.poll(FIRST_POLL_MILLIS);
         return run.result;

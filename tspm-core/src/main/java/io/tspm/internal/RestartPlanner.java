@@ -1,38 +1,83 @@
 package io.tspm.internal;
 
 import io.tspm.ExitStatus;
+import io.tspm.RestartDecision;
 import io.tspm.RestartPolicy;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.function.DoubleSupplier;
 
 /**
- * Decides, for one instance, what follows an exit the supervisor did not ask for. The seam where
- * backoff, min uptime and the crash-loop window plug in; it sees every exit with its uptime.
+ * Decides, for one instance, what follows an exit the supervisor did not ask for, by its
+ * {@link RestartPolicy}: the backoff of the current failing streak (reset by a run of at least
+ * min uptime) and the crash-loop limit over a sliding window of restart times. Pure logic on the
+ * nanos it is given, so it is tested without a clock. Not thread-safe: the instance's lock guards it.
  */
 final class RestartPlanner {
 
-    /** Restart after {@code delay}, stay exited, or give up with a reason (FAILED). */
-    record Decision(boolean restart, Duration delay, String giveUpReason) {
-
-        static Decision restartAfter(Duration delay) {
-            return new Decision(true, delay, null);
-        }
-
-        static Decision stay() {
-            return new Decision(false, Duration.ZERO, null);
-        }
-
-        boolean giveUp() {
-            return giveUpReason != null;
-        }
+    /** What to do: {@code delay} for RESTART, {@code reason} for GIVE_UP. */
+    record Decision(RestartDecision kind, Duration delay, String reason) {
     }
 
     private final RestartPolicy policy;
+    private final DoubleSupplier random;
+    private final ArrayDeque<Long> restartTimes = new ArrayDeque<>();
+    private int streak;
+    private Duration currentBackoff = Duration.ZERO;
 
-    RestartPlanner(RestartPolicy policy) {
+    /** @param random uniform numbers in [0, 1) for the jitter */
+    RestartPlanner(RestartPolicy policy, DoubleSupplier random) {
         this.policy = policy;
+        this.random = random;
     }
 
-    Decision onExit(ExitStatus status, Duration uptime) {
-        return policy.shouldRestart(status) ? Decision.restartAfter(policy.delay()) : Decision.stay();
+    /**
+     * The decision for an exit at {@code nowNanos} after {@code uptime}; a RESTART is counted in
+     * the window at once.
+     *
+     * @param signalledBySupervisor whether the process died of a signal the supervisor sent
+     */
+    Decision onExit(ExitStatus status, Duration uptime, boolean signalledBySupervisor, long nowNanos) {
+        if (!policy.shouldRestart(status, signalledBySupervisor)) {
+            return new Decision(RestartDecision.STAY_EXITED, Duration.ZERO, null);
+        }
+        if (uptime.compareTo(policy.minUptime()) >= 0) {
+            streak = 0;
+        }
+        prune(nowNanos);
+        if (restartTimes.size() >= policy.maxRestarts()) {
+            currentBackoff = Duration.ZERO;
+            return new Decision(RestartDecision.GIVE_UP, Duration.ZERO, "crash loop: " + restartTimes.size()
+                    + " restarts within " + policy.window() + " reached the limit of " + policy.maxRestarts()
+                    + " per " + policy.window());
+        }
+        Duration delay = policy.jittered(policy.backoff(streak), random.getAsDouble());
+        streak++;
+        restartTimes.addLast(nowNanos);
+        currentBackoff = delay;
+        return new Decision(RestartDecision.RESTART, delay, null);
+    }
+
+    /** Forgets the streak and the window: the user started the instance again. */
+    void reset() {
+        streak = 0;
+        restartTimes.clear();
+        currentBackoff = Duration.ZERO;
+    }
+
+    int restartsInWindow(long nowNanos) {
+        prune(nowNanos);
+        return restartTimes.size();
+    }
+
+    Duration currentBackoff() {
+        return currentBackoff;
+    }
+
+    private void prune(long nowNanos) {
+        long window = policy.window().toNanos();
+        while (!restartTimes.isEmpty() && nowNanos - restartTimes.peekFirst() >= window) {
+            restartTimes.pollFirst();
+        }
     }
 }

@@ -35,7 +35,7 @@ public final class QuickStart {
                         .command(java, "-Xmx32m", "-cp", classpath, DemoHttpApp.class.getName())
                         .instances(2)
                         .basePort(18080)                               // instance i gets PORT=18080+i
-                        .restartPolicy(RestartPolicy.builder().delay(Duration.ofMillis(200)).build())
+                        .restartPolicy(RestartPolicy.builder().fixedDelay(Duration.ofMillis(200)).build())
                         .build())
                 .addProcess(ProcessSpec.builder("worker")
                         .shell("while true; do echo \"working as $TSPM_INSTANCE_ID\"; sleep 1; done")

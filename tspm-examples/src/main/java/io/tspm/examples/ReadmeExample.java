@@ -17,7 +17,7 @@ final class ReadmeExample {
                         .command("java", "-jar", "web.jar")     // argv, no shell (use .shell("...") if you want one)
                         .instances(2)                           // web#0 and web#1
                         .basePort(8080)                         // instance i gets PORT=8080+i, TSPM_INSTANCE_ID=i
-                        .restartPolicy(RestartPolicy.builder().delay(Duration.ofMillis(500)).build())
+                        .restartPolicy(RestartPolicy.builder().fixedDelay(Duration.ofMillis(500)).build())
                         .build())
                 .addProcess("worker", p -> p
                         .script(java.nio.file.Path.of("worker.sh"))   // interpreter from the extension: sh

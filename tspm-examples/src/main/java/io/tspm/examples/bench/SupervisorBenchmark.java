@@ -24,7 +24,8 @@ import java.util.concurrent.TimeUnit;
  * the same loop with each child under {@code setsid} (the part of the cost that is the session
  * wrapper's exec, not the supervisor's bookkeeping),
  * the time to stop them all, the median time from an outside SIGKILL of a running child until its
- * replacement runs (zero restart delay), the supervisor's own threads, the JDK's process-reaper
+ * replacement runs (zero restart delay, and {@code readyAfter} zero: the default 100 ms "stayed up"
+ * rule would add exactly 100 ms), the supervisor's own threads, the JDK's process-reaper
  * threads per child (one waits for each live child) and the heap the supervisor adds per child.
  *
  * <p>Run: {@code mvn -B -q -DskipTests -Pbenchmark -pl tspm-examples -am verify}, or with the
@@ -128,7 +129,7 @@ public final class SupervisorBenchmark {
         long heapBefore = usedHeapAfterGc();
         try (Supervisor s = Supervisor.builder().name("bench")
                 .addProcess(ProcessSpec.builder("sleep").command("sleep", "600").instances(n).captureOutput(false)
-                        .build())
+                        .readyAfter(Duration.ZERO).build())
                 .build()) {
             long t0 = System.nanoTime();
             s.start();
@@ -151,7 +152,8 @@ public final class SupervisorBenchmark {
         BlockingQueue<ProcessReady> ready = new ArrayBlockingQueue<>(4 * n + RESTART_SAMPLES);
         try (Supervisor s = Supervisor.builder().name("bench")
                 .addProcess(ProcessSpec.builder("sleep").command("sleep", "600").instances(n).captureOutput(false)
-                        .restartPolicy(RestartPolicy.builder().delay(Duration.ZERO).build())
+                        .readyAfter(Duration.ZERO)
+                        .restartPolicy(RestartPolicy.builder().fixedDelay(Duration.ZERO).unlimitedRestarts().build())
                         .build())
                 .addListener(e -> {
                     if (e instanceof ProcessReady) {
@@ -160,7 +162,12 @@ public final class SupervisorBenchmark {
                 })
                 .build()) {
             s.start();
-            ready.clear();
+            // Events arrive asynchronously: wait for the n initial ones before measuring.
+            for (int i = 0; i < n; i++) {
+                if (ready.poll(10, TimeUnit.SECONDS) == null) {
+                    throw new IllegalStateException("missing initial ProcessReady events");
+                }
+            }
             double[] samples = new double[RESTART_SAMPLES];
             for (int k = 0; k < RESTART_SAMPLES; k++) {
                 ProcessInstance victim = s.group("sleep").instance(k % n);

@@ -1,0 +1,24 @@
+package io.tspm;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * Figures derived from an instance's exits, part of its {@link InstanceSnapshot}.
+ *
+ * @param crashes                 exits the supervisor did not ask for that were restarted or given up on
+ * @param restartsInWindow        automatic restarts inside the policy's current sliding window
+ * @param currentBackoff          the delay of the last (or pending) automatic restart; zero after a healthy run
+ * @param meanTimeBetweenFailures the mean uptime of the runs that ended in a crash (over the kept history)
+ * @param lastCrash               when the last crash was seen
+ */
+public record CrashStats(
+        int crashes,
+        int restartsInWindow,
+        Duration currentBackoff,
+        Optional<Duration> meanTimeBetweenFailures,
+        Optional<Instant> lastCrash) {
+
+    public static final CrashStats NONE = new CrashStats(0, 0, Duration.ZERO, Optional.empty(), Optional.empty());
+}

@@ -1,0 +1,41 @@
+package io.tspm;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One exit of an instance's OS process, as kept in its bounded history
+ * ({@link ProcessInstance#exitHistory()}).
+ *
+ * @param time        when the exit was seen, by the supervisor's clock
+ * @param pid         the process that exited
+ * @param status      how it ended
+ * @param uptime      how long it ran
+ * @param requested   whether the supervisor asked for it (stop, restart)
+ * @param decision    what followed
+ * @param delay       the restart delay when {@code decision} is RESTART, else zero
+ * @param reason      why, in words, when there is more to say (a failed start, a crash loop)
+ * @param lastOutput  the last lines the instance printed before the exit, oldest first
+ */
+public record ExitRecord(
+        Instant time,
+        long pid,
+        ExitStatus status,
+        Duration uptime,
+        boolean requested,
+        RestartDecision decision,
+        Duration delay,
+        Optional<String> reason,
+        List<String> lastOutput) {
+
+    public ExitRecord {
+        lastOutput = List.copyOf(lastOutput);
+    }
+
+    /** Whether this exit counts as a crash: not asked for, and not a clean exit left alone. */
+    public boolean isCrash() {
+        return !requested && decision != RestartDecision.STAY_EXITED;
+    }
+}

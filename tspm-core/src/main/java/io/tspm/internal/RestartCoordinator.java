@@ -1,0 +1,18 @@
+package io.tspm.internal;
+
+import io.tspm.ProcessSpec;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Carries out the group strategies (ONE_FOR_ALL, REST_FOR_ONE) that reach past one instance; the
+ * supervisor, which knows every process and the dependency graph, implements it.
+ */
+public interface RestartCoordinator {
+
+    /**
+     * An instance of {@code spec} exited unexpectedly and its restart is scheduled.
+     *
+     * @param running completes when the instance runs again; fails if it never does (given up, stopped)
+     */
+    void restarting(ProcessSpec spec, int instanceId, CompletableFuture<Void> running);
+}
