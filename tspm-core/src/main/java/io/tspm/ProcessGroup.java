@@ -21,6 +21,15 @@ public interface ProcessGroup {
 
     List<InstanceSnapshot> snapshot();
 
+    /** Adds a listener to every instance of the process. */
+    default void addLineListener(LineListener listener) {
+        instances().forEach(i -> i.addLineListener(listener));
+    }
+
+    default void removeLineListener(LineListener listener) {
+        instances().forEach(i -> i.removeLineListener(listener));
+    }
+
     CompletableFuture<Void> startAsync();
 
     CompletableFuture<Void> stopAsync();

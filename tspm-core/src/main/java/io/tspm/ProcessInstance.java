@@ -31,6 +31,29 @@ public interface ProcessInstance {
      */
     List<ExitRecord> exitHistory();
 
+    /** The last {@code n} lines the instance printed, with time, pid and stream, oldest first. */
+    List<OutputLine> recentLines(int n);
+
+    /** Adds a listener for every later line of this instance, across restarts. */
+    void addLineListener(LineListener listener);
+
+    void removeLineListener(LineListener listener);
+
+    /**
+     * Waits for a line of the current OS process (any, when none runs) matching {@code pattern}
+     * ({@link java.util.regex.Matcher#find()}): one already printed, or the next within
+     * {@code timeout}. Throws {@link TspmException} naming the pattern and the last lines on timeout.
+     */
+    OutputLine awaitLine(java.util.regex.Pattern pattern, java.time.Duration timeout);
+
+    /** {@link #awaitLine(java.util.regex.Pattern, java.time.Duration)} with a regex string. */
+    default OutputLine awaitLine(String regex, java.time.Duration timeout) {
+        return awaitLine(java.util.regex.Pattern.compile(regex), timeout);
+    }
+
+    /** Counters of the instance's output: lines, bytes, lines dropped for listeners, unwritten lines. */
+    OutputStats outputStats();
+
     /** The last {@code n} lines the instance printed (oldest first), across its restarts. */
     List<String> recentOutput(int n);
 

@@ -77,6 +77,7 @@ public final class ProcessSpec {
     private final RestartStrategy restartStrategy;
     private final Duration readyAfter;
     private final int exitHistorySize;
+    private final LogSettings logs;
 
     private ProcessSpec(Builder b, Kind kind, List<String> interpreter) {
         this.name = b.name;
@@ -108,6 +109,7 @@ public final class ProcessSpec {
         this.restartStrategy = b.restartStrategy;
         this.readyAfter = b.readyAfter;
         this.exitHistorySize = b.exitHistorySize;
+        this.logs = b.logs;
     }
 
     /** A builder for a process named {@code name} (letters, digits, {@code . _ -}; at most 64). */
@@ -146,6 +148,7 @@ public final class ProcessSpec {
         b.restartStrategy = restartStrategy;
         b.readyAfter = readyAfter;
         b.exitHistorySize = exitHistorySize;
+        b.logs = logs;
         return b;
     }
 
@@ -277,7 +280,7 @@ public final class ProcessSpec {
         return restartPolicy;
     }
 
-    /** Whether stdout and stderr are read (to SLF4J and the recent-output ring); else discarded. */
+    /** Whether stdout and stderr are read (to files, SLF4J, the ring, listeners); else discarded. */
     public boolean captureOutput() {
         return captureOutput;
     }
@@ -303,6 +306,11 @@ public final class ProcessSpec {
     /** How many exits each instance keeps in its {@linkplain ProcessInstance#exitHistory() history}. */
     public int exitHistorySize() {
         return exitHistorySize;
+    }
+
+    /** Where the output goes: files, SLF4J, the ring of recent lines. */
+    public LogSettings logs() {
+        return logs;
     }
 
     @Override
@@ -402,6 +410,7 @@ public final class ProcessSpec {
         private RestartStrategy restartStrategy = RestartStrategy.ONE_FOR_ONE;
         private Duration readyAfter = DEFAULT_READY_AFTER;
         private int exitHistorySize = 100;
+        private LogSettings logs = LogSettings.defaults();
 
         Builder(String name) {
             this.name = checkName("name", name);
@@ -645,6 +654,12 @@ public final class ProcessSpec {
                 throw new IllegalArgumentException("exitHistorySize must be in 1..100000, but was " + size);
             }
             this.exitHistorySize = size;
+            return this;
+        }
+
+        /** Where the output goes (default {@link LogSettings#defaults()}). */
+        public Builder logs(LogSettings logs) {
+            this.logs = Objects.requireNonNull(logs, "logs");
             return this;
         }
 

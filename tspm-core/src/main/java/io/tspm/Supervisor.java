@@ -56,6 +56,7 @@ public final class Supervisor implements AutoCloseable {
     private final Engine engine;
     private final Duration startTimeout;
     private final boolean useShutdownHook;
+    private final java.nio.file.Path logDirectory;
     private final Map<String, ManagedGroup> groups = new LinkedHashMap<>(); // guarded by this
     private Lifecycle lifecycle = Lifecycle.NEW; // guarded by this
     private Thread shutdownHook; // guarded by this
@@ -64,7 +65,9 @@ public final class Supervisor implements AutoCloseable {
         this.name = b.name;
         this.startTimeout = b.startTimeout;
         this.useShutdownHook = b.shutdownHook;
-        this.engine = new Engine(b.name, b.clock, b.ticker, b.scheduler, b.orphanProtection, b.parentDeathSignal);
+        this.logDirectory = b.logDirectory;
+        this.engine = new Engine(b.name, b.clock, b.ticker, b.scheduler, b.orphanProtection, b.parentDeathSignal,
+                b.logDirectory);
         b.listeners.forEach(engine::addListener);
         for (ProcessSpec spec : b.specs.values()) {
             groups.put(spec.name(), new ManagedGroup(engine, spec));
@@ -255,6 +258,24 @@ public final class Supervisor implements AutoCloseable {
         restartWhere(inNamespace(namespace));
     }
 
+    /** The directory where processes write their log files by default, if one was set. */
+    public java.util.Optional<java.nio.file.Path> logDirectory() {
+        return java.util.Optional.ofNullable(logDirectory);
+    }
+
+    /** Empties every open log file, as PM2's {@code flush}; rotated files stay. Lines keep coming. */
+    public void flushLogs() {
+        engine.truncateLogs();
+    }
+
+    /**
+     * Closes and reopens every log file by name, as PM2's {@code reloadLogs}: after an outside tool
+     * (logrotate) moved the files away, new lines go to new files under the old names.
+     */
+    public void reopenLogs() {
+        engine.reopenLogs();
+    }
+
     public void addListener(SupervisorListener listener) {
         engine.addListener(listener);
     }
@@ -434,6 +455,7 @@ public final class Supervisor implements AutoCloseable {
         private boolean shutdownHook = true;
         private boolean orphanProtection = true;
         private boolean parentDeathSignal;
+        private java.nio.file.Path logDirectory;
 
         Builder() {
         }
@@ -481,6 +503,15 @@ public final class Supervisor implements AutoCloseable {
         /** The scheduler for delays and polls (default one daemon thread owned by the supervisor). */
         public Builder scheduler(Scheduler scheduler) {
             this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+            return this;
+        }
+
+        /**
+         * The directory where every process writes its log files unless its {@link LogSettings}
+         * say otherwise (default none: no files).
+         */
+        public Builder logDirectory(java.nio.file.Path directory) {
+            this.logDirectory = Objects.requireNonNull(directory, "logDirectory");
             return this;
         }
 

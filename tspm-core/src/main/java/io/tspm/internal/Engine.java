@@ -33,6 +33,9 @@ public final class Engine implements AutoCloseable {
     private volatile boolean closing;
     final EventBus events;
     final ProcessTree tree;
+    /** SLF4J and line listeners, off the pump threads. */
+    final LineDispatcher lines;
+    final LogFiles logFiles;
     /** Set once by the supervisor: carries out ONE_FOR_ALL and REST_FOR_ONE. */
     volatile RestartCoordinator coordinator;
     private final ScheduledThreadPoolExecutor ownedScheduler;
@@ -43,10 +46,11 @@ public final class Engine implements AutoCloseable {
     private boolean closed;
 
     /**
-     * @param scheduler the user's scheduler, or null for one daemon thread owned by the engine
+     * @param scheduler    the user's scheduler, or null for one daemon thread owned by the engine
+     * @param logDirectory the supervisor's log directory, or null for none
      */
     public Engine(String name, Clock clock, Ticker ticker, Scheduler scheduler, boolean orphanProtection,
-            boolean parentDeathSignal) {
+            boolean parentDeathSignal, java.nio.file.Path logDirectory) {
         this.name = name;
         this.clock = clock;
         this.ticker = ticker;
@@ -76,6 +80,8 @@ public final class Engine implements AutoCloseable {
         };
         this.events = new EventBus("tspm-" + name + "-events");
         this.tree = new ProcessTree(platform, this.scheduler);
+        this.lines = new LineDispatcher("tspm-" + name + "-output");
+        this.logFiles = new LogFiles(this, logDirectory);
     }
 
     /** Starts the companion reaper on first use, when orphan protection is on. */
@@ -93,6 +99,16 @@ public final class Engine implements AutoCloseable {
 
     public void coordinator(RestartCoordinator coordinator) {
         this.coordinator = coordinator;
+    }
+
+    /** Empties every log file (PM2's flush). */
+    public void truncateLogs() {
+        logFiles.truncateAll();
+    }
+
+    /** Reopens every log file by name (after an outside tool moved it). */
+    public void reopenLogs() {
+        logFiles.reopenAll();
     }
 
     /** From now on no instance starts: the supervisor is closing. */
@@ -157,6 +173,8 @@ public final class Engine implements AutoCloseable {
         if (r != null) {
             r.close();
         }
+        lines.close();
+        logFiles.closeAll();
         events.drain(Duration.ofSeconds(5).toMillis());
         events.close();
         launcher.close();

@@ -4,6 +4,10 @@ import io.tspm.ExitRecord;
 import io.tspm.ExitStatus;
 import io.tspm.InstanceSnapshot;
 import io.tspm.InstanceState;
+import io.tspm.LineListener;
+import io.tspm.OutputLine;
+import io.tspm.OutputStats;
+import io.tspm.OutputStreamKind;
 import io.tspm.ProcessInstance;
 import io.tspm.ProcessSpec;
 import io.tspm.ProcessStartException;
@@ -32,6 +36,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,7 +51,6 @@ import org.slf4j.LoggerFactory;
 final class ManagedInstance implements ProcessInstance {
 
     private static final Logger LOG = LoggerFactory.getLogger(ManagedInstance.class);
-    static final int RING_LINES = 1000;
     /** Lines of output kept with each exit record. */
     static final int EXIT_OUTPUT_LINES = 20;
     /** How long an exit waits for the rest of the process's output before recording it. */
@@ -60,8 +64,7 @@ final class ManagedInstance implements ProcessInstance {
     private final ManagedGroup group;
     private final ProcessSpec spec;
     private final int id;
-    private final LineRing output = new LineRing(RING_LINES);
-    private final Logger processLogger;
+    private final InstanceOutput output;
     private final ExitHistory history;
 
     // Guarded by this.
@@ -93,7 +96,7 @@ final class ManagedInstance implements ProcessInstance {
         this.group = group;
         this.spec = spec;
         this.id = id;
-        this.processLogger = LoggerFactory.getLogger("tspm." + spec.name());
+        this.output = new InstanceOutput(engine, spec, id);
         this.planner = new RestartPlanner(spec.restartPolicy(), () -> ThreadLocalRandom.current().nextDouble());
         this.history = new ExitHistory(spec.exitHistorySize());
     }
@@ -135,7 +138,38 @@ final class ManagedInstance implements ProcessInstance {
 
     @Override
     public List<String> recentOutput(int n) {
+        return output.lastTexts(n);
+    }
+
+    @Override
+    public List<OutputLine> recentLines(int n) {
         return output.last(n);
+    }
+
+    @Override
+    public void addLineListener(LineListener listener) {
+        output.addListener(listener);
+    }
+
+    @Override
+    public void removeLineListener(LineListener listener) {
+        output.removeListener(listener);
+    }
+
+    @Override
+    public OutputLine awaitLine(Pattern pattern, Duration timeout) {
+        Objects.requireNonNull(pattern, "pattern");
+        Objects.requireNonNull(timeout, "timeout");
+        long pid;
+        synchronized (this) {
+            pid = process == null ? 0 : process.pid();
+        }
+        return output.awaitLine(pattern, pid, timeout);
+    }
+
+    @Override
+    public OutputStats outputStats() {
+        return output.stats();
     }
 
     // ---- start ------------------------------------------------------------------------------
@@ -270,10 +304,11 @@ final class ManagedInstance implements ProcessInstance {
         startedAt = engine.now();
         if (spec.captureOutput()) {
             String thread = "tspm-" + engine.name + "-" + spec.name() + "-" + id;
-            CompletableFuture<Void> out = OutputPump.start(thread + "-out", p.getInputStream(), processLogger, false,
-                    id, output);
-            outputDrained = spec.mergeStderr() ? out : CompletableFuture.allOf(out,
-                    OutputPump.start(thread + "-err", p.getErrorStream(), processLogger, true, id, output));
+            int maxLine = spec.logs().maxLineLength();
+            CompletableFuture<Void> out = OutputPump.start(thread + "-out", p.getInputStream(),
+                    output.writer(OutputStreamKind.STDOUT, p.pid()), maxLine);
+            outputDrained = spec.mergeStderr() ? out : CompletableFuture.allOf(out, OutputPump.start(thread + "-err",
+                    p.getErrorStream(), output.writer(OutputStreamKind.STDERR, p.pid()), maxLine));
         } else {
             outputDrained = CompletableFuture.completedFuture(null);
         }
@@ -374,10 +409,10 @@ final class ManagedInstance implements ProcessInstance {
     private void record(Process p, ExitStatus status, Duration uptime, boolean requested, RestartDecision decision,
             Duration delay, String reason) {
         ExitHistory.Slot slot = history.add(new ExitRecord(engine.now(), p.pid(), status, uptime, requested, decision,
-                delay, Optional.ofNullable(reason), output.last(EXIT_OUTPUT_LINES)));
+                delay, Optional.ofNullable(reason), output.lastTexts(EXIT_OUTPUT_LINES)));
         CompletableFuture<Void> drained = outputDrained;
         after.add(() -> drained.completeOnTimeout(null, OUTPUT_DRAIN_MILLIS, TimeUnit.MILLISECONDS)
-                .thenRun(() -> slot.output(output.last(EXIT_OUTPUT_LINES))));
+                .thenRun(() -> slot.output(output.lastTexts(EXIT_OUTPUT_LINES))));
     }
 
     /** Descendants that outlived the child are its orphans: stop them, then forget the session. */
@@ -610,7 +645,7 @@ final class ManagedInstance implements ProcessInstance {
             CompletableFuture<Void> drained = outputDrained;
             after.add(() -> drained.completeOnTimeout(null, OUTPUT_DRAIN_MILLIS, TimeUnit.MILLISECONDS)
                     .thenRun(() -> f.completeExceptionally(
-                            new ProcessStartException(spec.name(), id, reason, output.last(200), cause))));
+                            new ProcessStartException(spec.name(), id, reason, output.lastTexts(200), cause))));
         }
     }
 

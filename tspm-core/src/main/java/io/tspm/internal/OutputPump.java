@@ -2,94 +2,114 @@ package io.tspm.internal;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import org.slf4j.Logger;
-import org.slf4j.MDC;
+import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
 
 /**
- * Reads one output stream of a child line by line on a small-stack platform daemon thread (a
- * virtual thread blocked on a pipe would pin its carrier), and hands each line to the process's
- * SLF4J logger and the instance's ring. Lines longer than {@link #MAX_LINE} bytes are split;
- * bytes that are not UTF-8 become U+FFFD, so binary output cannot break the pump.
+ * Reads one output stream of a child on a small-stack platform daemon thread (a virtual thread
+ * blocked on a pipe would pin its carrier) and hands it on line by line. A line longer than the
+ * bound is split, not buffered without limit; bytes are passed on raw (the file gets them as they
+ * were) and decoded once, with U+FFFD for what is not UTF-8, so binary output cannot break it.
  */
 final class OutputPump implements Runnable {
 
-    static final int MAX_LINE = 64 * 1024;
-
     private final InputStream in;
-    private final Logger logger;
-    private final boolean stderr;
-    private final String instanceId;
-    private final LineRing ring;
+    private final InstanceOutput.Writer out;
+    private final int maxLine;
+    private final CompletableFuture<Void> done = new CompletableFuture<>();
 
-    private OutputPump(InputStream in, Logger logger, boolean stderr, int instanceId, LineRing ring) {
+    private OutputPump(InputStream in, InstanceOutput.Writer out, int maxLine) {
         this.in = in;
-        this.logger = logger;
-        this.stderr = stderr;
-        this.instanceId = Integer.toString(instanceId);
-        this.ring = ring;
+        this.out = out;
+        this.maxLine = maxLine;
     }
 
     /** Starts the reader; the future completes when the stream has been read to its end. */
-    static java.util.concurrent.CompletableFuture<Void> start(String threadName, InputStream in, Logger logger,
-            boolean stderr, int instanceId, LineRing ring) {
-        OutputPump pump = new OutputPump(in, logger, stderr, instanceId, ring);
+    static CompletableFuture<Void> start(String threadName, InputStream in, InstanceOutput.Writer out, int maxLine) {
+        OutputPump pump = new OutputPump(in, out, maxLine);
         Thread t = new Thread(null, pump, threadName, 128 * 1024);
         t.setDaemon(true);
         t.start();
         return pump.done;
     }
 
-    private final java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
-
     @Override
     public void run() {
-        MDC.put("tspm.instance", instanceId);
-        byte[] buf = new byte[8192];
+        byte[] buf = new byte[64 * 1024];
         byte[] line = new byte[256];
         int len = 0;
+        boolean split = false; // the pending line was cut at the bound and nothing followed yet
         try (InputStream stream = in) {
             int n;
             while ((n = stream.read(buf)) > 0) {
+                int start = 0;
                 for (int i = 0; i < n; i++) {
-                    byte b = buf[i];
-                    if (b == '\n') {
-                        emit(line, len);
-                        len = 0;
+                    if (buf[i] != '\n') {
                         continue;
                     }
-                    if (len == line.length) {
-                        if (len == MAX_LINE) {
-                            emit(line, len);
-                            len = 0;
-                        } else {
-                            line = java.util.Arrays.copyOf(line, Math.min(MAX_LINE, len * 2));
+                    // A whole line inside the buffer needs no copy unless a partial one precedes it.
+                    if (len == 0) {
+                        if (!(split && i == start)) { // a line that ended exactly at a split point
+                            emit(buf, start, i - start);
                         }
+                    } else {
+                        line = append(line, len, buf, start, i - start);
+                        emit(line, 0, len + (i - start));
+                        len = 0;
                     }
-                    line[len++] = b;
+                    split = false;
+                    start = i + 1;
                 }
+                if (start < n) {
+                    line = append(line, len, buf, start, n - start);
+                    int before = len + (n - start);
+                    len = emitLong(line, before);
+                    split = len == 0 && before > 0;
+                }
+                out.flush();
             }
         } catch (IOException e) {
             // The stream closes when the process dies; what was read is still delivered below.
         } finally {
             if (len > 0) {
-                emit(line, len);
+                emit(line, 0, len);
             }
-            MDC.remove("tspm.instance");
+            out.flush();
             done.complete(null);
         }
     }
 
-    private void emit(byte[] bytes, int len) {
-        if (len > 0 && bytes[len - 1] == '\r') {
+    private static byte[] append(byte[] line, int len, byte[] src, int off, int count) {
+        if (len + count > line.length) {
+            line = Arrays.copyOf(line, Math.max(len + count, line.length * 2));
+        }
+        System.arraycopy(src, off, line, len, count);
+        return line;
+    }
+
+    /** Emits full bound-sized pieces of an over-long pending line; returns what remains pending. */
+    private int emitLong(byte[] line, int len) {
+        if (len < maxLine) {
+            return len;
+        }
+        int off = 0;
+        while (len - off >= maxLine) {
+            out.line(line, off, maxLine);
+            off += maxLine;
+        }
+        System.arraycopy(line, off, line, 0, len - off);
+        return len - off;
+    }
+
+    private void emit(byte[] b, int off, int len) {
+        while (len > maxLine) {
+            out.line(b, off, maxLine);
+            off += maxLine;
+            len -= maxLine;
+        }
+        if (len > 0 && b[off + len - 1] == '\r') {
             len--;
         }
-        String text = new String(bytes, 0, len, StandardCharsets.UTF_8);
-        ring.add(text);
-        if (stderr) {
-            logger.warn(text);
-        } else {
-            logger.info(text);
-        }
+        out.line(b, off, len);
     }
 }

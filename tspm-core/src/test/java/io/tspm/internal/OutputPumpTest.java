@@ -3,55 +3,67 @@ package io.tspm.internal;
 import static io.tspm.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tspm.LogSettings;
+import io.tspm.OutputStreamKind;
+import io.tspm.ProcessSpec;
+import io.tspm.time.Ticker;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
 
 class OutputPumpTest {
 
-    private static List<String> pump(byte[] input, int expectedLines) {
-        LineRing ring = new LineRing(100);
-        OutputPump.start("test-pump", new ByteArrayInputStream(input), LoggerFactory.getLogger("tspm.test"), false,
-                0, ring);
-        await().until(() -> ring.last(100).size() == expectedLines);
-        return ring.last(100);
+    private static final int MAX = 100;
+    private final Engine engine = new Engine("pump-test", Clock.systemUTC(), Ticker.system(), null, false, false, null);
+
+    @AfterEach
+    void close() {
+        engine.close();
+    }
+
+    private List<String> pump(byte[] input) {
+        ProcessSpec spec = ProcessSpec.builder("p").command("x")
+                .logs(LogSettings.builder().maxLineLength(MAX).stdoutLevel(null).build()).build();
+        InstanceOutput out = new InstanceOutput(engine, spec, 0);
+        CompletableFuture<Void> done = OutputPump.start("test-pump", new ByteArrayInputStream(input),
+                out.writer(OutputStreamKind.STDOUT, 1), MAX);
+        await().until(done::isDone);
+        return out.lastTexts(1000);
     }
 
     @Test
     void splitsLinesDropsCarriageReturnsAndKeepsTheLastPartialLine() {
-        assertThat(pump("one\r\ntwo\n\nthree".getBytes(StandardCharsets.UTF_8), 4))
-                .containsExactly("one", "two", "", "three");
+        assertThat(pump("one\r\ntwo\n\nthree".getBytes(StandardCharsets.UTF_8))).containsExactly("one", "two", "", "three");
     }
 
     @Test
-    void overlongLinesAreSplitAtTheBound() {
-        byte[] line = new byte[OutputPump.MAX_LINE * 2 + 10];
-        java.util.Arrays.fill(line, (byte) 'x');
-        List<String> lines = pump(line, 3);
-        assertThat(lines).extracting(String::length).containsExactly(OutputPump.MAX_LINE, OutputPump.MAX_LINE, 10);
+    void overlongLinesAreSplitAtTheBoundWithoutEmptyPieces() {
+        String x = "x".repeat(2 * MAX + 10);
+        assertThat(pump((x + "\nnext\n").getBytes(StandardCharsets.UTF_8)))
+                .extracting(String::length).containsExactly(MAX, MAX, 10, 4);
+        assertThat(pump(("y".repeat(2 * MAX) + "\nnext\n").getBytes(StandardCharsets.UTF_8)))
+                .extracting(String::length).containsExactly(MAX, MAX, 4);
     }
 
     @Test
     void invalidUtf8AndBinaryDoNotBreakThePump() {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.writeBytes(new byte[] {(byte) 0xff, (byte) 0xfe, 0, 1, 2, '\n'});
-        out.writeBytes("après\n".getBytes(StandardCharsets.UTF_8));
-        List<String> lines = pump(out.toByteArray(), 2);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        bytes.writeBytes(new byte[] {(byte) 0xff, (byte) 0xfe, 0, 1, 2, '\n'});
+        bytes.writeBytes("après\n".getBytes(StandardCharsets.UTF_8));
+        List<String> lines = pump(bytes.toByteArray());
         assertThat(lines.get(0)).startsWith("\uFFFD\uFFFD");
         assertThat(lines.get(1)).isEqualTo("après");
     }
 
     @Test
-    void ringKeepsTheLastLinesOldestFirst() {
-        LineRing ring = new LineRing(3);
-        for (int i = 0; i < 5; i++) {
-            ring.add("l" + i);
-        }
-        assertThat(ring.last(10)).containsExactly("l2", "l3", "l4");
-        assertThat(ring.last(2)).containsExactly("l3", "l4");
-        assertThat(ring.last(0)).isEmpty();
+    void jsonStringsAreEscaped() {
+        StringBuilder sb = new StringBuilder();
+        Json.string(sb, "a\"b\\c\nd\u0001\u2028");
+        assertThat(sb).hasToString("\"a\\\"b\\\\c\\nd\\u0001\\u2028\"");
     }
 }

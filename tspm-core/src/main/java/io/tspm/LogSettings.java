@@ -1,0 +1,309 @@
+package io.tspm;
+
+import java.nio.file.Path;
+import java.time.format.DateTimeFormatter;
+import java.util.Objects;
+import java.util.Optional;
+import org.slf4j.event.Level;
+
+/**
+ * Where the lines of a process's output go, besides the in-memory ring and the line listeners.
+ * Immutable; {@link #builder()} or {@link #defaults()}; set on a process with
+ * {@link ProcessSpec.Builder#logs(LogSettings)}.
+ *
+ * <ul>
+ *   <li><b>Files</b> in the process's {@link #directory() directory}, or else the supervisor's
+ *       {@linkplain Supervisor.Builder#logDirectory(Path) log directory}; none when neither is set.
+ *       Per instance ({@code web-0.out.log}, {@code web-0.err.log}) or merged per process
+ *       ({@code web.out.log}, PM2's {@code merge_logs}); stdout and stderr apart or in one
+ *       {@code .log}. Each line optionally prefixed with a timestamp, or written as a JSON object
+ *       {@code {"time","process","instance","stream","message"}}. Rotated by size (default 10 MiB,
+ *       keep 5, optionally gzipped), never splitting or losing a line, with an optional cap on the
+ *       disk the process's files take. Created with mode 0640.</li>
+ *   <li><b>SLF4J</b>: a logger named {@code tspm.<process>}, stdout at INFO and stderr at WARN by
+ *       default, the instance id in the MDC under {@value #MDC_INSTANCE}.</li>
+ * </ul>
+ */
+public final class LogSettings {
+
+    /** The MDC key that holds the instance id while a line is logged through SLF4J. */
+    public static final String MDC_INSTANCE = "tspm.instance";
+    /** The MDC key that holds the process name. */
+    public static final String MDC_PROCESS = "tspm.process";
+    public static final String DEFAULT_TIMESTAMP_FORMAT = "yyyy-MM-dd'T'HH:mm:ss.SSSXXX";
+
+    private static final LogSettings DEFAULTS = new Builder().build();
+
+    private final boolean files;
+    private final Path directory;
+    private final boolean mergeInstances;
+    private final boolean combineStreams;
+    private final String timestampFormat;
+    private final boolean json;
+    private final long maxFileSize;
+    private final int maxFiles;
+    private final boolean gzip;
+    private final long maxTotalSize;
+    private final Level stdoutLevel;
+    private final Level stderrLevel;
+    private final int recentLines;
+    private final int maxLineLength;
+
+    private LogSettings(Builder b) {
+        this.files = b.files;
+        this.directory = b.directory;
+        this.mergeInstances = b.mergeInstances;
+        this.combineStreams = b.combineStreams;
+        this.timestampFormat = b.timestampFormat;
+        this.json = b.json;
+        this.maxFileSize = b.maxFileSize;
+        this.maxFiles = b.maxFiles;
+        this.gzip = b.gzip;
+        this.maxTotalSize = b.maxTotalSize;
+        this.stdoutLevel = b.stdoutLevel;
+        this.stderrLevel = b.stderrLevel;
+        this.recentLines = b.recentLines;
+        this.maxLineLength = b.maxLineLength;
+    }
+
+    public static LogSettings defaults() {
+        return DEFAULTS;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.files = files;
+        b.directory = directory;
+        b.mergeInstances = mergeInstances;
+        b.combineStreams = combineStreams;
+        b.timestampFormat = timestampFormat;
+        b.json = json;
+        b.maxFileSize = maxFileSize;
+        b.maxFiles = maxFiles;
+        b.gzip = gzip;
+        b.maxTotalSize = maxTotalSize;
+        b.stdoutLevel = stdoutLevel;
+        b.stderrLevel = stderrLevel;
+        b.recentLines = recentLines;
+        b.maxLineLength = maxLineLength;
+        return b;
+    }
+
+    /** Whether lines go to files (when a directory is known). */
+    public boolean files() {
+        return files;
+    }
+
+    /** This process's log directory; empty means the supervisor's. */
+    public Optional<Path> directory() {
+        return Optional.ofNullable(directory);
+    }
+
+    public boolean mergeInstances() {
+        return mergeInstances;
+    }
+
+    public boolean combineStreams() {
+        return combineStreams;
+    }
+
+    /** The {@link DateTimeFormatter} pattern of the line prefix; empty for none. */
+    public Optional<String> timestampFormat() {
+        return Optional.ofNullable(timestampFormat);
+    }
+
+    public boolean json() {
+        return json;
+    }
+
+    public long maxFileSize() {
+        return maxFileSize;
+    }
+
+    /** How many rotated files are kept besides the current one. */
+    public int maxFiles() {
+        return maxFiles;
+    }
+
+    public boolean gzip() {
+        return gzip;
+    }
+
+    /** The most disk all of the process's log files may take; 0 for no cap beyond maxFiles. */
+    public long maxTotalSize() {
+        return maxTotalSize;
+    }
+
+    /** The SLF4J level of stdout lines; empty when stdout is not logged through SLF4J. */
+    public Optional<Level> stdoutLevel() {
+        return Optional.ofNullable(stdoutLevel);
+    }
+
+    public Optional<Level> stderrLevel() {
+        return Optional.ofNullable(stderrLevel);
+    }
+
+    /** How many lines each instance keeps in memory ({@link ProcessInstance#recentOutput(int)}). */
+    public int recentLines() {
+        return recentLines;
+    }
+
+    /** Lines longer than this many bytes are split. */
+    public int maxLineLength() {
+        return maxLineLength;
+    }
+
+    @Override
+    public String toString() {
+        return "LogSettings{files=" + files + ", directory=" + directory + ", mergeInstances=" + mergeInstances
+                + ", combineStreams=" + combineStreams + ", timestampFormat=" + timestampFormat + ", json=" + json
+                + ", maxFileSize=" + maxFileSize + ", maxFiles=" + maxFiles + ", gzip=" + gzip
+                + ", maxTotalSize=" + maxTotalSize + ", stdoutLevel=" + stdoutLevel + ", stderrLevel=" + stderrLevel
+                + ", recentLines=" + recentLines + ", maxLineLength=" + maxLineLength + '}';
+    }
+
+    /** Builds {@link LogSettings}; each setter checks its value. */
+    public static final class Builder {
+        private boolean files = true;
+        private Path directory;
+        private boolean mergeInstances;
+        private boolean combineStreams;
+        private String timestampFormat = DEFAULT_TIMESTAMP_FORMAT;
+        private boolean json;
+        private long maxFileSize = 10L * 1024 * 1024;
+        private int maxFiles = 5;
+        private boolean gzip;
+        private long maxTotalSize;
+        private Level stdoutLevel = Level.INFO;
+        private Level stderrLevel = Level.WARN;
+        private int recentLines = 1000;
+        private int maxLineLength = 64 * 1024;
+
+        Builder() {
+        }
+
+        /** Whether lines go to files when a directory is known (default true). */
+        public Builder files(boolean files) {
+            this.files = files;
+            return this;
+        }
+
+        /** The directory of this process's files (default: the supervisor's log directory). */
+        public Builder directory(Path directory) {
+            this.directory = Objects.requireNonNull(directory, "directory");
+            return this;
+        }
+
+        /** One set of files for all instances, as PM2's {@code merge_logs} (default false). */
+        public Builder mergeInstances(boolean merge) {
+            this.mergeInstances = merge;
+            return this;
+        }
+
+        /** stdout and stderr in one {@code .log} file instead of {@code .out.log} and {@code .err.log}. */
+        public Builder combineStreams(boolean combine) {
+            this.combineStreams = combine;
+            return this;
+        }
+
+        /** A {@link DateTimeFormatter} pattern for the line prefix (default ISO-8601 with millis and offset). */
+        public Builder timestampFormat(String pattern) {
+            Objects.requireNonNull(pattern, "timestampFormat");
+            try {
+                DateTimeFormatter.ofPattern(pattern);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("timestampFormat must be a DateTimeFormatter pattern, but was '"
+                        + pattern + "': " + e.getMessage(), e);
+            }
+            this.timestampFormat = pattern;
+            return this;
+        }
+
+        /** No timestamp prefix. */
+        public Builder noTimestamps() {
+            this.timestampFormat = null;
+            return this;
+        }
+
+        /** Writes each line as a JSON object instead of text (default false). */
+        public Builder json(boolean json) {
+            this.json = json;
+            return this;
+        }
+
+        /** Rotates a file before a line would take it past this size, in bytes (default 10 MiB; min 1 KiB). */
+        public Builder maxFileSize(long bytes) {
+            if (bytes < 1024) {
+                throw new IllegalArgumentException("maxFileSize must be >= 1024 bytes, but was " + bytes);
+            }
+            this.maxFileSize = bytes;
+            return this;
+        }
+
+        /** How many rotated files to keep, 0..1000 (default 5). */
+        public Builder maxFiles(int keep) {
+            if (keep < 0 || keep > 1000) {
+                throw new IllegalArgumentException("maxFiles must be in 0..1000, but was " + keep);
+            }
+            this.maxFiles = keep;
+            return this;
+        }
+
+        /** Compresses rotated files with gzip (default false). */
+        public Builder gzip(boolean gzip) {
+            this.gzip = gzip;
+            return this;
+        }
+
+        /** Deletes the oldest rotated files while the process's files take more than this (0: no cap). */
+        public Builder maxTotalSize(long bytes) {
+            if (bytes < 0) {
+                throw new IllegalArgumentException("maxTotalSize must be >= 0, but was " + bytes);
+            }
+            this.maxTotalSize = bytes;
+            return this;
+        }
+
+        /** The SLF4J level of stdout lines, or null for none (default INFO). */
+        public Builder stdoutLevel(Level level) {
+            this.stdoutLevel = level;
+            return this;
+        }
+
+        /** The SLF4J level of stderr lines, or null for none (default WARN). */
+        public Builder stderrLevel(Level level) {
+            this.stderrLevel = level;
+            return this;
+        }
+
+        /** Lines kept in memory per instance, 1..1000000 (default 1000). */
+        public Builder recentLines(int lines) {
+            if (lines < 1 || lines > 1_000_000) {
+                throw new IllegalArgumentException("recentLines must be in 1..1000000, but was " + lines);
+            }
+            this.recentLines = lines;
+            return this;
+        }
+
+        /** Lines longer than this many bytes are split, 80..16 MiB (default 64 KiB). */
+        public Builder maxLineLength(int bytes) {
+            if (bytes < 80 || bytes > 16 * 1024 * 1024) {
+                throw new IllegalArgumentException("maxLineLength must be in 80..16777216, but was " + bytes);
+            }
+            this.maxLineLength = bytes;
+            return this;
+        }
+
+        public LogSettings build() {
+            if (maxTotalSize != 0 && maxTotalSize < maxFileSize) {
+                throw new IllegalStateException("maxTotalSize (" + maxTotalSize + ") must be 0 or >= maxFileSize ("
+                        + maxFileSize + ")");
+            }
+            return new LogSettings(this);
+        }
+    }
+}

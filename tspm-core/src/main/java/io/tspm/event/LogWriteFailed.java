@@ -1,0 +1,11 @@
+package io.tspm.event;
+
+import java.nio.file.Path;
+import java.time.Instant;
+
+/**
+ * A log file could not be written (a full disk, a removed directory). The process keeps running;
+ * lines for that file are counted as unwritten until a retry succeeds. Sent once per failure spell.
+ */
+public record LogWriteFailed(Instant time, String process, Path file, String error) implements SupervisorEvent {
+}

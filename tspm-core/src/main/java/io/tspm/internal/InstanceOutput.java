@@ -1,0 +1,217 @@
+package io.tspm.internal;
+
+import io.tspm.LineListener;
+import io.tspm.LogSettings;
+import io.tspm.OutputLine;
+import io.tspm.OutputStats;
+import io.tspm.OutputStreamKind;
+import io.tspm.ProcessSpec;
+import io.tspm.TspmException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
+
+/**
+ * Where the lines of one instance go, across its restarts: the log files (written on the pump
+ * thread, raw bytes behind a timestamp, or a JSON object), the ring of recent lines, the watchers
+ * of {@link #awaitLine} (checked on the pump thread, so no line is missed), and, through the
+ * supervisor's {@link LineDispatcher}, SLF4J and the line listeners.
+ */
+final class InstanceOutput {
+
+    private final Engine engine;
+    private final ProcessSpec spec;
+    private final int id;
+    private final LogSettings settings;
+    private final LineRing ring;
+    private final Logger logger;
+    private final CopyOnWriteArrayList<LineListener> listeners = new CopyOnWriteArrayList<>();
+    private final CopyOnWriteArrayList<Watcher> watchers = new CopyOnWriteArrayList<>();
+    private final DateTimeFormatter timestamps;
+    private final AtomicLong lines = new AtomicLong();
+    private final AtomicLong bytes = new AtomicLong();
+    private final AtomicLong dropped = new AtomicLong();
+    private final AtomicLong unwritten = new AtomicLong();
+    private RotatingLogFile outFile;
+    private RotatingLogFile errFile;
+    private boolean filesResolved;
+
+    /** A pending {@link #awaitLine}: a pattern, the pid it waits on (0: any), its result. */
+    private record Watcher(Pattern pattern, long pid, CompletableFuture<OutputLine> found) {
+    }
+
+    /** Per pump thread: the cached timestamp prefix of the current millisecond, and a line buffer. */
+    final class Writer {
+        private final OutputStreamKind kind;
+        private final long pid;
+        private final RotatingLogFile file;
+        private byte[] buf = new byte[512];
+        private long prefixMillis = Long.MIN_VALUE;
+        private byte[] prefix = new byte[0];
+
+        private Writer(OutputStreamKind kind, long pid) {
+            this.kind = kind;
+            this.pid = pid;
+            this.file = file(kind);
+        }
+
+        /** One line, without its terminator. */
+        void line(byte[] src, int off, int len) {
+            Instant now = engine.clock.instant();
+            String text = new String(src, off, len, StandardCharsets.UTF_8);
+            lines.incrementAndGet();
+            bytes.addAndGet(len + 1L);
+            if (file != null && !writeFile(now, src, off, len, text)) {
+                unwritten.incrementAndGet();
+            }
+            OutputLine line = new OutputLine(now, spec.name(), id, pid, kind, text);
+            ring.add(line);
+            for (Watcher w : watchers) {
+                if ((w.pid == 0 || w.pid == pid) && w.pattern.matcher(text).find()) {
+                    w.found.complete(line);
+                }
+            }
+            if ((!listeners.isEmpty() || logs(kind)) && !engine.lines.offer(InstanceOutput.this, line)) {
+                dropped.incrementAndGet();
+            }
+        }
+
+        /** After each chunk read from the child: push what was written to the file. */
+        void flush() {
+            if (file != null) {
+                file.flush();
+            }
+        }
+
+        private boolean writeFile(Instant now, byte[] src, int off, int len, String text) {
+            if (settings.json()) {
+                byte[] json = (Json.line(now, spec.name(), id, kind.shortName(), text) + "\n")
+                        .getBytes(StandardCharsets.UTF_8);
+                return file.write(json, json.length);
+            }
+            if (timestamps != null) {
+                long millis = now.toEpochMilli();
+                if (millis != prefixMillis) {
+                    prefixMillis = millis;
+                    prefix = (timestamps.format(now) + " ").getBytes(StandardCharsets.UTF_8);
+                }
+            }
+            int total = prefix.length + len + 1;
+            if (buf.length < total) {
+                buf = new byte[Math.max(total, buf.length * 2)];
+            }
+            System.arraycopy(prefix, 0, buf, 0, prefix.length);
+            System.arraycopy(src, off, buf, prefix.length, len);
+            buf[total - 1] = '\n';
+            return file.write(buf, total);
+        }
+    }
+
+    InstanceOutput(Engine engine, ProcessSpec spec, int id) {
+        this.engine = engine;
+        this.spec = spec;
+        this.id = id;
+        this.settings = spec.logs();
+        this.ring = new LineRing(settings.recentLines());
+        this.logger = LoggerFactory.getLogger("tspm." + spec.name());
+        this.timestamps = settings.timestampFormat()
+                .map(p -> DateTimeFormatter.ofPattern(p).withZone(ZoneId.systemDefault())).orElse(null);
+    }
+
+    /** A writer for one stream of the process {@code pid} (one per pump thread). */
+    Writer writer(OutputStreamKind kind, long pid) {
+        return new Writer(kind, pid);
+    }
+
+    private synchronized RotatingLogFile file(OutputStreamKind kind) {
+        if (!filesResolved) {
+            outFile = engine.logFiles.fileFor(spec, id, OutputStreamKind.STDOUT);
+            errFile = engine.logFiles.fileFor(spec, id, OutputStreamKind.STDERR);
+            filesResolved = true;
+        }
+        return kind == OutputStreamKind.STDOUT ? outFile : errFile;
+    }
+
+    private boolean logs(OutputStreamKind kind) {
+        Optional<Level> level = kind == OutputStreamKind.STDOUT ? settings.stdoutLevel() : settings.stderrLevel();
+        return level.isPresent() && logger.isEnabledForLevel(level.get());
+    }
+
+    /** On the dispatcher thread. */
+    void deliver(OutputLine line) {
+        Optional<Level> level = line.stream() == OutputStreamKind.STDOUT ? settings.stdoutLevel()
+                : settings.stderrLevel();
+        if (level.isPresent() && logger.isEnabledForLevel(level.get())) {
+            LineDispatcher.log(logger, level.get(), line);
+        }
+        for (LineListener l : listeners) {
+            LineDispatcher.notify(l, line);
+        }
+    }
+
+    void addListener(LineListener listener) {
+        listeners.add(java.util.Objects.requireNonNull(listener, "listener"));
+    }
+
+    void removeListener(LineListener listener) {
+        listeners.remove(listener);
+    }
+
+    /** The last {@code n} lines' texts, oldest first. */
+    List<String> lastTexts(int n) {
+        List<OutputLine> last = ring.last(n);
+        List<String> out = new ArrayList<>(last.size());
+        last.forEach(l -> out.add(l.text()));
+        return out;
+    }
+
+    List<OutputLine> last(int n) {
+        return ring.last(n);
+    }
+
+    OutputStats stats() {
+        return new OutputStats(lines.get(), bytes.get(), dropped.get(), unwritten.get());
+    }
+
+    /**
+     * The first line of process {@code pid} (0: any) matching {@code pattern}: one already in the
+     * ring, or the next to come within {@code timeout}.
+     */
+    OutputLine awaitLine(Pattern pattern, long pid, Duration timeout) {
+        Watcher w = new Watcher(pattern, pid, new CompletableFuture<>());
+        watchers.add(w); // before looking back, so no line falls between the two
+        try {
+            for (OutputLine l : ring.last(Integer.MAX_VALUE)) {
+                if ((pid == 0 || l.pid() == pid) && pattern.matcher(l.text()).find()) {
+                    return l;
+                }
+            }
+            return w.found.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            throw new TspmException("no line of process '" + spec.name() + "' instance " + id + " matched /"
+                    + pattern + "/ within " + timeout + "; last lines: " + lastTexts(10));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TspmException("interrupted while waiting for a line matching /" + pattern + "/", e);
+        } catch (ExecutionException e) {
+            throw new TspmException("waiting for a line failed", e.getCause());
+        } finally {
+            watchers.remove(w);
+        }
+    }
+}

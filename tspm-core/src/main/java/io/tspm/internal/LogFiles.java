@@ -1,0 +1,127 @@
+package io.tspm.internal;
+
+import io.tspm.LogSettings;
+import io.tspm.OutputStreamKind;
+import io.tspm.ProcessSpec;
+import io.tspm.event.LogWriteFailed;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The open log files of one supervisor, by path, so that merged instances share one file and
+ * flush and reopen reach every file. Names: {@code <process>[-<id>].out.log}, {@code .err.log},
+ * or {@code .log} for combined streams; rotated files add {@code .1}, {@code .2}, ... ({@code .gz}).
+ */
+final class LogFiles {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LogFiles.class);
+
+    private final Engine engine;
+    private final Path supervisorDirectory;
+    private final Map<Path, RotatingLogFile> open = new LinkedHashMap<>();
+
+    LogFiles(Engine engine, Path supervisorDirectory) {
+        this.engine = engine;
+        this.supervisorDirectory = supervisorDirectory;
+    }
+
+    /** The file this instance's lines of {@code stream} go to, or null when it writes no files. */
+    synchronized RotatingLogFile fileFor(ProcessSpec spec, int instanceId, OutputStreamKind stream) {
+        LogSettings s = spec.logs();
+        Path dir = s.directory().orElse(supervisorDirectory);
+        if (!s.files() || dir == null) {
+            return null;
+        }
+        String base = spec.name() + (s.mergeInstances() ? "" : "-" + instanceId);
+        String file = base + (s.combineStreams() ? ".log" : "." + stream.shortName() + ".log");
+        Path path = dir.resolve(file).toAbsolutePath().normalize();
+        return open.computeIfAbsent(path, p -> new RotatingLogFile(p, s.maxFileSize(), s.maxFiles(), s.gzip(),
+                e -> failed(spec.name(), p, e), () -> enforceCap(spec, dir)));
+    }
+
+    private void failed(String process, Path file, IOException e) {
+        LOG.warn("cannot write log file {} of process '{}': {}", file, process, e.toString());
+        engine.publish(new LogWriteFailed(engine.now(), process, file, e.toString()));
+    }
+
+    /** Deletes the oldest rotated files of the process while its files take more than the cap. */
+    private void enforceCap(ProcessSpec spec, Path dir) {
+        long cap = spec.logs().maxTotalSize();
+        if (cap == 0) {
+            return;
+        }
+        List<Path> files = new ArrayList<>();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, spec.name() + "*.log*")) {
+            ds.forEach(files::add);
+        } catch (IOException e) {
+            return;
+        }
+        files.removeIf(p -> !belongsTo(p.getFileName().toString(), spec.name()));
+        long total = 0;
+        for (Path p : files) {
+            total += sizeOf(p);
+        }
+        // Oldest first: rotated files by descending index; the live .log files are never deleted.
+        files.removeIf(p -> p.getFileName().toString().endsWith(".log"));
+        files.sort(Comparator.comparingInt(LogFiles::rotationIndex).reversed());
+        for (Path p : files) {
+            if (total <= cap) {
+                break;
+            }
+            long sz = sizeOf(p);
+            try {
+                Files.deleteIfExists(p);
+                total -= sz;
+            } catch (IOException e) {
+                LOG.warn("cannot delete rotated log {}: {}", p, e.toString());
+            }
+        }
+    }
+
+    private static boolean belongsTo(String file, String process) {
+        String rest = file.substring(process.length());
+        return rest.startsWith(".") || rest.matches("-\\d+\\..*");
+    }
+
+    private static int rotationIndex(Path p) {
+        String n = p.getFileName().toString();
+        if (n.endsWith(".gz")) {
+            n = n.substring(0, n.length() - 3);
+        }
+        int dot = n.lastIndexOf('.');
+        try {
+            return Integer.parseInt(n.substring(dot + 1));
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    private static long sizeOf(Path p) {
+        try {
+            return Files.size(p);
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    synchronized void truncateAll() {
+        open.values().forEach(RotatingLogFile::truncate);
+    }
+
+    synchronized void reopenAll() {
+        open.values().forEach(RotatingLogFile::reopen);
+    }
+
+    synchronized void closeAll() {
+        open.values().forEach(RotatingLogFile::close);
+    }
+}
