@@ -63,6 +63,8 @@ final class InstanceOutput {
         private byte[] buf = new byte[512];
         private long prefixMillis = Long.MIN_VALUE;
         private byte[] prefix = new byte[0];
+        private long jsonMillis = Long.MIN_VALUE;
+        private String jsonTime;
 
         private Writer(OutputStreamKind kind, long pid) {
             this.kind = kind;
@@ -100,8 +102,12 @@ final class InstanceOutput {
 
         private boolean writeFile(Instant now, byte[] src, int off, int len, String text) {
             if (settings.json()) {
-                byte[] json = (Json.line(now, spec.name(), id, kind.shortName(), text) + "\n")
-                        .getBytes(StandardCharsets.UTF_8);
+                long millis = now.toEpochMilli();
+                if (millis != jsonMillis) {
+                    jsonMillis = millis;
+                    jsonTime = Instant.ofEpochMilli(millis).toString();
+                }
+                byte[] json = Json.line(jsonTime, spec.name(), id, kind.shortName(), text).getBytes(StandardCharsets.UTF_8);
                 return file.write(json, json.length);
             }
             if (timestamps != null) {

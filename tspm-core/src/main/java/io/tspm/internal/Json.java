@@ -1,22 +1,20 @@
 package io.tspm.internal;
 
-import java.time.Instant;
-
 /** The one JSON shape core writes (a log line); no JSON library, as core depends on slf4j only. */
 final class Json {
 
     private Json() {
     }
 
-    /** {@code {"time":...,"process":...,"instance":n,"stream":...,"message":...}} */
-    static String line(Instant time, String process, int instance, String stream, String message) {
+    /** {@code {"time":...,"process":...,"instance":n,"stream":...,"message":...}} and a newline. */
+    static String line(String time, String process, int instance, String stream, String message) {
         StringBuilder sb = new StringBuilder(message.length() + 96);
         sb.append("{\"time\":\"").append(time).append("\",\"process\":");
         string(sb, process);
         sb.append(",\"instance\":").append(instance).append(",\"stream\":\"").append(stream)
                 .append("\",\"message\":");
         string(sb, message);
-        return sb.append('}').toString();
+        return sb.append("}\n").toString();
     }
 
     static void string(StringBuilder sb, String s) {
