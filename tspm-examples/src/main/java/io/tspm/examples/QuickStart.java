@@ -13,6 +13,7 @@ import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -29,13 +30,15 @@ public final class QuickStart {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String classpath = System.getProperty("java.class.path");
 
+        Path logs = Path.of("target", "quickstart-logs").toAbsolutePath();
         try (Supervisor supervisor = Supervisor.builder()
                 .name("quickstart")
+                .logDirectory(logs)                                    // web-0.out.log, worker-0.out.log, ...
                 .addProcess(ProcessSpec.builder("web")
                         .command(java, "-Xmx32m", "-cp", classpath, DemoHttpApp.class.getName())
                         .instances(2)
                         .basePort(18080)                               // instance i gets PORT=18080+i
-                        .restartPolicy(RestartPolicy.builder().fixedDelay(Duration.ofMillis(200)).build())
+                        .restartPolicy(RestartPolicy.builder().initialDelay(Duration.ofMillis(200)).build())
                         .build())
                 .addProcess(ProcessSpec.builder("worker")
                         .shell("while true; do echo \"working as $TSPM_INSTANCE_ID\"; sleep 1; done")
@@ -70,6 +73,8 @@ public final class QuickStart {
             System.out.println(StatusTable.render(supervisor.list()));
 
             System.out.println("Recent output of worker#0: " + supervisor.group("worker").instance(0).recentOutput(3));
+            System.out.println("Exit history of web#1: " + supervisor.group("web").instance(1).exitHistory());
+            System.out.println("Log files in " + logs + ": " + Arrays.toString(logs.toFile().list()));
             supervisor.stop();                                         // dependents first, SIGTERM then SIGKILL
             System.out.println("\nAll stopped:\n" + StatusTable.render(supervisor.list()));
         }
