@@ -8,4 +8,5 @@ module io.tspm.core {
     exports io.tspm;
     exports io.tspm.event;
     exports io.tspm.time;
+    exports io.tspm.spi;
 }

@@ -1,7 +1,10 @@
 /**
- * Health probes for TSPM (http(s), tcp, command, log line, ready file, composites). The probe SPI
- * lives in tspm-core; this module's probes arrive with the health-check issue.
+ * Health probes for TSPM: http(s), tcp, command, log line, ready file, and all/any composites,
+ * behind the {@link io.tspm.healthcheck.Probes} facade. The probe SPI lives in tspm-core.
  */
 module io.tspm.healthcheck {
     requires transitive io.tspm.core;
+    requires java.net.http;
+
+    exports io.tspm.healthcheck;
 }

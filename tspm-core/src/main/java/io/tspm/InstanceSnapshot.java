@@ -12,6 +12,7 @@ import java.util.OptionalLong;
  * @param namespace      the process's namespace
  * @param instanceId     0..instances-1
  * @param state          the state at the moment of the snapshot
+ * @param ready          RUNNING, and its readiness probe (if any) passing: load balancing may pick it
  * @param pid            the live OS process id, empty when none runs
  * @param restarts       how many times the instance was started again after its first start
  * @param uptime         how long the current OS process has run; zero when none runs
@@ -25,6 +26,7 @@ public record InstanceSnapshot(
         String namespace,
         int instanceId,
         InstanceState state,
+        boolean ready,
         OptionalLong pid,
         int restarts,
         Duration uptime,

@@ -57,6 +57,12 @@ public interface ProcessInstance {
     /** The last {@code n} lines the instance printed (oldest first), across its restarts. */
     List<String> recentOutput(int n);
 
+    /**
+     * Completes when the instance is RUNNING and ready (at once if it is); fails when the start
+     * under way fails. Does not start it.
+     */
+    CompletableFuture<Void> awaitReadyAsync();
+
     /** Starts the instance unless it runs; completes when it is RUNNING. */
     CompletableFuture<Void> startAsync();
 

@@ -78,6 +78,9 @@ public final class ProcessSpec {
     private final Duration readyAfter;
     private final int exitHistorySize;
     private final LogSettings logs;
+    private final ProbeSettings startupProbe;
+    private final ProbeSettings readinessProbe;
+    private final ProbeSettings livenessProbe;
 
     private ProcessSpec(Builder b, Kind kind, List<String> interpreter) {
         this.name = b.name;
@@ -110,6 +113,9 @@ public final class ProcessSpec {
         this.readyAfter = b.readyAfter;
         this.exitHistorySize = b.exitHistorySize;
         this.logs = b.logs;
+        this.startupProbe = b.startupProbe;
+        this.readinessProbe = b.readinessProbe;
+        this.livenessProbe = b.livenessProbe;
     }
 
     /** A builder for a process named {@code name} (letters, digits, {@code . _ -}; at most 64). */
@@ -149,6 +155,9 @@ public final class ProcessSpec {
         b.readyAfter = readyAfter;
         b.exitHistorySize = exitHistorySize;
         b.logs = logs;
+        b.startupProbe = startupProbe;
+        b.readinessProbe = readinessProbe;
+        b.livenessProbe = livenessProbe;
         return b;
     }
 
@@ -313,6 +322,30 @@ public final class ProcessSpec {
         return logs;
     }
 
+    /** Gates the other probes until the process has started; failing it fails the start. */
+    public Optional<ProbeSettings> startupProbe() {
+        return Optional.ofNullable(startupProbe);
+    }
+
+    /** Decides RUNNING (ready) and what load balancing may pick. */
+    public Optional<ProbeSettings> readinessProbe() {
+        return Optional.ofNullable(readinessProbe);
+    }
+
+    /** Failing it restarts the instance through the restart policy. */
+    public Optional<ProbeSettings> livenessProbe() {
+        return Optional.ofNullable(livenessProbe);
+    }
+
+    /** Every configured probe's settings. */
+    public List<ProbeSettings> probes() {
+        List<ProbeSettings> all = new ArrayList<>(3);
+        startupProbe().ifPresent(all::add);
+        readinessProbe().ifPresent(all::add);
+        livenessProbe().ifPresent(all::add);
+        return all;
+    }
+
     @Override
     public String toString() {
         return "ProcessSpec{name=" + name + ", namespace=" + namespace + ", argv=" + argv()
@@ -411,6 +444,9 @@ public final class ProcessSpec {
         private Duration readyAfter = DEFAULT_READY_AFTER;
         private int exitHistorySize = 100;
         private LogSettings logs = LogSettings.defaults();
+        private ProbeSettings startupProbe;
+        private ProbeSettings readinessProbe;
+        private ProbeSettings livenessProbe;
 
         Builder(String name) {
             this.name = checkName("name", name);
@@ -661,6 +697,37 @@ public final class ProcessSpec {
         public Builder logs(LogSettings logs) {
             this.logs = Objects.requireNonNull(logs, "logs");
             return this;
+        }
+
+        /** A startup probe: the others wait for it; failing it fails the start at once. */
+        public Builder startupProbe(ProbeSettings settings) {
+            this.startupProbe = Objects.requireNonNull(settings, "startupProbe");
+            return this;
+        }
+
+        /** A startup probe with {@link ProbeSettings#startupBuilder} defaults (every 100 ms, a minute in all). */
+        public Builder startupProbe(io.tspm.spi.Probe probe) {
+            return startupProbe(ProbeSettings.startupBuilder(probe).build());
+        }
+
+        /** A readiness probe: the instance is RUNNING once it passes; replaces {@link #readyAfter}. */
+        public Builder readinessProbe(ProbeSettings settings) {
+            this.readinessProbe = Objects.requireNonNull(settings, "readinessProbe");
+            return this;
+        }
+
+        public Builder readinessProbe(io.tspm.spi.Probe probe) {
+            return readinessProbe(ProbeSettings.builder(probe).build());
+        }
+
+        /** A liveness probe: failing it past its threshold restarts the instance (restart policy applies). */
+        public Builder livenessProbe(ProbeSettings settings) {
+            this.livenessProbe = Objects.requireNonNull(settings, "livenessProbe");
+            return this;
+        }
+
+        public Builder livenessProbe(io.tspm.spi.Probe probe) {
+            return livenessProbe(ProbeSettings.builder(probe).build());
         }
 
         public ProcessSpec build() {

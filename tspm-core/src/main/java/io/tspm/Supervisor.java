@@ -236,6 +236,30 @@ public final class Supervisor implements AutoCloseable {
         return group(processName).snapshot();
     }
 
+    /**
+     * Waits until every instance of the process is RUNNING and ready. Throws
+     * {@link ProcessStartException} at once when one fails or exits before it is ready, and
+     * {@link TspmException} at the timeout, naming the instances not ready.
+     */
+    public void awaitReady(String processName, Duration timeout) {
+        ProcessGroup group = group(processName);
+        Objects.requireNonNull(timeout, "timeout");
+        CompletableFuture<Void> all = CompletableFuture.allOf(group.instances().stream()
+                .map(ProcessInstance::awaitReadyAsync).toArray(CompletableFuture[]::new));
+        try {
+            all.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            throw new TspmException("process '" + processName + "' not ready within " + timeout + ": "
+                    + group.snapshot().stream().filter(s -> !s.ready())
+                            .map(s -> "#" + s.instanceId() + " " + s.state()).collect(Collectors.joining(", ")), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TspmException("interrupted while waiting for '" + processName + "'", e);
+        } catch (ExecutionException e) {
+            throw Futures.unwrap(e.getCause());
+        }
+    }
+
     /** Restarts every process, dependencies first. */
     public void restartAll() {
         restartWhere(g -> true);

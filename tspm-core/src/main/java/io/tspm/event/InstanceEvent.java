@@ -1,7 +1,7 @@
 package io.tspm.event;
 
 /** An event about one instance of a process. */
-public sealed interface InstanceEvent extends SupervisorEvent permits TransitionEvent, ProcessSpawned {
+public sealed interface InstanceEvent extends SupervisorEvent permits TransitionEvent, ProcessSpawned, HealthChanged {
 
     int instanceId();
 }

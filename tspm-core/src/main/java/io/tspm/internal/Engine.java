@@ -33,6 +33,10 @@ public final class Engine implements AutoCloseable {
     private volatile boolean closing;
     final EventBus events;
     final ProcessTree tree;
+    /** A small pool for probes that must block; idle threads end. */
+    final java.util.concurrent.ThreadPoolExecutor blockingProbes;
+    /** Objects probes share per supervisor (an HTTP client). */
+    final java.util.concurrent.ConcurrentHashMap<Class<?>, Object> shared = new java.util.concurrent.ConcurrentHashMap<>();
     /** SLF4J and line listeners, off the pump threads. */
     final LineDispatcher lines;
     final LogFiles logFiles;
@@ -81,6 +85,9 @@ public final class Engine implements AutoCloseable {
         this.events = new EventBus("tspm-" + name + "-events");
         this.tree = new ProcessTree(platform, this.scheduler);
         this.lines = new LineDispatcher("tspm-" + name + "-output");
+        this.blockingProbes = new java.util.concurrent.ThreadPoolExecutor(4, 4, 30, java.util.concurrent.TimeUnit.SECONDS,
+                new java.util.concurrent.LinkedBlockingQueue<>(), daemonThreads("tspm-" + name + "-probe"));
+        this.blockingProbes.allowCoreThreadTimeOut(true);
         this.logFiles = new LogFiles(this, logDirectory);
     }
 
@@ -179,6 +186,16 @@ public final class Engine implements AutoCloseable {
         events.close();
         launcher.close();
         ownedEngineThread.shutdown();
+        blockingProbes.shutdownNow();
+        for (Object o : shared.values()) {
+            if (o instanceof AutoCloseable) {
+                try {
+                    ((AutoCloseable) o).close();
+                } catch (Exception e) {
+                    LOG.debug("closing a shared probe object failed", e);
+                }
+            }
+        }
         if (ownedScheduler != null) {
             ownedScheduler.shutdownNow();
         }

@@ -190,6 +190,18 @@ final class InstanceOutput {
         return ring.last(n);
     }
 
+    /** The lines of one OS process still in the ring, oldest first. */
+    List<OutputLine> linesOf(long pid) {
+        List<OutputLine> all = ring.last(Integer.MAX_VALUE);
+        List<OutputLine> out = new ArrayList<>();
+        for (OutputLine l : all) {
+            if (l.pid() == pid) {
+                out.add(l);
+            }
+        }
+        return out;
+    }
+
     OutputStats stats() {
         return new OutputStats(lines.get(), bytes.get(), dropped.get(), unwritten.get());
     }

@@ -34,8 +34,8 @@ final class LaunchPlan {
     private LaunchPlan() {
     }
 
-    static ProcessBuilder build(ProcessSpec spec, int instanceId, Platform platform, boolean pdeathsig)
-            throws SpawnFailure {
+    static ProcessBuilder build(ProcessSpec spec, int instanceId, Platform platform, boolean pdeathsig,
+            String supervisorName) throws SpawnFailure {
         ProcessBuilder pb = new ProcessBuilder();
         Path dir = spec.workingDirectory().orElse(null);
         if (dir != null) {
@@ -67,6 +67,9 @@ final class LaunchPlan {
         }
         env.putAll(spec.environment());
         spec.removedEnvironment().forEach(env::remove);
+        for (io.tspm.ProbeSettings probe : spec.probes()) {
+            env.putAll(probe.probe().environment(spec.name(), instanceId, supervisorName));
+        }
         env.put(ProcessSpec.PROCESS_NAME_VAR, spec.name());
         env.put(spec.instanceVar(), Integer.toString(instanceId));
         spec.basePort().ifPresent(p -> env.put(spec.portVar(), Integer.toString(p + instanceId)));

@@ -57,7 +57,7 @@ final class ManagedInstance implements ProcessInstance {
     static final long OUTPUT_DRAIN_MILLIS = 200;
 
     /** A spawned process and the start ticks that name it (read on the launcher thread). */
-    private record Spawned(Process process, long startTicks) {
+    private record Spawned(Process process, long startTicks, java.util.Map<String, String> environment) {
     }
 
     private final Engine engine;
@@ -89,6 +89,11 @@ final class ManagedInstance implements ProcessInstance {
     private CompletableFuture<Void> queuedStart;
     private boolean queuedStartByUser;
     private CompletableFuture<Void> restartWatch;
+    private HealthMonitor health;
+    /** RUNNING and its readiness probe (if any) passing. */
+    private boolean ready;
+    /** Why the supervisor is killing the current process for a probe, to be told when it exits. */
+    private String probeFailure;
     private final List<Runnable> after = new ArrayList<>();
 
     ManagedInstance(Engine engine, ManagedGroup group, ProcessSpec spec, int id) {
@@ -125,7 +130,8 @@ final class ManagedInstance implements ProcessInstance {
     public synchronized InstanceSnapshot snapshot() {
         Duration uptime = process == null ? Duration.ZERO
                 : Duration.ofNanos(Math.max(0, engine.ticker.read() - spawnedAtNanos));
-        return new InstanceSnapshot(spec.name(), spec.namespace(), id, state, pid(), Math.max(0, spawns - 1),
+        return new InstanceSnapshot(spec.name(), spec.namespace(), id, state, state == InstanceState.RUNNING && ready,
+                pid(), Math.max(0, spawns - 1),
                 uptime, Optional.ofNullable(startedAt), Optional.ofNullable(lastExit),
                 Optional.ofNullable(failureReason),
                 history.stats(planner.restartsInWindow(engine.ticker.read()), planner.currentBackoff()));
@@ -173,6 +179,37 @@ final class ManagedInstance implements ProcessInstance {
     }
 
     // ---- start ------------------------------------------------------------------------------
+
+    @Override
+    public CompletableFuture<Void> awaitReadyAsync() {
+        synchronized (this) {
+            if (state == InstanceState.RUNNING && ready) {
+                return CompletableFuture.completedFuture(null);
+            }
+            if (state == InstanceState.STARTING && starting != null) {
+                return starting;
+            }
+        }
+        // Running but not ready (its readiness probe failing), or between starts: wait for readiness.
+        CompletableFuture<Void> f = new CompletableFuture<>();
+        io.tspm.event.SupervisorListener[] self = new io.tspm.event.SupervisorListener[1];
+        self[0] = e -> {
+            if (e instanceof io.tspm.event.InstanceEvent && e.process().equals(spec.name())
+                    && ((io.tspm.event.InstanceEvent) e).instanceId() == id && snapshot().ready()) {
+                f.complete(null);
+            } else if (e instanceof ProcessFailed && e.process().equals(spec.name())
+                    && ((ProcessFailed) e).instanceId() == id) {
+                f.completeExceptionally(new ProcessStartException(spec.name(), id, ((ProcessFailed) e).reason(),
+                        output.lastTexts(200), null));
+            }
+        };
+        engine.addListener(self[0]);
+        f.whenComplete((x, e) -> engine.removeListener(self[0]));
+        if (snapshot().ready()) {
+            f.complete(null);
+        }
+        return f;
+    }
 
     @Override
     public CompletableFuture<Void> startAsync() {
@@ -240,7 +277,7 @@ final class ManagedInstance implements ProcessInstance {
 
     /** On the launcher thread: build the plan, spawn, and register with the reaper at once. */
     private Spawned spawn() throws Exception {
-        ProcessBuilder pb = LaunchPlan.build(spec, id, engine.platform, engine.parentDeathSignal);
+        ProcessBuilder pb = LaunchPlan.build(spec, id, engine.platform, engine.parentDeathSignal, engine.name);
         Process p;
         try {
             p = pb.start();
@@ -252,7 +289,7 @@ final class ManagedInstance implements ProcessInstance {
         if (reaper != null && ticks >= 0) {
             reaper.register(p.pid(), ticks);
         }
-        return new Spawned(p, ticks);
+        return new Spawned(p, ticks, spec.probes().isEmpty() ? java.util.Map.of() : java.util.Map.copyOf(pb.environment()));
     }
 
     private void onSpawned(long gen, Spawned sp, Throwable err) {
@@ -282,13 +319,21 @@ final class ManagedInstance implements ProcessInstance {
             } else {
                 Process p = sp.process();
                 attach(p, sp.startTicks());
+                boolean gated = spec.startupProbe().isPresent() || spec.readinessProbe().isPresent();
                 if (stopWhenSpawned) {
                     stopWhenSpawned = false;
                     beginStop(System.nanoTime());
-                } else if (spec.readyAfter().isZero()) {
-                    becomeReady(p);
                 } else {
-                    readyTimer = engine.schedule(() -> onReadyDue(gen), spec.readyAfter());
+                    if (!spec.probes().isEmpty()) {
+                        startHealth(gen, p, sp.startTicks(), sp.environment());
+                    }
+                    if (gated) {
+                        // the probes decide when it is RUNNING
+                    } else if (spec.readyAfter().isZero()) {
+                        becomeReady(p);
+                    } else {
+                        readyTimer = engine.schedule(() -> onReadyDue(gen), spec.readyAfter());
+                    }
                 }
                 after.add(() -> p.onExit().whenComplete((x, e) -> onExit(gen, p)));
             }
@@ -326,7 +371,78 @@ final class ManagedInstance implements ProcessInstance {
         runAfter();
     }
 
+    /** Starts the probes of a fresh process; their verdicts count only while it is the current one. */
+    private void startHealth(long gen, Process p, long ticks, java.util.Map<String, String> env) {
+        java.util.OptionalInt port = spec.basePort().isPresent()
+                ? java.util.OptionalInt.of(spec.basePort().getAsInt() + id) : java.util.OptionalInt.empty();
+        InstanceProbeContext context = new InstanceProbeContext(engine, spec.name(), id, p.pid(), port, env,
+                java.time.Duration.ofSeconds(1), output);
+        HealthMonitor monitor = new HealthMonitor(engine, context, new HealthMonitor.Verdicts() {
+            @Override
+            public void startupPassed() {
+                synchronized (ManagedInstance.this) {
+                    if (current(gen, p) && state == InstanceState.STARTING && spec.readinessProbe().isEmpty()) {
+                        becomeReady(p);
+                    }
+                }
+                runAfter();
+            }
+
+            @Override
+            public void readinessChanged(boolean passing, String probe, io.tspm.spi.ProbeResult last) {
+                synchronized (ManagedInstance.this) {
+                    if (!current(gen, p)) {
+                        return;
+                    }
+                    if (state == InstanceState.STARTING && passing) {
+                        becomeReady(p);
+                    } else if (state == InstanceState.RUNNING && ready != passing) {
+                        ready = passing;
+                        engine.publish(new io.tspm.event.HealthChanged(engine.now(), spec.name(), id,
+                                "readiness probe " + probe, passing, last.message()));
+                    }
+                }
+                runAfter();
+            }
+
+            @Override
+            public void failed(HealthMonitor.Kind kind, String probe, int failures, io.tspm.spi.ProbeResult last) {
+                synchronized (ManagedInstance.this) {
+                    if (!current(gen, p) || probeFailure != null
+                            || (state != InstanceState.STARTING && state != InstanceState.RUNNING)) {
+                        return;
+                    }
+                    probeFailure = kind.label + " probe " + probe + " failed"
+                            + (last.fatal() ? "" : " " + failures + (failures == 1 ? " time" : " times"))
+                            + ": " + last.message();
+                    failStart(probeFailure, null); // start() fails at once, before the process is gone
+                    after.add(() -> engine.tree.stop(p, ticks, spec.stopSignal(), spec.stopTimeout(), System.nanoTime()));
+                }
+                runAfter();
+            }
+        }, spec.startupProbe().orElse(null), spec.readinessProbe().orElse(null), spec.livenessProbe().orElse(null));
+        health = monitor;
+        after.add(monitor::start);
+    }
+
+    private boolean current(long gen, Process p) {
+        return gen == generation && p == process;
+    }
+
+    private void stopHealth() {
+        if (health != null) {
+            HealthMonitor h = health;
+            after.add(h::stop);
+            health = null;
+        }
+        ready = false;
+    }
+
     private void becomeReady(Process p) {
+        ready = true;
+        if (health != null) {
+            health.markReady();
+        }
         move(new ProcessReady(engine.now(), spec.name(), id, p.pid()));
         complete(starting, null);
         complete(restartWatch, null);
@@ -341,10 +457,14 @@ final class ManagedInstance implements ProcessInstance {
             }
             boolean wasReady = state == InstanceState.RUNNING;
             cancelReadyTimer();
+            stopHealth();
+            String killedForProbe = probeFailure;
+            probeFailure = null;
             ExitStatus status = new ExitStatus(p.exitValue());
             long now = engine.ticker.read();
             Duration uptime = Duration.ofNanos(Math.max(0, now - spawnedAtNanos));
-            boolean signalled = signalSent != null && status.signal().orElse(null) == signalSent;
+            // A kill for a failed probe is a failure, though the supervisor sent the signal.
+            boolean signalled = killedForProbe == null && signalSent != null && status.signal().orElse(null) == signalSent;
             long ticks = startTicks;
             lastExit = status;
             process = null;
@@ -353,11 +473,14 @@ final class ManagedInstance implements ProcessInstance {
             String failedStart = wasReady ? null : "exited before it was ready (" + status + " after " + human(uptime)
                     + ")";
             if (failedStart != null) {
-                failStart(failedStart, null);
+                failStart(killedForProbe != null ? killedForProbe : failedStart, null);
             }
             RestartPlanner.Decision d = planner.onExit(status, uptime, signalled, now);
+            String why = killedForProbe != null ? killedForProbe : failedStart;
             String reason = d.kind() == RestartDecision.GIVE_UP
-                    ? d.reason() + "; last exits: " + lastExits(status, uptime) : failedStart;
+                    ? d.reason() + (why != null ? " (this time: " + why + ")" : "") + "; last exits: "
+                            + lastExits(status, uptime)
+                    : why;
             record(p, status, uptime, false, d.kind(), d.delay(), reason);
             switch (d.kind()) {
                 case GIVE_UP:
@@ -494,6 +617,8 @@ final class ManagedInstance implements ProcessInstance {
         long ticks = startTicks;
         long gen = generation;
         cancelReadyTimer();
+        stopHealth();
+        probeFailure = null;
         move(new ProcessStopping(engine.now(), spec.name(), id, p.pid(), spec.stopSignal()));
         failStart("stopped while starting", null);
         failRestartWatch("stopped");

@@ -1,0 +1,136 @@
+package io.tspm;
+
+import io.tspm.spi.Probe;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * A probe and how it is run, with Kubernetes' knobs: an initial delay, a period, a timeout per
+ * check, and how many successes or failures in a row change the verdict. Defaults suit local
+ * processes: 0 s delay, 1 s period, 1 s timeout, 1 success, 3 failures; a startup probe checks
+ * every 100 ms and allows 600 failures (a minute). While an instance has never been ready, its
+ * readiness probe also checks every 100 ms (or its period, if shorter), so {@code start()} returns
+ * soon after the process can serve.
+ */
+public final class ProbeSettings {
+
+    private final Probe probe;
+    private final Duration initialDelay;
+    private final Duration period;
+    private final Duration timeout;
+    private final int successThreshold;
+    private final int failureThreshold;
+
+    private ProbeSettings(Builder b) {
+        this.probe = b.probe;
+        this.initialDelay = b.initialDelay;
+        this.period = b.period;
+        this.timeout = b.timeout;
+        this.successThreshold = b.successThreshold;
+        this.failureThreshold = b.failureThreshold;
+    }
+
+    /** Settings for a readiness or liveness probe: 1 s period and timeout, thresholds 1 and 3. */
+    public static Builder builder(Probe probe) {
+        return new Builder(probe, Duration.ofSeconds(1), 3);
+    }
+
+    /** Settings for a startup probe: every 100 ms, 1 s timeout, up to 600 failures. */
+    public static Builder startupBuilder(Probe probe) {
+        return new Builder(probe, Duration.ofMillis(100), 600);
+    }
+
+    public Builder toBuilder() {
+        Builder b = new Builder(probe, period, failureThreshold);
+        b.initialDelay = initialDelay;
+        b.timeout = timeout;
+        b.successThreshold = successThreshold;
+        return b;
+    }
+
+    public Probe probe() {
+        return probe;
+    }
+
+    public Duration initialDelay() {
+        return initialDelay;
+    }
+
+    public Duration period() {
+        return period;
+    }
+
+    public Duration timeout() {
+        return timeout;
+    }
+
+    public int successThreshold() {
+        return successThreshold;
+    }
+
+    public int failureThreshold() {
+        return failureThreshold;
+    }
+
+    @Override
+    public String toString() {
+        return probe.describe() + " {initialDelay=" + initialDelay + ", period=" + period + ", timeout=" + timeout
+                + ", successThreshold=" + successThreshold + ", failureThreshold=" + failureThreshold + '}';
+    }
+
+    /** Builds {@link ProbeSettings}; each setter checks its value. */
+    public static final class Builder {
+        private final Probe probe;
+        private Duration initialDelay = Duration.ZERO;
+        private Duration period;
+        private Duration timeout = Duration.ofSeconds(1);
+        private int successThreshold = 1;
+        private int failureThreshold;
+
+        Builder(Probe probe, Duration period, int failureThreshold) {
+            this.probe = Objects.requireNonNull(probe, "probe");
+            this.period = period;
+            this.failureThreshold = failureThreshold;
+        }
+
+        /** How long after the spawn the first check runs (default 0). */
+        public Builder initialDelay(Duration delay) {
+            this.initialDelay = Durations.nonNegative("initialDelay", delay);
+            return this;
+        }
+
+        /** Time between checks (from the end of one to the start of the next). */
+        public Builder period(Duration period) {
+            this.period = Durations.positive("period", period);
+            return this;
+        }
+
+        /** How long one check may take before it is cut off as a failure (default 1 s). */
+        public Builder timeout(Duration timeout) {
+            this.timeout = Durations.positive("timeout", timeout);
+            return this;
+        }
+
+        /** Successes in a row that make the verdict "passing" (default 1). */
+        public Builder successThreshold(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("successThreshold must be >= 1, but was " + n);
+            }
+            this.successThreshold = n;
+            return this;
+        }
+
+        /** Failures in a row that make the verdict "failing". */
+        public Builder failureThreshold(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("failureThreshold must be >= 1, but was " + n);
+            }
+            this.failureThreshold = n;
+            return this;
+        }
+
+        public ProbeSettings build() {
+            return new ProbeSettings(this);
+        }
+    }
+}

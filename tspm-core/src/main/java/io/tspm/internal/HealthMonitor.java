@@ -1,0 +1,227 @@
+package io.tspm.internal;
+
+import io.tspm.ProbeSettings;
+import io.tspm.spi.ProbeResult;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Future;
+
+/**
+ * Runs the probes of one OS process, with Kubernetes' semantics: the startup probe first; once it
+ * passes (or when there is none), the readiness and liveness probes. Each probe is a loop on the
+ * supervisor's scheduler: one check at a time, cut off at its timeout, the next one a period after
+ * the last ended; successes and failures in a row against the thresholds make the verdict. Verdict
+ * changes go to the {@link Verdicts} the instance gave; nothing here blocks or holds its lock.
+ */
+final class HealthMonitor {
+
+    /** While an instance has never been ready, its readiness probe checks at least this often. */
+    static final Duration STARTING_PERIOD = Duration.ofMillis(100);
+
+    enum Kind {
+        STARTUP("startup"),
+        READINESS("readiness"),
+        LIVENESS("liveness");
+
+        final String label;
+
+        Kind(String label) {
+            this.label = label;
+        }
+    }
+
+    /** Where verdicts go (the instance, which checks that they are for its current process). */
+    interface Verdicts {
+        void startupPassed();
+
+        void failed(Kind kind, String probe, int failures, ProbeResult last);
+
+        void readinessChanged(boolean ready, String probe, ProbeResult last);
+    }
+
+    private final Engine engine;
+    private final InstanceProbeContext context;
+    private final Verdicts verdicts;
+    private final ProbeSettings startup;
+    private final ProbeSettings readiness;
+    private final ProbeSettings liveness;
+    private final List<Loop> loops = new ArrayList<>();
+    private volatile boolean everReady;
+    private boolean stopped;
+
+    HealthMonitor(Engine engine, InstanceProbeContext context, Verdicts verdicts, ProbeSettings startup,
+            ProbeSettings readiness, ProbeSettings liveness) {
+        this.engine = engine;
+        this.context = context;
+        this.verdicts = verdicts;
+        this.startup = startup;
+        this.readiness = readiness;
+        this.liveness = liveness;
+    }
+
+    synchronized void start() {
+        if (startup != null) {
+            begin(Kind.STARTUP, startup);
+        } else {
+            afterStartup();
+        }
+    }
+
+    /** Stops every loop; results still in flight are ignored. */
+    synchronized void stop() {
+        stopped = true;
+        loops.forEach(Loop::cancel);
+        loops.clear();
+    }
+
+    /** The readiness probe stops racing once the instance was ready: it settles to its own period. */
+    void markReady() {
+        everReady = true;
+    }
+
+    private void afterStartup() {
+        if (readiness != null) {
+            begin(Kind.READINESS, readiness);
+        }
+        if (liveness != null) {
+            begin(Kind.LIVENESS, liveness);
+        }
+    }
+
+    private void begin(Kind kind, ProbeSettings settings) {
+        Loop loop = new Loop(kind, settings);
+        loops.add(loop);
+        loop.schedule(settings.initialDelay());
+    }
+
+    private synchronized boolean isStopped() {
+        return stopped;
+    }
+
+    /** One probe's loop. */
+    private final class Loop {
+        private final Kind kind;
+        private final ProbeSettings settings;
+        private int successes;
+        private int failures;
+        private Boolean verdict;
+        private Future<?> next;
+        private boolean cancelled;
+
+        Loop(Kind kind, ProbeSettings settings) {
+            this.kind = kind;
+            this.settings = settings;
+        }
+
+        synchronized void schedule(Duration delay) {
+            if (!cancelled) {
+                next = engine.schedule(this::check, delay);
+            }
+        }
+
+        synchronized void cancel() {
+            cancelled = true;
+            if (next != null) {
+                next.cancel(false);
+            }
+        }
+
+        private void check() {
+            if (isStopped()) {
+                return;
+            }
+            CompletableFuture<ProbeResult> result = new CompletableFuture<>();
+            Future<?> cutOff = engine.schedule(() -> result.complete(ProbeResult.failure(
+                    settings.probe().describe() + " did not answer within " + settings.timeout())), settings.timeout());
+            try {
+                CompletableFuture<ProbeResult> f = settings.probe().check(context.withTimeout(settings.timeout()));
+                f.whenComplete((r, e) -> result.complete(e != null
+                        ? ProbeResult.failure(settings.probe().describe() + " threw " + unwrap(e))
+                        : r == null ? ProbeResult.failure(settings.probe().describe() + " returned no result") : r));
+            } catch (RuntimeException e) {
+                result.complete(ProbeResult.failure(settings.probe().describe() + " threw " + e));
+            }
+            result.whenComplete((r, e) -> {
+                cutOff.cancel(false);
+                onResult(r);
+            });
+        }
+
+        private void onResult(ProbeResult r) {
+            Runnable report = null;
+            synchronized (this) {
+                if (cancelled || isStopped()) {
+                    return;
+                }
+                if (r.success()) {
+                    successes++;
+                    failures = 0;
+                    if (successes >= settings.successThreshold() && !Boolean.TRUE.equals(verdict)) {
+                        verdict = true;
+                        report = passed(r);
+                    }
+                } else {
+                    failures++;
+                    successes = 0;
+                    if ((r.fatal() || failures >= settings.failureThreshold()) && !Boolean.FALSE.equals(verdict)) {
+                        verdict = false;
+                        int n = failures;
+                        report = () -> failedVerdict(n, r);
+                    }
+                }
+                if (kind == Kind.STARTUP && Boolean.TRUE.equals(verdict)) {
+                    cancelled = true; // its work is done
+                } else if (!(kind != Kind.READINESS && Boolean.FALSE.equals(verdict))) {
+                    Duration period = settings.period();
+                    if (kind == Kind.READINESS && !everReady && !Boolean.TRUE.equals(verdict)
+                            && period.compareTo(STARTING_PERIOD) > 0) {
+                        period = STARTING_PERIOD;
+                    }
+                    next = engine.schedule(this::check, period);
+                }
+            }
+            if (report != null) {
+                report.run();
+            }
+        }
+
+        private Runnable passed(ProbeResult r) {
+            switch (kind) {
+                case STARTUP:
+                    return () -> {
+                        synchronized (HealthMonitor.this) {
+                            if (stopped) {
+                                return;
+                            }
+                            afterStartup();
+                        }
+                        verdicts.startupPassed();
+                    };
+                case READINESS:
+                    return () -> verdicts.readinessChanged(true, settings.probe().describe(), r);
+                default:
+                    return null;
+            }
+        }
+
+        private void failedVerdict(int n, ProbeResult r) {
+            if (kind == Kind.READINESS) {
+                verdicts.readinessChanged(false, settings.probe().describe(), r);
+                if (r.fatal() && !everReady) {
+                    verdicts.failed(kind, settings.probe().describe(), n, r);
+                }
+            } else {
+                verdicts.failed(kind, settings.probe().describe(), n, r);
+            }
+        }
+    }
+
+    private static String unwrap(Throwable e) {
+        while (e instanceof java.util.concurrent.CompletionException && e.getCause() != null) {
+            e = e.getCause();
+        }
+        return e.toString();
+    }
+}

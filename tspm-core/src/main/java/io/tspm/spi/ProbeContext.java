@@ -1,0 +1,57 @@
+package io.tspm.spi;
+
+import io.tspm.OutputLine;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.concurrent.Executor;
+import java.util.function.Supplier;
+
+/**
+ * What a probe may know about the instance it checks. New needs become default methods here, so
+ * probe implementations never break.
+ */
+public interface ProbeContext {
+
+    String processName();
+
+    int instanceId();
+
+    /** The OS process being checked. */
+    long pid();
+
+    /** The instance's assigned port ({@code basePort + id}), if the process has one. */
+    OptionalInt port();
+
+    /** The environment the process was started with. */
+    Map<String, String> environment();
+
+    /** How long this check may take; the supervisor cuts it off (a failure) when it takes longer. */
+    Duration timeout();
+
+    /** The lines this OS process printed so far (at most the ring's size), oldest first. */
+    List<OutputLine> output();
+
+    /** An executor for probes that must block (a bounded pool shared by the supervisor). */
+    Executor blockingExecutor();
+
+    /**
+     * An object shared by every probe of this supervisor under {@code key}, created on first use
+     * (an HTTP client, say): so a thousand probes share one.
+     */
+    <T> T shared(Class<T> key, Supplier<? extends T> create);
+
+    /** {@code template} with {@code {port}}, {@code {id}} and {@code {name}} replaced for this instance. */
+    default String expand(String template) {
+        String s = template.replace("{id}", Integer.toString(instanceId())).replace("{name}", processName());
+        if (s.contains("{port}")) {
+            if (port().isEmpty()) {
+                throw new IllegalStateException("'" + template + "' uses {port}, but process '" + processName()
+                        + "' has no basePort");
+            }
+            s = s.replace("{port}", Integer.toString(port().getAsInt()));
+        }
+        return s;
+    }
+}

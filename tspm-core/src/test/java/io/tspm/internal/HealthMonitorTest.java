@@ -1,0 +1,163 @@
+package io.tspm.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tspm.ProbeSettings;
+import io.tspm.ProcessSpec;
+import io.tspm.spi.Probe;
+import io.tspm.spi.ProbeContext;
+import io.tspm.spi.ProbeResult;
+import io.tspm.testing.ManualScheduler;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Delays, periods, thresholds and cut-offs of the probe loops, on a manual scheduler: no sleeping. */
+class HealthMonitorTest {
+
+    private final ManualScheduler time = new ManualScheduler();
+    private final Engine engine = new Engine("hm", Clock.systemUTC(), time, time, false, false, null);
+    private final List<String> verdicts = new ArrayList<>();
+
+    @AfterEach
+    void close() {
+        engine.close();
+    }
+
+    /** Answers from a script ("ok", "fail", "hang"), recording when (ms of manual time) it was asked. */
+    private final class Scripted implements Probe {
+        final String name;
+        final Deque<String> answers;
+        final List<Long> askedAt = new ArrayList<>();
+
+        Scripted(String name, String... answers) {
+            this.name = name;
+            this.answers = new ArrayDeque<>(List.of(answers));
+        }
+
+        @Override
+        public CompletableFuture<ProbeResult> check(ProbeContext context) {
+            askedAt.add(Duration.ofNanos(time.read() - start).toMillis());
+            String a = answers.isEmpty() ? "ok" : answers.poll();
+            switch (a) {
+                case "hang":
+                    return new CompletableFuture<>();
+                case "fail":
+                    return CompletableFuture.completedFuture(ProbeResult.failure(name + " says no"));
+                case "fatal":
+                    return CompletableFuture.completedFuture(ProbeResult.fatal(name + " says never"));
+                default:
+                    return CompletableFuture.completedFuture(ProbeResult.success(name + " says yes"));
+            }
+        }
+
+        @Override
+        public String describe() {
+            return name;
+        }
+    }
+
+    private long start;
+
+    private HealthMonitor monitor(ProbeSettings startup, ProbeSettings readiness, ProbeSettings liveness) {
+        ProcessSpec spec = ProcessSpec.builder("p").command("x").build();
+        InstanceProbeContext ctx = new InstanceProbeContext(engine, "p", 0, 42, OptionalInt.empty(), Map.of(),
+                Duration.ofSeconds(1), new InstanceOutput(engine, spec, 0));
+        start = time.read();
+        return new HealthMonitor(engine, ctx, new HealthMonitor.Verdicts() {
+            @Override
+            public void startupPassed() {
+                verdicts.add(at() + " startup passed");
+            }
+
+            @Override
+            public void failed(HealthMonitor.Kind kind, String probe, int failures, ProbeResult last) {
+                verdicts.add(at() + " " + kind.label + " failed x" + failures + ": " + last.message());
+            }
+
+            @Override
+            public void readinessChanged(boolean ready, String probe, ProbeResult last) {
+                verdicts.add(at() + " ready=" + ready);
+            }
+        }, startup, readiness, liveness);
+    }
+
+    private long at() {
+        return Duration.ofNanos(time.read() - start).toMillis();
+    }
+
+    private static ProbeSettings settings(Probe p, long delayMs, long periodMs, long timeoutMs, int ok, int fail) {
+        return ProbeSettings.builder(p).initialDelay(Duration.ofMillis(delayMs)).period(Duration.ofMillis(periodMs))
+                .timeout(Duration.ofMillis(timeoutMs)).successThreshold(ok).failureThreshold(fail).build();
+    }
+
+    @Test
+    void startupGatesTheOthersAndThresholdsCountInARow() {
+        Scripted startup = new Scripted("s", "fail", "fail", "ok");
+        Scripted readiness = new Scripted("r", "fail", "ok", "ok", "fail", "fail", "fail", "ok", "ok");
+        Scripted liveness = new Scripted("l");
+        HealthMonitor m = monitor(settings(startup, 500, 100, 50, 1, 10), settings(readiness, 0, 1000, 50, 2, 3),
+                settings(liveness, 2000, 1000, 50, 1, 3));
+        m.start();
+        time.advance(Duration.ofMillis(499));
+        assertThat(startup.askedAt).isEmpty();
+        time.advance(Duration.ofMillis(201));
+        assertThat(startup.askedAt).containsExactly(500L, 600L, 700L);
+        assertThat(verdicts).containsExactly("700 startup passed");
+        assertThat(readiness.askedAt).containsExactly(700L);
+        // Before the first "ready" the readiness probe checks every 100 ms: fail, ok, ok -> ready at 900.
+        time.advance(Duration.ofMillis(200));
+        assertThat(readiness.askedAt).containsExactly(700L, 800L, 900L);
+        assertThat(verdicts).endsWith("900 ready=true");
+        m.markReady();
+        // Then at its own period (1 s): three failures in a row make it not ready.
+        time.advance(Duration.ofMillis(3000));
+        assertThat(readiness.askedAt).containsExactly(700L, 800L, 900L, 1900L, 2900L, 3900L);
+        assertThat(verdicts).endsWith("3900 ready=false");
+        time.advance(Duration.ofMillis(2000));
+        assertThat(verdicts).endsWith("5900 ready=true");
+        // Liveness started with readiness, after its own initial delay of 2 s.
+        assertThat(liveness.askedAt).startsWith(2700L, 3700L);
+        m.stop();
+        int asked = readiness.askedAt.size();
+        time.advance(Duration.ofSeconds(10));
+        assertThat(readiness.askedAt).hasSize(asked);
+    }
+
+    @Test
+    void aCheckThatHangsIsCutOffAtItsTimeoutAsAFailure() {
+        Scripted liveness = new Scripted("l", "hang", "hang", "hang");
+        HealthMonitor m = monitor(null, null, settings(liveness, 0, 1000, 300, 1, 3));
+        m.start();
+        time.advance(Duration.ofMillis(0));
+        assertThat(liveness.askedAt).containsExactly(0L);
+        time.advance(Duration.ofMillis(299));
+        assertThat(liveness.askedAt).hasSize(1);
+        // Cut off at 300 ms, next check a period after the end of the last: 1300, then 2600.
+        time.advance(Duration.ofMillis(3000));
+        assertThat(liveness.askedAt).containsExactly(0L, 1300L, 2600L);
+        assertThat(verdicts).containsExactly("2900 liveness failed x3: l did not answer within PT0.3S");
+        time.advance(Duration.ofSeconds(5));
+        assertThat(liveness.askedAt).hasSize(3); // a failed liveness verdict ends its loop: the process is killed
+        m.stop();
+    }
+
+    @Test
+    void aFatalResultFailsTheStartupAtOnce() {
+        Scripted startup = new Scripted("s", "fail", "fatal");
+        HealthMonitor m = monitor(settings(startup, 0, 100, 50, 1, 100), null, null);
+        m.start();
+        time.advance(Duration.ofMillis(1000));
+        assertThat(verdicts).containsExactly("100 startup failed x2: s says never");
+        assertThat(startup.askedAt).containsExactly(0L, 100L);
+        m.stop();
+    }
+}

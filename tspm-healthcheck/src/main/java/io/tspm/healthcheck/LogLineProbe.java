@@ -1,0 +1,74 @@
+package io.tspm.healthcheck;
+
+import io.tspm.OutputLine;
+import io.tspm.spi.Probe;
+import io.tspm.spi.ProbeContext;
+import io.tspm.spi.ProbeResult;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.regex.Pattern;
+
+/**
+ * Passes once the current process printed a line matching a regex (optionally N times); fails at
+ * once, for good, on a line matching a failure pattern ("Address already in use"). Immutable.
+ */
+public final class LogLineProbe implements Probe {
+
+    private final Pattern pattern;
+    private final int times;
+    private final List<Pattern> failures;
+
+    LogLineProbe(String regex) {
+        this(Pattern.compile(Objects.requireNonNull(regex, "regex")), 1, List.of());
+    }
+
+    private LogLineProbe(Pattern pattern, int times, List<Pattern> failures) {
+        this.pattern = pattern;
+        this.times = times;
+        this.failures = List.copyOf(failures);
+    }
+
+    /** Passes only after {@code n} matching lines (default 1). */
+    public LogLineProbe times(int n) {
+        if (n < 1) {
+            throw new IllegalArgumentException("times must be >= 1, but was " + n);
+        }
+        return new LogLineProbe(pattern, n, failures);
+    }
+
+    /** A line matching any of these fails the check fatally: the start fails at once. */
+    public LogLineProbe failOn(String... regexes) {
+        List<Pattern> all = new ArrayList<>(failures);
+        for (String r : regexes) {
+            all.add(Pattern.compile(Objects.requireNonNull(r, "failOn")));
+        }
+        return new LogLineProbe(pattern, times, all);
+    }
+
+    @Override
+    public CompletableFuture<ProbeResult> check(ProbeContext context) {
+        int seen = 0;
+        for (OutputLine line : context.output()) {
+            for (Pattern f : failures) {
+                if (f.matcher(line.text()).find()) {
+                    return CompletableFuture.completedFuture(ProbeResult.fatal("output line '" + line.text()
+                            + "' matches failure pattern /" + f + "/"));
+                }
+            }
+            if (pattern.matcher(line.text()).find()) {
+                seen++;
+            }
+        }
+        return CompletableFuture.completedFuture(seen >= times
+                ? ProbeResult.success("/" + pattern + "/ seen " + seen + (seen == 1 ? " time" : " times"))
+                : ProbeResult.failure("/" + pattern + "/ seen " + seen + " of " + times
+                        + (times == 1 ? " time" : " times")));
+    }
+
+    @Override
+    public String describe() {
+        return "log line /" + pattern + "/" + (times > 1 ? " x" + times : "");
+    }
+}

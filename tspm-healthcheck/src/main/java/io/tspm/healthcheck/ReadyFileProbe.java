@@ -1,0 +1,56 @@
+package io.tspm.healthcheck;
+
+import io.tspm.spi.Probe;
+import io.tspm.spi.ProbeContext;
+import io.tspm.spi.ProbeResult;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Passes once the child created the file named in its environment ({@code TSPM_READY_FILE}): a
+ * readiness signal any language can send. The file is removed before every spawn.
+ */
+public final class ReadyFileProbe implements Probe {
+
+    static final String DEFAULT_VARIABLE = "TSPM_READY_FILE";
+
+    private final String variable;
+
+    ReadyFileProbe(String variable) {
+        this.variable = variable;
+    }
+
+    @Override
+    public Map<String, String> environment(String processName, int instanceId, String supervisorName) {
+        Path dir = Path.of(System.getProperty("java.io.tmpdir"), "tspm-ready");
+        Path file = dir.resolve(supervisorName + "-" + ProcessHandle.current().pid() + "-" + processName + "-"
+                + instanceId);
+        try {
+            Files.createDirectories(dir);
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot prepare ready file " + file, e);
+        }
+        return Map.of(variable, file.toString());
+    }
+
+    @Override
+    public CompletableFuture<ProbeResult> check(ProbeContext context) {
+        String path = context.environment().get(variable);
+        if (path == null) {
+            return CompletableFuture.completedFuture(ProbeResult.fatal("no " + variable + " in the environment"));
+        }
+        return CompletableFuture.completedFuture(Files.exists(Path.of(path))
+                ? ProbeResult.success("ready file " + path + " exists")
+                : ProbeResult.failure("ready file " + path + " not created yet"));
+    }
+
+    @Override
+    public String describe() {
+        return "ready file $" + variable;
+    }
+}

@@ -1,0 +1,270 @@
+package io.tspm.healthcheck;
+
+import static io.tspm.testing.Await.await;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
+import io.tspm.ExitRecord;
+import io.tspm.InstanceState;
+import io.tspm.ProbeSettings;
+import io.tspm.ProcessInstance;
+import io.tspm.ProcessStartException;
+import io.tspm.RestartPolicy;
+import io.tspm.Supervisor;
+import io.tspm.event.HealthChanged;
+import io.tspm.spi.Probe;
+import io.tspm.testing.EventRecorder;
+import io.tspm.testing.Scripts;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Every built-in probe against a real server or a real child. */
+class ProbesTest {
+
+    @TempDir
+    Path dir;
+
+    private final EventRecorder events = new EventRecorder();
+    private final List<AutoCloseable> servers = new ArrayList<>();
+
+    @AfterEach
+    void stopServers() throws Exception {
+        for (AutoCloseable c : servers) {
+            c.close();
+        }
+    }
+
+    private static ProbeSettings fast(Probe probe, int failures) {
+        return ProbeSettings.builder(probe).period(Duration.ofMillis(50)).timeout(Duration.ofMillis(500))
+                .failureThreshold(failures).build();
+    }
+
+    private int httpServer(int... statuses) throws Exception {
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        AtomicInteger calls = new AtomicInteger();
+        server.createContext("/", exchange -> {
+            int n = calls.getAndIncrement();
+            int status = statuses[Math.min(n, statuses.length - 1)];
+            byte[] body = ("status " + status + " UP").getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(status, body.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        });
+        server.start();
+        servers.add(() -> server.stop(0));
+        return server.getAddress().getPort();
+    }
+
+    @Test
+    void httpProbeWaitsThrough500ForA200() throws Exception {
+        int port = httpServer(500, 500, 200);
+        try (Supervisor s = Supervisor.builder().addListener(events)
+                .addProcess("web", p -> p.command("sleep", "60")
+                        .readinessProbe(fast(Probes.http("http://127.0.0.1:" + port + "/health").expectBody("UP"), 10)))
+                .build()) {
+            s.start();
+            assertThat(s.describe("web").get(0).ready()).isTrue();
+        }
+    }
+
+    @Test
+    void aServerThatNeverAnswersTimesOutAndFailsTheStartup() throws Exception {
+        ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        servers.add(silent);
+        List<Socket> held = new ArrayList<>();
+        Thread acceptor = new Thread(() -> {
+            try {
+                while (true) {
+                    held.add(silent.accept()); // accept, never answer
+                }
+            } catch (Exception closed) {
+                // test over
+            }
+        });
+        acceptor.setDaemon(true);
+        acceptor.start();
+        try (Supervisor s = Supervisor.builder()
+                .addProcess("mute", p -> p.command("sleep", "60").restartPolicy(RestartPolicy.never())
+                        .startupProbe(ProbeSettings.startupBuilder(Probes.http("http://127.0.0.1:" + silent.getLocalPort() + "/"))
+                                .period(Duration.ofMillis(50)).timeout(Duration.ofMillis(200)).failureThreshold(2).build()))
+                .build()) {
+            assertThatThrownBy(s::start).isInstanceOf(ProcessStartException.class)
+                    .hasMessageContaining("process 'mute' instance 0 failed to start: startup probe http GET")
+                    .hasMessageContaining("failed 2 times")
+                    .hasMessageContaining("did not answer within PT0.2S");
+            await().until(() -> s.describe("mute").get(0).state() == InstanceState.EXITED);
+        }
+    }
+
+    @Test
+    void httpsWithASelfSignedCertificateNeedsTrustAll() throws Exception {
+        Path keystore = dir.resolve("server.p12");
+        Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+                "-genkeypair", "-alias", "test", "-keyalg", "RSA", "-keysize", "2048", "-validity", "2",
+                "-dname", "CN=localhost", "-ext", "SAN=dns:localhost,ip:127.0.0.1", "-storetype", "PKCS12",
+                "-keystore", keystore.toString(), "-storepass", "secret", "-keypass", "secret")
+                .redirectErrorStream(true).start();
+        assertThat(keytool.waitFor()).as(new String(keytool.getInputStream().readAllBytes())).isZero();
+        KeyStore ks = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(keystore)) {
+            ks.load(in, "secret".toCharArray());
+        }
+        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(ks, "secret".toCharArray());
+        SSLContext ssl = SSLContext.getInstance("TLS");
+        ssl.init(kmf.getKeyManagers(), null, null);
+        HttpsServer server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.setHttpsConfigurator(new HttpsConfigurator(ssl));
+        server.createContext("/", ex -> {
+            ex.sendResponseHeaders(204, -1);
+            ex.close();
+        });
+        server.start();
+        servers.add(() -> server.stop(0));
+        String url = "https://127.0.0.1:" + server.getAddress().getPort() + "/";
+        try (Supervisor s = Supervisor.builder()
+                .addProcess("trusting", p -> p.command("sleep", "60")
+                        .readinessProbe(fast(Probes.http(url).trustAllCertificates(), 5)))
+                .addProcess("strict", p -> p.command("sleep", "60").restartPolicy(RestartPolicy.never())
+                        .startupProbe(ProbeSettings.startupBuilder(Probes.http(url)).period(Duration.ofMillis(50))
+                                .failureThreshold(2).build()))
+                .build()) {
+            assertThatThrownBy(s::start).isInstanceOf(ProcessStartException.class)
+                    .hasMessageContaining("process 'strict'").hasMessageContaining("SSLHandshakeException");
+            s.awaitReady("trusting", Duration.ofSeconds(20));
+        }
+    }
+
+    @Test
+    void tcpProbeOnTheAssignedPortOfARealChild() {
+        try (Supervisor s = Supervisor.builder()
+                .addProcess("listener", p -> p.command(Scripts.java(ListenMain.class, "300")).instances(2).basePort(42310)
+                        .readinessProbe(fast(Probes.tcp("{port}"), 100)))
+                .build()) {
+            s.start();
+            for (int id = 0; id < 2; id++) {
+                assertThat(s.group("listener").instance(id).recentOutput(5)).contains("listening");
+            }
+        }
+    }
+
+    @Test
+    void aLogLineThatAppearsAfterASecond() {
+        try (Supervisor s = Supervisor.builder()
+                .addProcess("slow", p -> p.shell("echo booting; sleep 1; echo 'Server started in 1s'; sleep 60")
+                        .startupProbe(Probes.logLine("started in \\d+s")))
+                .build()) {
+            s.start();
+            assertThat(s.group("slow").instance(0).recentOutput(5)).contains("Server started in 1s");
+        }
+    }
+
+    @Test
+    void aFailurePatternFailsTheStartAtOnceWithTheOutput() {
+        try (Supervisor s = Supervisor.builder()
+                .addProcess("busy", p -> p.shell("echo 'bind: Address already in use'; sleep 60")
+                        .restartPolicy(RestartPolicy.never())
+                        .startupProbe(Probes.logLine("listening").failOn("Address already in use")))
+                .build()) {
+            assertThatThrownBy(s::start).isInstanceOf(ProcessStartException.class)
+                    .hasMessageContaining("startup probe log line /listening/ failed: output line 'bind: Address already in use'"
+                            + " matches failure pattern /Address already in use/")
+                    .hasMessageContaining("| bind: Address already in use");
+            await().until(() -> s.describe("busy").get(0).pid().isEmpty());
+        }
+    }
+
+    @Test
+    void aChildThatDiesBeforeItIsReadyFailsStartAtOnceWithItsLastLines() {
+        try (Supervisor s = Supervisor.builder()
+                .addProcess("dies", p -> p.shell("echo 'loading config'; echo 'fatal: no such table' >&2; exit 3")
+                        .restartPolicy(RestartPolicy.never())
+                        .startupProbe(Probes.logLine("never printed")))
+                .build()) {
+            assertThatThrownBy(s::start).isInstanceOf(ProcessStartException.class)
+                    .hasMessageContaining("exited before it was ready (exit code 3")
+                    .hasMessageContaining("| loading config")
+                    .hasMessageContaining("| fatal: no such table");
+        }
+    }
+
+    @Test
+    void livenessFailingPastItsThresholdRestartsTheInstance() throws Exception {
+        Path alive = Files.createFile(dir.resolve("alive"));
+        try (Supervisor s = Supervisor.builder().addListener(events)
+                .addProcess("zombie", p -> p.command("sleep", "60")
+                        .restartPolicy(RestartPolicy.builder().fixedDelay(Duration.ofMillis(10)).build())
+                        .livenessProbe(fast(Probes.command("test", "-f", alive.toString()), 3)))
+                .build()) {
+            s.start();
+            ProcessInstance i = s.group("zombie").instance(0);
+            long pid = i.pid().getAsLong();
+            Files.delete(alive);
+            await().until(() -> !i.exitHistory().isEmpty());
+            ExitRecord r = i.exitHistory().get(0);
+            assertThat(r.pid()).isEqualTo(pid);
+            assertThat(r.requested()).isFalse();
+            assertThat(r.reason()).get().asString()
+                    .isEqualTo("liveness probe command [test, -f, " + alive + "] failed 3 times: command [test, -f, "
+                            + alive + "] exited 1");
+            Files.createFile(alive);
+            await().until(() -> i.state() == InstanceState.RUNNING && i.pid().getAsLong() != pid);
+        }
+    }
+
+    @Test
+    void readinessFlapsWithoutLeavingRunningAndAReadyFileSignalsReadiness() throws Exception {
+        Path flag = dir.resolve("flag");
+        try (Supervisor s = Supervisor.builder().addListener(events)
+                .addProcess("flappy", p -> p.shell("sleep 0.2; touch \"$TSPM_READY_FILE\"; sleep 60")
+                        .readinessProbe(fast(Probes.all(Probes.readyFile(),
+                                Probes.any(Probes.command("test", "!", "-f", flag.toString()), Probes.tcp(1))), 2)))
+                .build()) {
+            s.start();
+            ProcessInstance i = s.group("flappy").instance(0);
+            assertThat(i.snapshot().ready()).isTrue();
+            Files.createFile(flag);
+            await().until(() -> !i.snapshot().ready());
+            assertThat(i.state()).isEqualTo(InstanceState.RUNNING);
+            Files.delete(flag);
+            await().until(() -> i.snapshot().ready());
+            await().until(() -> events.of(HealthChanged.class).size() == 2);
+            assertThat(events.of(HealthChanged.class)).extracting(HealthChanged::ready).containsExactly(false, true);
+        }
+    }
+
+    @Test
+    void probeBuildersRejectBadInput() {
+        assertThatThrownBy(() -> Probes.http("http://x/").expectStatus(500, 200))
+                .hasMessage("expectStatus must be a range within 100..599, but was 500..200");
+        assertThatThrownBy(() -> Probes.http("http://x/").method("PUT")).hasMessage("method must be GET, HEAD or POST, but was 'PUT'");
+        assertThatThrownBy(() -> Probes.logLine("x").times(0)).hasMessage("times must be >= 1, but was 0");
+        assertThatThrownBy(Probes::command).hasMessage("command must name a program, but was []");
+        assertThatThrownBy(Probes::all).hasMessage("all needs at least one probe, but got none");
+        assertThatThrownBy(() -> ProbeSettings.builder(Probes.tcp(1)).failureThreshold(0))
+                .hasMessage("failureThreshold must be >= 1, but was 0");
+        assertThatThrownBy(() -> ProbeSettings.builder(Probes.tcp(1)).period(Duration.ZERO))
+                .hasMessage("period must be positive, but was PT0S");
+    }
+}
