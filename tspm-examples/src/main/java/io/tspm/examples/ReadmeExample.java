@@ -3,12 +3,27 @@ package io.tspm.examples;
 import io.tspm.ProcessSpec;
 import io.tspm.RestartPolicy;
 import io.tspm.Supervisor;
+import io.tspm.healthcheck.Probes;
 import java.time.Duration;
 
-/** The code example of README.md, kept here so the build proves it compiles. Not meant to be run. */
+/** The code examples of README.md, kept here so the build proves they compile. Not meant to be run. */
 final class ReadmeExample {
 
     private ReadmeExample() {
+    }
+
+    static void testExample() {
+        try (Supervisor helpers = Supervisor.builder()
+                .addProcess(ProcessSpec.builder("fake-upstream")
+                        .command("java", "-jar", "fake-upstream.jar")
+                        .basePort(18080)
+                        .startupProbe(Probes.logLine("Started").failOn("Address already in use"))
+                        .readinessProbe(Probes.http("http://127.0.0.1:{port}/health").expectBody("UP"))
+                        .build())
+                .build()) {
+            helpers.start();   // ready, or a ProcessStartException with the helper's last 20 lines
+            // ... the test ...
+        }                      // stopped, process tree and all; a killed test JVM takes them with it
     }
 
     static void example() {
