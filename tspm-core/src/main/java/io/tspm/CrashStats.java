@@ -7,9 +7,9 @@ import java.util.Optional;
 /**
  * Figures derived from an instance's exits, part of its {@link InstanceSnapshot}.
  *
- * @param crashes                 exits the supervisor did not ask for that were restarted or given up on
+ * @param crashes                 exits the supervisor did not ask for, with a non-zero code or before ready
  * @param restartsInWindow        automatic restarts inside the policy's current sliding window
- * @param currentBackoff          the delay of the last (or pending) automatic restart; zero after a healthy run
+ * @param currentBackoff          the delay of the last (or pending) automatic restart; zero before any
  * @param meanTimeBetweenFailures the mean uptime of the runs that ended in a crash (over the kept history)
  * @param lastCrash               when the last crash was seen
  */

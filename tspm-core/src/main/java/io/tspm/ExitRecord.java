@@ -34,8 +34,11 @@ public record ExitRecord(
         lastOutput = List.copyOf(lastOutput);
     }
 
-    /** Whether this exit counts as a crash: not asked for, and not a clean exit left alone. */
+    /**
+     * Whether this exit counts as a crash: not asked for, and either not exit code 0 or a failed
+     * start (a reason is given), whatever the policy then decided.
+     */
     public boolean isCrash() {
-        return !requested && decision != RestartDecision.STAY_EXITED;
+        return !requested && (status.exitValue() != 0 || reason.isPresent());
     }
 }

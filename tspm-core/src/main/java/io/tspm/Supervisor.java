@@ -207,6 +207,7 @@ public final class Supervisor implements AutoCloseable {
         group.stop();
         synchronized (this) {
             if (groups.remove(processName, group)) {
+                engine.forgetLogs(processName);
                 engine.publish(new ProcessRemoved(engine.now(), processName));
             }
         }
@@ -323,17 +324,21 @@ public final class Supervisor implements AutoCloseable {
 
     // ---- internals --------------------------------------------------------------------------
 
-    /** Carries out ONE_FOR_ALL and REST_FOR_ONE after an instance's unexpected exit. */
-    private void restarting(ProcessSpec spec, int instanceId, CompletableFuture<Void> running) {
+    /**
+     * Carries out ONE_FOR_ALL and REST_FOR_ONE after an instance's unexpected exit; the returned
+     * future says when the crashed instance may restart.
+     */
+    private CompletableFuture<Void> restarting(ProcessSpec spec, int instanceId, CompletableFuture<Void> running) {
         ManagedGroup group;
-        Set<String> dependents;
+        Map<String, List<String>> deps;
+        Map<String, ManagedGroup> snapshot;
         synchronized (this) {
             group = groups.get(spec.name());
             if (group == null || lifecycle == Lifecycle.CLOSED) {
-                return;
+                return CompletableFuture.completedFuture(null);
             }
-            dependents = DependencyGraph.dependentsOf(spec.name(), dependencies());
-            dependents.removeIf(n -> !groups.get(n).isActive());
+            deps = dependencies();
+            snapshot = new LinkedHashMap<>(groups);
         }
         switch (spec.restartStrategy()) {
             case ONE_FOR_ALL:
@@ -341,21 +346,29 @@ public final class Supervisor implements AutoCloseable {
                     LOG.warn("ONE_FOR_ALL restart of the siblings of {}#{} failed", spec.name(), instanceId, e);
                     return null;
                 });
-                break;
+                return CompletableFuture.completedFuture(null);
             case REST_FOR_ONE:
+                Set<String> dependents = DependencyGraph.dependentsOf(spec.name(), deps);
                 if (dependents.isEmpty()) {
-                    return;
+                    return CompletableFuture.completedFuture(null);
                 }
-                CompletableFuture<Void> stopped = stopInOrder(dependents);
-                running.thenCombine(stopped, (a, b) -> null)
-                        .thenCompose(x -> startInOrder(dependents))
+                // Stop the active instances of the dependents, dependents first; remember exactly those.
+                Map<String, List<Object>> stopped = new java.util.concurrent.ConcurrentHashMap<>();
+                CompletableFuture<Void> allStopped = DependencyGraph.inOrder(dependents, deps, true, n -> {
+                    List<CompletableFuture<?>> stops = new ArrayList<>();
+                    stopped.put(n, snapshot.get(n).stopForStrategy(stops));
+                    return CompletableFuture.allOf(stops.toArray(new CompletableFuture<?>[0]));
+                });
+                running.thenCombine(allStopped, (a, b) -> null)
+                        .thenCompose(x -> DependencyGraph.inOrder(dependents, deps, false,
+                                n -> ManagedGroup.startForStrategy(stopped.getOrDefault(n, List.of()))))
                         .exceptionally(e -> {
                             LOG.warn("REST_FOR_ONE: {} stay stopped: {}", dependents, Futures.unwrap(e).getMessage());
                             return null;
                         });
-                break;
+                return allStopped.handle((x, e) -> null);
             default:
-                break;
+                return CompletableFuture.completedFuture(null);
         }
     }
 

@@ -56,6 +56,16 @@ class OutputTest {
         return out;
     }
 
+    private static List<String> gunzip(Path p) throws IOException {
+        try (InputStream in = new GZIPInputStream(Files.newInputStream(p))) {
+            return List.of(new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n"));
+        }
+    }
+
+    private static int number(String line) {
+        return Integer.parseInt(line.replaceAll("\\D+(\\d+).*", "$1"));
+    }
+
     private static void assertEachOnce(List<String> lines, String prefix, int count) {
         Map<String, Integer> seen = new HashMap<>();
         for (String l : lines) {
@@ -104,7 +114,18 @@ class OutputTest {
         try (Stream<Path> files = Files.list(dir)) {
             names = files.map(p -> p.getFileName().toString()).sorted().collect(Collectors.toList());
         }
+        await().until(() -> !Files.exists(dir.resolve("gz-0.out.log.1"))); // compressed in the background
+        try (Stream<Path> files = Files.list(dir)) {
+            names = files.map(p -> p.getFileName().toString()).sorted().collect(Collectors.toList());
+        }
         assertThat(names).containsExactly("gz-0.out.log", "gz-0.out.log.1.gz", "gz-0.out.log.2.gz"); // no stderr, no file
+        for (String n : names) {
+            assertThat(Files.getPosixFilePermissions(dir.resolve(n))).as(n).isEqualTo(PosixFilePermissions.fromString("rw-r-----"));
+        }
+        // Newest rotation in .1: its lines come after those of .2.
+        List<String> one = gunzip(dir.resolve("gz-0.out.log.1.gz"));
+        List<String> two = gunzip(dir.resolve("gz-0.out.log.2.gz"));
+        assertThat(number(one.get(0))).isEqualTo(number(two.get(two.size() - 1)) + 1);
         List<String> kept = allLines("gz-0.out.log");
         assertThat(kept).contains("line-2999 padding padding padding");
         assertThat(Files.size(dir.resolve("gz-0.out.log"))).isLessThanOrEqualTo(4096);
@@ -148,6 +169,12 @@ class OutputTest {
             Files.move(log, moved);
             s.reopenLogs();
             i.awaitLine("n-1500$", Duration.ofSeconds(20));
+            // Before the flush: moved and current files together hold every line so far exactly once.
+            List<String> union = new ArrayList<>(Files.readAllLines(moved));
+            union.addAll(Files.readAllLines(log));
+            int last = union.stream().mapToInt(l -> Integer.parseInt(l.substring(2))).max().orElseThrow();
+            assertThat(last).isGreaterThanOrEqualTo(1500);
+            assertEachOnce(union.subList(0, last + 1 <= union.size() ? union.size() : union.size()), "n-", last + 1);
             s.flushLogs();
             i.awaitLine("^done$", Duration.ofSeconds(20));
             List<String> before = Files.readAllLines(moved);
@@ -181,6 +208,59 @@ class OutputTest {
         }
         assertThat(total).isLessThanOrEqualTo(16384 + 4096);
         assertThat(allLines("capped-0.out.log")).contains("line-3999 padding padding padding");
+    }
+
+    @Test
+    void theTotalCapCountsOnlyTheProcessesOwnFiles() throws Exception {
+        Files.writeString(dir.resolve("api-2.out.log.1"), "x".repeat(50_000)); // another process's file
+        Files.writeString(dir.resolve("api.v2.out.log.1"), "y".repeat(50_000));
+        String script = "i=0; while [ $i -lt 2000 ]; do echo \"line-$i padding padding padding\"; i=$((i+1)); done";
+        try (Supervisor s = supervisor()
+                .addProcess("api", p -> p.shell(script).readyAfter(Duration.ZERO).restartPolicy(RestartPolicy.never())
+                        .logs(LogSettings.builder().noTimestamps().maxFileSize(4096).maxFiles(100).maxTotalSize(16384)
+                                .mergeInstances(true).build()))
+                .build()) {
+            s.start();
+            await().until(() -> s.group("api").instance(0).outputStats().lines() == 2000);
+        }
+        assertThat(Files.size(dir.resolve("api-2.out.log.1"))).isEqualTo(50_000);
+        assertThat(Files.size(dir.resolve("api.v2.out.log.1"))).isEqualTo(50_000);
+        long own;
+        try (Stream<Path> files = Files.list(dir)) {
+            own = files.filter(p -> p.getFileName().toString().matches("api\\.out\\.log.*")).mapToLong(p -> p.toFile().length()).sum();
+        }
+        assertThat(own).isLessThanOrEqualTo(16384 + 4096);
+    }
+
+    @Test
+    void aPathologicalPatternFailsItsWaiterNotThePumpNorTheChild() {
+        try (Supervisor s = Supervisor.builder()
+                .addProcess("long", p -> p.shell("head -c 30000 /dev/zero | tr '\\0' 'a'; echo; sleep 0.5; echo after; sleep 60"))
+                .build()) {
+            s.start();
+            ProcessInstance i = s.group("long").instance(0);
+            long pid = i.pid().getAsLong();
+            assertThatThrownBy(() -> i.awaitLine("^(a|b)*c$", Duration.ofSeconds(10))).isInstanceOf(TspmException.class);
+            i.awaitLine("^after$", Duration.ofSeconds(10));
+            assertThat(i.state()).isEqualTo(InstanceState.RUNNING);
+            assertThat(i.pid()).hasValue(pid);
+        }
+    }
+
+    @Test
+    void awaitLineNeverReturnsALineOfAnEarlierRun() {
+        try (Supervisor s = Supervisor.builder()
+                .addProcess("again", p -> p.shell("echo \"ready $$\"; sleep 0.3; exit 1")
+                        .restartPolicy(RestartPolicy.builder().fixedDelay(Duration.ofMillis(500)).unlimitedRestarts().build()))
+                .build()) {
+            s.start();
+            ProcessInstance i = s.group("again").instance(0);
+            await().until(() -> i.state() == InstanceState.BACKOFF);
+            long oldPid = i.exitHistory().get(0).pid();
+            OutputLine next = i.awaitLine("^ready", Duration.ofSeconds(20));
+            assertThat(next.pid()).isNotEqualTo(oldPid);
+            assertThat(next.text()).isEqualTo("ready " + next.pid());
+        }
     }
 
     @Test
@@ -235,17 +315,20 @@ class OutputTest {
     void aFullDiskIsReportedAndTheProcessKeepsRunning() throws Exception {
         Files.createSymbolicLink(dir.resolve("full-0.out.log"), Path.of("/dev/full"));
         try (Supervisor s = supervisor()
-                .addProcess("full", p -> p.shell("i=0; while true; do echo \"tick $i\"; i=$((i+1)); sleep 0.01; done"))
+                .addProcess("full", p -> p.shell("i=0; while true; do echo \"tick $i\"; i=$((i+1)); sleep 0.02; done"))
                 .build()) {
             s.start();
             ProcessInstance i = s.group("full").instance(0);
-            await().until(() -> !events.of(LogWriteFailed.class).isEmpty() && i.outputStats().unwrittenLines() > 5);
+            // Across several retries of the file (every 2 s), one event for the whole spell.
+            i.awaitLine("tick 250$", Duration.ofSeconds(30));
             LogWriteFailed failed = events.of(LogWriteFailed.class).get(0);
             assertThat(failed.file().getFileName()).hasToString("full-0.out.log");
             assertThat(failed.error()).contains("No space left on device");
-            assertThat(events.of(LogWriteFailed.class)).hasSize(1); // once per failure spell
+            assertThat(events.of(LogWriteFailed.class)).hasSize(1);
             assertThat(i.state()).isEqualTo(InstanceState.RUNNING);
-            i.awaitLine("tick 20$", Duration.ofSeconds(20)); // the ring and listeners still get lines
+            // Not one line reached the file, and every one is counted so.
+            OutputStats stats = i.outputStats();
+            await().until(() -> i.outputStats().unwrittenLines() >= stats.lines() - 1);
         }
     }
 

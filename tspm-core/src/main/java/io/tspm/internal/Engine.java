@@ -108,6 +108,11 @@ public final class Engine implements AutoCloseable {
         this.coordinator = coordinator;
     }
 
+    /** Closes the log files of a removed process. */
+    public void forgetLogs(String processName) {
+        logFiles.forget(processName);
+    }
+
     /** Empties every log file (PM2's flush). */
     public void truncateLogs() {
         logFiles.truncateAll();

@@ -34,6 +34,8 @@ import org.slf4j.event.Level;
  */
 final class InstanceOutput {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(InstanceOutput.class);
+
     private final Engine engine;
     private final ProcessSpec spec;
     private final int id;
@@ -47,12 +49,13 @@ final class InstanceOutput {
     private final AtomicLong bytes = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong unwritten = new AtomicLong();
+    private final AtomicLong failuresLogged = new AtomicLong();
     private RotatingLogFile outFile;
     private RotatingLogFile errFile;
     private boolean filesResolved;
 
-    /** A pending {@link #awaitLine}: a pattern, the pid it waits on (0: any), its result. */
-    private record Watcher(Pattern pattern, long pid, CompletableFuture<OutputLine> found) {
+    /** A pending {@link #awaitLine}: a pattern and its result; it sees every line read after it was added. */
+    private record Watcher(Pattern pattern, CompletableFuture<OutputLine> found) {
     }
 
     /** Per pump thread: the cached timestamp prefix of the current millisecond, and a line buffer. */
@@ -72,20 +75,35 @@ final class InstanceOutput {
             this.file = file(kind);
         }
 
-        /** One line, without its terminator. */
+        /** One line, without its terminator. Nothing a line does may stop the pump. */
         void line(byte[] src, int off, int len) {
+            try {
+                deliverLine(src, off, len);
+            } catch (Throwable t) {
+                dropped.incrementAndGet();
+                if (failuresLogged.getAndIncrement() < 3) {
+                    LOG.error("handling a line of {}#{} failed", spec.name(), id, t);
+                }
+            }
+        }
+
+        private void deliverLine(byte[] src, int off, int len) {
             Instant now = engine.clock.instant();
             String text = new String(src, off, len, StandardCharsets.UTF_8);
             lines.incrementAndGet();
             bytes.addAndGet(len + 1L);
-            if (file != null && !writeFile(now, src, off, len, text)) {
-                unwritten.incrementAndGet();
+            if (file != null) {
+                unwritten.addAndGet(writeFile(now, src, off, len, text));
             }
             OutputLine line = new OutputLine(now, spec.name(), id, pid, kind, text);
             ring.add(line);
             for (Watcher w : watchers) {
-                if ((w.pid == 0 || w.pid == pid) && w.pattern.matcher(text).find()) {
-                    w.found.complete(line);
+                try {
+                    if (w.pattern.matcher(text).find()) {
+                        w.found.complete(line);
+                    }
+                } catch (Throwable t) { // a pathological pattern (stack overflow) fails its waiter, not the pump
+                    w.found.completeExceptionally(t);
                 }
             }
             if ((!listeners.isEmpty() || logs(kind)) && !engine.lines.offer(InstanceOutput.this, line)) {
@@ -96,11 +114,12 @@ final class InstanceOutput {
         /** After each chunk read from the child: push what was written to the file. */
         void flush() {
             if (file != null) {
-                file.flush();
+                unwritten.addAndGet(file.flush());
             }
         }
 
-        private boolean writeFile(Instant now, byte[] src, int off, int len, String text) {
+        /** Returns how many lines did not make it to the file (see {@link RotatingLogFile#write}). */
+        private int writeFile(Instant now, byte[] src, int off, int len, String text) {
             if (settings.json()) {
                 long millis = now.toEpochMilli();
                 if (millis != jsonMillis) {
@@ -178,6 +197,16 @@ final class InstanceOutput {
         listeners.remove(listener);
     }
 
+    /** The last {@code n} texts of process {@code pid}, oldest first. */
+    List<String> lastTextsOf(long pid, int n) {
+        List<OutputLine> of = linesOf(pid);
+        List<String> out = new ArrayList<>();
+        for (OutputLine l : of.subList(Math.max(0, of.size() - n), of.size())) {
+            out.add(l.text());
+        }
+        return out;
+    }
+
     /** The last {@code n} lines' texts, oldest first. */
     List<String> lastTexts(int n) {
         List<OutputLine> last = ring.last(n);
@@ -207,16 +236,24 @@ final class InstanceOutput {
     }
 
     /**
-     * The first line of process {@code pid} (0: any) matching {@code pattern}: one already in the
-     * ring, or the next to come within {@code timeout}.
+     * The first line matching {@code pattern}: one the running process {@code pid} already printed
+     * (0: none runs, so no past line counts), or the next line read, of this or a later process,
+     * within {@code timeout}.
      */
     OutputLine awaitLine(Pattern pattern, long pid, Duration timeout) {
-        Watcher w = new Watcher(pattern, pid, new CompletableFuture<>());
+        Watcher w = new Watcher(pattern, new CompletableFuture<>());
         watchers.add(w); // before looking back, so no line falls between the two
         try {
-            for (OutputLine l : ring.last(Integer.MAX_VALUE)) {
-                if ((pid == 0 || l.pid() == pid) && pattern.matcher(l.text()).find()) {
-                    return l;
+            if (pid != 0) {
+                for (OutputLine l : ring.last(Integer.MAX_VALUE)) {
+                    try {
+                        if (l.pid() == pid && pattern.matcher(l.text()).find()) {
+                            return l;
+                        }
+                    } catch (StackOverflowError e) {
+                        throw new TspmException("the pattern /" + pattern + "/ overflowed the stack on a line of "
+                                + l.text().length() + " characters", e);
+                    }
                 }
             }
             return w.found.get(timeout.toNanos(), TimeUnit.NANOSECONDS);

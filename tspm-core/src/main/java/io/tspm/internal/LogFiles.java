@@ -28,6 +28,10 @@ final class LogFiles {
     private final Engine engine;
     private final Path supervisorDirectory;
     private final Map<Path, RotatingLogFile> open = new LinkedHashMap<>();
+    private final Map<Path, String> owners = new LinkedHashMap<>();
+    private final Map<String, Object> rotationLocks = new LinkedHashMap<>();
+    private java.util.concurrent.ExecutorService compressor;
+    private boolean closed;
 
     LogFiles(Engine engine, Path supervisorDirectory) {
         this.engine = engine;
@@ -44,8 +48,42 @@ final class LogFiles {
         String base = spec.name() + (s.mergeInstances() ? "" : "-" + instanceId);
         String file = base + (s.combineStreams() ? ".log" : "." + stream.shortName() + ".log");
         Path path = dir.resolve(file).toAbsolutePath().normalize();
-        return open.computeIfAbsent(path, p -> new RotatingLogFile(p, s.maxFileSize(), s.maxFiles(), s.gzip(),
-                e -> failed(spec.name(), p, e), () -> enforceCap(spec, dir)));
+        String owner = owners.putIfAbsent(path, spec.name());
+        if (owner != null && !owner.equals(spec.name())) {
+            LOG.warn("processes '{}' and '{}' both log to {}; '{}' writes no file there", owner, spec.name(), path,
+                    spec.name());
+            return null;
+        }
+        if (closed) {
+            return null;
+        }
+        Object lock = rotationLocks.computeIfAbsent(spec.name(), n -> new Object());
+        return open.computeIfAbsent(path, p -> new RotatingLogFile(p, s.maxFileSize(), s.maxFiles(), s.gzip(), lock,
+                compressor(), e -> failed(spec.name(), p, e), () -> enforceCap(spec, dir)));
+    }
+
+    /** One background thread for gzip, started on first use. */
+    private java.util.concurrent.Executor compressor() {
+        if (compressor == null) {
+            compressor = java.util.concurrent.Executors.newSingleThreadExecutor(
+                    Engine.daemonThreads("tspm-" + engine.name + "-gzip"));
+        }
+        return compressor;
+    }
+
+    /** Closes and forgets the files of a removed process, so a process added later starts afresh. */
+    synchronized void forget(String processName) {
+        owners.entrySet().removeIf(e -> {
+            if (e.getValue().equals(processName)) {
+                RotatingLogFile f = open.remove(e.getKey());
+                if (f != null) {
+                    f.close();
+                }
+                return true;
+            }
+            return false;
+        });
+        rotationLocks.remove(processName);
     }
 
     private void failed(String process, Path file, IOException e) {
@@ -65,7 +103,9 @@ final class LogFiles {
         } catch (IOException e) {
             return;
         }
-        files.removeIf(p -> !belongsTo(p.getFileName().toString(), spec.name()));
+        java.util.regex.Pattern mine = java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(spec.name())
+                + (spec.logs().mergeInstances() ? "" : "-\\d+") + "\\.(out\\.log|err\\.log|log)(\\.\\d+(\\.gz)?)?");
+        files.removeIf(p -> !mine.matcher(p.getFileName().toString()).matches());
         long total = 0;
         for (Path p : files) {
             total += sizeOf(p);
@@ -85,11 +125,6 @@ final class LogFiles {
                 LOG.warn("cannot delete rotated log {}: {}", p, e.toString());
             }
         }
-    }
-
-    private static boolean belongsTo(String file, String process) {
-        String rest = file.substring(process.length());
-        return rest.startsWith(".") || rest.matches("-\\d+\\..*");
     }
 
     private static int rotationIndex(Path p) {
@@ -122,6 +157,15 @@ final class LogFiles {
     }
 
     synchronized void closeAll() {
+        closed = true;
         open.values().forEach(RotatingLogFile::close);
+        if (compressor != null) {
+            compressor.shutdown();
+            try {
+                compressor.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 }

@@ -86,23 +86,34 @@ public final class ManagedGroup implements ProcessGroup {
     public CompletableFuture<Void> restartSiblings(int exceptId) {
         List<CompletableFuture<Void>> restarts = new ArrayList<>();
         for (ManagedInstance i : instances) {
-            InstanceState s = i.state();
-            if (i.id() != exceptId && (s == InstanceState.RUNNING || s == InstanceState.STARTING)) {
-                restarts.add(i.restartBySupervisor());
+            if (i.id() != exceptId) {
+                restarts.add(i.restartIfActive());
             }
         }
         return CompletableFuture.allOf(restarts.toArray(new CompletableFuture<?>[0]));
     }
 
-    /** Whether any instance runs, starts, or waits to restart. */
-    public boolean isActive() {
+    /** REST_FOR_ONE: stops the active instances; the returned stops know how to undo themselves. */
+    public List<Object> stopForStrategy(List<CompletableFuture<?>> stopped) {
+        List<Object> stops = new ArrayList<>();
         for (ManagedInstance i : instances) {
-            InstanceState s = i.state();
-            if (s == InstanceState.RUNNING || s == InstanceState.STARTING || s == InstanceState.BACKOFF) {
-                return true;
+            ManagedInstance.StrategyStop s = i.stopForStrategy();
+            if (s != null) {
+                stops.add(s);
+                stopped.add(s.stopped());
             }
         }
-        return false;
+        return stops;
+    }
+
+    /** REST_FOR_ONE: starts again what {@link #stopForStrategy} stopped, unless the user stopped it since. */
+    public static CompletableFuture<Void> startForStrategy(List<Object> stops) {
+        List<CompletableFuture<Void>> starts = new ArrayList<>();
+        for (Object o : stops) {
+            ManagedInstance.StrategyStop s = (ManagedInstance.StrategyStop) o;
+            starts.add(s.instance().startForStrategy(s.epoch()));
+        }
+        return CompletableFuture.allOf(starts.toArray(new CompletableFuture<?>[0]));
     }
 
     private CompletableFuture<Void> all(Function<ManagedInstance, CompletableFuture<?>> op) {

@@ -89,6 +89,8 @@ final class ManagedInstance implements ProcessInstance {
     private CompletableFuture<Void> queuedStart;
     private boolean queuedStartByUser;
     private CompletableFuture<Void> restartWatch;
+    /** Counts the user's stops; a strategy's restart carries the count it saw, and is void if it moved. */
+    private long userStops;
     private HealthMonitor health;
     /** RUNNING and its readiness probe (if any) passing. */
     private boolean ready;
@@ -475,13 +477,13 @@ final class ManagedInstance implements ProcessInstance {
             if (failedStart != null) {
                 failStart(killedForProbe != null ? killedForProbe : failedStart, null);
             }
-            RestartPlanner.Decision d = planner.onExit(status, uptime, signalled, now);
+            RestartPlanner.Decision d = planner.onExit(status, uptime, signalled, wasReady, now);
             String why = killedForProbe != null ? killedForProbe : failedStart;
             String reason = d.kind() == RestartDecision.GIVE_UP
                     ? d.reason() + (why != null ? " (this time: " + why + ")" : "") + "; last exits: "
                             + lastExits(status, uptime)
                     : why;
-            record(p, status, uptime, false, d.kind(), d.delay(), reason);
+            record(p, status, uptime, signalled, d.kind(), d.delay(), reason); // a signal sent through us was asked for
             switch (d.kind()) {
                 case GIVE_UP:
                     failureReason = reason;
@@ -490,14 +492,18 @@ final class ManagedInstance implements ProcessInstance {
                     break;
                 case RESTART:
                     move(new RestartScheduled(engine.now(), spec.name(), id, spawns, d.delay()));
-                    restartTimer = engine.schedule(() -> onRestartDue(gen), d.delay());
                     if (spec.restartStrategy() != RestartStrategy.ONE_FOR_ONE && engine.coordinator != null) {
                         if (restartWatch == null || restartWatch.isDone()) {
                             restartWatch = new CompletableFuture<>();
                         }
                         CompletableFuture<Void> watch = restartWatch;
                         RestartCoordinator coordinator = engine.coordinator;
-                        after.add(() -> coordinator.restarting(spec, id, watch));
+                        Duration delay = d.delay();
+                        // REST_FOR_ONE: the delay starts once the dependents have stopped (OTP's order).
+                        after.add(() -> coordinator.restarting(spec, id, watch)
+                                .whenComplete((x, e) -> scheduleRestart(gen, delay)));
+                    } else {
+                        restartTimer = engine.schedule(() -> onRestartDue(gen), d.delay());
                     }
                     break;
                 case STAY_EXITED:
@@ -532,10 +538,10 @@ final class ManagedInstance implements ProcessInstance {
     private void record(Process p, ExitStatus status, Duration uptime, boolean requested, RestartDecision decision,
             Duration delay, String reason) {
         ExitHistory.Slot slot = history.add(new ExitRecord(engine.now(), p.pid(), status, uptime, requested, decision,
-                delay, Optional.ofNullable(reason), output.lastTexts(EXIT_OUTPUT_LINES)));
+                delay, Optional.ofNullable(reason), output.lastTextsOf(p.pid(), EXIT_OUTPUT_LINES)));
         CompletableFuture<Void> drained = outputDrained;
         after.add(() -> drained.completeOnTimeout(null, OUTPUT_DRAIN_MILLIS, TimeUnit.MILLISECONDS)
-                .thenRun(() -> slot.output(output.lastTexts(EXIT_OUTPUT_LINES))));
+                .thenRun(() -> slot.output(output.lastTextsOf(p.pid(), EXIT_OUTPUT_LINES))));
     }
 
     /** Descendants that outlived the child are its orphans: stop them, then forget the session. */
@@ -569,10 +575,15 @@ final class ManagedInstance implements ProcessInstance {
         return stopAsync(System.nanoTime());
     }
 
-    /** @param requestedAt when the stop was asked for (nanoTime): the process table is read after it */
+    /**
+     * A stop by the user (directly, through its group or the supervisor).
+     *
+     * @param requestedAt when the stop was asked for (nanoTime): the process table is read after it
+     */
     CompletableFuture<StopOutcome> stopAsync(long requestedAt) {
         CompletableFuture<StopOutcome> result;
         synchronized (this) {
+            userStops++; // strategy restarts planned before this stop must not undo it
             result = stopLocked(requestedAt);
         }
         runAfter();
@@ -666,9 +677,59 @@ final class ManagedInstance implements ProcessInstance {
         return restart(true);
     }
 
-    /** A restart the supervisor decided (a sibling's ONE_FOR_ALL): keeps the crash-loop window. */
-    CompletableFuture<Void> restartBySupervisor() {
-        return restart(false);
+    private void scheduleRestart(long gen, Duration delay) {
+        synchronized (this) {
+            if (state == InstanceState.BACKOFF && gen == generation && restartTimer == null) {
+                restartTimer = engine.schedule(() -> onRestartDue(gen), delay);
+            }
+        }
+    }
+
+    /**
+     * ONE_FOR_ALL: restarts this instance if it runs or starts, decided and done under its lock (a
+     * user's stop that comes first wins; one that comes later cancels the queued start).
+     */
+    CompletableFuture<Void> restartIfActive() {
+        CompletableFuture<Void> result;
+        synchronized (this) {
+            if (state != InstanceState.RUNNING && !(state == InstanceState.STARTING && !stopWhenSpawned)) {
+                return CompletableFuture.completedFuture(null);
+            }
+            stopLocked(System.nanoTime());
+            result = startLocked(false);
+        }
+        runAfter();
+        return result;
+    }
+
+    /** A stop a strategy asked for, and the user-stop epoch to start again under. */
+    record StrategyStop(ManagedInstance instance, long epoch, CompletableFuture<StopOutcome> stopped) {
+    }
+
+    /** REST_FOR_ONE: stops this instance if it is active; null when it is not. */
+    StrategyStop stopForStrategy() {
+        StrategyStop result;
+        synchronized (this) {
+            if (state != InstanceState.RUNNING && state != InstanceState.STARTING && state != InstanceState.BACKOFF) {
+                return null;
+            }
+            result = new StrategyStop(this, userStops, stopLocked(System.nanoTime()));
+        }
+        runAfter();
+        return result;
+    }
+
+    /** REST_FOR_ONE: starts it again, unless the user stopped it since (or it is closing). */
+    CompletableFuture<Void> startForStrategy(long epoch) {
+        CompletableFuture<Void> result;
+        synchronized (this) {
+            if (userStops != epoch) {
+                return CompletableFuture.completedFuture(null);
+            }
+            result = startLocked(false);
+        }
+        runAfter();
+        return result;
     }
 
     /** Stops, and queues the start under the same lock, so a later stop cancels it. */

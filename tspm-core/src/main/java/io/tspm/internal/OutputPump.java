@@ -13,6 +13,8 @@ import java.util.concurrent.CompletableFuture;
  */
 final class OutputPump implements Runnable {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(OutputPump.class);
+
     private final InputStream in;
     private final InstanceOutput.Writer out;
     private final int maxLine;
@@ -35,10 +37,9 @@ final class OutputPump implements Runnable {
 
     @Override
     public void run() {
-        byte[] buf = new byte[64 * 1024];
+        byte[] buf = new byte[16 * 1024];
         byte[] line = new byte[256];
         int len = 0;
-        boolean split = false; // the pending line was cut at the bound and nothing followed yet
         try (InputStream stream = in) {
             int n;
             while ((n = stream.read(buf)) > 0) {
@@ -49,33 +50,43 @@ final class OutputPump implements Runnable {
                     }
                     // A whole line inside the buffer needs no copy unless a partial one precedes it.
                     if (len == 0) {
-                        if (!(split && i == start)) { // a line that ended exactly at a split point
-                            emit(buf, start, i - start);
-                        }
+                        emit(buf, start, i - start);
                     } else {
                         line = append(line, len, buf, start, i - start);
                         emit(line, 0, len + (i - start));
                         len = 0;
                     }
-                    split = false;
                     start = i + 1;
                 }
                 if (start < n) {
                     line = append(line, len, buf, start, n - start);
-                    int before = len + (n - start);
-                    len = emitLong(line, before);
-                    split = len == 0 && before > 0;
+                    len = emitLong(line, len + (n - start));
                 }
                 out.flush();
             }
         } catch (IOException e) {
             // The stream closes when the process dies; what was read is still delivered below.
+        } catch (Throwable t) {
+            // Never stop reading: a dead pump would leave the child to die of SIGPIPE.
+            LOG.error("output pump failed; discarding the rest of the stream", t);
+            drain();
         } finally {
             if (len > 0) {
                 emit(line, 0, len);
             }
             out.flush();
             done.complete(null);
+        }
+    }
+
+    private void drain() {
+        byte[] sink = new byte[8192];
+        try {
+            while (in.read(sink) > 0) {
+                // discard
+            }
+        } catch (IOException ignored) {
+            // the child is gone
         }
     }
 
@@ -87,13 +98,16 @@ final class OutputPump implements Runnable {
         return line;
     }
 
-    /** Emits full bound-sized pieces of an over-long pending line; returns what remains pending. */
+    /**
+     * Emits bound-sized pieces of an over-long pending line while more than the bound is pending;
+     * up to the bound stays, so the end of the line is cut the same way whatever the read sizes.
+     */
     private int emitLong(byte[] line, int len) {
-        if (len < maxLine) {
+        if (len <= maxLine) {
             return len;
         }
         int off = 0;
-        while (len - off >= maxLine) {
+        while (len - off > maxLine) {
             out.line(line, off, maxLine);
             off += maxLine;
         }

@@ -10,9 +10,10 @@ import java.util.concurrent.CompletableFuture;
 public interface RestartCoordinator {
 
     /**
-     * An instance of {@code spec} exited unexpectedly and its restart is scheduled.
+     * An instance of {@code spec} exited unexpectedly and is to be restarted.
      *
      * @param running completes when the instance runs again; fails if it never does (given up, stopped)
+     * @return completes when the instance may restart (REST_FOR_ONE: once its dependents stopped)
      */
-    void restarting(ProcessSpec spec, int instanceId, CompletableFuture<Void> running);
+    CompletableFuture<Void> restarting(ProcessSpec spec, int instanceId, CompletableFuture<Void> running);
 }

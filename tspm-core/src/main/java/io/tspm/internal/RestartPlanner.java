@@ -36,12 +36,16 @@ final class RestartPlanner {
      * the window at once.
      *
      * @param signalledBySupervisor whether the process died of a signal the supervisor sent
+     * @param wasReady whether it ever became ready: a run that never did is a failed start, a
+     *                 failure whatever its exit code (supervisord's rule), and never healthy
      */
-    Decision onExit(ExitStatus status, Duration uptime, boolean signalledBySupervisor, long nowNanos) {
-        if (!policy.shouldRestart(status, signalledBySupervisor)) {
+    Decision onExit(ExitStatus status, Duration uptime, boolean signalledBySupervisor, boolean wasReady,
+            long nowNanos) {
+        boolean failedStart = !wasReady && policy.mode() != io.tspm.RestartMode.NEVER;
+        if (!failedStart && !policy.shouldRestart(status, signalledBySupervisor)) {
             return new Decision(RestartDecision.STAY_EXITED, Duration.ZERO, null);
         }
-        if (uptime.compareTo(policy.minUptime()) >= 0) {
+        if (wasReady && uptime.compareTo(policy.minUptime()) >= 0) {
             streak = 0;
         }
         prune(nowNanos);

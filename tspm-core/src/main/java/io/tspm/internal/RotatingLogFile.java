@@ -6,42 +6,63 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 import java.util.zip.GZIPOutputStream;
 
 /**
  * One log file, rotated by size: a line that would take the file past its maximum goes to a fresh
  * file after the current one moved to {@code name.1} (older ones shift up, the oldest past
- * {@code keep} is deleted; optionally gzipped), so a line is never split across files. Writes come
- * whole lines at a time from the pump threads (several, for a file shared by merged instances).
- * A write that fails (a full disk) is reported once; later lines are retried after a pause and
- * counted as unwritten meanwhile, and the child never waits on a broken disk.
+ * {@code keep} is deleted), so a line is never split across files. Rotated files are gzipped in the
+ * background when asked, so the child never waits for compression. Writes come whole lines at a
+ * time from the pump threads (several, for a file shared by merged instances).
+ *
+ * <p>A write or flush that fails (a full disk) is reported once per failure spell; lines that were
+ * buffered then, and lines written while failing, are counted as unwritten; the file is retried
+ * after a pause. The child never waits on a broken disk.
  */
 final class RotatingLogFile {
 
     private static final long RETRY_NANOS = 2_000_000_000L;
+    private static final Set<PosixFilePermission> MODE = PosixFilePermissions.fromString("rw-r-----");
 
     private final Path path;
     private final long maxSize;
     private final int keep;
     private final boolean gzip;
+    private final Object rotationLock;
+    private final Executor compressor;
     private final Consumer<IOException> onFailure;
     private final Runnable afterRotation;
     private OutputStream out;
     private long size;
+    private int buffered;
     private boolean failing;
     private long failedAt;
+    private boolean closed;
+    private CompletableFuture<Void> compressing = CompletableFuture.completedFuture(null);
 
-    RotatingLogFile(Path path, long maxSize, int keep, boolean gzip, Consumer<IOException> onFailure,
-            Runnable afterRotation) {
+    /**
+     * @param rotationLock shared by the files of one process, so rotations and the cap on the
+     *                     process's disk use never interleave
+     */
+    RotatingLogFile(Path path, long maxSize, int keep, boolean gzip, Object rotationLock, Executor compressor,
+            Consumer<IOException> onFailure, Runnable afterRotation) {
         this.path = path;
         this.maxSize = maxSize;
         this.keep = keep;
         this.gzip = gzip;
+        this.rotationLock = rotationLock;
+        this.compressor = compressor;
         this.onFailure = onFailure;
         this.afterRotation = afterRotation;
     }
@@ -50,38 +71,53 @@ final class RotatingLogFile {
         return path;
     }
 
-    /** Writes one whole line (its bytes end with '\n'); false when it could not be written. */
-    synchronized boolean write(byte[] line, int len) {
-        if (out == null && !open()) {
-            return false;
+    /**
+     * Writes one whole line (its bytes end with '\n'). Returns how many lines did not make it: 0,
+     * or this one plus those a failure lost from the buffer.
+     */
+    synchronized int write(byte[] line, int len) {
+        if (closed || out == null && !open()) {
+            return 1;
         }
         try {
             if (size > 0 && size + len > maxSize) {
+                flushOrThrow();
                 rotate();
             }
             out.write(line, 0, len);
             size += len;
-            failing = false;
-            return true;
+            buffered++;
+            return 0;
         } catch (IOException e) {
-            fail(e);
-            return false;
+            return 1 + fail(e);
         }
     }
 
-    /** Pushes buffered lines to the file (after each chunk read from the child). */
-    synchronized void flush() {
-        if (out != null) {
-            try {
-                out.flush();
-            } catch (IOException e) {
-                fail(e);
-            }
+    /** Pushes buffered lines to the file; returns how many buffered lines were lost to a failure. */
+    synchronized int flush() {
+        if (out == null) {
+            return 0;
         }
+        try {
+            flushOrThrow();
+            return 0;
+        } catch (IOException e) {
+            return fail(e);
+        }
+    }
+
+    private void flushOrThrow() throws IOException {
+        out.flush();
+        buffered = 0;
+        failing = false; // only what reached the file ends a failure spell
     }
 
     /** Empties the file (PM2's {@code flush}); rotated files stay. */
     synchronized void truncate() {
+        if (closed) {
+            return;
+        }
+        flush();
         closeQuietly();
         try {
             if (Files.exists(path)) {
@@ -95,12 +131,21 @@ final class RotatingLogFile {
 
     /** Closes and opens the file again by name (after an outside tool moved it: PM2's {@code reloadLogs}). */
     synchronized void reopen() {
+        if (closed) {
+            return;
+        }
+        flush();
         closeQuietly();
         open();
     }
 
+    /** Flushes and closes for good: later writes are refused. */
     synchronized void close() {
-        closeQuietly();
+        if (!closed) {
+            flush();
+            closeQuietly();
+            closed = true;
+        }
     }
 
     private boolean open() {
@@ -109,15 +154,10 @@ final class RotatingLogFile {
         }
         try {
             Files.createDirectories(path.getParent());
-            try {
-                Files.createFile(path, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r-----")));
-            } catch (FileAlreadyExistsException | UnsupportedOperationException e) {
-                // Existing files keep their mode; a non-POSIX file system has none.
-            }
+            createWithMode(path);
             out = new BufferedOutputStream(Files.newOutputStream(path, StandardOpenOption.CREATE,
-                    StandardOpenOption.APPEND), 64 * 1024);
+                    StandardOpenOption.APPEND), 32 * 1024);
             size = Files.size(path);
-            failing = false;
             return true;
         } catch (IOException e) {
             fail(e);
@@ -125,13 +165,24 @@ final class RotatingLogFile {
         }
     }
 
-    private void fail(IOException e) {
-        closeQuietly();
+    /** Reports a failure (once per spell); returns the buffered lines it lost. */
+    private int fail(IOException e) {
+        int lost = buffered;
+        buffered = 0;
+        if (out != null) {
+            try {
+                out.close(); // may fail again on the same buffered bytes: they are counted as lost
+            } catch (IOException ignored) {
+                // counted above
+            }
+            out = null;
+        }
         if (!failing) {
             failing = true;
             onFailure.accept(e);
         }
         failedAt = System.nanoTime();
+        return lost;
     }
 
     private void closeQuietly() {
@@ -139,7 +190,7 @@ final class RotatingLogFile {
             try {
                 out.close();
             } catch (IOException ignored) {
-                // What could be flushed was; the next open starts clean.
+                // flushed before, or counted by the failed flush
             }
             out = null;
         }
@@ -148,20 +199,23 @@ final class RotatingLogFile {
     private void rotate() throws IOException {
         out.close();
         out = null;
-        if (keep == 0) {
-            Files.deleteIfExists(path);
-        } else {
-            deleteRotated(keep);
-            for (int i = keep - 1; i >= 1; i--) {
-                moveRotated(i, i + 1);
+        synchronized (rotationLock) {
+            compressing.join(); // the previous compression of this file owns name.1 until it is done
+            if (keep == 0) {
+                Files.deleteIfExists(path);
+            } else {
+                deleteRotated(keep);
+                for (int i = keep - 1; i >= 1; i--) {
+                    moveRotated(i, i + 1);
+                }
+                Path first = rotated(1, false);
+                Files.move(path, first, StandardCopyOption.REPLACE_EXISTING);
+                if (gzip) {
+                    compressing = CompletableFuture.runAsync(() -> compress(first, rotated(1, true)), compressor);
+                }
             }
-            Path first = rotated(1, false);
-            Files.move(path, first, StandardCopyOption.REPLACE_EXISTING);
-            if (gzip) {
-                compress(first, rotated(1, true));
-            }
+            afterRotation.run();
         }
-        afterRotation.run();
         if (!open()) {
             throw new IOException("cannot reopen " + path + " after rotation");
         }
@@ -179,20 +233,46 @@ final class RotatingLogFile {
     private void moveRotated(int from, int to) throws IOException {
         for (boolean gz : new boolean[] {false, true}) {
             Path src = rotated(from, gz);
-            if (Files.exists(src)) {
+            try {
                 Files.move(src, rotated(to, gz), StandardCopyOption.REPLACE_EXISTING);
+            } catch (NoSuchFileException absent) {
+                // not every index exists
             }
         }
     }
 
-    /** Compresses {@code src} to {@code dst} through a temporary file, then deletes {@code src}. */
-    private static void compress(Path src, Path dst) throws IOException {
+    /**
+     * Compresses {@code src} to {@code dst} (mode 0640) through a temporary file, then deletes
+     * {@code src}. On failure the uncompressed file stays: nothing is lost.
+     */
+    private static void compress(Path src, Path dst) {
         Path tmp = dst.resolveSibling(dst.getFileName() + ".tmp");
-        try (InputStream in = Files.newInputStream(src);
-                OutputStream z = new GZIPOutputStream(Files.newOutputStream(tmp), 64 * 1024)) {
-            in.transferTo(z);
+        try {
+            Files.deleteIfExists(tmp);
+            createWithMode(tmp);
+            try (InputStream in = Files.newInputStream(src);
+                    OutputStream z = new GZIPOutputStream(Files.newOutputStream(tmp), 64 * 1024)) {
+                in.transferTo(z);
+            }
+            Files.move(tmp, dst, StandardCopyOption.REPLACE_EXISTING);
+            Files.delete(src);
+        } catch (IOException e) {
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException ignored) {
+                // best effort
+            }
+            org.slf4j.LoggerFactory.getLogger(RotatingLogFile.class)
+                    .warn("cannot gzip rotated log {}; it stays uncompressed: {}", src, e.toString());
         }
-        Files.move(tmp, dst, StandardCopyOption.REPLACE_EXISTING);
-        Files.delete(src);
+    }
+
+    private static void createWithMode(Path p) throws IOException {
+        try {
+            FileAttribute<Set<PosixFilePermission>> mode = PosixFilePermissions.asFileAttribute(MODE);
+            Files.createFile(p, mode);
+        } catch (FileAlreadyExistsException | UnsupportedOperationException e) {
+            // An existing file keeps its mode; a non-POSIX file system has none.
+        }
     }
 }

@@ -27,11 +27,21 @@ class OutputPumpTest {
     }
 
     private List<String> pump(byte[] input) {
+        return pump(input, Integer.MAX_VALUE);
+    }
+
+    /** Pumps {@code input} as reads of at most {@code chunk} bytes, as a pipe may deliver it. */
+    private List<String> pump(byte[] input, int chunk) {
         ProcessSpec spec = ProcessSpec.builder("p").command("x")
                 .logs(LogSettings.builder().maxLineLength(MAX).stdoutLevel(null).build()).build();
         InstanceOutput out = new InstanceOutput(engine, spec, 0);
-        CompletableFuture<Void> done = OutputPump.start("test-pump", new ByteArrayInputStream(input),
-                out.writer(OutputStreamKind.STDOUT, 1), MAX);
+        java.io.InputStream in = new ByteArrayInputStream(input) {
+            @Override
+            public synchronized int read(byte[] b, int off, int len) {
+                return super.read(b, off, Math.min(len, chunk));
+            }
+        };
+        CompletableFuture<Void> done = OutputPump.start("test-pump", in, out.writer(OutputStreamKind.STDOUT, 1), MAX);
         await().until(done::isDone);
         return out.lastTexts(1000);
     }
@@ -48,6 +58,17 @@ class OutputPumpTest {
                 .extracting(String::length).containsExactly(MAX, MAX, 10, 4);
         assertThat(pump(("y".repeat(2 * MAX) + "\nnext\n").getBytes(StandardCharsets.UTF_8)))
                 .extracting(String::length).containsExactly(MAX, MAX, 4);
+    }
+
+    @Test
+    void howAPipeSplitsItsReadsChangesNothing() {
+        byte[] input = ("a".repeat(MAX - 1) + "\r\n" + "b".repeat(2 * MAX - 1) + "\r\n" + "c".repeat(MAX) + "\n"
+                + "short\r\n").getBytes(StandardCharsets.UTF_8);
+        List<String> whole = pump(input);
+        assertThat(whole).extracting(String::length).containsExactly(MAX - 1, MAX, MAX - 1, MAX, 5);
+        for (int chunk : new int[] {1, 7, MAX - 1, MAX, MAX + 1, 3 * MAX}) {
+            assertThat(pump(input, chunk)).as("reads of %d bytes", chunk).isEqualTo(whole);
+        }
     }
 
     @Test
