@@ -30,6 +30,17 @@ public interface ProcessGroup {
         instances().forEach(i -> i.removeLineListener(listener));
     }
 
+    /**
+     * Scales to {@code instances} while running: new instances take the next ids (and ports) and
+     * start; on the way down the highest ids stop (normal stop sequence) and go. Ids stay 0..n-1.
+     */
+    CompletableFuture<Void> scaleAsync(int instances);
+
+    /** {@link #scaleAsync} and wait: throws {@link ProcessStartException} if a new instance cannot start. */
+    default void scale(int instances) {
+        Futures.join(scaleAsync(instances));
+    }
+
     CompletableFuture<Void> startAsync();
 
     CompletableFuture<Void> stopAsync();

@@ -13,17 +13,67 @@ import java.util.function.Function;
 /** The instances of one spec; group operations fan out to every instance in parallel. */
 public final class ManagedGroup implements ProcessGroup {
 
+    private static final int MAX_INSTANCES = 10_000;
+
+    private final Engine engine;
     private final ProcessSpec spec;
-    private final List<ManagedInstance> instances;
+    /** Replaced whole on scale (under this), so readers iterate a stable list without locking. */
+    private volatile List<ManagedInstance> instances;
     private volatile boolean retired;
 
     public ManagedGroup(Engine engine, ProcessSpec spec) {
+        this.engine = engine;
         this.spec = spec;
         List<ManagedInstance> list = new ArrayList<>(spec.instances());
         for (int i = 0; i < spec.instances(); i++) {
             list.add(new ManagedInstance(engine, this, spec, i));
         }
         this.instances = List.copyOf(list);
+    }
+
+    /**
+     * Scales to {@code n} instances. Up: new instances take the next ids (and ports) and start.
+     * Down: the highest ids are retired (they refuse to start again) and stopped with the normal
+     * stop sequence, so ids stay dense 0..n-1. Completes when the new ones run and the old ones
+     * have stopped.
+     */
+    @Override
+    public CompletableFuture<Void> scaleAsync(int n) {
+        if (n < 0 || n > MAX_INSTANCES) {
+            throw new IllegalArgumentException("instances must be in 0.." + MAX_INSTANCES + ", but was " + n);
+        }
+        if (spec.basePort().isPresent() && n > 0 && spec.basePort().getAsInt() + n - 1 > 65535) {
+            throw new IllegalArgumentException("process '" + spec.name() + "': basePort " + spec.basePort().getAsInt()
+                    + " + instances " + n + " runs past port 65535");
+        }
+        List<ManagedInstance> added = new ArrayList<>();
+        List<ManagedInstance> removed = new ArrayList<>();
+        int from;
+        synchronized (this) {
+            if (retired) {
+                throw new IllegalStateException("process '" + spec.name() + "' was removed");
+            }
+            List<ManagedInstance> now = new ArrayList<>(instances);
+            from = now.size();
+            for (int i = from; i < n; i++) {
+                ManagedInstance inst = new ManagedInstance(engine, this, spec, i);
+                now.add(inst);
+                added.add(inst);
+            }
+            while (now.size() > n) {
+                ManagedInstance last = now.remove(now.size() - 1);
+                last.retire();
+                removed.add(last);
+            }
+            instances = List.copyOf(now);
+        }
+        if (from != n) {
+            engine.publish(new io.tspm.event.Scaled(engine.now(), spec.name(), from, n));
+        }
+        List<CompletableFuture<?>> work = new ArrayList<>();
+        removed.forEach(i -> work.add(i.stopAsync()));
+        added.forEach(i -> work.add(i.startAsync()));
+        return CompletableFuture.allOf(work.toArray(new CompletableFuture<?>[0]));
     }
 
     @Override
@@ -43,17 +93,19 @@ public final class ManagedGroup implements ProcessGroup {
 
     @Override
     public ProcessInstance instance(int id) {
-        if (id < 0 || id >= instances.size()) {
+        List<ManagedInstance> now = instances;
+        if (id < 0 || id >= now.size()) {
             throw new IndexOutOfBoundsException("process '" + spec.name() + "' has instances 0.."
-                    + (instances.size() - 1) + ", but id was " + id);
+                    + (now.size() - 1) + ", but id was " + id);
         }
-        return instances.get(id);
+        return now.get(id);
     }
 
     @Override
     public List<InstanceSnapshot> snapshot() {
-        List<InstanceSnapshot> out = new ArrayList<>(instances.size());
-        instances.forEach(i -> out.add(i.snapshot()));
+        List<ManagedInstance> now = instances;
+        List<InstanceSnapshot> out = new ArrayList<>(now.size());
+        now.forEach(i -> out.add(i.snapshot()));
         return out;
     }
 
@@ -69,7 +121,7 @@ public final class ManagedGroup implements ProcessGroup {
     }
 
     /** Refuses every later start (the process is being removed). */
-    public void retire() {
+    public synchronized void retire() {
         retired = true;
     }
 
@@ -117,9 +169,10 @@ public final class ManagedGroup implements ProcessGroup {
     }
 
     private CompletableFuture<Void> all(Function<ManagedInstance, CompletableFuture<?>> op) {
-        CompletableFuture<?>[] futures = new CompletableFuture<?>[instances.size()];
+        List<ManagedInstance> now = instances;
+        CompletableFuture<?>[] futures = new CompletableFuture<?>[now.size()];
         for (int i = 0; i < futures.length; i++) {
-            futures[i] = op.apply(instances.get(i));
+            futures[i] = op.apply(now.get(i));
         }
         return CompletableFuture.allOf(futures);
     }

@@ -89,6 +89,13 @@ final class ManagedInstance implements ProcessInstance {
     private CompletableFuture<Void> queuedStart;
     private boolean queuedStartByUser;
     private CompletableFuture<Void> restartWatch;
+    /** Scaled away: it refuses to start again. */
+    private volatile boolean retired;
+
+    void retire() {
+        retired = true;
+    }
+
     /** Counts the user's stops; a strategy's restart carries the count it saw, and is void if it moved. */
     private long userStops;
     private HealthMonitor health;
@@ -225,9 +232,10 @@ final class ManagedInstance implements ProcessInstance {
 
     /** @param byUser a start by the user forgets the crash-loop window (a FAILED instance starts afresh) */
     private CompletableFuture<Void> startLocked(boolean byUser) {
-        if (engine.isClosing() || group.isRetired()) {
+        if (engine.isClosing() || group.isRetired() || retired) {
             return CompletableFuture.failedFuture(new IllegalStateException("process '" + spec.name() + "' instance "
-                    + id + " cannot start: " + (group.isRetired() ? "it was removed" : "the supervisor is closed")));
+                    + id + " cannot start: " + (engine.isClosing() ? "the supervisor is closed"
+                            : group.isRetired() ? "it was removed" : "it was scaled away")));
         }
         switch (state) {
             case RUNNING:
@@ -559,7 +567,8 @@ final class ManagedInstance implements ProcessInstance {
 
     private void onRestartDue(long gen) {
         synchronized (this) {
-            if (state != InstanceState.BACKOFF || gen != generation || engine.isClosing() || group.isRetired()) {
+            if (state != InstanceState.BACKOFF || gen != generation || engine.isClosing() || group.isRetired()
+                    || retired) {
                 return; // a closing supervisor's stop moves it to STOPPED
             }
             restartTimer = null;

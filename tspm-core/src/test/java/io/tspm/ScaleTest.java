@@ -1,0 +1,68 @@
+package io.tspm;
+
+import static io.tspm.testing.Await.await;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.tspm.event.Scaled;
+import io.tspm.testing.EventRecorder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+class ScaleTest {
+
+    private final EventRecorder events = new EventRecorder();
+
+    @Test
+    void scalesOneFiveTwoZeroThreeWithDenseIdsAndPortsThatFollowThem() {
+        try (Supervisor s = Supervisor.builder().addListener(events)
+                .addProcess("web", p -> p.shell("echo \"id=$TSPM_INSTANCE_ID port=$PORT\"; sleep 60").basePort(43100))
+                .build()) {
+            s.start();
+            ProcessGroup web = s.group("web");
+            List<Long> gone = new ArrayList<>();
+            for (int n : new int[] {5, 2, 0, 3}) {
+                List<InstanceSnapshot> before = web.snapshot();
+                web.scale(n);
+                List<InstanceSnapshot> after = web.snapshot();
+                assertThat(after).extracting(InstanceSnapshot::instanceId)
+                        .containsExactlyElementsOf(java.util.stream.IntStream.range(0, n).boxed().collect(Collectors.toList()));
+                assertThat(after).allMatch(i -> i.state() == InstanceState.RUNNING);
+                for (InstanceSnapshot i : after) {
+                    ProcessInstance inst = web.instance(i.instanceId());
+                    await().until(() -> inst.recentOutput(1).equals(
+                            List.of("id=" + i.instanceId() + " port=" + (43100 + i.instanceId()))));
+                }
+                // Kept instances kept their process; the highest ids went.
+                for (InstanceSnapshot b : before) {
+                    if (b.instanceId() < n) {
+                        assertThat(after.get(b.instanceId()).pid()).isEqualTo(b.pid());
+                    } else {
+                        gone.add(b.pid().getAsLong());
+                    }
+                }
+                assertThat(gone).allSatisfy(pid -> assertThat(ProcessHandle.of(pid).filter(ProcessHandle::isAlive)).isEmpty());
+            }
+            assertThat(s.list()).hasSize(3);
+        }
+        assertThat(events.of(Scaled.class)).extracting(e -> e.from() + "->" + e.to())
+                .containsExactly("1->5", "5->2", "2->0", "0->3");
+    }
+
+    @Test
+    void aScaledAwayHandleRefusesToStartAndBadCountsAreRejected() {
+        try (Supervisor s = Supervisor.builder()
+                .addProcess("w", p -> p.command("sleep", "60").instances(2).basePort(65534)).build()) {
+            s.start();
+            ProcessInstance last = s.group("w").instance(1);
+            s.group("w").scale(1);
+            assertThatThrownBy(last::start).hasMessageContaining("it was scaled away");
+            assertThatThrownBy(() -> s.group("w").scale(-1)).hasMessage("instances must be in 0..10000, but was -1");
+            assertThatThrownBy(() -> s.group("w").scale(3))
+                    .hasMessage("process 'w': basePort 65534 + instances 3 runs past port 65535");
+            assertThat(s.list()).hasSize(1);
+        }
+    }
+}
