@@ -20,6 +20,7 @@ import java.util.OptionalLong;
  * @param lastExit       how the last OS process ended, empty before the first exit
  * @param failureReason  why the instance is {@link InstanceState#FAILED}, empty otherwise
  * @param crashStats     figures derived from its exits: crashes, restarts in the window, backoff, MTBF
+ * @param resources      CPU, memory and threads of its process tree at the last sample, empty before one
  */
 public record InstanceSnapshot(
         String process,
@@ -33,5 +34,6 @@ public record InstanceSnapshot(
         Optional<Instant> startedAt,
         Optional<ExitStatus> lastExit,
         Optional<String> failureReason,
-        CrashStats crashStats) {
+        CrashStats crashStats,
+        Optional<ResourceUsage> resources) {
 }

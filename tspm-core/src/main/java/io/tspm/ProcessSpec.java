@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -81,6 +82,8 @@ public final class ProcessSpec {
     private final ProbeSettings startupProbe;
     private final ProbeSettings readinessProbe;
     private final ProbeSettings livenessProbe;
+    private final long maxMemory;
+    private final int memoryLimitSamples;
 
     private ProcessSpec(Builder b, Kind kind, List<String> interpreter) {
         this.name = b.name;
@@ -116,6 +119,8 @@ public final class ProcessSpec {
         this.startupProbe = b.startupProbe;
         this.readinessProbe = b.readinessProbe;
         this.livenessProbe = b.livenessProbe;
+        this.maxMemory = b.maxMemory;
+        this.memoryLimitSamples = b.memoryLimitSamples;
     }
 
     /** A builder for a process named {@code name} (letters, digits, {@code . _ -}; at most 64). */
@@ -158,6 +163,8 @@ public final class ProcessSpec {
         b.startupProbe = startupProbe;
         b.readinessProbe = readinessProbe;
         b.livenessProbe = livenessProbe;
+        b.maxMemory = maxMemory;
+        b.memoryLimitSamples = memoryLimitSamples;
         return b;
     }
 
@@ -337,6 +344,16 @@ public final class ProcessSpec {
         return Optional.ofNullable(livenessProbe);
     }
 
+    /** The memory limit of an instance's process tree, in bytes; empty for none. */
+    public OptionalLong maxMemory() {
+        return maxMemory == 0 ? OptionalLong.empty() : OptionalLong.of(maxMemory);
+    }
+
+    /** How many samples in a row over {@link #maxMemory()} restart the instance. */
+    public int memoryLimitSamples() {
+        return memoryLimitSamples;
+    }
+
     /** Every configured probe's settings. */
     public List<ProbeSettings> probes() {
         List<ProbeSettings> all = new ArrayList<>(3);
@@ -447,6 +464,8 @@ public final class ProcessSpec {
         private ProbeSettings startupProbe;
         private ProbeSettings readinessProbe;
         private ProbeSettings livenessProbe;
+        private long maxMemory;
+        private int memoryLimitSamples = 3;
 
         Builder(String name) {
             this.name = checkName("name", name);
@@ -728,6 +747,29 @@ public final class ProcessSpec {
 
         public Builder livenessProbe(io.tspm.spi.Probe probe) {
             return livenessProbe(ProbeSettings.builder(probe).build());
+        }
+
+        /**
+         * Restarts an instance whose process tree's resident memory stays above {@code bytes} for
+         * {@link #memoryLimitSamples} samples in a row (at least 1 MiB; PM2's
+         * {@code max_memory_restart}). The restart is a crash: the restart policy and its crash-loop
+         * limit apply. Needs resource sampling ({@link Supervisor.Builder#sampleInterval}) and /proc.
+         */
+        public Builder maxMemory(long bytes) {
+            if (bytes < 1024 * 1024) {
+                throw new IllegalArgumentException("maxMemory must be >= 1048576 bytes (1 MiB), but was " + bytes);
+            }
+            this.maxMemory = bytes;
+            return this;
+        }
+
+        /** Samples in a row over the memory limit before a restart, 1..1000 (default 3). */
+        public Builder memoryLimitSamples(int samples) {
+            if (samples < 1 || samples > 1000) {
+                throw new IllegalArgumentException("memoryLimitSamples must be in 1..1000, but was " + samples);
+            }
+            this.memoryLimitSamples = samples;
+            return this;
         }
 
         public ProcessSpec build() {

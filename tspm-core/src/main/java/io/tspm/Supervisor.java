@@ -67,7 +67,7 @@ public final class Supervisor implements AutoCloseable {
         this.useShutdownHook = b.shutdownHook;
         this.logDirectory = b.logDirectory;
         this.engine = new Engine(b.name, b.clock, b.ticker, b.scheduler, b.orphanProtection, b.parentDeathSignal,
-                b.logDirectory);
+                b.logDirectory, b.sampleInterval);
         b.listeners.forEach(engine::addListener);
         for (ProcessSpec spec : b.specs.values()) {
             groups.put(spec.name(), new ManagedGroup(engine, spec));
@@ -493,6 +493,7 @@ public final class Supervisor implements AutoCloseable {
         private boolean orphanProtection = true;
         private boolean parentDeathSignal;
         private java.nio.file.Path logDirectory;
+        private Duration sampleInterval = Duration.ofSeconds(1);
 
         Builder() {
         }
@@ -549,6 +550,15 @@ public final class Supervisor implements AutoCloseable {
          */
         public Builder logDirectory(java.nio.file.Path directory) {
             this.logDirectory = Objects.requireNonNull(directory, "logDirectory");
+            return this;
+        }
+
+        /**
+         * How often the CPU, memory and threads of every running instance's process tree are
+         * sampled (default 1 s; zero: never, and memory limits are not enforced).
+         */
+        public Builder sampleInterval(Duration interval) {
+            this.sampleInterval = Durations.nonNegative("sampleInterval", interval);
             return this;
         }
 

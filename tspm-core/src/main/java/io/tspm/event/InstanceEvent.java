@@ -1,7 +1,8 @@
 package io.tspm.event;
 
 /** An event about one instance of a process. */
-public sealed interface InstanceEvent extends SupervisorEvent permits TransitionEvent, ProcessSpawned, HealthChanged {
+public sealed interface InstanceEvent extends SupervisorEvent
+        permits TransitionEvent, ProcessSpawned, HealthChanged, MemoryLimitExceeded {
 
     int instanceId();
 }

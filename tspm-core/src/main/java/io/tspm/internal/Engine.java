@@ -40,6 +40,7 @@ public final class Engine implements AutoCloseable {
     /** SLF4J and line listeners, off the pump threads. */
     final LineDispatcher lines;
     final LogFiles logFiles;
+    final ResourceSampler sampler;
     /** Set once by the supervisor: carries out ONE_FOR_ALL and REST_FOR_ONE. */
     volatile RestartCoordinator coordinator;
     private final ScheduledThreadPoolExecutor ownedScheduler;
@@ -52,9 +53,10 @@ public final class Engine implements AutoCloseable {
     /**
      * @param scheduler    the user's scheduler, or null for one daemon thread owned by the engine
      * @param logDirectory the supervisor's log directory, or null for none
+     * @param sampleInterval how often resources are sampled; zero for never
      */
     public Engine(String name, Clock clock, Ticker ticker, Scheduler scheduler, boolean orphanProtection,
-            boolean parentDeathSignal, java.nio.file.Path logDirectory) {
+            boolean parentDeathSignal, java.nio.file.Path logDirectory, Duration sampleInterval) {
         this.name = name;
         this.clock = clock;
         this.ticker = ticker;
@@ -89,6 +91,7 @@ public final class Engine implements AutoCloseable {
                 new java.util.concurrent.LinkedBlockingQueue<>(), daemonThreads("tspm-" + name + "-probe"));
         this.blockingProbes.allowCoreThreadTimeOut(true);
         this.logFiles = new LogFiles(this, logDirectory);
+        this.sampler = new ResourceSampler(this, sampleInterval);
     }
 
     /** Starts the companion reaper on first use, when orphan protection is on. */
@@ -185,6 +188,7 @@ public final class Engine implements AutoCloseable {
         if (r != null) {
             r.close();
         }
+        sampler.stop();
         lines.close();
         logFiles.closeAll();
         events.drain(Duration.ofSeconds(5).toMillis());

@@ -101,8 +101,10 @@ final class ManagedInstance implements ProcessInstance {
     private HealthMonitor health;
     /** RUNNING and its readiness probe (if any) passing. */
     private boolean ready;
-    /** Why the supervisor is killing the current process for a probe, to be told when it exits. */
-    private String probeFailure;
+    /** Why the supervisor is killing the current process (a probe, the memory limit), told when it exits. */
+    private String killReason;
+    private volatile io.tspm.ResourceUsage usage;
+    private int samplesOverLimit;
     private final List<Runnable> after = new ArrayList<>();
 
     ManagedInstance(Engine engine, ManagedGroup group, ProcessSpec spec, int id) {
@@ -143,7 +145,8 @@ final class ManagedInstance implements ProcessInstance {
                 pid(), Math.max(0, spawns - 1),
                 uptime, Optional.ofNullable(startedAt), Optional.ofNullable(lastExit),
                 Optional.ofNullable(failureReason),
-                history.stats(planner.restartsInWindow(engine.ticker.read()), planner.currentBackoff()));
+                history.stats(planner.restartsInWindow(engine.ticker.read()), planner.currentBackoff()),
+                Optional.ofNullable(usage));
     }
 
     @Override
@@ -368,6 +371,50 @@ final class ManagedInstance implements ProcessInstance {
             outputDrained = CompletableFuture.completedFuture(null);
         }
         engine.publish(new ProcessSpawned(engine.now(), spec.name(), id, p.pid()));
+        usage = null;
+        samplesOverLimit = 0;
+        engine.sampler.watch(this);
+    }
+
+    /** The current process's pid and start ticks, or null when none runs (for the sampler). */
+    synchronized long[] identity() {
+        return process == null ? null : new long[] {process.pid(), startTicks};
+    }
+
+    /** A resource sample of process {@code pid}; enforces the memory limit. */
+    void onSample(long pid, io.tspm.ResourceUsage sample) {
+        synchronized (this) {
+            if (process == null || process.pid() != pid) {
+                return;
+            }
+            usage = sample;
+            if (spec.maxMemory().isEmpty() || sample.memoryBytes().isEmpty()) {
+                return;
+            }
+            long limit = spec.maxMemory().getAsLong();
+            long used = sample.memoryBytes().getAsLong();
+            if (used <= limit) {
+                samplesOverLimit = 0;
+                return;
+            }
+            samplesOverLimit++;
+            if (samplesOverLimit < spec.memoryLimitSamples() || killReason != null) {
+                return;
+            }
+            killReason = "memory limit exceeded: " + mib(used) + " > " + mib(limit) + " for " + samplesOverLimit
+                    + (samplesOverLimit == 1 ? " sample" : " samples in a row");
+            engine.publish(new io.tspm.event.MemoryLimitExceeded(engine.now(), spec.name(), id, used, limit,
+                    samplesOverLimit));
+            failStart(killReason, null);
+            Process p = process;
+            long ticks = startTicks;
+            after.add(() -> engine.tree.stop(p, ticks, spec.stopSignal(), spec.stopTimeout(), System.nanoTime()));
+        }
+        runAfter();
+    }
+
+    private static String mib(long bytes) {
+        return String.format(java.util.Locale.ROOT, "%.1f MiB", bytes / 1048576.0);
     }
 
     private void onReadyDue(long gen) {
@@ -418,14 +465,14 @@ final class ManagedInstance implements ProcessInstance {
             @Override
             public void failed(HealthMonitor.Kind kind, String probe, int failures, io.tspm.spi.ProbeResult last) {
                 synchronized (ManagedInstance.this) {
-                    if (!current(gen, p) || probeFailure != null
+                    if (!current(gen, p) || killReason != null
                             || (state != InstanceState.STARTING && state != InstanceState.RUNNING)) {
                         return;
                     }
-                    probeFailure = kind.label + " probe " + probe + " failed"
+                    killReason = kind.label + " probe " + probe + " failed"
                             + (last.fatal() ? "" : " " + failures + (failures == 1 ? " time" : " times"))
                             + ": " + last.message();
-                    failStart(probeFailure, null); // start() fails at once, before the process is gone
+                    failStart(killReason, null); // start() fails at once, before the process is gone
                     after.add(() -> engine.tree.stop(p, ticks, spec.stopSignal(), spec.stopTimeout(), System.nanoTime()));
                 }
                 runAfter();
@@ -468,8 +515,10 @@ final class ManagedInstance implements ProcessInstance {
             boolean wasReady = state == InstanceState.RUNNING;
             cancelReadyTimer();
             stopHealth();
-            String killedForProbe = probeFailure;
-            probeFailure = null;
+            engine.sampler.unwatch(this);
+            usage = null;
+            String killedForProbe = killReason;
+            killReason = null;
             ExitStatus status = new ExitStatus(p.exitValue());
             long now = engine.ticker.read();
             Duration uptime = Duration.ofNanos(Math.max(0, now - spawnedAtNanos));
@@ -638,7 +687,7 @@ final class ManagedInstance implements ProcessInstance {
         long gen = generation;
         cancelReadyTimer();
         stopHealth();
-        probeFailure = null;
+        killReason = null;
         move(new ProcessStopping(engine.now(), spec.name(), id, p.pid(), spec.stopSignal()));
         failStart("stopped while starting", null);
         failRestartWatch("stopped");
@@ -671,6 +720,8 @@ final class ManagedInstance implements ProcessInstance {
             ExitStatus status = new ExitStatus(p.exitValue());
             lastExit = status;
             process = null;
+            engine.sampler.unwatch(this);
+            usage = null;
             record(p, status, Duration.ofNanos(Math.max(0, engine.ticker.read() - spawnedAtNanos)), true,
                     RestartDecision.REQUESTED, Duration.ZERO, null);
             move(new ProcessStopped(engine.now(), spec.name(), id, outcome, Optional.of(status)));

@@ -11,8 +11,17 @@ import java.nio.file.Paths;
  * from a later one with the same pid (start time) and to find the members of a session.
  *
  * @param startTicks start time in clock ticks since boot (field 22); with the pid, it names a process
+ * @param cpuTicks   user plus system CPU time in clock ticks (fields 14 and 15)
+ * @param threads    number of threads (field 20)
+ * @param rssPages   resident set size in pages (field 24)
  */
-public record ProcStat(long pid, char state, long ppid, long processGroup, long session, long startTicks) {
+public record ProcStat(long pid, char state, long ppid, long processGroup, long session, long startTicks,
+        long cpuTicks, int threads, long rssPages) {
+
+    /** A pid and start time only (a root to look up), no figures. */
+    static ProcStat ofIdentity(long pid, long startTicks) {
+        return new ProcStat(pid, 'R', 0, 0, 0, startTicks, 0, 0, 0);
+    }
 
     static final Path PROC = Paths.get("/proc");
 
@@ -48,7 +57,8 @@ public record ProcStat(long pid, char state, long ppid, long processGroup, long 
             String[] f = line.substring(close + 2).trim().split(" ");
             // f[0] is field 3 (state); field n is f[n - 3].
             return new ProcStat(pid, f[0].charAt(0), Long.parseLong(f[1]), Long.parseLong(f[2]),
-                    Long.parseLong(f[3]), Long.parseLong(f[19]));
+                    Long.parseLong(f[3]), Long.parseLong(f[19]), Long.parseLong(f[11]) + Long.parseLong(f[12]),
+                    Integer.parseInt(f[17]), Long.parseLong(f[21]));
         } catch (RuntimeException e) {
             return null;
         }

@@ -71,7 +71,7 @@ final class ProcessTree {
         if (platform.hasProc() && rootTicks >= 0) {
             long session = platform.hasSessions() ? rootPid : 0;
             ProcTable scan = table.takenSince(scannedSince);
-            for (ProcStat st : scan.tree(new ProcStat(rootPid, 'R', 0, 0, 0, rootTicks), session)) {
+            for (ProcStat st : scan.tree(ProcStat.ofIdentity(rootPid, rootTicks), session)) {
                 out.add(new Member(st.pid(), st.startTicks(), null));
             }
         } else if (rootHandle != null && rootHandle.isAlive()) {

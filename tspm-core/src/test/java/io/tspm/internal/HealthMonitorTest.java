@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 class HealthMonitorTest {
 
     private final ManualScheduler time = new ManualScheduler();
-    private final Engine engine = new Engine("hm", Clock.systemUTC(), time, time, false, false, null);
+    private final Engine engine = new Engine("hm", Clock.systemUTC(), time, time, false, false, null, Duration.ZERO);
     private final List<String> verdicts = new ArrayList<>();
 
     @AfterEach

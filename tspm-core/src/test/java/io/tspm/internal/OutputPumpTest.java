@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 class OutputPumpTest {
 
     private static final int MAX = 100;
-    private final Engine engine = new Engine("pump-test", Clock.systemUTC(), Ticker.system(), null, false, false, null);
+    private final Engine engine = new Engine("pump-test", Clock.systemUTC(), Ticker.system(), null, false, false, null, java.time.Duration.ZERO);
 
     @AfterEach
     void close() {

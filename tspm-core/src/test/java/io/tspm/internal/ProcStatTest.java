@@ -12,7 +12,7 @@ class ProcStatTest {
     void parsesACommandNameWithSpacesAndParentheses() {
         String line = "4242 (my (weird) name) S 1 4242 4242 0 -1 4194560 100 0 0 0 1 2 0 0 20 0 1 0 987654 1000 50";
         ProcStat st = ProcStat.parse(line);
-        assertThat(st).isEqualTo(new ProcStat(4242, 'S', 1, 4242, 4242, 987654));
+        assertThat(st).isEqualTo(new ProcStat(4242, 'S', 1, 4242, 4242, 987654, 3, 1, 50));
         assertThat(st.exited()).isFalse();
         assertThat(ProcStat.parse("4242 (z) Z 1 1 1 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 5 0 0").exited()).isTrue();
     }

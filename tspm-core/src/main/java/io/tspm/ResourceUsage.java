@@ -1,0 +1,20 @@
+package io.tspm;
+
+import java.time.Instant;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+
+/**
+ * What an instance's whole process tree used at the last sample (the process and every descendant
+ * in its session: a wrapper script does not hide the program it runs).
+ *
+ * @param sampledAt   when, by the supervisor's clock
+ * @param cpuPercent  CPU time over the last interval, in percent of one core (may exceed 100)
+ * @param memoryBytes resident memory of the tree; empty where the platform does not tell (no /proc)
+ * @param threads     threads of the tree (0 where unknown)
+ * @param processes   processes in the tree
+ * @param openFiles   open file descriptors of the main process, where cheap to count (Linux)
+ */
+public record ResourceUsage(Instant sampledAt, double cpuPercent, OptionalLong memoryBytes, int threads,
+        int processes, OptionalInt openFiles) {
+}

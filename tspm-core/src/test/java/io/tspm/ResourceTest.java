@@ -1,0 +1,88 @@
+package io.tspm;
+
+import static io.tspm.testing.Await.await;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.tspm.event.MemoryLimitExceeded;
+import io.tspm.testing.AllocMain;
+import io.tspm.testing.EventRecorder;
+import io.tspm.testing.Scripts;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
+
+/** Resource sampling of whole process trees and the memory limit, with real children. */
+@EnabledOnOs(OS.LINUX)
+class ResourceTest {
+
+    private static final long MIB = 1024 * 1024;
+    private final EventRecorder events = new EventRecorder();
+
+    private static String javaCommand(String arg) {
+        return String.join(" ", Scripts.java(AllocMain.class, arg)).replace("-Xmx64m", "-Xmx512m");
+    }
+
+    @Test
+    void aWrapperShellIsSampledWithTheMemoryOfItsGrandchild() {
+        try (Supervisor s = Supervisor.builder().sampleInterval(Duration.ofMillis(100))
+                .addProcess("wrapper", p -> p.shell(javaCommand("150") + " & wait"))
+                .build()) {
+            s.start();
+            ProcessInstance i = s.group("wrapper").instance(0);
+            i.awaitLine("allocated 150 MiB", Duration.ofSeconds(20));
+            await().until(() -> i.snapshot().resources().map(r -> r.memoryBytes().orElse(0) > 150 * MIB).orElse(false));
+            ResourceUsage r = i.snapshot().resources().orElseThrow();
+            assertThat(r.processes()).isGreaterThanOrEqualTo(2); // the shell and the JVM it started
+            assertThat(r.threads()).isGreaterThan(2);
+            assertThat(r.openFiles()).isPresent();
+        }
+    }
+
+    @Test
+    void aBusyLoopShowsItsCpu() {
+        try (Supervisor s = Supervisor.builder().sampleInterval(Duration.ofMillis(200))
+                .addProcess("busy", p -> p.shell("while :; do :; done"))
+                .build()) {
+            s.start();
+            ProcessInstance i = s.group("busy").instance(0);
+            await().until(() -> i.snapshot().resources().map(r -> r.cpuPercent() > 50).orElse(false));
+        }
+    }
+
+    @Test
+    void aChildOverItsMemoryLimitIsRestartedAndItCountsAsACrash() {
+        try (Supervisor s = Supervisor.builder().sampleInterval(Duration.ofMillis(100)).addListener(events)
+                .addProcess("leaky", p -> p.command(List.of(javaCommand("grow").split(" ")))
+                        .maxMemory(150 * MIB).memoryLimitSamples(2)
+                        .restartPolicy(RestartPolicy.builder().fixedDelay(Duration.ofMillis(50)).unlimitedRestarts().build()))
+                .build()) {
+            s.start();
+            ProcessInstance i = s.group("leaky").instance(0);
+            long first = i.pid().getAsLong();
+            await().until(() -> !i.exitHistory().isEmpty());
+            ExitRecord r = i.exitHistory().get(0);
+            assertThat(r.pid()).isEqualTo(first);
+            assertThat(r.reason()).get().asString().matches("memory limit exceeded: \\d+\\.\\d MiB > 150\\.0 MiB for 2 samples in a row");
+            assertThat(r.isCrash()).isTrue();
+            assertThat(r.decision()).isEqualTo(RestartDecision.RESTART);
+            await().until(() -> !events.of(MemoryLimitExceeded.class).isEmpty());
+            MemoryLimitExceeded e = events.of(MemoryLimitExceeded.class).get(0);
+            assertThat(e.memoryBytes()).isGreaterThan(e.limitBytes());
+            assertThat(e.limitBytes()).isEqualTo(150 * MIB);
+            await().until(() -> i.state() == InstanceState.RUNNING && i.pid().getAsLong() != first);
+        }
+    }
+
+    @Test
+    void badSettingsAreRejected() {
+        assertThatThrownBy(() -> ProcessSpec.builder("x").maxMemory(1000))
+                .hasMessage("maxMemory must be >= 1048576 bytes (1 MiB), but was 1000");
+        assertThatThrownBy(() -> ProcessSpec.builder("x").memoryLimitSamples(0))
+                .hasMessage("memoryLimitSamples must be in 1..1000, but was 0");
+        assertThatThrownBy(() -> Supervisor.builder().sampleInterval(Duration.ofSeconds(-1)))
+                .hasMessage("sampleInterval must not be negative, but was PT-1S");
+    }
+}
