@@ -32,36 +32,94 @@ public record ProcStat(long pid, char state, long ppid, long processGroup, long 
 
     /** The stat of {@code pid}, or null when there is no such process (or no /proc). */
     static ProcStat read(long pid) {
-        return read(PROC.resolve(Long.toString(pid)).resolve("stat"));
+        return read("/proc/" + pid + "/stat");
     }
 
     static ProcStat read(Path statFile) {
-        String line;
-        try {
-            line = new String(Files.readAllBytes(statFile), StandardCharsets.ISO_8859_1);
+        return read(statFile.toString());
+    }
+
+    /**
+     * Reads and parses one stat file; cheap on purpose (the sampler reads one per process per
+     * interval): a plain stream into a small buffer and a parse of just the needed fields.
+     */
+    static ProcStat read(String statFile) {
+        byte[] buf = new byte[1024];
+        int n;
+        try (java.io.FileInputStream in = new java.io.FileInputStream(statFile)) {
+            n = in.readNBytes(buf, 0, buf.length);
         } catch (IOException | SecurityException e) {
             return null;
         }
-        return parse(line);
+        return parse(buf, n);
     }
 
     /** Parses a stat line; the command name in parentheses may itself hold spaces and parentheses. */
     static ProcStat parse(String line) {
-        int open = line.indexOf('(');
-        int close = line.lastIndexOf(')');
-        if (open < 0 || close < open || close + 2 >= line.length()) {
+        byte[] b = line.getBytes(StandardCharsets.ISO_8859_1);
+        return parse(b, b.length);
+    }
+
+    static ProcStat parse(byte[] b, int n) {
+        int open = -1;
+        int close = -1;
+        for (int i = 0; i < n; i++) {
+            if (b[i] == '(' && open < 0) {
+                open = i;
+            } else if (b[i] == ')') {
+                close = i;
+            }
+        }
+        if (open <= 0 || close < open || close + 2 >= n) {
             return null;
         }
-        try {
-            long pid = Long.parseLong(line.substring(0, open).trim());
-            String[] f = line.substring(close + 2).trim().split(" ");
-            // f[0] is field 3 (state); field n is f[n - 3].
-            return new ProcStat(pid, f[0].charAt(0), Long.parseLong(f[1]), Long.parseLong(f[2]),
-                    Long.parseLong(f[3]), Long.parseLong(f[19]), Long.parseLong(f[11]) + Long.parseLong(f[12]),
-                    Integer.parseInt(f[17]), Long.parseLong(f[21]));
-        } catch (RuntimeException e) {
+        long pid = number(b, 0, open - 1);
+        // Fields from 3 on, after ") ": field k starts at the (k - 3)-th space-separated token.
+        long[] f = new long[25];
+        char state = (char) b[close + 2];
+        int field = 3;
+        int i = close + 2;
+        while (i < n && field <= 24) {
+            int startTok = i;
+            while (i < n && b[i] != ' ' && b[i] != '\n') {
+                i++;
+            }
+            if (field > 3) {
+                f[field] = number(b, startTok, i);
+                if (f[field] == Long.MIN_VALUE) {
+                    return null;
+                }
+            }
+            field++;
+            i++;
+        }
+        if (field <= 24 || pid < 0) {
             return null;
         }
+        return new ProcStat(pid, state, f[4], f[5], f[6], f[22], f[14] + f[15], (int) f[20], f[24]);
+    }
+
+    /** The decimal number in {@code b[from, to)} (trimmed), or Long.MIN_VALUE when it is not one. */
+    private static long number(byte[] b, int from, int to) {
+        while (from < to && b[from] == ' ') {
+            from++;
+        }
+        while (to > from && b[to - 1] == ' ') {
+            to--;
+        }
+        if (from >= to) {
+            return Long.MIN_VALUE;
+        }
+        boolean negative = b[from] == '-';
+        long v = 0;
+        for (int i = negative ? from + 1 : from; i < to; i++) {
+            int d = b[i] - '0';
+            if (d < 0 || d > 9) {
+                return Long.MIN_VALUE;
+            }
+            v = v * 10 + d;
+        }
+        return negative ? -v : v;
     }
 
     /** A zombie or dead task has exited; it just has not been reaped yet. */

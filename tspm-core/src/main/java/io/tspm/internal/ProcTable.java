@@ -1,9 +1,5 @@
 package io.tspm.internal;
 
-import java.io.IOException;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -18,8 +14,14 @@ import java.util.Map;
  */
 final class ProcTable {
 
+    private static final long SELF = ProcessHandle.current().pid();
+
     private final long takenAt;
     private final Map<Long, ProcStat> byPid;
+    // Indexes built once per scan on first use, so asking for many trees stays linear.
+    private Map<Long, List<ProcStat>> children;
+    private Map<Long, List<ProcStat>> bySession;
+    private long selfSession = -1;
 
     private ProcTable(long takenAt, Map<Long, ProcStat> byPid) {
         this.takenAt = takenAt;
@@ -57,6 +59,35 @@ final class ProcTable {
         }
     }
 
+    private synchronized Map<Long, List<ProcStat>> children() {
+        if (children == null) {
+            children = new HashMap<>();
+            for (ProcStat st : byPid.values()) {
+                children.computeIfAbsent(st.ppid(), k -> new ArrayList<>()).add(st);
+            }
+        }
+        return children;
+    }
+
+    private synchronized Map<Long, List<ProcStat>> bySession() {
+        if (bySession == null) {
+            bySession = new HashMap<>();
+            for (ProcStat st : byPid.values()) {
+                bySession.computeIfAbsent(st.session(), k -> new ArrayList<>()).add(st);
+            }
+        }
+        return bySession;
+    }
+
+    private synchronized long selfSession() {
+        if (selfSession < 0) {
+            ProcStat me = byPid.get(SELF);
+            ProcStat read = me != null ? me : ProcStat.read(SELF);
+            selfSession = read == null ? 0 : read.session();
+        }
+        return selfSession;
+    }
+
     boolean shows(long pid, long startTicks) {
         ProcStat st = byPid.get(pid);
         return st != null && st.startTicks() == startTicks;
@@ -66,20 +97,19 @@ final class ProcTable {
     static ProcTable scan() {
         long now = System.nanoTime();
         Map<Long, ProcStat> map = new HashMap<>();
-        try (DirectoryStream<Path> dir = Files.newDirectoryStream(ProcStat.PROC)) {
-            for (Path p : dir) {
-                String name = p.getFileName().toString();
+        String[] names = ProcStat.PROC.toFile().list();
+        if (names != null) {
+            for (String name : names) {
                 if (name.isEmpty() || !Character.isDigit(name.charAt(0))) {
                     continue;
                 }
-                ProcStat st = ProcStat.read(p.resolve("stat"));
+                ProcStat st = ProcStat.read("/proc/" + name + "/stat");
                 if (st != null && !st.exited()) {
                     map.put(st.pid(), st);
                 }
             }
-        } catch (IOException e) {
-            // An unreadable /proc leaves an empty table: nothing is found, nothing is signalled.
         }
+        // An unreadable /proc leaves an empty table: nothing is found, nothing is signalled.
         return new ProcTable(now, map);
     }
 
@@ -89,11 +119,8 @@ final class ProcTable {
      */
     List<ProcStat> tree(ProcStat root, long session) {
         // root is only a pid and start ticks; the live entries come from the scan.
-        long self = ProcessHandle.current().pid();
-        Map<Long, List<ProcStat>> children = new HashMap<>();
-        for (ProcStat st : byPid.values()) {
-            children.computeIfAbsent(st.ppid(), k -> new ArrayList<>()).add(st);
-        }
+        long self = SELF;
+        Map<Long, List<ProcStat>> children = children();
         Map<Long, ProcStat> out = new LinkedHashMap<>();
         Deque<ProcStat> todo = new ArrayDeque<>();
         ProcStat liveRoot = byPid.get(root.pid());
@@ -109,9 +136,9 @@ final class ProcTable {
                 todo.addAll(children.getOrDefault(st.pid(), List.of()));
             }
         }
-        if (session > 0 && session != ProcStat.read(self).session()) {
-            for (ProcStat st : byPid.values()) {
-                if (st.session() == session && st.pid() != self) {
+        if (session > 0 && session != selfSession()) {
+            for (ProcStat st : bySession().getOrDefault(session, List.of())) {
+                if (st.pid() != self) {
                     out.putIfAbsent(st.pid(), st);
                 }
             }

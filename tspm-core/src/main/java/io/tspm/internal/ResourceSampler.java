@@ -21,8 +21,11 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class ResourceSampler {
 
-    /** The last sample of one instance's current process, for the CPU delta. */
-    private record Previous(long pid, long cpuTicks, long nanos) {
+    /** Open files are counted every this many samples (a directory listing per process is not free). */
+    private static final int FD_EVERY = 10;
+
+    /** The last sample of one instance's current process, for the CPU delta (and its last fd count). */
+    private record Previous(long pid, long cpuTicks, long nanos, OptionalInt fds, int samples) {
     }
 
     private final Engine engine;
@@ -43,7 +46,7 @@ final class ResourceSampler {
         if (interval.isZero()) {
             return;
         }
-        watched.put(instance, new Previous(-1, 0, 0));
+        watched.put(instance, new Previous(-1, 0, 0, OptionalInt.empty(), 0));
         synchronized (this) {
             if (!started && !stopped) {
                 started = true;
@@ -92,6 +95,8 @@ final class ResourceSampler {
                 continue;
             }
             long pid = id[0];
+            Previous prev = e.getValue();
+            boolean same = prev.pid == pid;
             long cpuTicks;
             OptionalLong memory;
             int threads;
@@ -113,7 +118,7 @@ final class ResourceSampler {
                 }
                 memory = OptionalLong.of(rss * pageSize);
                 processes = tree.size();
-                fds = countFds(pid);
+                fds = same && prev.samples % FD_EVERY != 0 ? prev.fds : countFds(pid);
             } else {
                 var info = ProcessHandle.of(pid).map(ProcessHandle::info);
                 cpuTicks = info.flatMap(ProcessHandle.Info::totalCpuDuration).map(Duration::toMillis).orElse(0L);
@@ -121,15 +126,14 @@ final class ResourceSampler {
                 threads = 0;
                 processes = 1;
             }
-            Previous prev = e.getValue();
             double cpu = 0;
-            if (prev.pid == pid && now > prev.nanos) {
+            if (same && now > prev.nanos) {
                 double seconds = (now - prev.nanos) / 1e9;
                 double used = proc ? (double) (cpuTicks - prev.cpuTicks) / clockTicksPerSecond
                         : (cpuTicks - prev.cpuTicks) / 1000.0;
                 cpu = Math.max(0, 100.0 * used / seconds);
             }
-            watched.replace(instance, prev, new Previous(pid, cpuTicks, now));
+            watched.replace(instance, prev, new Previous(pid, cpuTicks, now, fds, same ? prev.samples + 1 : 1));
             instance.onSample(pid, new ResourceUsage(engine.now(), cpu, memory, threads, processes, fds));
         }
     }
