@@ -8,7 +8,8 @@ import java.util.Objects;
  * A probe and how it is run, with Kubernetes' knobs: an initial delay, a period, a timeout per
  * check, and how many successes or failures in a row change the verdict. Defaults suit local
  * processes: 0 s delay, 1 s period, 1 s timeout, 1 success, 3 failures; a startup probe checks
- * every 100 ms and allows 600 failures (a minute). While an instance has never been ready, its
+ * every 100 ms and allows 300 failures (30 s). Startup and liveness probes need a success threshold
+ * of 1, as in Kubernetes. While an instance has never been ready, its
  * readiness probe also checks every 100 ms (or its period, if shorter), so {@code start()} returns
  * soon after the process can serve.
  */
@@ -35,9 +36,12 @@ public final class ProbeSettings {
         return new Builder(probe, Duration.ofSeconds(1), 3);
     }
 
-    /** Settings for a startup probe: every 100 ms, 1 s timeout, up to 600 failures. */
+    /**
+     * Settings for a startup probe: every 100 ms, 1 s timeout, up to 300 failures (30 s: within
+     * the supervisor's default start timeout of 60 s, so the probe's own verdict is what fails it).
+     */
     public static Builder startupBuilder(Probe probe) {
-        return new Builder(probe, Duration.ofMillis(100), 600);
+        return new Builder(probe, Duration.ofMillis(100), 300);
     }
 
     public Builder toBuilder() {

@@ -720,11 +720,11 @@ public final class ProcessSpec {
 
         /** A startup probe: the others wait for it; failing it fails the start at once. */
         public Builder startupProbe(ProbeSettings settings) {
-            this.startupProbe = Objects.requireNonNull(settings, "startupProbe");
+            this.startupProbe = checkOneSuccess("startupProbe", settings);
             return this;
         }
 
-        /** A startup probe with {@link ProbeSettings#startupBuilder} defaults (every 100 ms, a minute in all). */
+        /** A startup probe with {@link ProbeSettings#startupBuilder} defaults (every 100 ms, 30 s in all). */
         public Builder startupProbe(io.tspm.spi.Probe probe) {
             return startupProbe(ProbeSettings.startupBuilder(probe).build());
         }
@@ -741,8 +741,17 @@ public final class ProcessSpec {
 
         /** A liveness probe: failing it past its threshold restarts the instance (restart policy applies). */
         public Builder livenessProbe(ProbeSettings settings) {
-            this.livenessProbe = Objects.requireNonNull(settings, "livenessProbe");
+            this.livenessProbe = checkOneSuccess("livenessProbe", settings);
             return this;
+        }
+
+        private static ProbeSettings checkOneSuccess(String field, ProbeSettings settings) {
+            Objects.requireNonNull(settings, field);
+            if (settings.successThreshold() != 1) {
+                throw new IllegalArgumentException(field + " successThreshold must be 1 (as in Kubernetes), but was "
+                        + settings.successThreshold());
+            }
+            return settings;
         }
 
         public Builder livenessProbe(io.tspm.spi.Probe probe) {

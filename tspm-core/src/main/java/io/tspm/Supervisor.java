@@ -245,14 +245,15 @@ public final class Supervisor implements AutoCloseable {
     public void awaitReady(String processName, Duration timeout) {
         ProcessGroup group = group(processName);
         Objects.requireNonNull(timeout, "timeout");
-        CompletableFuture<Void> all = CompletableFuture.allOf(group.instances().stream()
-                .map(ProcessInstance::awaitReadyAsync).toArray(CompletableFuture[]::new));
+        List<CompletableFuture<Void>> each = group.instances().stream().map(ProcessInstance::awaitReadyAsync)
+                .collect(Collectors.toList());
+        CompletableFuture<Void> all = io.tspm.internal.Completion.allOrFirstFailure(each);
         try {
             all.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
+            each.forEach(f -> f.cancel(false)); // drops their listeners
             throw new TspmException("process '" + processName + "' not ready within " + timeout + ": "
-                    + group.snapshot().stream().filter(s -> !s.ready())
-                            .map(s -> "#" + s.instanceId() + " " + s.state()).collect(Collectors.joining(", ")), e);
+                    + waitingFor(group.instances()), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new TspmException("interrupted while waiting for '" + processName + "'", e);
@@ -403,17 +404,37 @@ public final class Supervisor implements AutoCloseable {
         try {
             f.get(startTimeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            String waiting = list().stream().filter(s -> s.state() != InstanceState.RUNNING)
-                    .map(s -> s.process() + "#" + s.instanceId() + " (" + s.state() + ")")
-                    .collect(Collectors.joining(", "));
+            List<ProcessInstance> all = new ArrayList<>();
+            groups().forEach(g -> all.addAll(g.instances()));
             throw new TspmException(what + " did not finish within the start timeout of " + startTimeout
-                    + "; not running: " + waiting, e);
+                    + "; not ready: " + waitingFor(all), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new TspmException("interrupted while waiting for the " + what, e);
         } catch (ExecutionException e) {
             throw Futures.unwrap(e.getCause());
         }
+    }
+
+    /** What each instance that is not ready waits on: its state, last probe result, last lines. */
+    private static String waitingFor(List<ProcessInstance> instances) {
+        StringBuilder sb = new StringBuilder();
+        for (ProcessInstance i : instances) {
+            InstanceSnapshot s = i.snapshot();
+            if (s.ready()) {
+                continue;
+            }
+            sb.append("\n  ").append(s.process()).append('#').append(s.instanceId()).append(' ').append(s.state());
+            s.failureReason().ifPresent(r -> sb.append(": ").append(r));
+            if (i instanceof io.tspm.internal.ManagedInstanceView) {
+                ((io.tspm.internal.ManagedInstanceView) i).lastProbeResult()
+                        .ifPresent(r -> sb.append("; last probe result: ").append(r));
+            }
+            for (String line : i.recentOutput(5)) {
+                sb.append("\n    | ").append(line);
+            }
+        }
+        return sb.toString();
     }
 
     private synchronized Map<String, List<String>> dependencies() {

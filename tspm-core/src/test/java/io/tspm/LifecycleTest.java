@@ -162,6 +162,8 @@ class LifecycleTest {
                 .addProcess("badenv", p -> p.command("true").envFile(badEnv))
                 .build()) {
             assertThatThrownBy(s::start).isInstanceOf(ProcessStartException.class);
+            // start() fails at the first failure; the other spawns finish failing meanwhile.
+            await().until(() -> s.list().stream().allMatch(i -> i.state() == InstanceState.FAILED));
             assertThat(s.describe("noperm").get(0).failureReason()).get().asString()
                     .contains("permission denied").contains(plain.toString());
             assertThat(s.describe("nodir").get(0).failureReason()).get().asString()

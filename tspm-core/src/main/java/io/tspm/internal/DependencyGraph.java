@@ -105,7 +105,8 @@ public final class DependencyGraph {
         for (String n : selected) {
             all.add(future(n, before, reverse, action, done));
         }
-        return CompletableFuture.allOf(all.toArray(new CompletableFuture<?>[0]));
+        return reverse ? CompletableFuture.allOf(all.toArray(new CompletableFuture<?>[0]))
+                : Completion.allOrFirstFailure(all);
     }
 
     private static CompletableFuture<Void> future(String n, Map<String, List<String>> before, boolean reverse,
@@ -119,7 +120,7 @@ public final class DependencyGraph {
         for (int i = 0; i < pre.length; i++) {
             pre[i] = future(prereqs.get(i), before, reverse, action, done);
         }
-        CompletableFuture<Void> gate = CompletableFuture.allOf(pre);
+        CompletableFuture<Void> gate = reverse ? CompletableFuture.allOf(pre) : Completion.allOrFirstFailure(List.of(pre));
         if (reverse) {
             gate = gate.handle((x, e) -> null);
         }

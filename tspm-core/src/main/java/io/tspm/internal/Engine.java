@@ -33,7 +33,9 @@ public final class Engine implements AutoCloseable {
     private volatile boolean closing;
     final EventBus events;
     final ProcessTree tree;
-    /** A small pool for probes that must block; idle threads end. */
+    /** Runs probe checks (never on the scheduler thread); bounded, idle threads end. */
+    final java.util.concurrent.ThreadPoolExecutor probePool;
+    /** A small pool for probes that must block ({@code Probe.blocking}); bounded, idle threads end. */
     final java.util.concurrent.ThreadPoolExecutor blockingProbes;
     /** Objects probes share per supervisor (an HTTP client). */
     final java.util.concurrent.ConcurrentHashMap<Class<?>, Object> shared = new java.util.concurrent.ConcurrentHashMap<>();
@@ -87,8 +89,11 @@ public final class Engine implements AutoCloseable {
         this.events = new EventBus("tspm-" + name + "-events");
         this.tree = new ProcessTree(platform, this.scheduler);
         this.lines = new LineDispatcher("tspm-" + name + "-output");
+        this.probePool = new java.util.concurrent.ThreadPoolExecutor(2, 2, 30, java.util.concurrent.TimeUnit.SECONDS,
+                new java.util.concurrent.LinkedBlockingQueue<>(100_000), daemonThreads("tspm-" + name + "-probe"));
+        this.probePool.allowCoreThreadTimeOut(true);
         this.blockingProbes = new java.util.concurrent.ThreadPoolExecutor(4, 4, 30, java.util.concurrent.TimeUnit.SECONDS,
-                new java.util.concurrent.LinkedBlockingQueue<>(), daemonThreads("tspm-" + name + "-probe"));
+                new java.util.concurrent.LinkedBlockingQueue<>(10_000), daemonThreads("tspm-" + name + "-blocking-probe"));
         this.blockingProbes.allowCoreThreadTimeOut(true);
         this.logFiles = new LogFiles(this, logDirectory);
         this.sampler = new ResourceSampler(this, sampleInterval);
@@ -109,6 +114,26 @@ public final class Engine implements AutoCloseable {
 
     public void coordinator(RestartCoordinator coordinator) {
         this.coordinator = coordinator;
+    }
+
+    /** The spawn-time context probes get for {@code environment}. */
+    io.tspm.spi.SpawnContext spawnContext(String process, int instanceId) {
+        return new io.tspm.spi.SpawnContext() {
+            @Override
+            public String processName() {
+                return process;
+            }
+
+            @Override
+            public int instanceId() {
+                return instanceId;
+            }
+
+            @Override
+            public <T> T shared(Class<T> key, java.util.function.Supplier<? extends T> create) {
+                return key.cast(shared.computeIfAbsent(key, k -> create.get()));
+            }
+        };
     }
 
     /** Closes the log files of a removed process. */
@@ -196,6 +221,7 @@ public final class Engine implements AutoCloseable {
         launcher.close();
         ownedEngineThread.shutdown();
         blockingProbes.shutdownNow();
+        probePool.shutdownNow();
         for (Object o : shared.values()) {
             if (o instanceof AutoCloseable) {
                 try {

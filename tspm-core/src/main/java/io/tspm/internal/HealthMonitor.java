@@ -42,6 +42,7 @@ final class HealthMonitor {
     }
 
     private final Engine engine;
+    private final java.util.concurrent.Executor checks;
     private final InstanceProbeContext context;
     private final Verdicts verdicts;
     private final ProbeSettings startup;
@@ -49,11 +50,14 @@ final class HealthMonitor {
     private final ProbeSettings liveness;
     private final List<Loop> loops = new ArrayList<>();
     private volatile boolean everReady;
-    private boolean stopped;
+    private volatile String lastResult;
+    private volatile boolean stopped; // read without the monitor's lock: loops never nest the two locks
 
-    HealthMonitor(Engine engine, InstanceProbeContext context, Verdicts verdicts, ProbeSettings startup,
-            ProbeSettings readiness, ProbeSettings liveness) {
+    /** @param checks where checks run (the probe pool; never the scheduler thread, as a probe may block) */
+    HealthMonitor(Engine engine, java.util.concurrent.Executor checks, InstanceProbeContext context, Verdicts verdicts,
+            ProbeSettings startup, ProbeSettings readiness, ProbeSettings liveness) {
         this.engine = engine;
+        this.checks = checks;
         this.context = context;
         this.verdicts = verdicts;
         this.startup = startup;
@@ -70,10 +74,19 @@ final class HealthMonitor {
     }
 
     /** Stops every loop; results still in flight are ignored. */
-    synchronized void stop() {
+    void stop() {
         stopped = true;
-        loops.forEach(Loop::cancel);
-        loops.clear();
+        List<Loop> all;
+        synchronized (this) {
+            all = new ArrayList<>(loops);
+            loops.clear();
+        }
+        all.forEach(Loop::cancel); // outside this lock: a loop holds its own lock, then reads `stopped`
+    }
+
+    /** The last result of the startup or readiness probe, in words. */
+    java.util.Optional<String> lastResult() {
+        return java.util.Optional.ofNullable(lastResult);
     }
 
     /** The readiness probe stops racing once the instance was ready: it settles to its own period. */
@@ -96,7 +109,7 @@ final class HealthMonitor {
         loop.schedule(settings.initialDelay());
     }
 
-    private synchronized boolean isStopped() {
+    private boolean isStopped() {
         return stopped;
     }
 
@@ -117,7 +130,16 @@ final class HealthMonitor {
 
         synchronized void schedule(Duration delay) {
             if (!cancelled) {
-                next = engine.schedule(this::check, delay);
+                next = engine.schedule(this::dispatch, delay);
+            }
+        }
+
+        /** Checks run on the probe pool, never on the scheduler thread (a probe may block). */
+        private void dispatch() {
+            try {
+                checks.execute(this::check);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                onResult(ProbeResult.failure(settings.probe().describe() + " not run: the probe pool is full"));
             }
         }
 
@@ -133,13 +155,22 @@ final class HealthMonitor {
                 return;
             }
             CompletableFuture<ProbeResult> result = new CompletableFuture<>();
-            Future<?> cutOff = engine.schedule(() -> result.complete(ProbeResult.failure(
-                    settings.probe().describe() + " did not answer within " + settings.timeout())), settings.timeout());
+            CompletableFuture<ProbeResult>[] running = new CompletableFuture[1];
+            Future<?> cutOff = engine.schedule(() -> {
+                if (result.complete(ProbeResult.failure(settings.probe().describe() + " did not answer within "
+                        + settings.timeout())) && running[0] != null) {
+                    running[0].cancel(true); // let the probe stop its work (a blocking probe is interrupted)
+                }
+            }, settings.timeout());
             try {
                 CompletableFuture<ProbeResult> f = settings.probe().check(context.withTimeout(settings.timeout()));
+                running[0] = f;
                 f.whenComplete((r, e) -> result.complete(e != null
                         ? ProbeResult.failure(settings.probe().describe() + " threw " + unwrap(e))
                         : r == null ? ProbeResult.failure(settings.probe().describe() + " returned no result") : r));
+            } catch (IllegalStateException | IllegalArgumentException e) {
+                // A probe that cannot be set up (no basePort for {port}, a bad URL) will never pass.
+                result.complete(ProbeResult.fatal(settings.probe().describe() + ": " + e.getMessage()));
             } catch (RuntimeException e) {
                 result.complete(ProbeResult.failure(settings.probe().describe() + " threw " + e));
             }
@@ -154,6 +185,9 @@ final class HealthMonitor {
             synchronized (this) {
                 if (cancelled || isStopped()) {
                     return;
+                }
+                if (kind != Kind.LIVENESS) {
+                    lastResult = kind.label + " probe " + settings.probe().describe() + ": " + r.message();
                 }
                 if (r.success()) {
                     successes++;
@@ -179,7 +213,7 @@ final class HealthMonitor {
                             && period.compareTo(STARTING_PERIOD) > 0) {
                         period = STARTING_PERIOD;
                     }
-                    next = engine.schedule(this::check, period);
+                    next = engine.schedule(this::dispatch, period);
                 }
             }
             if (report != null) {

@@ -14,6 +14,7 @@ import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -96,7 +97,17 @@ final class InstanceOutput {
                 unwritten.addAndGet(writeFile(now, src, off, len, text));
             }
             OutputLine line = new OutputLine(now, spec.name(), id, pid, kind, text);
-            ring.add(line);
+            synchronized (ring) { // with the counters, so a pattern counted from the ring is not counted twice
+                ring.add(line);
+                Map<String, Counter> mine = counters.get(pid);
+                if (mine != null) {
+                    for (Counter c : mine.values()) {
+                        if (c.pattern.matcher(text).find()) {
+                            c.count.incrementAndGet();
+                        }
+                    }
+                }
+            }
             for (Watcher w : watchers) {
                 try {
                     if (w.pattern.matcher(text).find()) {
@@ -160,7 +171,36 @@ final class InstanceOutput {
 
     /** A writer for one stream of the process {@code pid} (one per pump thread). */
     Writer writer(OutputStreamKind kind, long pid) {
+        counters.keySet().removeIf(p -> p != pid); // counts of earlier processes are done with
         return new Writer(kind, pid);
+    }
+
+    /** Lines of {@code pid} matching a pattern, counted from the ring when first asked, then as they come. */
+    private record Counter(Pattern pattern, AtomicLong count) {
+    }
+
+    private final java.util.concurrent.ConcurrentHashMap<Long, Map<String, Counter>> counters =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    long countMatches(long pid, Pattern pattern) {
+        Map<String, Counter> mine = counters.computeIfAbsent(pid, p -> new java.util.concurrent.ConcurrentHashMap<>());
+        Counter c = mine.get(pattern.pattern());
+        if (c == null) {
+            synchronized (ring) {
+                c = mine.get(pattern.pattern());
+                if (c == null) {
+                    long n = 0;
+                    for (OutputLine l : ring.last(Integer.MAX_VALUE)) {
+                        if (l.pid() == pid && pattern.matcher(l.text()).find()) {
+                            n++;
+                        }
+                    }
+                    c = new Counter(pattern, new AtomicLong(n));
+                    mine.put(pattern.pattern(), c);
+                }
+            }
+        }
+        return c.count.get();
     }
 
     private synchronized RotatingLogFile file(OutputStreamKind kind) {

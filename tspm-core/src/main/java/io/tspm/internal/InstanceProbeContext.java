@@ -74,6 +74,11 @@ final class InstanceProbeContext implements ProbeContext {
     }
 
     @Override
+    public long countMatches(java.util.regex.Pattern pattern) {
+        return output.countMatches(pid, pattern);
+    }
+
+    @Override
     public Executor blockingExecutor() {
         return engine.blockingProbes;
     }

@@ -35,7 +35,7 @@ final class LaunchPlan {
     }
 
     static ProcessBuilder build(ProcessSpec spec, int instanceId, Platform platform, boolean pdeathsig,
-            String supervisorName) throws SpawnFailure {
+            io.tspm.spi.SpawnContext spawnContext) throws SpawnFailure {
         ProcessBuilder pb = new ProcessBuilder();
         Path dir = spec.workingDirectory().orElse(null);
         if (dir != null) {
@@ -68,7 +68,7 @@ final class LaunchPlan {
         env.putAll(spec.environment());
         spec.removedEnvironment().forEach(env::remove);
         for (io.tspm.ProbeSettings probe : spec.probes()) {
-            env.putAll(probe.probe().environment(spec.name(), instanceId, supervisorName));
+            env.putAll(probe.probe().environment(spawnContext));
         }
         env.put(ProcessSpec.PROCESS_NAME_VAR, spec.name());
         env.put(spec.instanceVar(), Integer.toString(instanceId));

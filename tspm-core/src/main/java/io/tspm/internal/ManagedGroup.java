@@ -109,9 +109,14 @@ public final class ManagedGroup implements ProcessGroup {
         return out;
     }
 
+    /** Fails as soon as one instance fails to start (the others go on starting). */
     @Override
     public CompletableFuture<Void> startAsync() {
-        return all(ManagedInstance::startAsync);
+        List<CompletableFuture<?>> starts = new ArrayList<>();
+        for (ManagedInstance i : instances) {
+            starts.add(i.startAsync());
+        }
+        return Completion.allOrFirstFailure(starts);
     }
 
     @Override

@@ -48,7 +48,7 @@ import org.slf4j.LoggerFactory;
  * released (the {@link #after} list), so no callback ever runs under it. The last request wins: a
  * stop cancels a start queued behind a running stop, and a start queues behind a running stop.
  */
-final class ManagedInstance implements ProcessInstance {
+final class ManagedInstance implements ProcessInstance, ManagedInstanceView {
 
     private static final Logger LOG = LoggerFactory.getLogger(ManagedInstance.class);
     /** Lines of output kept with each exit record. */
@@ -199,7 +199,14 @@ final class ManagedInstance implements ProcessInstance {
                 return CompletableFuture.completedFuture(null);
             }
             if (state == InstanceState.STARTING && starting != null) {
-                return starting;
+                return starting.copy(); // the caller may cancel or time out its own copy only
+            }
+            if (state == InstanceState.FAILED || state == InstanceState.EXITED || state == InstanceState.STOPPED) {
+                String why = state == InstanceState.FAILED ? failureReason
+                        : state == InstanceState.EXITED ? "it exited (" + lastExit + ") and is not restarted"
+                        : "it is stopped";
+                return CompletableFuture.failedFuture(new ProcessStartException(spec.name(), id,
+                        "not ready: " + why, output.lastTexts(200), null));
             }
         }
         // Running but not ready (its readiness probe failing), or between starts: wait for readiness.
@@ -290,7 +297,8 @@ final class ManagedInstance implements ProcessInstance {
 
     /** On the launcher thread: build the plan, spawn, and register with the reaper at once. */
     private Spawned spawn() throws Exception {
-        ProcessBuilder pb = LaunchPlan.build(spec, id, engine.platform, engine.parentDeathSignal, engine.name);
+        ProcessBuilder pb = LaunchPlan.build(spec, id, engine.platform, engine.parentDeathSignal,
+                engine.spawnContext(spec.name(), id));
         Process p;
         try {
             p = pb.start();
@@ -331,14 +339,25 @@ final class ManagedInstance implements ProcessInstance {
                 }
             } else {
                 Process p = sp.process();
+                InstanceProbeContext probeContext = spec.probes().isEmpty() ? null : probeContext(p, sp.environment());
+                if (probeContext != null) {
+                    // Before the pumps start, so a probe counting output sees every line.
+                    for (io.tspm.ProbeSettings ps : spec.probes()) {
+                        try {
+                            ps.probe().spawned(probeContext);
+                        } catch (RuntimeException e) {
+                            LOG.warn("probe {} failed on spawn of {}#{}", ps.probe().describe(), spec.name(), id, e);
+                        }
+                    }
+                }
                 attach(p, sp.startTicks());
                 boolean gated = spec.startupProbe().isPresent() || spec.readinessProbe().isPresent();
                 if (stopWhenSpawned) {
                     stopWhenSpawned = false;
                     beginStop(System.nanoTime());
                 } else {
-                    if (!spec.probes().isEmpty()) {
-                        startHealth(gen, p, sp.startTicks(), sp.environment());
+                    if (probeContext != null) {
+                        startHealth(gen, p, sp.startTicks(), probeContext);
                     }
                     if (gated) {
                         // the probes decide when it is RUNNING
@@ -406,9 +425,10 @@ final class ManagedInstance implements ProcessInstance {
             engine.publish(new io.tspm.event.MemoryLimitExceeded(engine.now(), spec.name(), id, used, limit,
                     samplesOverLimit));
             failStart(killReason, null);
+            ready = false;
             Process p = process;
             long ticks = startTicks;
-            after.add(() -> engine.tree.stop(p, ticks, spec.stopSignal(), spec.stopTimeout(), System.nanoTime()));
+            after.add(() -> kill(p, ticks));
         }
         runAfter();
     }
@@ -428,13 +448,16 @@ final class ManagedInstance implements ProcessInstance {
         runAfter();
     }
 
-    /** Starts the probes of a fresh process; their verdicts count only while it is the current one. */
-    private void startHealth(long gen, Process p, long ticks, java.util.Map<String, String> env) {
+    private InstanceProbeContext probeContext(Process p, java.util.Map<String, String> env) {
         java.util.OptionalInt port = spec.basePort().isPresent()
                 ? java.util.OptionalInt.of(spec.basePort().getAsInt() + id) : java.util.OptionalInt.empty();
-        InstanceProbeContext context = new InstanceProbeContext(engine, spec.name(), id, p.pid(), port, env,
-                java.time.Duration.ofSeconds(1), output);
-        HealthMonitor monitor = new HealthMonitor(engine, context, new HealthMonitor.Verdicts() {
+        return new InstanceProbeContext(engine, spec.name(), id, p.pid(), port, env, java.time.Duration.ofSeconds(1),
+                output);
+    }
+
+    /** Starts the probes of a fresh process; their verdicts count only while it is the current one. */
+    private void startHealth(long gen, Process p, long ticks, InstanceProbeContext context) {
+        HealthMonitor monitor = new HealthMonitor(engine, engine.probePool, context, new HealthMonitor.Verdicts() {
             @Override
             public void startupPassed() {
                 synchronized (ManagedInstance.this) {
@@ -473,13 +496,41 @@ final class ManagedInstance implements ProcessInstance {
                             + (last.fatal() ? "" : " " + failures + (failures == 1 ? " time" : " times"))
                             + ": " + last.message();
                     failStart(killReason, null); // start() fails at once, before the process is gone
-                    after.add(() -> engine.tree.stop(p, ticks, spec.stopSignal(), spec.stopTimeout(), System.nanoTime()));
+                    if (ready) { // no longer to be picked while it is being killed
+                        ready = false;
+                        engine.publish(new io.tspm.event.HealthChanged(engine.now(), spec.name(), id,
+                                kind.label + " probe " + probe, false, last.message()));
+                    }
+                    after.add(() -> kill(p, ticks));
                 }
                 runAfter();
             }
         }, spec.startupProbe().orElse(null), spec.readinessProbe().orElse(null), spec.livenessProbe().orElse(null));
         health = monitor;
         after.add(monitor::start);
+    }
+
+    /** Stops the tree of a process the supervisor gave up on (a probe, the memory limit); its exit follows. */
+    private void kill(Process p, long ticks) {
+        try {
+            engine.tree.stop(p, ticks, spec.stopSignal(), spec.stopTimeout(), System.nanoTime())
+                    .exceptionally(e -> {
+                        p.destroyForcibly();
+                        return StopOutcome.KILLED;
+                    });
+        } catch (RuntimeException e) {
+            LOG.error("killing {}#{} (pid {}) failed; SIGKILL", spec.name(), id, p.pid(), e);
+            p.destroyForcibly();
+        }
+    }
+
+    @Override
+    public Optional<String> lastProbeResult() {
+        HealthMonitor h;
+        synchronized (this) {
+            h = health;
+        }
+        return h == null ? Optional.empty() : h.lastResult();
     }
 
     private boolean current(long gen, Process p) {
@@ -534,7 +585,7 @@ final class ManagedInstance implements ProcessInstance {
             if (failedStart != null) {
                 failStart(killedForProbe != null ? killedForProbe : failedStart, null);
             }
-            RestartPlanner.Decision d = planner.onExit(status, uptime, signalled, wasReady, now);
+            RestartPlanner.Decision d = planner.onExit(status, uptime, signalled, wasReady, killedForProbe != null, now);
             String why = killedForProbe != null ? killedForProbe : failedStart;
             String reason = d.kind() == RestartDecision.GIVE_UP
                     ? d.reason() + (why != null ? " (this time: " + why + ")" : "") + "; last exits: "

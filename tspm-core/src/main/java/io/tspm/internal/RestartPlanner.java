@@ -41,7 +41,16 @@ final class RestartPlanner {
      */
     Decision onExit(ExitStatus status, Duration uptime, boolean signalledBySupervisor, boolean wasReady,
             long nowNanos) {
-        boolean failedStart = !wasReady && policy.mode() != io.tspm.RestartMode.NEVER;
+        return onExit(status, uptime, signalledBySupervisor, wasReady, false, nowNanos);
+    }
+
+    /**
+     * @param killedAsFailure the supervisor killed it for a failed probe or the memory limit: a
+     *                        failure whatever its exit code, as for a failed start
+     */
+    Decision onExit(ExitStatus status, Duration uptime, boolean signalledBySupervisor, boolean wasReady,
+            boolean killedAsFailure, long nowNanos) {
+        boolean failedStart = (!wasReady || killedAsFailure) && policy.mode() != io.tspm.RestartMode.NEVER;
         if (!failedStart && !policy.shouldRestart(status, signalledBySupervisor)) {
             return new Decision(RestartDecision.STAY_EXITED, Duration.ZERO, null);
         }

@@ -21,8 +21,15 @@ public interface Probe {
      * Extra environment variables the child gets at each spawn, for probes that need the child's
      * cooperation (a ready file whose path the child is told). Called before every spawn.
      */
-    default Map<String, String> environment(String processName, int instanceId, String supervisorName) {
+    default Map<String, String> environment(SpawnContext context) {
         return Map.of();
+    }
+
+    /**
+     * Called once for each new OS process, before any of its output is read: a probe that counts
+     * output ({@link ProbeContext#countMatches}) starts counting here, so no line escapes it.
+     */
+    default void spawned(ProbeContext context) {
     }
 
     /** What the probe checks, for messages ("tcp 127.0.0.1:{port}"). */
@@ -30,14 +37,36 @@ public interface Probe {
         return getClass().getSimpleName();
     }
 
-    /** A probe from blocking code, run on the supervisor's bounded pool for blocking probes. */
+    /**
+     * A probe from blocking code, run on the supervisor's bounded pool for blocking probes; a check
+     * cut off at its timeout is interrupted.
+     */
     static Probe blocking(String description, Function<ProbeContext, ProbeResult> check) {
         Objects.requireNonNull(check, "check");
         Objects.requireNonNull(description, "description");
         return new Probe() {
             @Override
             public CompletableFuture<ProbeResult> check(ProbeContext context) {
-                return CompletableFuture.supplyAsync(() -> check.apply(context), context.blockingExecutor());
+                java.util.concurrent.FutureTask<ProbeResult> task = new java.util.concurrent.FutureTask<>(
+                        () -> check.apply(context));
+                CompletableFuture<ProbeResult> result = new CompletableFuture<>() {
+                    @Override
+                    public boolean cancel(boolean mayInterrupt) {
+                        task.cancel(true);
+                        return super.cancel(mayInterrupt);
+                    }
+                };
+                context.blockingExecutor().execute(() -> {
+                    task.run();
+                    try {
+                        result.complete(task.get());
+                    } catch (java.util.concurrent.ExecutionException e) {
+                        result.completeExceptionally(e.getCause());
+                    } catch (InterruptedException | java.util.concurrent.CancellationException e) {
+                        result.cancel(false);
+                    }
+                });
+                return result;
             }
 
             @Override

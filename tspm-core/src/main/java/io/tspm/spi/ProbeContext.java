@@ -42,6 +42,15 @@ public interface ProbeContext {
      */
     <T> T shared(Class<T> key, Supplier<? extends T> create);
 
+    /**
+     * How many lines of this OS process matched {@code pattern} since it started, counted as they
+     * are read (not limited to the ring of recent lines). The count starts when a pattern is first
+     * asked for, from the lines still in the ring.
+     */
+    default long countMatches(java.util.regex.Pattern pattern) {
+        return output().stream().filter(l -> pattern.matcher(l.text()).find()).count();
+    }
+
     /** {@code template} with {@code {port}}, {@code {id}} and {@code {name}} replaced for this instance. */
     default String expand(String template) {
         String s = template.replace("{id}", Integer.toString(instanceId())).replace("{name}", processName());

@@ -72,7 +72,7 @@ class HealthMonitorTest {
         InstanceProbeContext ctx = new InstanceProbeContext(engine, "p", 0, 42, OptionalInt.empty(), Map.of(),
                 Duration.ofSeconds(1), new InstanceOutput(engine, spec, 0));
         start = time.read();
-        return new HealthMonitor(engine, ctx, new HealthMonitor.Verdicts() {
+        return new HealthMonitor(engine, Runnable::run, ctx, new HealthMonitor.Verdicts() {
             @Override
             public void startupPassed() {
                 verdicts.add(at() + " startup passed");
@@ -148,6 +148,41 @@ class HealthMonitorTest {
         time.advance(Duration.ofSeconds(5));
         assertThat(liveness.askedAt).hasSize(3); // a failed liveness verdict ends its loop: the process is killed
         m.stop();
+    }
+
+    @Test
+    void stoppingWhileResultsArriveNeverDeadlocks() {
+        Engine real = new Engine("hm-real", Clock.systemUTC(), io.tspm.time.Ticker.system(), null, false, false, null,
+                Duration.ZERO);
+        try {
+            ProcessSpec spec = ProcessSpec.builder("p").command("x").build();
+            InstanceProbeContext ctx = new InstanceProbeContext(real, "p", 0, 42, OptionalInt.empty(), Map.of(),
+                    Duration.ofSeconds(1), new InstanceOutput(real, spec, 0));
+            Probe instant = c -> CompletableFuture.supplyAsync(() -> ProbeResult.success("yes"));
+            org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
+                for (int round = 0; round < 300; round++) {
+                    ProbeSettings fast = ProbeSettings.builder(instant).period(Duration.ofMillis(1)).build();
+                    HealthMonitor m = new HealthMonitor(real, real.probePool, ctx, new HealthMonitor.Verdicts() {
+                        @Override
+                        public void startupPassed() {
+                        }
+
+                        @Override
+                        public void failed(HealthMonitor.Kind kind, String probe, int failures, ProbeResult last) {
+                        }
+
+                        @Override
+                        public void readinessChanged(boolean ready, String probe, ProbeResult last) {
+                        }
+                    }, null, fast, fast);
+                    m.start();
+                    Thread.sleep(round % 3);
+                    m.stop();
+                }
+            });
+        } finally {
+            real.close();
+        }
     }
 
     @Test

@@ -24,10 +24,15 @@ final class CompositeProbe implements Probe {
     }
 
     @Override
-    public Map<String, String> environment(String processName, int instanceId, String supervisorName) {
+    public Map<String, String> environment(io.tspm.spi.SpawnContext context) {
         Map<String, String> env = new HashMap<>();
-        probes.forEach(p -> env.putAll(p.environment(processName, instanceId, supervisorName)));
+        probes.forEach(p -> env.putAll(p.environment(context)));
         return env;
+    }
+
+    @Override
+    public void spawned(ProbeContext context) {
+        probes.forEach(p -> p.spawned(context));
     }
 
     @Override

@@ -10,21 +10,25 @@ import javax.net.ssl.SSLEngine;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509ExtendedTrustManager;
 
-/** The HTTP clients of one supervisor's probes: one that verifies TLS, one that trusts any certificate. */
+/**
+ * The HTTP clients of one supervisor's probes: one that verifies TLS, one that trusts any
+ * certificate. They run on their own small executor, so blocking probes cannot starve them, and
+ * do not follow redirects: a 3xx is itself the answer (in the default passing range).
+ */
 final class HttpClients {
 
-    private final Executor executor;
+    private final Executor executor = java.util.concurrent.Executors.newFixedThreadPool(2, r -> {
+        Thread t = new Thread(r, "tspm-http-probe");
+        t.setDaemon(true);
+        return t;
+    });
     private HttpClient verifying;
     private HttpClient trustingAll;
-
-    HttpClients(Executor executor) {
-        this.executor = executor;
-    }
 
     synchronized HttpClient verifying() {
         if (verifying == null) {
             verifying = HttpClient.newBuilder().executor(executor).connectTimeout(HttpProbe.connectTimeout())
-                    .followRedirects(HttpClient.Redirect.NORMAL).build();
+                    .followRedirects(HttpClient.Redirect.NEVER).build();
         }
         return verifying;
     }
@@ -35,7 +39,7 @@ final class HttpClients {
                 SSLContext ssl = SSLContext.getInstance("TLS");
                 ssl.init(null, new TrustManager[] {new TrustAll()}, null);
                 trustingAll = HttpClient.newBuilder().executor(executor).connectTimeout(HttpProbe.connectTimeout())
-                        .followRedirects(HttpClient.Redirect.NORMAL).sslContext(ssl).build();
+                        .followRedirects(HttpClient.Redirect.NEVER).sslContext(ssl).build();
             } catch (GeneralSecurityException e) {
                 throw new IllegalStateException("cannot build a TLS context", e);
             }

@@ -103,7 +103,12 @@ public final class HttpProbe implements Probe {
 
     @Override
     public CompletableFuture<ProbeResult> check(ProbeContext context) {
-        String url = context.expand(urlTemplate);
+        String url;
+        try {
+            url = context.expand(urlTemplate);
+        } catch (IllegalStateException e) {
+            return CompletableFuture.completedFuture(ProbeResult.fatal(e.getMessage()));
+        }
         HttpRequest request;
         try {
             HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(context.timeout())
@@ -115,7 +120,7 @@ public final class HttpProbe implements Probe {
             return CompletableFuture.completedFuture(ProbeResult.fatal("http probe URL '" + url + "' is invalid: "
                     + e.getMessage()));
         }
-        HttpClients clients = context.shared(HttpClients.class, () -> new HttpClients(context.blockingExecutor()));
+        HttpClients clients = context.shared(HttpClients.class, HttpClients::new);
         HttpClient client = trustAll ? clients.trustingAll() : clients.verifying();
         return client.sendAsync(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8))
                 .handle((response, error) -> {

@@ -12,7 +12,8 @@ import java.util.regex.Pattern;
 
 /**
  * Passes once the current process printed a line matching a regex (optionally N times); fails at
- * once, for good, on a line matching a failure pattern ("Address already in use"). Immutable.
+ * once, for good, on a line matching a failure pattern ("Address already in use"). Lines are
+ * counted as they are read, so a chatty process cannot scroll a match out of sight. Immutable.
  */
 public final class LogLineProbe implements Probe {
 
@@ -48,19 +49,21 @@ public final class LogLineProbe implements Probe {
     }
 
     @Override
+    public void spawned(ProbeContext context) {
+        context.countMatches(pattern); // start counting before the first line is read
+        failures.forEach(context::countMatches);
+    }
+
+    @Override
     public CompletableFuture<ProbeResult> check(ProbeContext context) {
-        int seen = 0;
-        for (OutputLine line : context.output()) {
-            for (Pattern f : failures) {
-                if (f.matcher(line.text()).find()) {
-                    return CompletableFuture.completedFuture(ProbeResult.fatal("output line '" + line.text()
-                            + "' matches failure pattern /" + f + "/"));
-                }
-            }
-            if (pattern.matcher(line.text()).find()) {
-                seen++;
+        for (Pattern f : failures) {
+            if (context.countMatches(f) > 0) {
+                String line = context.output().stream().map(OutputLine::text).filter(t -> f.matcher(t).find())
+                        .findFirst().map(t -> "output line '" + t + "'").orElse("an output line");
+                return CompletableFuture.completedFuture(ProbeResult.fatal(line + " matches failure pattern /" + f + "/"));
             }
         }
+        long seen = context.countMatches(pattern);
         return CompletableFuture.completedFuture(seen >= times
                 ? ProbeResult.success("/" + pattern + "/ seen " + seen + (seen == 1 ? " time" : " times"))
                 : ProbeResult.failure("/" + pattern + "/ seen " + seen + " of " + times

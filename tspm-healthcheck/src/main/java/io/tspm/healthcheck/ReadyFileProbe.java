@@ -3,6 +3,7 @@ package io.tspm.healthcheck;
 import io.tspm.spi.Probe;
 import io.tspm.spi.ProbeContext;
 import io.tspm.spi.ProbeResult;
+import io.tspm.spi.SpawnContext;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -25,17 +26,38 @@ public final class ReadyFileProbe implements Probe {
     }
 
     @Override
-    public Map<String, String> environment(String processName, int instanceId, String supervisorName) {
-        Path dir = Path.of(System.getProperty("java.io.tmpdir"), "tspm-ready");
-        Path file = dir.resolve(supervisorName + "-" + ProcessHandle.current().pid() + "-" + processName + "-"
-                + instanceId);
+    public Map<String, String> environment(SpawnContext context) {
+        Path dir = context.shared(ReadyDirectory.class, ReadyDirectory::new).path;
+        Path file = dir.resolve(context.processName() + "-" + context.instanceId());
         try {
-            Files.createDirectories(dir);
             Files.deleteIfExists(file);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare ready file " + file, e);
         }
         return Map.of(variable, file.toString());
+    }
+
+    /** One private (0700) directory of ready files per supervisor, deleted when it closes. */
+    static final class ReadyDirectory implements AutoCloseable {
+        final Path path;
+
+        ReadyDirectory() {
+            try {
+                path = Files.createTempDirectory("tspm-ready-");
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot create a directory for ready files", e);
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            try (var files = Files.list(path)) {
+                for (Path p : (Iterable<Path>) files::iterator) {
+                    Files.deleteIfExists(p);
+                }
+            }
+            Files.deleteIfExists(path);
+        }
     }
 
     @Override

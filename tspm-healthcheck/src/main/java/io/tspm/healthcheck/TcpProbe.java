@@ -24,13 +24,22 @@ public final class TcpProbe implements Probe {
 
     @Override
     public CompletableFuture<ProbeResult> check(ProbeContext context) {
-        String target = host + ":" + context.expand(portTemplate);
+        String expanded = context.expand(portTemplate);
+        String target = host + ":" + expanded;
         int port;
         try {
-            port = Integer.parseInt(context.expand(portTemplate));
+            port = Integer.parseInt(expanded);
         } catch (NumberFormatException e) {
             return CompletableFuture.completedFuture(ProbeResult.fatal("tcp probe port '" + portTemplate
                     + "' is not a number"));
+        }
+        if (port < 1 || port > 65535) {
+            return CompletableFuture.completedFuture(ProbeResult.fatal("tcp probe port must be in 1..65535, but was "
+                    + port));
+        }
+        InetSocketAddress address = new InetSocketAddress(host, port); // a literal address: no lookup
+        if (address.isUnresolved()) {
+            return CompletableFuture.completedFuture(ProbeResult.failure("tcp " + target + ": cannot resolve " + host));
         }
         CompletableFuture<ProbeResult> result = new CompletableFuture<>();
         AsynchronousSocketChannel channel;
@@ -39,7 +48,8 @@ public final class TcpProbe implements Probe {
         } catch (IOException e) {
             return CompletableFuture.completedFuture(ProbeResult.failure("tcp " + target + ": " + e));
         }
-        channel.connect(new InetSocketAddress(host, port), null, new CompletionHandler<Void, Void>() {
+        try {
+            channel.connect(address, null, new CompletionHandler<Void, Void>() {
             @Override
             public void completed(Void v, Void a) {
                 result.complete(ProbeResult.success("tcp " + target + " accepted a connection"));
@@ -49,7 +59,10 @@ public final class TcpProbe implements Probe {
             public void failed(Throwable e, Void a) {
                 result.complete(ProbeResult.failure("tcp " + target + ": " + e.getMessage()));
             }
-        });
+            });
+        } catch (RuntimeException e) {
+            result.complete(ProbeResult.failure("tcp " + target + ": " + e));
+        }
         return result.completeOnTimeout(ProbeResult.failure("tcp " + target + ": no connection within "
                 + context.timeout()), context.timeout().toNanos(), TimeUnit.NANOSECONDS)
                 .whenComplete((r, e) -> {

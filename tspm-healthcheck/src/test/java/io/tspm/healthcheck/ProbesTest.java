@@ -254,6 +254,134 @@ class ProbesTest {
         }
     }
 
+    /** A server answering each path with its own status and body, and echoing POSTs and a header. */
+    private int routes() throws Exception {
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/", ex -> {
+            String path = ex.getRequestURI().getPath();
+            int status = path.startsWith("/status/") ? Integer.parseInt(path.substring(8)) : 200;
+            String body = path.equals("/echo") ? ex.getRequestMethod() + " " + new String(ex.getRequestBody().readAllBytes(),
+                    StandardCharsets.UTF_8) + " token=" + ex.getRequestHeaders().getFirst("X-Token") : "health: DOWN";
+            byte[] b = body.getBytes(StandardCharsets.UTF_8);
+            ex.sendResponseHeaders(status, ex.getRequestMethod().equals("HEAD") ? -1 : b.length);
+            try (OutputStream out = ex.getResponseBody()) {
+                if (!ex.getRequestMethod().equals("HEAD")) {
+                    out.write(b);
+                }
+            }
+        });
+        server.start();
+        servers.add(() -> server.stop(0));
+        return server.getAddress().getPort();
+    }
+
+    /** Runs one check of a probe against a sleeping child, through a startup probe that allows 1 failure. */
+    private String verdict(Probe probe) {
+        try (Supervisor s = Supervisor.builder()
+                .addProcess("p", p -> p.command("sleep", "60").restartPolicy(RestartPolicy.never())
+                        .startupProbe(ProbeSettings.startupBuilder(probe).failureThreshold(1).build()))
+                .build()) {
+            s.start();
+            return "passed";
+        } catch (ProcessStartException e) {
+            return e.reason();
+        }
+    }
+
+    @Test
+    void httpJudgesStatusRangesBodiesMethodsAndHeaders() throws Exception {
+        int port = routes();
+        String base = "http://127.0.0.1:" + port;
+        assertThat(verdict(Probes.http(base + "/status/204"))).isEqualTo("passed");
+        assertThat(verdict(Probes.http(base + "/status/302"))).isEqualTo("passed");
+        assertThat(verdict(Probes.http(base + "/status/404"))).contains("-> 404, expected 200..399");
+        assertThat(verdict(Probes.http(base + "/status/404").expectStatus(404, 404))).isEqualTo("passed");
+        assertThat(verdict(Probes.http(base + "/status/200").expectBody("UP")))
+                .contains("body does not contain 'UP': 'health: DOWN'");
+        assertThat(verdict(Probes.http(base + "/status/200").expectBodyMatching("health: (UP|DOWN)"))).isEqualTo("passed");
+        assertThat(verdict(Probes.http(base + "/echo").post("ping").header("X-Token", "t1").expectBody("POST ping token=t1")))
+                .isEqualTo("passed");
+        assertThat(verdict(Probes.http(base + "/status/204").method("HEAD"))).isEqualTo("passed");
+        assertThat(verdict(Probes.tcp("70000"))).contains("tcp probe port must be in 1..65535, but was 70000");
+        assertThat(verdict(Probes.http("http://127.0.0.1:{port}/"))).contains("has no basePort");
+    }
+
+    @Test
+    void startFailsFastWhenOneProcessDiesWhileAnotherStillWaitsOnItsProbe() {
+        try (Supervisor s = Supervisor.builder().startTimeout(Duration.ofSeconds(50))
+                .addProcess("dies", p -> p.shell("echo bye; exit 4").restartPolicy(RestartPolicy.never()))
+                .addProcess("waits", p -> p.command("sleep", "60").readinessProbe(fast(Probes.logLine("never"), 1000)))
+                .build()) {
+            // A timeout would be a plain TspmException after 50 s; failing fast is this one.
+            assertThatThrownBy(s::start).isInstanceOf(ProcessStartException.class)
+                    .hasMessageContaining("process 'dies'").hasMessageContaining("| bye");
+        }
+    }
+
+    @Test
+    void awaitReadyWaitsForReadinessAndFailsAtOnceForAnExitedInstance() {
+        try (Supervisor s = Supervisor.builder()
+                .addProcess("later", p -> p.shell("sleep 0.3; echo up; sleep 60").autostart(false)
+                        .readinessProbe(fast(Probes.logLine("^up$"), 1000)))
+                .addProcess("gone", p -> p.shell("exit 0").readyAfter(Duration.ZERO).restartPolicy(RestartPolicy.never()))
+                .build()) {
+            s.start();
+            s.group("later").startAsync();
+            s.awaitReady("later", Duration.ofSeconds(20));
+            assertThat(s.describe("later").get(0).ready()).isTrue();
+            await().until(() -> s.describe("gone").get(0).state() == InstanceState.EXITED);
+            assertThatThrownBy(() -> s.awaitReady("gone", Duration.ofSeconds(30)))
+                    .isInstanceOf(ProcessStartException.class).hasMessageContaining("not ready: it exited");
+        }
+    }
+
+    @Test
+    void readyFilesOfTwoSupervisorsNeverCollide() {
+        try (Supervisor a = Supervisor.builder()
+                .addProcess("p", p -> p.shell("touch \"$TSPM_READY_FILE\"; sleep 60").readinessProbe(fast(Probes.readyFile(), 1000)))
+                .build();
+                Supervisor b = Supervisor.builder().addProcess("p", p -> p.command("sleep", "60").autostart(false)
+                        .readinessProbe(fast(Probes.readyFile(), 1000))).build()) {
+            a.start();
+            b.group("p").startAsync();
+            assertThatThrownBy(() -> b.awaitReady("p", Duration.ofMillis(800))).isInstanceOf(io.tspm.TspmException.class)
+                    .hasMessageContaining("not ready within");
+        }
+    }
+
+    @Test
+    void aLogLineScrolledOutOfTheRingStillCounts() {
+        try (Supervisor s = Supervisor.builder()
+                .addProcess("chatty", p -> p.shell("echo 'Server started'; i=0; while [ $i -lt 3000 ]; do echo noise $i; "
+                        + "i=$((i+1)); done; sleep 60")
+                        .logs(io.tspm.LogSettings.builder().recentLines(100).build())
+                        .startupProbe(ProbeSettings.startupBuilder(Probes.logLine("Server started"))
+                                .initialDelay(Duration.ofMillis(500)).build()))
+                .build()) {
+            s.start();
+            assertThat(s.group("chatty").instance(0).recentOutput(100)).noneMatch(l -> l.contains("Server started"));
+        }
+    }
+
+    @Test
+    void aLivenessKillRestartsEvenAChildThatExitsZeroOnSigterm() throws Exception {
+        Path alive = Files.createFile(dir.resolve("alive2"));
+        try (Supervisor s = Supervisor.builder()
+                .addProcess("polite", p -> p.shell("trap 'exit 0' TERM; while true; do sleep 0.05; done")
+                        .restartPolicy(RestartPolicy.builder().fixedDelay(Duration.ofMillis(10)).build())
+                        .livenessProbe(fast(Probes.command("test", "-f", alive.toString()), 2)))
+                .build()) {
+            s.start();
+            ProcessInstance i = s.group("polite").instance(0);
+            Files.delete(alive);
+            await().until(() -> !i.exitHistory().isEmpty());
+            ExitRecord r = i.exitHistory().get(0);
+            assertThat(r.status().exitValue()).isZero();
+            assertThat(r.decision()).isEqualTo(io.tspm.RestartDecision.RESTART);
+            assertThat(r.isCrash()).isTrue();
+        }
+    }
+
     @Test
     void probeBuildersRejectBadInput() {
         assertThatThrownBy(() -> Probes.http("http://x/").expectStatus(500, 200))
@@ -266,5 +394,8 @@ class ProbesTest {
                 .hasMessage("failureThreshold must be >= 1, but was 0");
         assertThatThrownBy(() -> ProbeSettings.builder(Probes.tcp(1)).period(Duration.ZERO))
                 .hasMessage("period must be positive, but was PT0S");
+        assertThatThrownBy(() -> io.tspm.ProcessSpec.builder("x").livenessProbe(
+                ProbeSettings.builder(Probes.tcp(1)).successThreshold(2).build()))
+                .hasMessage("livenessProbe successThreshold must be 1 (as in Kubernetes), but was 2");
     }
 }
