@@ -84,6 +84,7 @@ public final class ProcessSpec {
     private final ProbeSettings livenessProbe;
     private final long maxMemory;
     private final int memoryLimitSamples;
+    private final CronSchedule cronRestart;
 
     private ProcessSpec(Builder b, Kind kind, List<String> interpreter) {
         this.name = b.name;
@@ -121,6 +122,7 @@ public final class ProcessSpec {
         this.livenessProbe = b.livenessProbe;
         this.maxMemory = b.maxMemory;
         this.memoryLimitSamples = b.memoryLimitSamples;
+        this.cronRestart = b.cronRestart;
     }
 
     /** A builder for a process named {@code name} (letters, digits, {@code . _ -}; at most 64). */
@@ -165,6 +167,7 @@ public final class ProcessSpec {
         b.livenessProbe = livenessProbe;
         b.maxMemory = maxMemory;
         b.memoryLimitSamples = memoryLimitSamples;
+        b.cronRestart = cronRestart;
         return b;
     }
 
@@ -354,6 +357,11 @@ public final class ProcessSpec {
         return memoryLimitSamples;
     }
 
+    /** When running instances are restarted on a schedule (PM2's {@code cron_restart}); empty for never. */
+    public Optional<CronSchedule> cronRestart() {
+        return Optional.ofNullable(cronRestart);
+    }
+
     /** Every configured probe's settings. */
     public List<ProbeSettings> probes() {
         List<ProbeSettings> all = new ArrayList<>(3);
@@ -466,6 +474,7 @@ public final class ProcessSpec {
         private ProbeSettings livenessProbe;
         private long maxMemory;
         private int memoryLimitSamples = 3;
+        private CronSchedule cronRestart;
 
         Builder(String name) {
             this.name = checkName("name", name);
@@ -769,6 +778,17 @@ public final class ProcessSpec {
                 throw new IllegalArgumentException("maxMemory must be >= 1048576 bytes (1 MiB), but was " + bytes);
             }
             this.maxMemory = bytes;
+            return this;
+        }
+
+        /**
+         * Restarts the running instances at the times of a 5-field cron expression, in the JVM's
+         * time zone, by the supervisor's clock ({@code "0 3 * * *"}: every day at 03:00). Stopped
+         * instances stay stopped. See {@link CronSchedule} for the syntax.
+         */
+        public Builder cronRestart(String expression) {
+            Objects.requireNonNull(expression, "cronRestart");
+            this.cronRestart = CronSchedule.parse(expression);
             return this;
         }
 

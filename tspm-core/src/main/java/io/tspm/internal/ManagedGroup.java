@@ -13,6 +13,8 @@ import java.util.function.Function;
 /** The instances of one spec; group operations fan out to every instance in parallel. */
 public final class ManagedGroup implements ProcessGroup {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ManagedGroup.class);
+
     private static final int MAX_INSTANCES = 10_000;
 
     private final Engine engine;
@@ -29,6 +31,29 @@ public final class ManagedGroup implements ProcessGroup {
             list.add(new ManagedInstance(engine, this, spec, i));
         }
         this.instances = List.copyOf(list);
+        spec.cronRestart().ifPresent(c -> scheduleCron());
+    }
+
+    /** The cron time last armed; the next is computed after it, so an early timer never fires twice. */
+    private java.time.ZonedDateTime cronDue;
+
+    /** Arms the next cron restart, by the supervisor's clock in the JVM's zone. */
+    private synchronized void scheduleCron() {
+        java.time.ZonedDateTime now = java.time.ZonedDateTime.ofInstant(engine.now(), java.time.ZoneId.systemDefault());
+        java.time.ZonedDateTime from = cronDue != null && cronDue.isAfter(now) ? cronDue : now;
+        cronDue = spec.cronRestart().orElseThrow().next(from);
+        engine.schedule(this::cronFired, java.time.Duration.between(now, cronDue));
+    }
+
+    private void cronFired() {
+        if (retired || engine.isClosing()) {
+            return;
+        }
+        LOG.info("cron restart of '{}' ({})", spec.name(), spec.cronRestart().orElseThrow());
+        for (ManagedInstance i : instances) {
+            i.restartIfActive().exceptionally(e -> null);
+        }
+        scheduleCron();
     }
 
     /**
