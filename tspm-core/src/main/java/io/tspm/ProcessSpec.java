@@ -85,6 +85,9 @@ public final class ProcessSpec {
     private final long maxMemory;
     private final int memoryLimitSamples;
     private final CronSchedule cronRestart;
+    private final List<Path> watchPaths;
+    private final List<String> watchIgnore;
+    private final Duration watchDebounce;
 
     private ProcessSpec(Builder b, Kind kind, List<String> interpreter) {
         this.name = b.name;
@@ -123,6 +126,9 @@ public final class ProcessSpec {
         this.maxMemory = b.maxMemory;
         this.memoryLimitSamples = b.memoryLimitSamples;
         this.cronRestart = b.cronRestart;
+        this.watchPaths = List.copyOf(b.watchPaths);
+        this.watchIgnore = List.copyOf(b.watchIgnore);
+        this.watchDebounce = b.watchDebounce;
     }
 
     /** A builder for a process named {@code name} (letters, digits, {@code . _ -}; at most 64). */
@@ -168,6 +174,9 @@ public final class ProcessSpec {
         b.maxMemory = maxMemory;
         b.memoryLimitSamples = memoryLimitSamples;
         b.cronRestart = cronRestart;
+        b.watchPaths.addAll(watchPaths);
+        b.watchIgnore.addAll(watchIgnore);
+        b.watchDebounce = watchDebounce;
         return b;
     }
 
@@ -362,6 +371,21 @@ public final class ProcessSpec {
         return Optional.ofNullable(cronRestart);
     }
 
+    /** Paths watched (recursively) for changes that restart the running instances; empty for none. */
+    public List<Path> watchPaths() {
+        return watchPaths;
+    }
+
+    /** Glob patterns of changes the watch ignores (matched against the path relative to the watched root). */
+    public List<String> watchIgnore() {
+        return watchIgnore;
+    }
+
+    /** How long the watch waits after the last change of a burst before it restarts. */
+    public Duration watchDebounce() {
+        return watchDebounce;
+    }
+
     /** Every configured probe's settings. */
     public List<ProbeSettings> probes() {
         List<ProbeSettings> all = new ArrayList<>(3);
@@ -475,6 +499,9 @@ public final class ProcessSpec {
         private long maxMemory;
         private int memoryLimitSamples = 3;
         private CronSchedule cronRestart;
+        private final List<Path> watchPaths = new ArrayList<>();
+        private final List<String> watchIgnore = new ArrayList<>();
+        private Duration watchDebounce = Duration.ofMillis(500);
 
         Builder(String name) {
             this.name = checkName("name", name);
@@ -789,6 +816,42 @@ public final class ProcessSpec {
         public Builder cronRestart(String expression) {
             Objects.requireNonNull(expression, "cronRestart");
             this.cronRestart = CronSchedule.parse(expression);
+            return this;
+        }
+
+        /**
+         * Restarts the running instances when a file under these paths changes (PM2's {@code watch}),
+         * recursively, once a burst of changes has been quiet for {@link #watchDebounce}. Relative
+         * paths are resolved against the working directory. Watching the process's own log
+         * directory (a restart loop) is refused unless an ignore pattern excludes it.
+         */
+        public Builder watch(Path... paths) {
+            Objects.requireNonNull(paths, "watch");
+            for (Path p : paths) {
+                watchPaths.add(Objects.requireNonNull(p, "watch path"));
+            }
+            return this;
+        }
+
+        /** Glob patterns ({@code "**}{@code /*.log"}, {@code "node_modules/**"}) of changes the watch ignores. */
+        public Builder watchIgnore(String... globs) {
+            Objects.requireNonNull(globs, "watchIgnore");
+            for (String g : globs) {
+                Objects.requireNonNull(g, "watchIgnore glob");
+                try {
+                    java.nio.file.FileSystems.getDefault().getPathMatcher("glob:" + g);
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("watchIgnore must be glob patterns, but was '" + g + "': "
+                            + e.getMessage(), e);
+                }
+                watchIgnore.add(g);
+            }
+            return this;
+        }
+
+        /** How long changes must stop before the restart (default 500 ms). */
+        public Builder watchDebounce(Duration debounce) {
+            this.watchDebounce = Durations.positive("watchDebounce", debounce);
             return this;
         }
 

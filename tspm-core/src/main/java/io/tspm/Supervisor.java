@@ -70,6 +70,7 @@ public final class Supervisor implements AutoCloseable {
                 b.logDirectory, b.sampleInterval);
         b.listeners.forEach(engine::addListener);
         for (ProcessSpec spec : b.specs.values()) {
+            checkWatch(spec, b.logDirectory);
             groups.put(spec.name(), new ManagedGroup(engine, spec));
         }
         engine.coordinator(this::restarting);
@@ -177,6 +178,7 @@ public final class Supervisor implements AutoCloseable {
             Map<String, List<String>> deps = dependencies();
             deps.put(spec.name(), spec.dependsOn());
             DependencyGraph.check(deps);
+            checkWatch(spec, logDirectory);
             group = new ManagedGroup(engine, spec);
             groups.put(spec.name(), group);
             engine.publish(new ProcessAdded(engine.now(), spec.name(), spec.instances()));
@@ -413,6 +415,34 @@ public final class Supervisor implements AutoCloseable {
             throw new TspmException("interrupted while waiting for the " + what, e);
         } catch (ExecutionException e) {
             throw Futures.unwrap(e.getCause());
+        }
+    }
+
+    /**
+     * Refuses a watch that covers the process's own log directory (every line it writes would
+     * restart it), unless an ignore pattern excludes that directory.
+     */
+    private static void checkWatch(ProcessSpec spec, java.nio.file.Path supervisorLogs) {
+        java.nio.file.Path logs = spec.logs().files() ? spec.logs().directory().orElse(supervisorLogs) : null;
+        if (logs == null || spec.watchPaths().isEmpty()) {
+            return;
+        }
+        java.nio.file.Path base = spec.workingDirectory().orElse(java.nio.file.Path.of("")).toAbsolutePath();
+        java.nio.file.Path logDir = base.resolve(logs).normalize();
+        for (java.nio.file.Path w : spec.watchPaths()) {
+            java.nio.file.Path root = base.resolve(w).normalize();
+            if (logDir.startsWith(root)) {
+                java.nio.file.Path rel = root.relativize(logDir);
+                boolean ignored = spec.watchIgnore().stream().anyMatch(g -> {
+                    java.nio.file.PathMatcher m = java.nio.file.FileSystems.getDefault().getPathMatcher("glob:" + g);
+                    return !rel.toString().isEmpty() && (m.matches(rel) || m.matches(rel.resolve("x.log")));
+                });
+                if (!ignored) {
+                    throw new IllegalStateException("process '" + spec.name() + "' watches " + root
+                            + ", which holds its own log directory " + logDir + ": every line it logs would restart it."
+                            + " Watch a narrower path, or add a watchIgnore pattern for the logs");
+                }
+            }
         }
     }
 

@@ -43,6 +43,7 @@ public final class Engine implements AutoCloseable {
     final LineDispatcher lines;
     final LogFiles logFiles;
     final ResourceSampler sampler;
+    final FileWatcher watcher;
     /** Set once by the supervisor: carries out ONE_FOR_ALL and REST_FOR_ONE. */
     volatile RestartCoordinator coordinator;
     private final ScheduledThreadPoolExecutor ownedScheduler;
@@ -97,6 +98,7 @@ public final class Engine implements AutoCloseable {
         this.blockingProbes.allowCoreThreadTimeOut(true);
         this.logFiles = new LogFiles(this, logDirectory);
         this.sampler = new ResourceSampler(this, sampleInterval);
+        this.watcher = new FileWatcher(this);
     }
 
     /** Starts the companion reaper on first use, when orphan protection is on. */
@@ -214,6 +216,7 @@ public final class Engine implements AutoCloseable {
             r.close();
         }
         sampler.stop();
+        watcher.close();
         lines.close();
         logFiles.closeAll();
         events.drain(Duration.ofSeconds(5).toMillis());

@@ -5,6 +5,7 @@ import io.tspm.InstanceState;
 import io.tspm.ProcessGroup;
 import io.tspm.ProcessInstance;
 import io.tspm.ProcessSpec;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -32,6 +33,30 @@ public final class ManagedGroup implements ProcessGroup {
         }
         this.instances = List.copyOf(list);
         spec.cronRestart().ifPresent(c -> scheduleCron());
+        if (!spec.watchPaths().isEmpty()) {
+            Path base = spec.workingDirectory().orElse(Path.of("")).toAbsolutePath();
+            List<Path> roots = new ArrayList<>();
+            spec.watchPaths().forEach(p -> roots.add(base.resolve(p)));
+            try {
+                watch = engine.watcher.watch(spec.name(), roots, spec.watchIgnore(), spec.watchDebounce(),
+                        this::restartActive);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException("cannot watch " + roots + " for process '" + spec.name() + "'",
+                        e);
+            }
+        }
+    }
+
+    private FileWatcher.Watch watch;
+
+    /** Restarts the instances that run (stopped ones stay stopped): cron and watch restarts. */
+    private void restartActive() {
+        if (retired || engine.isClosing()) {
+            return;
+        }
+        for (ManagedInstance i : instances) {
+            i.restartIfActive().exceptionally(e -> null);
+        }
     }
 
     /** The cron time last armed; the next is computed after it, so an early timer never fires twice. */
@@ -50,9 +75,7 @@ public final class ManagedGroup implements ProcessGroup {
             return;
         }
         LOG.info("cron restart of '{}' ({})", spec.name(), spec.cronRestart().orElseThrow());
-        for (ManagedInstance i : instances) {
-            i.restartIfActive().exceptionally(e -> null);
-        }
+        restartActive();
         scheduleCron();
     }
 
@@ -150,9 +173,12 @@ public final class ManagedGroup implements ProcessGroup {
         return all(i -> i.stopAsync(requestedAt));
     }
 
-    /** Refuses every later start (the process is being removed). */
+    /** Refuses every later start (the process is being removed), and stops watching files. */
     public synchronized void retire() {
         retired = true;
+        if (watch != null) {
+            watch.cancel();
+        }
     }
 
     boolean isRetired() {
