@@ -44,6 +44,8 @@ public final class Engine implements AutoCloseable {
     final LogFiles logFiles;
     final ResourceSampler sampler;
     final FileWatcher watcher;
+    /** Programs already found on PATH (and their #! checked), for the launcher thread. */
+    final java.util.Map<String, String> programs = new java.util.concurrent.ConcurrentHashMap<>();
     /** Set once by the supervisor: carries out ONE_FOR_ALL and REST_FOR_ONE. */
     volatile RestartCoordinator coordinator;
     private final ScheduledThreadPoolExecutor ownedScheduler;

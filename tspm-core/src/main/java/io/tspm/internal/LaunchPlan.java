@@ -35,7 +35,7 @@ final class LaunchPlan {
     }
 
     static ProcessBuilder build(ProcessSpec spec, int instanceId, Platform platform, boolean pdeathsig,
-            io.tspm.spi.SpawnContext spawnContext) throws SpawnFailure {
+            io.tspm.spi.SpawnContext spawnContext, java.util.Map<String, String> cache) throws SpawnFailure {
         ProcessBuilder pb = new ProcessBuilder();
         Path dir = spec.workingDirectory().orElse(null);
         if (dir != null) {
@@ -81,7 +81,7 @@ final class LaunchPlan {
                 throw new SpawnFailure("script " + script + " does not exist or is not a file");
             }
         }
-        argv.set(0, resolveProgram(argv.get(0), base, env.get("PATH")));
+        argv.set(0, resolved(argv.get(0), base, env.get("PATH"), cache));
 
         List<String> command;
         try {
@@ -101,6 +101,25 @@ final class LaunchPlan {
             pb.redirectErrorStream(true);
         }
         return pb;
+    }
+
+    /**
+     * {@link #resolveProgram} through a cache of earlier answers (the PATH walk and the {@code #!}
+     * check cost the launcher thread on every spawn); a cached path is still checked to be
+     * executable, with one stat.
+     */
+    static String resolved(String program, Path base, String path, java.util.Map<String, String> cache)
+            throws SpawnFailure {
+        String key = program + '\0' + base + '\0' + path;
+        String hit = cache.get(key);
+        if (hit != null && Files.isExecutable(Paths.get(hit))) {
+            return hit;
+        }
+        String found = resolveProgram(program, base, path);
+        if (cache.size() < 1000) {
+            cache.put(key, found);
+        }
+        return found;
     }
 
     /**

@@ -298,7 +298,7 @@ final class ManagedInstance implements ProcessInstance, ManagedInstanceView {
     /** On the launcher thread: build the plan, spawn, and register with the reaper at once. */
     private Spawned spawn() throws Exception {
         ProcessBuilder pb = LaunchPlan.build(spec, id, engine.platform, engine.parentDeathSignal,
-                engine.spawnContext(spec.name(), id));
+                engine.spawnContext(spec.name(), id), engine.programs);
         Process p;
         try {
             p = pb.start();
