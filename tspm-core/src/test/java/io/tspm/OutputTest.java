@@ -169,6 +169,8 @@ class OutputTest {
             Files.move(log, moved);
             s.reopenLogs();
             i.awaitLine("n-1500$", Duration.ofSeconds(20));
+            // The file gets a line at the end of the chunk it came in (the ring at once): wait for it.
+            await().until(() -> Files.readAllLines(log).contains("n-1500"));
             // Before the flush: moved and current files together hold every line so far exactly once.
             List<String> union = new ArrayList<>(Files.readAllLines(moved));
             union.addAll(Files.readAllLines(log));
