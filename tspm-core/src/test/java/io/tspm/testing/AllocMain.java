@@ -15,14 +15,16 @@ public final class AllocMain {
             while (true) {
                 held.add(touched(10));
                 System.out.println("holding " + held.size() * 10 + " MiB");
-                Thread.sleep(50);
+                java.util.concurrent.locks.LockSupport.parkNanos(50_000_000L);
             }
         }
         for (int i = 0; i < Integer.parseInt(args[0]); i++) {
             held.add(touched(1));
         }
         System.out.println("allocated " + held.size() + " MiB");
-        Thread.sleep(Long.MAX_VALUE);
+        while (true) {
+            java.util.concurrent.locks.LockSupport.park(); // hold the memory until killed
+        }
     }
 
     private static byte[] touched(int mib) {

@@ -14,6 +14,8 @@ public final class HelperMain {
             System.out.println("bye");
             System.exit(Integer.parseInt(args[0]));
         }
-        Thread.sleep(Long.MAX_VALUE);
+        while (true) {
+            java.util.concurrent.locks.LockSupport.park(); // until killed
+        }
     }
 }

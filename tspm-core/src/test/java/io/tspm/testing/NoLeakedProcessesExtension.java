@@ -27,17 +27,12 @@ public final class NoLeakedProcessesExtension implements AfterAllCallback {
 
     @Override
     public void afterAll(ExtensionContext context) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        Set<ProcessHandle> left = leftovers();
-        while (!left.isEmpty() && System.nanoTime() < deadline) {
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-            left = leftovers();
+        try {
+            Await.within(Duration.ofSeconds(10)).until(() -> leftovers().isEmpty());
+        } catch (org.awaitility.core.ConditionTimeoutException stillThere) {
+            // reported below
         }
+        Set<ProcessHandle> left = leftovers();
         String described = left.stream()
                 .map(h -> h.pid() + " " + h.info().commandLine().orElse("?"))
                 .collect(Collectors.joining("; "));

@@ -29,9 +29,9 @@ public final class OrphanHostMain {
         s.start();
         while (!s.group("forker").instance(0).recentOutput(1).contains("forked")
                 || s.list().stream().anyMatch(i -> i.state() != InstanceState.RUNNING)) {
-            Thread.sleep(10);
+            java.util.concurrent.locks.LockSupport.parkNanos(10_000_000L);
         }
-        Thread.sleep(200); // let the forked grandchildren exec
+        java.util.concurrent.locks.LockSupport.parkNanos(200_000_000L); // let the forked grandchildren exec
         long reaper = s.reaperPid().orElse(-1);
         String pids = ProcessHandle.current().descendants()
                 .filter(h -> h.pid() != reaper)
@@ -61,6 +61,8 @@ public final class OrphanHostMain {
         System.out.println("PIDS " + all);
         System.out.println("REAPER " + reaper);
         System.out.flush();
-        Thread.sleep(Long.MAX_VALUE);
+        while (true) {
+            java.util.concurrent.locks.LockSupport.park(); // until the test kills this JVM
+        }
     }
 }

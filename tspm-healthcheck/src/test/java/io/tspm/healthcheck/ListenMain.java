@@ -8,7 +8,7 @@ import java.net.Socket;
 public final class ListenMain {
 
     public static void main(String[] args) throws Exception {
-        Thread.sleep(Long.parseLong(args[0]));
+        java.util.concurrent.locks.LockSupport.parkNanos(Long.parseLong(args[0]) * 1_000_000L); // not ready yet
         try (ServerSocket server = new ServerSocket(Integer.parseInt(System.getenv("PORT")), 50,
                 InetAddress.getLoopbackAddress())) {
             System.out.println("listening");
