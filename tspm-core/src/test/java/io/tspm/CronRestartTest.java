@@ -34,13 +34,18 @@ class CronRestartTest {
         }
     };
 
-    /** Advances in small steps until the condition holds: stopping polls on this scheduler too. */
+    /**
+     * Advances 10 ms of manual time per poll until the condition holds (stopping polls on this
+     * scheduler too), bounded by real time: the children's exits and spawns take real time.
+     */
     private void advanceUntil(java.util.function.BooleanSupplier condition) {
-        for (int i = 0; i < 20_000 && !condition.getAsBoolean(); i++) {
+        io.tspm.testing.Await.await().until(() -> {
+            if (condition.getAsBoolean()) {
+                return true;
+            }
             time.advance(Duration.ofMillis(10));
-            Thread.onSpinWait();
-        }
-        assertThat(condition.getAsBoolean()).isTrue();
+            return condition.getAsBoolean();
+        });
     }
 
     @Test

@@ -44,9 +44,6 @@ final class Launcher {
         return result;
     }
 
-    boolean isLauncherThread() {
-        return Thread.currentThread() == thread;
-    }
 
     /** Ends the thread after the queued tasks. Children still alive then get their death signal. */
     void close() {

@@ -50,11 +50,6 @@ public final class Platform {
         return p;
     }
 
-    /** A platform with no wrappers, for machines (or tests) without them. */
-    static Platform bare() {
-        boolean unix = File.separatorChar == '/';
-        return new Platform(unix, unix && ProcStat.available(), null, null, unix ? findSystemTool("nice") : null);
-    }
 
     public boolean isUnix() {
         return unix;

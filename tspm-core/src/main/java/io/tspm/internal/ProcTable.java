@@ -48,15 +48,6 @@ final class ProcTable {
             return fresh;
         }
 
-        /** The latest scan if it already shows {@code pid} with these start ticks, else a new one. */
-        ProcTable showing(long pid, long startTicks) {
-            synchronized (this) {
-                if (recent != null && recent.shows(pid, startTicks)) {
-                    return recent;
-                }
-            }
-            return takenSince(System.nanoTime());
-        }
     }
 
     private synchronized Map<Long, List<ProcStat>> children() {
@@ -88,10 +79,6 @@ final class ProcTable {
         return selfSession;
     }
 
-    boolean shows(long pid, long startTicks) {
-        ProcStat st = byPid.get(pid);
-        return st != null && st.startTicks() == startTicks;
-    }
 
     /** A new scan. */
     static ProcTable scan() {
