@@ -1,6 +1,7 @@
 package io.tspm;
 
 import java.time.DayOfWeek;
+import java.time.LocalDateTime;
 import java.time.ZonedDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.BitSet;
@@ -13,7 +14,9 @@ import java.util.Objects;
  * reads it: {@code *}, numbers, ranges {@code a-b}, steps <code>&#42;/n</code> and {@code a-b/n}, lists
  * {@code a,b}; month names {@code JAN..DEC} and day names {@code SUN..SAT} (0 and 7 are Sunday);
  * the macros {@code @yearly}, {@code @monthly}, {@code @weekly}, {@code @daily}, {@code @midnight},
- * {@code @hourly}. When both day fields are restricted, a day matches either (cron's rule).
+ * {@code @hourly}. When both day fields are restricted (neither starts with {@code *}), a day
+ * matches either (cron's rule). Times are wall-clock times in the zone of the time given to
+ * {@link #next}.
  * Immutable; {@link #parse} rejects a bad expression naming the field and the value.
  */
 public final class CronSchedule {
@@ -46,8 +49,9 @@ public final class CronSchedule {
             dow.clear(7);
         }
         this.daysOfWeek = dow;
-        this.anyDayOfMonth = f[2].equals("*") || f[2].equals("?");
-        this.anyDayOfWeek = f[4].equals("*") || f[4].equals("?");
+        // As Vixie cron: a day field that starts with '*' counts as unrestricted for the OR rule.
+        this.anyDayOfMonth = f[2].startsWith("*") || f[2].equals("?");
+        this.anyDayOfWeek = f[4].startsWith("*") || f[4].equals("?");
     }
 
     /** Parses {@code expression}; throws {@link IllegalArgumentException} naming the field and value. */
@@ -63,10 +67,14 @@ public final class CronSchedule {
         return new CronSchedule(expression, f);
     }
 
-    /** The first time strictly after {@code after}, at a whole minute, that the expression matches. */
+    /**
+     * The first time after {@code after}, at a whole minute, that the expression matches. Matching
+     * is on the wall clock, as cron does: in the hour a daylight-saving change repeats, a time fires
+     * once (the first); a time the change skips fires just after the jump.
+     */
     public ZonedDateTime next(ZonedDateTime after) {
-        ZonedDateTime t = after.truncatedTo(ChronoUnit.MINUTES).plusMinutes(1);
-        ZonedDateTime limit = after.plusYears(9); // Feb 29 on a given weekday recurs within 28 years; 9 suffice for sane ones
+        LocalDateTime t = after.toLocalDateTime().truncatedTo(ChronoUnit.MINUTES).plusMinutes(1);
+        LocalDateTime limit = t.plusYears(9); // Feb 29 on a given weekday recurs within 28 years; 9 suffice for sane ones
         while (t.isBefore(limit)) {
             if (!months.get(t.getMonthValue())) {
                 t = t.withDayOfMonth(1).truncatedTo(ChronoUnit.DAYS).plusMonths(1);
@@ -84,24 +92,22 @@ public final class CronSchedule {
                 t = t.plusMinutes(1);
                 continue;
             }
-            return t;
+            // atZone moves a wall time inside a gap forward by the gap, and takes the earlier offset
+            // in an overlap; the wall clock only moves forward here, so nothing fires twice.
+            ZonedDateTime z = t.atZone(after.getZone());
+            if (z.isAfter(after)) {
+                return z;
+            }
+            t = t.plusMinutes(1);
         }
         throw new IllegalStateException("cron expression '" + expression + "' never matches after " + after);
     }
 
-    private boolean dayMatches(ZonedDateTime t) {
+    private boolean dayMatches(LocalDateTime t) {
         boolean dom = daysOfMonth.get(t.getDayOfMonth());
         boolean dow = daysOfWeek.get(t.getDayOfWeek() == DayOfWeek.SUNDAY ? 0 : t.getDayOfWeek().getValue());
-        if (anyDayOfMonth && anyDayOfWeek) {
-            return true;
-        }
-        if (anyDayOfMonth) {
-            return dow;
-        }
-        if (anyDayOfWeek) {
-            return dom;
-        }
-        return dom || dow;
+        // Vixie cron: either field starred -> both must match; both restricted -> either may.
+        return anyDayOfMonth || anyDayOfWeek ? dom && dow : dom || dow;
     }
 
     private static BitSet field(String name, String text, int min, int max, String[] names) {
@@ -153,11 +159,10 @@ public final class CronSchedule {
                 }
             }
         }
-        try {
-            return Integer.parseInt(s);
-        } catch (NumberFormatException e) {
+        if (s.isEmpty() || !s.chars().allMatch(Character::isDigit) || s.length() > 4) {
             throw bad(name, text, "numbers" + (names != null ? " or names" : ""));
         }
+        return Integer.parseInt(s);
     }
 
     private static IllegalArgumentException bad(String name, String text, String expected) {

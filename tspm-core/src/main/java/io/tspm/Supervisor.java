@@ -428,9 +428,9 @@ public final class Supervisor implements AutoCloseable {
             return;
         }
         java.nio.file.Path base = spec.workingDirectory().orElse(java.nio.file.Path.of("")).toAbsolutePath();
-        java.nio.file.Path logDir = base.resolve(logs).normalize();
+        java.nio.file.Path logDir = real(logs.toAbsolutePath().normalize()); // as the log files resolve it
         for (java.nio.file.Path w : spec.watchPaths()) {
-            java.nio.file.Path root = base.resolve(w).normalize();
+            java.nio.file.Path root = real(base.resolve(w).normalize());
             if (logDir.startsWith(root)) {
                 java.nio.file.Path rel = root.relativize(logDir);
                 boolean ignored = spec.watchIgnore().stream().anyMatch(g -> {
@@ -443,6 +443,15 @@ public final class Supervisor implements AutoCloseable {
                             + " Watch a narrower path, or add a watchIgnore pattern for the logs");
                 }
             }
+        }
+    }
+
+    /** The real path where it exists (symlinks followed), else the path as given. */
+    private static java.nio.file.Path real(java.nio.file.Path p) {
+        try {
+            return p.toRealPath();
+        } catch (java.io.IOException e) {
+            return p;
         }
     }
 

@@ -48,6 +48,8 @@ class CronScheduleTest {
         // Day 13 or any Friday (cron's rule when both are restricted).
         assertThat(next("0 0 13 * FRI", "2030-01-01T00:00", 4))
                 .containsExactly("2030-01-04T00:00", "2030-01-11T00:00", "2030-01-13T00:00", "2030-01-18T00:00");
+        // A starred day field ("*/2") makes it "and": odd days that are Mondays.
+        assertThat(next("0 0 */2 * MON", "2030-01-01T00:00", 2)).containsExactly("2030-01-07T00:00", "2030-01-21T00:00");
     }
 
     @Test
@@ -66,13 +68,19 @@ class CronScheduleTest {
     }
 
     @Test
-    void aDaylightSavingGapIsSkippedInRealZones() {
+    void daylightSavingChangesFollowCron() {
         CronSchedule c = CronSchedule.parse("30 2 * * *");
-        ZonedDateTime before = ZonedDateTime.of(2030, 3, 31, 0, 0, 0, 0, ZoneId.of("Europe/Berlin")); // 02:00 -> 03:00
+        // Spring forward in Berlin (02:00 -> 03:00): the skipped 02:30 runs just after the jump...
+        ZonedDateTime before = ZonedDateTime.of(2030, 3, 31, 0, 0, 0, 0, ZoneId.of("Europe/Berlin"));
         ZonedDateTime n = c.next(before);
-        assertThat(n.toLocalDate().toString()).isEqualTo("2030-04-01");
-        assertThat(n.getHour()).isEqualTo(2);
-        assertThat(n.getMinute()).isEqualTo(30);
+        assertThat(n.toLocalDateTime().toString()).isEqualTo("2030-03-31T03:30");
+        // ...and the next day at 02:30 as usual.
+        assertThat(c.next(n).toLocalDateTime().toString()).isEqualTo("2030-04-01T02:30");
+        // Fall back in New York (02:00 -> 01:00): 01:30 comes twice, the job runs once.
+        CronSchedule once = CronSchedule.parse("30 1 * * *");
+        ZonedDateTime first = once.next(ZonedDateTime.of(2030, 11, 3, 0, 0, 0, 0, ZoneId.of("America/New_York")));
+        assertThat(first.toLocalDateTime().toString()).isEqualTo("2030-11-03T01:30");
+        assertThat(once.next(first).toLocalDateTime().toString()).isEqualTo("2030-11-04T01:30");
         assertThat(CronSchedule.parse("0 0 1 1 *").next(at("2030-06-01T00:00")).getZone()).isEqualTo(UTC);
     }
 
@@ -88,6 +96,7 @@ class CronScheduleTest {
         assertThatThrownBy(() -> CronSchedule.parse("* * * * 8")).hasMessageContaining("day-of-week field must be values in 0..7");
         assertThatThrownBy(() -> CronSchedule.parse("*/0 * * * *")).hasMessage("cron minute field must be a step of at least 1, but was '*/0'");
         assertThatThrownBy(() -> CronSchedule.parse("5-1 * * * *")).hasMessageContaining("range low to high");
+        assertThatThrownBy(() -> CronSchedule.parse("+5 * * * *")).hasMessage("cron minute field must be numbers, but was '+5'");
         assertThatThrownBy(() -> CronSchedule.parse("1,,2 * * * *")).hasMessageContaining("an empty list item").hasMessageContaining("'1,,2'");
         assertThatThrownBy(() -> CronSchedule.parse("0 0 30 2 *").next(at("2030-01-01T00:00")))
                 .hasMessageContaining("never matches");

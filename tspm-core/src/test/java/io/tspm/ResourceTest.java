@@ -53,6 +53,17 @@ class ResourceTest {
     }
 
     @Test
+    void cpuOfShortLivedChildrenCountsForTheTree() {
+        try (Supervisor s = Supervisor.builder().sampleInterval(Duration.ofMillis(300))
+                .addProcess("forker", p -> p.shell("while :; do sh -c 'i=0; while [ $i -lt 3000 ]; do i=$((i+1)); done'; done"))
+                .build()) {
+            s.start();
+            ProcessInstance i = s.group("forker").instance(0);
+            await().until(() -> i.snapshot().resources().map(u -> u.cpuPercent() > 30).orElse(false));
+        }
+    }
+
+    @Test
     void aChildOverItsMemoryLimitIsRestartedAndItCountsAsACrash() {
         try (Supervisor s = Supervisor.builder().sampleInterval(Duration.ofMillis(100)).addListener(events)
                 .addProcess("leaky", p -> p.command(List.of(javaCommand("grow").split(" ")))

@@ -52,6 +52,31 @@ class ScaleTest {
     }
 
     @Test
+    void downThenStraightUpNeverRunsTheSameIdTwiceAndAStoppedGroupStaysStopped() {
+        EventRecorder heard = new EventRecorder();
+        java.util.List<io.tspm.OutputLine> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (Supervisor s = Supervisor.builder().addListener(heard)
+                .addProcess("slow", p -> p.shell("trap '' TERM; echo \"up $TSPM_INSTANCE_ID\"; while true; do sleep 0.05; done")
+                        .instances(2).readyAfter(java.time.Duration.ZERO).stopTimeout(java.time.Duration.ofMillis(700)))
+                .build()) {
+            s.start();
+            ProcessGroup g = s.group("slow");
+            g.addLineListener(lines::add);
+            long old = g.instance(1).pid().getAsLong();
+            var down = g.scaleAsync(1);  // id 1 takes its stop timeout to die
+            g.scale(2);                  // id 1 again, but only after the old one is gone
+            assertThat(down).isDone();
+            assertThat(ProcessHandle.of(old).filter(ProcessHandle::isAlive)).isEmpty();
+            assertThat(g.instance(1).pid().getAsLong()).isNotEqualTo(old);
+            // The group's line listener hears the new instance too.
+            await().until(() -> lines.stream().anyMatch(l -> l.instanceId() == 1 && l.pid() == g.instance(1).pid().getAsLong()));
+            g.stop();
+            g.scale(3);
+            assertThat(g.snapshot()).allMatch(i -> i.state() == InstanceState.STOPPED);
+        }
+    }
+
+    @Test
     void aScaledAwayHandleRefusesToStartAndBadCountsAreRejected() {
         try (Supervisor s = Supervisor.builder()
                 .addProcess("w", p -> p.command("sleep", "60").instances(2).basePort(65534)).build()) {

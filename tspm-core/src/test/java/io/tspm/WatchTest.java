@@ -70,6 +70,28 @@ class WatchTest {
     }
 
     @Test
+    void aWatchedFileWatchesOnlyThatFileAndIgnoredNewDirectoriesStayIgnored() throws Exception {
+        Path config = Files.writeString(dir.resolve("app.yml"), "a: 1");
+        Path sibling = dir.resolve("other.txt");
+        Path src = Files.createDirectory(dir.resolve("src"));
+        try (Supervisor s = Supervisor.builder()
+                .addProcess("app", p -> p.command("sleep", "600").instances(2).readyAfter(Duration.ZERO)
+                        .watch(config).watchDebounce(Duration.ofMillis(200)))
+                .addProcess("web", p -> p.command("sleep", "600").readyAfter(Duration.ZERO)
+                        .watch(src).watchIgnore("node_modules").watchDebounce(Duration.ofMillis(200)))
+                .build()) {
+            s.start();
+            Files.writeString(sibling, "x");
+            Path modules = Files.createDirectory(src.resolve("node_modules"));
+            Files.writeString(modules.resolve("x.js"), "x");
+            Await.within(Duration.ofSeconds(5)).during(Duration.ofMillis(800)).until(() -> restarts(s, 0) == 0
+                    && s.group("web").instance(0).exitHistory().isEmpty());
+            Files.writeString(config, "a: 2");
+            await().until(() -> restarts(s, 0) == 1);
+        }
+    }
+
+    @Test
     void watchingItsOwnLogDirectoryIsRefusedUnlessIgnored() {
         Path logs = dir.resolve("logs");
         assertThatThrownBy(() -> Supervisor.builder().logDirectory(logs)

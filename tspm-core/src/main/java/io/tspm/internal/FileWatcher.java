@@ -39,6 +39,9 @@ final class FileWatcher {
         private final List<PathMatcher> ignore;
         private final Duration debounce;
         private final Runnable action;
+        /** Roots that are single files: only changes of exactly these count in their directories. */
+        private final List<Path> files = new ArrayList<>();
+        private final List<WatchKey> ownKeys = new java.util.concurrent.CopyOnWriteArrayList<>();
         private Future<?> pending;
         private volatile boolean cancelled;
 
@@ -52,6 +55,7 @@ final class FileWatcher {
             this.action = action;
         }
 
+        /** Stops the watch and gives its directory watches back (inotify watches are a limited resource). */
         void cancel() {
             cancelled = true;
             synchronized (this) {
@@ -59,14 +63,31 @@ final class FileWatcher {
                     pending.cancel(false);
                 }
             }
+            for (WatchKey k : ownKeys) {
+                List<Watch> ws = keys.get(k);
+                if (ws != null) {
+                    ws.remove(this);
+                    if (ws.isEmpty()) {
+                        k.cancel();
+                        keys.remove(k);
+                        dirs.remove(k);
+                    }
+                }
+            }
         }
 
+        /** A change is ignored when a pattern matches it, its name, or any directory on its way down. */
         private boolean ignored(Path changed) {
             for (Path root : roots) {
-                if (changed.startsWith(root)) {
-                    Path rel = root.relativize(changed);
+                if (!changed.startsWith(root) || changed.equals(root)) {
+                    continue;
+                }
+                Path rel = root.relativize(changed);
+                for (int n = 1; n <= rel.getNameCount(); n++) {
+                    Path prefix = rel.subpath(0, n);
                     for (PathMatcher m : ignore) {
-                        if (m.matches(rel) || (rel.getFileName() != null && m.matches(rel.getFileName()))) {
+                        if (m.matches(prefix) || m.matches(prefix.getFileName())
+                                || m.matches(prefix.resolve("x"))) {
                             return true;
                         }
                     }
@@ -75,8 +96,23 @@ final class FileWatcher {
             return false;
         }
 
+        private boolean relevant(Path changed) {
+            if (files.isEmpty()) {
+                return true;
+            }
+            if (files.contains(changed)) {
+                return true;
+            }
+            for (Path r : roots) {
+                if (!files.contains(r) && changed.startsWith(r)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
         private synchronized void changed(Path path) {
-            if (cancelled || ignored(path)) {
+            if (cancelled || !relevant(path) || ignored(path)) {
                 return;
             }
             if (pending != null) {
@@ -115,11 +151,21 @@ final class FileWatcher {
         List<Path> absolute = new ArrayList<>();
         roots.forEach(r -> absolute.add(r.toAbsolutePath().normalize()));
         Watch w = new Watch(name, absolute, ignore, debounce, action);
-        for (Path root : absolute) {
-            if (!Files.exists(root)) {
-                throw new IOException("watch path " + root + " of process '" + name + "' does not exist");
+        try {
+            for (Path root : absolute) {
+                if (!Files.exists(root)) {
+                    throw new IOException("watch path " + root + " of process '" + name + "' does not exist");
+                }
+                if (Files.isDirectory(root)) {
+                    registerTree(root, w);
+                } else {
+                    w.files.add(root); // a single file: its directory, not recursively, and only its events
+                    register(root.getParent(), w);
+                }
             }
-            registerTree(Files.isDirectory(root) ? root : root.getParent(), w);
+        } catch (IOException | RuntimeException e) {
+            w.cancel(); // nothing half-registered stays behind
+            throw e;
         }
         return w;
     }
@@ -128,16 +174,21 @@ final class FileWatcher {
         Files.walkFileTree(dir, new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) throws IOException {
-                if (d != dir && w.ignored(d)) {
+                if (w.ignored(d)) {
                     return FileVisitResult.SKIP_SUBTREE;
                 }
-                WatchKey key = d.register(service, StandardWatchEventKinds.ENTRY_CREATE,
-                        StandardWatchEventKinds.ENTRY_MODIFY, StandardWatchEventKinds.ENTRY_DELETE);
-                dirs.put(key, d);
-                keys.computeIfAbsent(key, k -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(w);
+                register(d, w);
                 return FileVisitResult.CONTINUE;
             }
         });
+    }
+
+    private void register(Path d, Watch w) throws IOException {
+        WatchKey key = d.register(service, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY,
+                StandardWatchEventKinds.ENTRY_DELETE);
+        dirs.put(key, d);
+        keys.computeIfAbsent(key, k -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(w);
+        w.ownKeys.add(key);
     }
 
     synchronized void close() {
@@ -167,7 +218,8 @@ final class FileWatcher {
                     continue;
                 }
                 for (Watch w : watches) {
-                    if (event.kind() == StandardWatchEventKinds.ENTRY_CREATE && Files.isDirectory(changed)) {
+                    if (event.kind() == StandardWatchEventKinds.ENTRY_CREATE && Files.isDirectory(changed)
+                            && w.files.isEmpty() && !w.ignored(changed)) {
                         try {
                             registerTree(changed, w); // a new subdirectory is watched too
                         } catch (IOException e) {
@@ -178,6 +230,12 @@ final class FileWatcher {
                 }
             }
             if (!key.reset()) {
+                // The directory is gone (deleted, or a build replaced it): it is not watched any more.
+                for (Watch w : watches) {
+                    if (w.roots.contains(dir) && !w.cancelled) {
+                        LOG.warn("watched directory {} of '{}' was deleted; it is no longer watched", dir, w.name);
+                    }
+                }
                 dirs.remove(key);
                 keys.remove(key);
             }

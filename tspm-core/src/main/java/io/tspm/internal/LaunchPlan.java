@@ -111,15 +111,27 @@ final class LaunchPlan {
     static String resolved(String program, Path base, String path, java.util.Map<String, String> cache)
             throws SpawnFailure {
         String key = program + '\0' + base + '\0' + path;
-        String hit = cache.get(key);
-        if (hit != null && Files.isExecutable(Paths.get(hit))) {
-            return hit;
+        String hit = cache.get(key); // "path\0mtime"
+        if (hit != null) {
+            int cut = hit.lastIndexOf('\0');
+            Path p = Paths.get(hit.substring(0, cut));
+            if (Files.isExecutable(p) && Long.toString(mtime(p)).equals(hit.substring(cut + 1))) {
+                return p.toString(); // unchanged since its #! was checked
+            }
         }
         String found = resolveProgram(program, base, path);
         if (cache.size() < 1000) {
-            cache.put(key, found);
+            cache.put(key, found + '\0' + mtime(Paths.get(found)));
         }
         return found;
+    }
+
+    private static long mtime(Path p) {
+        try {
+            return Files.getLastModifiedTime(p).toMillis();
+        } catch (IOException e) {
+            return -1;
+        }
     }
 
     /**

@@ -23,6 +23,14 @@ public final class ManagedGroup implements ProcessGroup {
     /** Replaced whole on scale (under this), so readers iterate a stable list without locking. */
     private volatile List<ManagedInstance> instances;
     private volatile boolean retired;
+    /** Whether the group is meant to run (started, not stopped): scaling up starts new instances then. */
+    private volatile boolean shouldRun;
+    /** Group-level line listeners, given to instances added by scaling too. */
+    private final java.util.concurrent.CopyOnWriteArrayList<io.tspm.LineListener> lineListeners =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** Retired instances still stopping, by id: a new instance with that id starts after them. */
+    private final java.util.Map<Integer, CompletableFuture<?>> retiring = new java.util.HashMap<>();
+    private java.util.concurrent.Future<?> cronTimer;
 
     public ManagedGroup(Engine engine, ProcessSpec spec) {
         this.engine = engine;
@@ -41,6 +49,9 @@ public final class ManagedGroup implements ProcessGroup {
                 watch = engine.watcher.watch(spec.name(), roots, spec.watchIgnore(), spec.watchDebounce(),
                         this::restartActive);
             } catch (java.io.IOException e) {
+                if (cronTimer != null) {
+                    cronTimer.cancel(false); // this group is never used: nothing else would stop the timer
+                }
                 throw new java.io.UncheckedIOException("cannot watch " + roots + " for process '" + spec.name() + "'",
                         e);
             }
@@ -67,7 +78,9 @@ public final class ManagedGroup implements ProcessGroup {
         java.time.ZonedDateTime now = java.time.ZonedDateTime.ofInstant(engine.now(), java.time.ZoneId.systemDefault());
         java.time.ZonedDateTime from = cronDue != null && cronDue.isAfter(now) ? cronDue : now;
         cronDue = spec.cronRestart().orElseThrow().next(from);
-        engine.schedule(this::cronFired, java.time.Duration.between(now, cronDue));
+        if (!retired) {
+            cronTimer = engine.schedule(this::cronFired, java.time.Duration.between(now, cronDue));
+        }
     }
 
     private void cronFired() {
@@ -94,8 +107,7 @@ public final class ManagedGroup implements ProcessGroup {
             throw new IllegalArgumentException("process '" + spec.name() + "': basePort " + spec.basePort().getAsInt()
                     + " + instances " + n + " runs past port 65535");
         }
-        List<ManagedInstance> added = new ArrayList<>();
-        List<ManagedInstance> removed = new ArrayList<>();
+        List<CompletableFuture<?>> work = new ArrayList<>();
         int from;
         synchronized (this) {
             if (retired) {
@@ -103,24 +115,33 @@ public final class ManagedGroup implements ProcessGroup {
             }
             List<ManagedInstance> now = new ArrayList<>(instances);
             from = now.size();
-            for (int i = from; i < n; i++) {
-                ManagedInstance inst = new ManagedInstance(engine, this, spec, i);
-                now.add(inst);
-                added.add(inst);
-            }
             while (now.size() > n) {
                 ManagedInstance last = now.remove(now.size() - 1);
                 last.retire();
-                removed.add(last);
+                CompletableFuture<?> stopped = last.stopAsync();
+                retiring.put(last.id(), stopped);
+                stopped.whenComplete((x, e) -> {
+                    synchronized (this) {
+                        retiring.remove(last.id(), stopped);
+                    }
+                });
+                work.add(stopped);
+            }
+            for (int i = from; i < n; i++) {
+                ManagedInstance inst = new ManagedInstance(engine, this, spec, i);
+                lineListeners.forEach(inst::addLineListener);
+                now.add(inst);
+                if (shouldRun) {
+                    // The same id (and port, and log files) must not run twice: wait for its predecessor.
+                    CompletableFuture<?> before = retiring.getOrDefault(i, CompletableFuture.completedFuture(null));
+                    work.add(before.handle((x, e) -> null).thenCompose(x -> inst.startAsync()));
+                }
             }
             instances = List.copyOf(now);
         }
         if (from != n) {
             engine.publish(new io.tspm.event.Scaled(engine.now(), spec.name(), from, n));
         }
-        List<CompletableFuture<?>> work = new ArrayList<>();
-        removed.forEach(i -> work.add(i.stopAsync()));
-        added.forEach(i -> work.add(i.startAsync()));
         return CompletableFuture.allOf(work.toArray(new CompletableFuture<?>[0]));
     }
 
@@ -160,6 +181,7 @@ public final class ManagedGroup implements ProcessGroup {
     /** Fails as soon as one instance fails to start (the others go on starting). */
     @Override
     public CompletableFuture<Void> startAsync() {
+        shouldRun = true;
         List<CompletableFuture<?>> starts = new ArrayList<>();
         for (ManagedInstance i : instances) {
             starts.add(i.startAsync());
@@ -169,16 +191,32 @@ public final class ManagedGroup implements ProcessGroup {
 
     @Override
     public CompletableFuture<Void> stopAsync() {
+        shouldRun = false;
         long requestedAt = System.nanoTime(); // one process-table scan serves every instance
         return all(i -> i.stopAsync(requestedAt));
     }
 
-    /** Refuses every later start (the process is being removed), and stops watching files. */
+    /** Refuses every later start (the process is being removed), and stops its cron timer and watch. */
     public synchronized void retire() {
         retired = true;
         if (watch != null) {
             watch.cancel();
         }
+        if (cronTimer != null) {
+            cronTimer.cancel(false);
+        }
+    }
+
+    @Override
+    public void addLineListener(io.tspm.LineListener listener) {
+        lineListeners.add(java.util.Objects.requireNonNull(listener, "listener"));
+        instances.forEach(i -> i.addLineListener(listener));
+    }
+
+    @Override
+    public void removeLineListener(io.tspm.LineListener listener) {
+        lineListeners.remove(listener);
+        instances.forEach(i -> i.removeLineListener(listener));
     }
 
     boolean isRetired() {
@@ -187,6 +225,7 @@ public final class ManagedGroup implements ProcessGroup {
 
     @Override
     public CompletableFuture<Void> restartAsync() {
+        shouldRun = true;
         return all(ManagedInstance::restartAsync);
     }
 

@@ -392,6 +392,7 @@ final class ManagedInstance implements ProcessInstance, ManagedInstanceView {
         engine.publish(new ProcessSpawned(engine.now(), spec.name(), id, p.pid()));
         usage = null;
         samplesOverLimit = 0;
+        killReason = null; // a new process starts with a clean slate
         engine.sampler.watch(this);
     }
 
@@ -403,8 +404,9 @@ final class ManagedInstance implements ProcessInstance, ManagedInstanceView {
     /** A resource sample of process {@code pid}; enforces the memory limit. */
     void onSample(long pid, io.tspm.ResourceUsage sample) {
         synchronized (this) {
-            if (process == null || process.pid() != pid) {
-                return;
+            if (process == null || process.pid() != pid
+                    || (state != InstanceState.RUNNING && state != InstanceState.STARTING)) {
+                return; // a stopping process is not judged
             }
             usage = sample;
             if (spec.maxMemory().isEmpty() || sample.memoryBytes().isEmpty()) {
@@ -773,6 +775,7 @@ final class ManagedInstance implements ProcessInstance, ManagedInstanceView {
             process = null;
             engine.sampler.unwatch(this);
             usage = null;
+            killReason = null;
             record(p, status, Duration.ofNanos(Math.max(0, engine.ticker.read() - spawnedAtNanos)), true,
                     RestartDecision.REQUESTED, Duration.ZERO, null);
             move(new ProcessStopped(engine.now(), spec.name(), id, outcome, Optional.of(status)));

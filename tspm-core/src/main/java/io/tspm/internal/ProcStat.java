@@ -11,7 +11,8 @@ import java.nio.file.Paths;
  * from a later one with the same pid (start time) and to find the members of a session.
  *
  * @param startTicks start time in clock ticks since boot (field 22); with the pid, it names a process
- * @param cpuTicks   user plus system CPU time in clock ticks (fields 14 and 15)
+ * @param cpuTicks   user plus system CPU time in clock ticks, its own and its reaped children's
+ *                   (fields 14 to 17)
  * @param threads    number of threads (field 20)
  * @param rssPages   resident set size in pages (field 24)
  */
@@ -96,7 +97,9 @@ public record ProcStat(long pid, char state, long ppid, long processGroup, long 
         if (field <= 24 || pid < 0) {
             return null;
         }
-        return new ProcStat(pid, state, f[4], f[5], f[6], f[22], f[14] + f[15], (int) f[20], f[24]);
+        // CPU: its own (14, 15) and that of its children it has reaped (16, 17), so a tree's total
+        // does not drop when a short-lived child exits.
+        return new ProcStat(pid, state, f[4], f[5], f[6], f[22], f[14] + f[15] + f[16] + f[17], (int) f[20], f[24]);
     }
 
     /** The decimal number in {@code b[from, to)} (trimmed), or Long.MIN_VALUE when it is not one. */
