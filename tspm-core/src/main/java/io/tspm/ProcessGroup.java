@@ -41,6 +41,19 @@ public interface ProcessGroup {
         Futures.join(scaleAsync(instances));
     }
 
+    /**
+     * A rolling, zero-downtime reload: {@code reloadBatch} instances at a time, each replacement is
+     * started (on the slot's other port) and must become ready before the old one is taken out,
+     * drained and stopped. A replacement that is not ready within {@code reloadTimeout} is stopped,
+     * the old one keeps serving, and the reload fails with the reason. Stopped instances stay stopped.
+     * Handles of replaced instances refuse to start; ask {@link #instance(int)} again.
+     */
+    CompletableFuture<Void> reloadAsync();
+
+    default void reload() {
+        Futures.join(reloadAsync());
+    }
+
     CompletableFuture<Void> startAsync();
 
     CompletableFuture<Void> stopAsync();

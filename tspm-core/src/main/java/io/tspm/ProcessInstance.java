@@ -20,6 +20,12 @@ public interface ProcessInstance {
 
     InstanceState state();
 
+    /**
+     * The port this instance is given ({@code basePort + id}, or {@code + reloadPortSpan} when it
+     * replaced another in a reload); empty without a basePort.
+     */
+    java.util.OptionalInt port();
+
     /** The live OS process id, empty when none runs. */
     OptionalLong pid();
 

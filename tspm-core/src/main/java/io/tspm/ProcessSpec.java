@@ -88,6 +88,10 @@ public final class ProcessSpec {
     private final List<Path> watchPaths;
     private final List<String> watchIgnore;
     private final Duration watchDebounce;
+    private final int reloadBatch;
+    private final Duration reloadTimeout;
+    private final Duration reloadDrain;
+    private final int reloadPortSpan;
 
     private ProcessSpec(Builder b, Kind kind, List<String> interpreter) {
         this.name = b.name;
@@ -129,6 +133,10 @@ public final class ProcessSpec {
         this.watchPaths = List.copyOf(b.watchPaths);
         this.watchIgnore = List.copyOf(b.watchIgnore);
         this.watchDebounce = b.watchDebounce;
+        this.reloadBatch = b.reloadBatch;
+        this.reloadTimeout = b.reloadTimeout;
+        this.reloadDrain = b.reloadDrain;
+        this.reloadPortSpan = b.reloadPortSpan;
     }
 
     /** A builder for a process named {@code name} (letters, digits, {@code . _ -}; at most 64). */
@@ -177,6 +185,10 @@ public final class ProcessSpec {
         b.watchPaths.addAll(watchPaths);
         b.watchIgnore.addAll(watchIgnore);
         b.watchDebounce = watchDebounce;
+        b.reloadBatch = reloadBatch;
+        b.reloadTimeout = reloadTimeout;
+        b.reloadDrain = reloadDrain;
+        b.reloadPortSpan = reloadPortSpan;
         return b;
     }
 
@@ -386,6 +398,30 @@ public final class ProcessSpec {
         return watchDebounce;
     }
 
+    /** How many instances a rolling reload replaces at a time. */
+    public int reloadBatch() {
+        return reloadBatch;
+    }
+
+    /** How long a reload waits for a replacement to be ready before it gives up (keeping the old one). */
+    public Duration reloadTimeout() {
+        return reloadTimeout;
+    }
+
+    /** How long an old instance keeps running after its replacement took over, to finish what it serves. */
+    public Duration reloadDrain() {
+        return reloadDrain;
+    }
+
+    /**
+     * The distance between the two ports of a slot: during a reload the replacement of instance i
+     * listens on {@code basePort + i + span} while the old one keeps {@code basePort + i} (and the
+     * other way round on the next reload). Defaults to {@link #instances()}.
+     */
+    public int reloadPortSpan() {
+        return reloadPortSpan > 0 ? reloadPortSpan : Math.max(1, instances);
+    }
+
     /** Every configured probe's settings. */
     public List<ProbeSettings> probes() {
         List<ProbeSettings> all = new ArrayList<>(3);
@@ -502,6 +538,10 @@ public final class ProcessSpec {
         private final List<Path> watchPaths = new ArrayList<>();
         private final List<String> watchIgnore = new ArrayList<>();
         private Duration watchDebounce = Duration.ofMillis(500);
+        private int reloadBatch = 1;
+        private Duration reloadTimeout = Duration.ofSeconds(60);
+        private Duration reloadDrain = Duration.ofSeconds(1);
+        private int reloadPortSpan;
 
         Builder(String name) {
             this.name = checkName("name", name);
@@ -852,6 +892,37 @@ public final class ProcessSpec {
         /** How long changes must stop before the restart (default 500 ms). */
         public Builder watchDebounce(Duration debounce) {
             this.watchDebounce = Durations.positive("watchDebounce", debounce);
+            return this;
+        }
+
+        /** How many instances a rolling reload replaces at a time, 1..10000 (default 1). */
+        public Builder reloadBatch(int instancesAtATime) {
+            if (instancesAtATime < 1 || instancesAtATime > MAX_INSTANCES) {
+                throw new IllegalArgumentException("reloadBatch must be in 1.." + MAX_INSTANCES + ", but was "
+                        + instancesAtATime);
+            }
+            this.reloadBatch = instancesAtATime;
+            return this;
+        }
+
+        /** How long a reload waits for a replacement to be ready (default 60 s); then it keeps the old one. */
+        public Builder reloadTimeout(Duration timeout) {
+            this.reloadTimeout = Durations.positive("reloadTimeout", timeout);
+            return this;
+        }
+
+        /** How long an old instance runs on after its replacement took over (default 1 s). */
+        public Builder reloadDrain(Duration drain) {
+            this.reloadDrain = Durations.nonNegative("reloadDrain", drain);
+            return this;
+        }
+
+        /** The distance between a slot's two ports during reloads (default: the number of instances). */
+        public Builder reloadPortSpan(int span) {
+            if (span < 1 || span > MAX_INSTANCES) {
+                throw new IllegalArgumentException("reloadPortSpan must be in 1.." + MAX_INSTANCES + ", but was " + span);
+            }
+            this.reloadPortSpan = span;
             return this;
         }
 

@@ -18,7 +18,8 @@ class ScaleTest {
     @Test
     void scalesOneFiveTwoZeroThreeWithDenseIdsAndPortsThatFollowThem() {
         try (Supervisor s = Supervisor.builder().addListener(events)
-                .addProcess("web", p -> p.shell("echo \"id=$TSPM_INSTANCE_ID port=$PORT\"; sleep 60").basePort(43100))
+                .addProcess("web", p -> p.shell("echo \"id=$TSPM_INSTANCE_ID port=$PORT\"; sleep 60").basePort(43100)
+                        .reloadPortSpan(10))
                 .build()) {
             s.start();
             ProcessGroup web = s.group("web");
@@ -79,7 +80,7 @@ class ScaleTest {
     @Test
     void aScaledAwayHandleRefusesToStartAndBadCountsAreRejected() {
         try (Supervisor s = Supervisor.builder()
-                .addProcess("w", p -> p.command("sleep", "60").instances(2).basePort(65534)).build()) {
+                .addProcess("w", p -> p.command("sleep", "60").instances(2).basePort(65534).reloadPortSpan(5)).build()) {
             s.start();
             ProcessInstance last = s.group("w").instance(1);
             s.group("w").scale(1);

@@ -7,7 +7,7 @@ import java.time.Instant;
  * {@link SupervisorListener}s in the order they happened, on the supervisor's event thread.
  */
 public sealed interface SupervisorEvent permits InstanceEvent, ProcessAdded, ProcessRemoved, LogWriteFailed,
-        Scaled {
+        Scaled, ReloadFailed {
 
     /** When it happened, by the supervisor's clock. */
     Instant time();

@@ -34,7 +34,8 @@ final class LaunchPlan {
     private LaunchPlan() {
     }
 
-    static ProcessBuilder build(ProcessSpec spec, int instanceId, Platform platform, boolean pdeathsig,
+    static ProcessBuilder build(ProcessSpec spec, int instanceId, java.util.OptionalInt port, Platform platform,
+            boolean pdeathsig,
             io.tspm.spi.SpawnContext spawnContext, java.util.Map<String, String> cache) throws SpawnFailure {
         ProcessBuilder pb = new ProcessBuilder();
         Path dir = spec.workingDirectory().orElse(null);
@@ -72,7 +73,7 @@ final class LaunchPlan {
         }
         env.put(ProcessSpec.PROCESS_NAME_VAR, spec.name());
         env.put(spec.instanceVar(), Integer.toString(instanceId));
-        spec.basePort().ifPresent(p -> env.put(spec.portVar(), Integer.toString(p + instanceId)));
+        port.ifPresent(p -> env.put(spec.portVar(), Integer.toString(p)));
 
         List<String> argv = new ArrayList<>(spec.argv());
         if (spec.kind() == ProcessSpec.Kind.SCRIPT) {

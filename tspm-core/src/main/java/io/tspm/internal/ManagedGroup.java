@@ -103,6 +103,14 @@ public final class ManagedGroup implements ProcessGroup {
         if (n < 0 || n > MAX_INSTANCES) {
             throw new IllegalArgumentException("instances must be in 0.." + MAX_INSTANCES + ", but was " + n);
         }
+        if (reloading) {
+            throw new IllegalStateException("process '" + spec.name() + "' cannot scale while it reloads");
+        }
+        if (spec.basePort().isPresent() && n > spec.reloadPortSpan()) {
+            throw new IllegalArgumentException("process '" + spec.name() + "': " + n + " instances would share ports"
+                    + " with the reload ports (basePort + reloadPortSpan " + spec.reloadPortSpan()
+                    + "); set reloadPortSpan to at least " + n);
+        }
         if (spec.basePort().isPresent() && n > 0 && spec.basePort().getAsInt() + n - 1 > 65535) {
             throw new IllegalArgumentException("process '" + spec.name() + "': basePort " + spec.basePort().getAsInt()
                     + " + instances " + n + " runs past port 65535");
@@ -194,6 +202,83 @@ public final class ManagedGroup implements ProcessGroup {
         shouldRun = false;
         long requestedAt = System.nanoTime(); // one process-table scan serves every instance
         return all(i -> i.stopAsync(requestedAt));
+    }
+
+    private volatile boolean reloading;
+
+    @Override
+    public CompletableFuture<Void> reloadAsync() {
+        synchronized (this) {
+            if (retired) {
+                throw new IllegalStateException("process '" + spec.name() + "' was removed");
+            }
+            if (reloading) {
+                throw new IllegalStateException("process '" + spec.name() + "' is already reloading");
+            }
+            if (spec.basePort().isPresent()
+                    && spec.basePort().getAsInt() + spec.reloadPortSpan() + instances.size() - 1 > 65535) {
+                throw new IllegalStateException("process '" + spec.name() + "': a reload needs ports up to basePort + "
+                        + "reloadPortSpan + instances - 1, past 65535");
+            }
+            reloading = true;
+        }
+        int size = instances.size();
+        int batch = spec.reloadBatch();
+        CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
+        for (int from = 0; from < size; from += batch) {
+            int a = from;
+            int b = Math.min(size, from + batch);
+            chain = chain.thenCompose(x -> reloadSlots(a, b));
+        }
+        return chain.whenComplete((x, e) -> reloading = false);
+    }
+
+    /** Replaces the running instances with ids in [a, b): replacements first, each old one once its replacement is ready. */
+    private CompletableFuture<Void> reloadSlots(int a, int b) {
+        List<CompletableFuture<Void>> slots = new ArrayList<>();
+        for (int id = a; id < b; id++) {
+            ManagedInstance old;
+            synchronized (this) {
+                if (id >= instances.size()) {
+                    break;
+                }
+                old = instances.get(id);
+            }
+            if (old.state() != InstanceState.RUNNING) {
+                continue; // a stopped (or failing) instance is not reloaded
+            }
+            ManagedInstance fresh = new ManagedInstance(engine, this, spec, id, 1 - old.portLane());
+            lineListeners.forEach(fresh::addLineListener);
+            int slot = id;
+            CompletableFuture<Void> ready = fresh.startAsync().thenCompose(x -> fresh.awaitReadyAsync())
+                    .orTimeout(spec.reloadTimeout().toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
+            slots.add(ready.handle((x, e) -> e).thenCompose(error -> {
+                if (error != null) {
+                    String reason = error instanceof java.util.concurrent.TimeoutException
+                            || error.getCause() instanceof java.util.concurrent.TimeoutException
+                            ? "the replacement was not ready within " + spec.reloadTimeout()
+                            : "the replacement failed: " + (error.getCause() != null ? error.getCause() : error);
+                    fresh.retire();
+                    engine.publish(new io.tspm.event.ReloadFailed(engine.now(), spec.name(), slot, reason));
+                    return fresh.stopAsync().thenCompose(o -> CompletableFuture.<Void>failedFuture(
+                            new io.tspm.TspmException("reload of process '" + spec.name() + "' failed at instance "
+                                    + slot + ": " + reason + "; the old instance keeps serving")));
+                }
+                synchronized (this) {
+                    List<ManagedInstance> now = new ArrayList<>(instances);
+                    if (slot < now.size() && now.get(slot) == old) {
+                        now.set(slot, fresh);
+                        instances = List.copyOf(now);
+                    }
+                }
+                old.retire();
+                // Drain: the old one keeps serving what it took before the swap, then stops.
+                CompletableFuture<Void> drained = new CompletableFuture<>();
+                engine.schedule(() -> drained.complete(null), spec.reloadDrain());
+                return drained.thenCompose(x -> old.stopAsync()).thenApply(o -> (Void) null);
+            }));
+        }
+        return Completion.allOrFirstFailure(slots);
     }
 
     /** Refuses every later start (the process is being removed), and stops its cron timer and watch. */

@@ -61,6 +61,7 @@ final class ManagedInstance implements ProcessInstance, ManagedInstanceView {
     }
 
     private final Engine engine;
+    private final int portLane;
     private final ManagedGroup group;
     private final ProcessSpec spec;
     private final int id;
@@ -108,6 +109,12 @@ final class ManagedInstance implements ProcessInstance, ManagedInstanceView {
     private final List<Runnable> after = new ArrayList<>();
 
     ManagedInstance(Engine engine, ManagedGroup group, ProcessSpec spec, int id) {
+        this(engine, group, spec, id, 0);
+    }
+
+    /** @param portLane 0: {@code basePort + id}; 1: {@code + reloadPortSpan} (a reload's replacement) */
+    ManagedInstance(Engine engine, ManagedGroup group, ProcessSpec spec, int id, int portLane) {
+        this.portLane = portLane;
         this.engine = engine;
         this.group = group;
         this.spec = spec;
@@ -130,6 +137,17 @@ final class ManagedInstance implements ProcessInstance, ManagedInstanceView {
     @Override
     public synchronized InstanceState state() {
         return state;
+    }
+
+    @Override
+    public java.util.OptionalInt port() {
+        return spec.basePort().isPresent()
+                ? java.util.OptionalInt.of(spec.basePort().getAsInt() + id + portLane * spec.reloadPortSpan())
+                : java.util.OptionalInt.empty();
+    }
+
+    int portLane() {
+        return portLane;
     }
 
     @Override
@@ -245,7 +263,7 @@ final class ManagedInstance implements ProcessInstance, ManagedInstanceView {
         if (engine.isClosing() || group.isRetired() || retired) {
             return CompletableFuture.failedFuture(new IllegalStateException("process '" + spec.name() + "' instance "
                     + id + " cannot start: " + (engine.isClosing() ? "the supervisor is closed"
-                            : group.isRetired() ? "it was removed" : "it was scaled away")));
+                            : group.isRetired() ? "it was removed" : "it was scaled away or replaced by a reload")));
         }
         switch (state) {
             case RUNNING:
@@ -297,7 +315,7 @@ final class ManagedInstance implements ProcessInstance, ManagedInstanceView {
 
     /** On the launcher thread: build the plan, spawn, and register with the reaper at once. */
     private Spawned spawn() throws Exception {
-        ProcessBuilder pb = LaunchPlan.build(spec, id, engine.platform, engine.parentDeathSignal,
+        ProcessBuilder pb = LaunchPlan.build(spec, id, port(), engine.platform, engine.parentDeathSignal,
                 engine.spawnContext(spec.name(), id), engine.programs);
         Process p;
         try {
@@ -451,9 +469,7 @@ final class ManagedInstance implements ProcessInstance, ManagedInstanceView {
     }
 
     private InstanceProbeContext probeContext(Process p, java.util.Map<String, String> env) {
-        java.util.OptionalInt port = spec.basePort().isPresent()
-                ? java.util.OptionalInt.of(spec.basePort().getAsInt() + id) : java.util.OptionalInt.empty();
-        return new InstanceProbeContext(engine, spec.name(), id, p.pid(), port, env, java.time.Duration.ofSeconds(1),
+        return new InstanceProbeContext(engine, spec.name(), id, p.pid(), port(), env, java.time.Duration.ofSeconds(1),
                 output);
     }
 

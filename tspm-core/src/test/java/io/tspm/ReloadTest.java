@@ -1,0 +1,127 @@
+package io.tspm;
+
+import static io.tspm.testing.Await.await;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.tspm.event.ReloadFailed;
+import io.tspm.spi.Probe;
+import io.tspm.spi.ProbeResult;
+import io.tspm.testing.EventRecorder;
+import io.tspm.testing.HttpMain;
+import io.tspm.testing.Scripts;
+import java.io.InputStream;
+import java.net.HttpURLConnection;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Rolling reloads of a real 3-instance HTTP cluster under a client that never stops asking. */
+class ReloadTest {
+
+    @TempDir
+    Path dir;
+
+    private final EventRecorder events = new EventRecorder();
+
+    private static final Probe LISTENING = Probe.blocking("log line 'listening'",
+            ctx -> ctx.countMatches(Pattern.compile("^listening")) > 0 ? ProbeResult.success("listening")
+                    : ProbeResult.failure("not listening yet"));
+
+    private Supervisor cluster(Path broken, int basePort) {
+        return Supervisor.builder().addListener(events)
+                .addProcess("web", p -> p.command(Scripts.java(HttpMain.class)).instances(3).basePort(basePort)
+                        .env("BROKEN", broken.toString())
+                        .readinessProbe(ProbeSettings.builder(LISTENING).period(Duration.ofMillis(50)).build())
+                        .reloadDrain(Duration.ofMillis(500)).reloadTimeout(Duration.ofSeconds(3)))
+                .build();
+    }
+
+    private static String get(int port) throws Exception {
+        HttpURLConnection c = (HttpURLConnection) URI.create("http://127.0.0.1:" + port + "/").toURL().openConnection();
+        c.setConnectTimeout(2000);
+        c.setReadTimeout(2000);
+        try (InputStream in = c.getInputStream()) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    @Test
+    void aRollingReloadReplacesEveryInstanceWhileNoRequestFails() throws Exception {
+        try (Supervisor s = cluster(dir.resolve("never"), 44100)) {
+            s.start();
+            ProcessGroup web = s.group("web");
+            Set<Long> before = ConcurrentHashMap.newKeySet();
+            web.snapshot().forEach(i -> before.add(i.pid().getAsLong()));
+            AtomicBoolean running = new AtomicBoolean(true);
+            AtomicInteger ok = new AtomicInteger();
+            Map<String, Throwable> failures = new ConcurrentHashMap<>();
+            Set<String> answers = ConcurrentHashMap.newKeySet();
+            Thread client = new Thread(() -> {
+                while (running.get()) {
+                    for (int id = 0; id < 3; id++) {
+                        int port = web.instance(id).port().getAsInt();
+                        try {
+                            answers.add(get(port));
+                            ok.incrementAndGet();
+                        } catch (Exception e) {
+                            failures.put("#" + id + " port " + port + " after " + ok.get(), e);
+                        }
+                    }
+                }
+            });
+            client.start();
+            await().until(() -> ok.get() > 30);
+            web.reload();
+            int afterReload = ok.get();
+            await().until(() -> ok.get() > afterReload + 30);
+            running.set(false);
+            client.join();
+
+            assertThat(failures).as("requests that failed during the reload").isEmpty();
+            // Every instance was replaced: new pids, on the other port lane, and they answered.
+            for (InstanceSnapshot i : web.snapshot()) {
+                assertThat(i.state()).isEqualTo(InstanceState.RUNNING);
+                assertThat(before).doesNotContain(i.pid().getAsLong());
+                assertThat(web.instance(i.instanceId()).port()).hasValue(44100 + 3 + i.instanceId());
+                assertThat(answers).contains("instance " + i.instanceId() + " pid " + i.pid().getAsLong());
+            }
+            before.forEach(pid -> assertThat(ProcessHandle.of(pid).filter(ProcessHandle::isAlive)).isEmpty());
+            // A second reload goes back to the first lane.
+            web.reload();
+            assertThat(web.instance(0).port()).hasValue(44100);
+            assertThat(get(44100)).startsWith("instance 0 pid " + web.instance(0).pid().getAsLong());
+        }
+    }
+
+    @Test
+    void aReplacementThatNeverGetsReadyLeavesTheOldOneServing() throws Exception {
+        Path broken = dir.resolve("broken");
+        try (Supervisor s = cluster(broken, 44200)) {
+            s.start();
+            ProcessGroup web = s.group("web");
+            long pid0 = web.instance(0).pid().getAsLong();
+            Files.createFile(broken); // replacements will never listen
+            assertThatThrownBy(web::reload).isInstanceOf(TspmException.class)
+                    .hasMessageContaining("reload of process 'web' failed at instance 0: the replacement was not ready"
+                            + " within PT3S; the old instance keeps serving");
+            assertThat(web.instance(0).pid()).hasValue(pid0);
+            assertThat(get(44200)).isEqualTo("instance 0 pid " + pid0);
+            await().until(() -> events.of(ReloadFailed.class).size() == 1);
+            // The failed replacement is gone, and the other instances were not touched.
+            assertThat(web.snapshot()).allMatch(i -> i.state() == InstanceState.RUNNING);
+            assertThat(ProcessHandle.current().descendants().filter(h -> h.info().commandLine().orElse("")
+                    .contains(HttpMain.class.getName())).count()).isEqualTo(3);
+        }
+    }
+}
