@@ -74,4 +74,16 @@ public interface ProcessGroup {
     default void restart() {
         Futures.join(restartAsync());
     }
+
+    /**
+     * Restarts the running instances {@code reloadBatch} at a time: each batch is stopped, started
+     * and ready before the next is touched, so the others keep serving (on the same ports, unlike
+     * {@link #reload()}, which starts replacements first). Fails at the first instance that does
+     * not come back, leaving the rest as they are.
+     */
+    CompletableFuture<Void> rollingRestartAsync();
+
+    default void rollingRestart() {
+        Futures.join(rollingRestartAsync());
+    }
 }

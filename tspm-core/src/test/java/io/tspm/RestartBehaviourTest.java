@@ -162,6 +162,34 @@ class RestartBehaviourTest {
         }
     }
 
+    @Test
+    void aRollingRestartTakesOneInstanceAtATimeAndLeavesStoppedOnesAlone() {
+        try (Supervisor s = Supervisor.builder().addListener(events)
+                .addProcess("pool", p -> p.command("sleep", "60").instances(4).readyAfter(Duration.ofMillis(50)))
+                .build()) {
+            s.start();
+            s.group("pool").instance(3).stop();
+            Map<Integer, Long> before = s.describe("pool").stream().filter(i -> i.pid().isPresent())
+                    .collect(Collectors.toMap(InstanceSnapshot::instanceId, i -> i.pid().getAsLong()));
+            await().until(() -> events.of(ProcessReady.class, "pool").size() == 4
+                    && events.of(ProcessStopped.class, "pool").size() == 1);
+            int mark = events.all().size();
+            s.group("pool").rollingRestart();
+            await().until(() -> events.of(ProcessReady.class, "pool").size() == 7);
+            List<String> seq = events.all().subList(mark, events.all().size()).stream()
+                    .filter(e -> e instanceof io.tspm.event.ProcessStopping || e instanceof ProcessReady)
+                    .map(e -> e.getClass().getSimpleName().replace("Process", "") + ":"
+                            + ((io.tspm.event.InstanceEvent) e).instanceId())
+                    .collect(Collectors.toList());
+            // One at a time: each is ready again before the next one is stopped.
+            assertThat(seq).containsExactly("Stopping:0", "Ready:0", "Stopping:1", "Ready:1", "Stopping:2", "Ready:2");
+            for (int id = 0; id < 3; id++) {
+                assertThat(s.describe("pool").get(id).pid().getAsLong()).isNotEqualTo(before.get(id));
+            }
+            assertThat(s.describe("pool").get(3).state()).isEqualTo(InstanceState.STOPPED);
+        }
+    }
+
     private static Map<Integer, Long> pids(Supervisor s, String name) {
         return s.describe(name).stream().collect(Collectors.toMap(InstanceSnapshot::instanceId, i -> i.pid().getAsLong()));
     }

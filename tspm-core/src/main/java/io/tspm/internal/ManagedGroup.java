@@ -207,6 +207,26 @@ public final class ManagedGroup implements ProcessGroup {
     private volatile boolean reloading;
 
     @Override
+    public CompletableFuture<Void> rollingRestartAsync() {
+        List<ManagedInstance> now = instances;
+        int batch = spec.reloadBatch();
+        CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
+        for (int from = 0; from < now.size(); from += batch) {
+            List<ManagedInstance> part = now.subList(from, Math.min(now.size(), from + batch));
+            chain = chain.thenCompose(x -> {
+                List<CompletableFuture<?>> restarts = new ArrayList<>();
+                for (ManagedInstance i : part) {
+                    if (i.state() == InstanceState.RUNNING) {
+                        restarts.add(i.restartAsync().thenCompose(y -> i.awaitReadyAsync()));
+                    }
+                }
+                return Completion.allOrFirstFailure(restarts);
+            });
+        }
+        return chain;
+    }
+
+    @Override
     public CompletableFuture<Void> reloadAsync() {
         synchronized (this) {
             if (retired) {
