@@ -135,9 +135,14 @@ public final class Engine implements AutoCloseable {
 
             @Override
             public <T> T shared(Class<T> key, java.util.function.Supplier<? extends T> create) {
-                return key.cast(shared.computeIfAbsent(key, k -> create.get()));
+                return Engine.this.shared(key, create);
             }
         };
+    }
+
+    /** The object probes of this supervisor share under {@code key}, created on first use. */
+    <T> T shared(Class<T> key, java.util.function.Supplier<? extends T> create) {
+        return key.cast(shared.computeIfAbsent(key, k -> create.get()));
     }
 
     /** Closes the log files of a removed process. */

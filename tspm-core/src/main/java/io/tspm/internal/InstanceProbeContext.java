@@ -85,6 +85,6 @@ final class InstanceProbeContext implements ProbeContext {
 
     @Override
     public <T> T shared(Class<T> key, Supplier<? extends T> create) {
-        return key.cast(engine.shared.computeIfAbsent(key, k -> create.get()));
+        return engine.shared(key, create);
     }
 }
