@@ -84,6 +84,7 @@ public final class ProcessSpec {
     private final ProbeSettings livenessProbe;
     private final long maxMemory;
     private final int memoryLimitSamples;
+    private final MemoryLimitAction memoryLimitAction;
     private final CronSchedule cronRestart;
     private final List<Path> watchPaths;
     private final List<String> watchIgnore;
@@ -129,6 +130,7 @@ public final class ProcessSpec {
         this.livenessProbe = b.livenessProbe;
         this.maxMemory = b.maxMemory;
         this.memoryLimitSamples = b.memoryLimitSamples;
+        this.memoryLimitAction = b.memoryLimitAction;
         this.cronRestart = b.cronRestart;
         this.watchPaths = List.copyOf(b.watchPaths);
         this.watchIgnore = List.copyOf(b.watchIgnore);
@@ -181,6 +183,7 @@ public final class ProcessSpec {
         b.livenessProbe = livenessProbe;
         b.maxMemory = maxMemory;
         b.memoryLimitSamples = memoryLimitSamples;
+        b.memoryLimitAction = memoryLimitAction;
         b.cronRestart = cronRestart;
         b.watchPaths.addAll(watchPaths);
         b.watchIgnore.addAll(watchIgnore);
@@ -378,6 +381,11 @@ public final class ProcessSpec {
         return memoryLimitSamples;
     }
 
+    /** Whether an instance over its memory limit is restarted or replaced by a reload. */
+    public MemoryLimitAction memoryLimitAction() {
+        return memoryLimitAction;
+    }
+
     /** When running instances are restarted on a schedule (PM2's {@code cron_restart}); empty for never. */
     public Optional<CronSchedule> cronRestart() {
         return Optional.ofNullable(cronRestart);
@@ -534,6 +542,7 @@ public final class ProcessSpec {
         private ProbeSettings livenessProbe;
         private long maxMemory;
         private int memoryLimitSamples = 3;
+        private MemoryLimitAction memoryLimitAction = MemoryLimitAction.RESTART;
         private CronSchedule cronRestart;
         private final List<Path> watchPaths = new ArrayList<>();
         private final List<String> watchIgnore = new ArrayList<>();
@@ -923,6 +932,12 @@ public final class ProcessSpec {
                 throw new IllegalArgumentException("reloadPortSpan must be in 1.." + MAX_INSTANCES + ", but was " + span);
             }
             this.reloadPortSpan = span;
+            return this;
+        }
+
+        /** Restart (default) or, without downtime, reload an instance over its memory limit. */
+        public Builder memoryLimitAction(MemoryLimitAction action) {
+            this.memoryLimitAction = Objects.requireNonNull(action, "memoryLimitAction");
             return this;
         }
 

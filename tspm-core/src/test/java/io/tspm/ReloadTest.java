@@ -97,6 +97,8 @@ class ReloadTest {
                 assertThat(answers).contains("instance " + i.instanceId() + " pid " + i.pid().getAsLong());
             }
             before.forEach(pid -> assertThat(ProcessHandle.of(pid).filter(ProcessHandle::isAlive)).isEmpty());
+            // The slot keeps its history across the replacement: the old one's stop is in it.
+            await().until(() -> web.instance(0).exitHistory().stream().anyMatch(r -> before.contains(r.pid()) && r.requested()));
             // A second reload goes back to the first lane.
             web.reload();
             assertThat(web.instance(0).port()).hasValue(44100);

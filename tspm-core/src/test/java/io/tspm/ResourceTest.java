@@ -88,6 +88,29 @@ class ResourceTest {
     }
 
     @Test
+    void aMemoryLimitCanReplaceTheInstanceByAReload() {
+        try (Supervisor s = Supervisor.builder().sampleInterval(Duration.ofMillis(100)).addListener(events)
+                .addProcess("leaky", p -> p.command(List.of(javaCommand("grow").split(" ")))
+                        .maxMemory(150 * MIB).memoryLimitSamples(2).memoryLimitAction(MemoryLimitAction.RELOAD)
+                        .reloadDrain(Duration.ofMillis(50))
+                        .restartPolicy(RestartPolicy.builder().fixedDelay(Duration.ofMillis(50)).unlimitedRestarts().build()))
+                .build()) {
+            s.start();
+            long first = s.group("leaky").instance(0).pid().getAsLong();
+            // The slot's history (kept across the replacement) shows the old one's exit as a crash.
+            await().until(() -> s.group("leaky").instance(0).exitHistory().stream()
+                    .anyMatch(r -> r.pid() == first && r.isCrash()));
+            ExitRecord r = s.group("leaky").instance(0).exitHistory().stream().filter(x -> x.pid() == first)
+                    .findFirst().orElseThrow();
+            assertThat(r.reason()).as("%s / %s", s.group("leaky").instance(0).exitHistory(), events.all()).get().asString().contains("memory limit exceeded").contains("replaced by a reload");
+            assertThat(r.requested()).isFalse();
+            // A replacement runs in the slot (it grows too, so it may itself be replaced later).
+            await().until(() -> s.group("leaky").instance(0).pid().orElse(first) != first);
+            assertThat(events.of(MemoryLimitExceeded.class)).isNotEmpty();
+        }
+    }
+
+    @Test
     void badSettingsAreRejected() {
         assertThatThrownBy(() -> ProcessSpec.builder("x").maxMemory(1000))
                 .hasMessage("maxMemory must be >= 1048576 bytes (1 MiB), but was 1000");

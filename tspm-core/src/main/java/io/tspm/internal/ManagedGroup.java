@@ -253,6 +253,23 @@ public final class ManagedGroup implements ProcessGroup {
         return chain.whenComplete((x, e) -> reloading = false);
     }
 
+    /** Replaces one instance (the memory limit asked); skipped while another reload runs. */
+    void reloadInstance(ManagedInstance old) {
+        synchronized (this) {
+            if (reloading || retired || !instances.contains(old)) {
+                old.reloadFailed();
+                return;
+            }
+            reloading = true;
+        }
+        reloadSlots(old.id(), old.id() + 1).whenComplete((x, e) -> {
+            reloading = false;
+            if (e != null) {
+                old.reloadFailed();
+            }
+        });
+    }
+
     /** Replaces the running instances with ids in [a, b): replacements first, each old one once its replacement is ready. */
     private CompletableFuture<Void> reloadSlots(int a, int b) {
         List<CompletableFuture<Void>> slots = new ArrayList<>();
@@ -267,7 +284,7 @@ public final class ManagedGroup implements ProcessGroup {
             if (old.state() != InstanceState.RUNNING) {
                 continue; // a stopped (or failing) instance is not reloaded
             }
-            ManagedInstance fresh = new ManagedInstance(engine, this, spec, id, 1 - old.portLane());
+            ManagedInstance fresh = new ManagedInstance(engine, this, spec, id, 1 - old.portLane(), old);
             lineListeners.forEach(fresh::addLineListener);
             int slot = id;
             CompletableFuture<Void> ready = fresh.startAsync().thenCompose(x -> fresh.awaitReadyAsync())

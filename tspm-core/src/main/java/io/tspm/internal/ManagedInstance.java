@@ -104,6 +104,8 @@ final class ManagedInstance implements ProcessInstance, ManagedInstanceView {
     private boolean ready;
     /** Why the supervisor is killing the current process (a probe, the memory limit), told when it exits. */
     private String killReason;
+    /** Why a reload is replacing this instance (the memory limit); its last exit record tells it. */
+    private String reloadReason;
     private volatile io.tspm.ResourceUsage usage;
     private int samplesOverLimit;
     private final List<Runnable> after = new ArrayList<>();
@@ -114,14 +116,30 @@ final class ManagedInstance implements ProcessInstance, ManagedInstanceView {
 
     /** @param portLane 0: {@code basePort + id}; 1: {@code + reloadPortSpan} (a reload's replacement) */
     ManagedInstance(Engine engine, ManagedGroup group, ProcessSpec spec, int id, int portLane) {
+        this(engine, group, spec, id, portLane, null);
+    }
+
+    /**
+     * @param predecessor the instance this one replaces in a reload: the slot keeps its exit history
+     *                    (shared) and crash-loop window (copied); null for a new slot
+     */
+    ManagedInstance(Engine engine, ManagedGroup group, ProcessSpec spec, int id, int portLane,
+            ManagedInstance predecessor) {
         this.portLane = portLane;
         this.engine = engine;
         this.group = group;
         this.spec = spec;
         this.id = id;
         this.output = new InstanceOutput(engine, spec, id);
-        this.planner = new RestartPlanner(spec.restartPolicy(), () -> ThreadLocalRandom.current().nextDouble());
-        this.history = new ExitHistory(spec.exitHistorySize());
+        if (predecessor == null) {
+            this.planner = new RestartPlanner(spec.restartPolicy(), () -> ThreadLocalRandom.current().nextDouble());
+            this.history = new ExitHistory(spec.exitHistorySize());
+        } else {
+            synchronized (predecessor) {
+                this.planner = predecessor.planner.copy();
+            }
+            this.history = predecessor.history;
+        }
     }
 
     @Override
@@ -148,6 +166,12 @@ final class ManagedInstance implements ProcessInstance, ManagedInstanceView {
 
     int portLane() {
         return portLane;
+    }
+
+    /** A memory-limit reload of this instance failed: it keeps running, and may be judged again. */
+    synchronized void reloadFailed() {
+        reloadReason = null;
+        samplesOverLimit = 0;
     }
 
     @Override
@@ -437,20 +461,27 @@ final class ManagedInstance implements ProcessInstance, ManagedInstanceView {
                 return;
             }
             samplesOverLimit++;
-            if (samplesOverLimit < spec.memoryLimitSamples() || killReason != null) {
+            if (samplesOverLimit < spec.memoryLimitSamples() || killReason != null || reloadReason != null) {
                 return;
             }
-            killReason = "memory limit exceeded: " + mib(used) + " > " + mib(limit) + " for " + samplesOverLimit
+            String reason = "memory limit exceeded: " + mib(used) + " > " + mib(limit) + " for " + samplesOverLimit
                     + (samplesOverLimit == 1 ? " sample" : " samples in a row");
             engine.publish(new io.tspm.event.MemoryLimitExceeded(engine.now(), spec.name(), id, used, limit,
                     samplesOverLimit));
-            failStart(killReason, null);
-            ready = false;
-            Process p = process;
-            long ticks = startTicks;
-            after.add(() -> kill(p, ticks));
+            if (spec.memoryLimitAction() == io.tspm.MemoryLimitAction.RELOAD && state == InstanceState.RUNNING
+                    && planner.admitRestart(engine.ticker.read())) {
+                reloadReason = reason + " (replaced by a reload)";
+                after.add(() -> group.reloadInstance(this));
+            } else {
+                killReason = reason;
+                failStart(killReason, null);
+                ready = false;
+                Process p = process;
+                long ticks = startTicks;
+                after.add(() -> kill(p, ticks));
+            }
         }
-        runAfter();
+        runAfter(); // (no early return above: the queued action must run)
     }
 
     private static String mib(long bytes) {
@@ -792,8 +823,13 @@ final class ManagedInstance implements ProcessInstance, ManagedInstanceView {
             engine.sampler.unwatch(this);
             usage = null;
             killReason = null;
-            record(p, status, Duration.ofNanos(Math.max(0, engine.ticker.read() - spawnedAtNanos)), true,
-                    RestartDecision.REQUESTED, Duration.ZERO, null);
+            if (reloadReason != null) { // replaced for the memory limit: a crash with its reason
+                record(p, status, Duration.ofNanos(Math.max(0, engine.ticker.read() - spawnedAtNanos)), false,
+                        RestartDecision.RESTART, Duration.ZERO, reloadReason);
+            } else {
+                record(p, status, Duration.ofNanos(Math.max(0, engine.ticker.read() - spawnedAtNanos)), true,
+                        RestartDecision.REQUESTED, Duration.ZERO, null);
+            }
             move(new ProcessStopped(engine.now(), spec.name(), id, outcome, Optional.of(status)));
             complete(stopping, outcome);
             after.add(() -> unregister(p.pid()));

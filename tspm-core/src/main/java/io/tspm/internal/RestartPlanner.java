@@ -71,6 +71,28 @@ final class RestartPlanner {
         return new Decision(RestartDecision.RESTART, delay, null);
     }
 
+    /** A planner with the same streak and window (for the replacement of a reloaded instance). */
+    RestartPlanner copy() {
+        RestartPlanner c = new RestartPlanner(policy, random);
+        c.restartTimes.addAll(restartTimes);
+        c.streak = streak;
+        c.currentBackoff = currentBackoff;
+        return c;
+    }
+
+    /**
+     * Counts a restart the supervisor decides outside an exit (a memory-limit reload): false, and
+     * nothing counted, when it would exceed the crash-loop limit.
+     */
+    boolean admitRestart(long nowNanos) {
+        prune(nowNanos);
+        if (restartTimes.size() >= policy.maxRestarts()) {
+            return false;
+        }
+        restartTimes.addLast(nowNanos);
+        return true;
+    }
+
     /** Forgets the streak and the window: the user started the instance again. */
     void reset() {
         streak = 0;
