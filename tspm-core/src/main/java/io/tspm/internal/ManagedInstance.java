@@ -5,17 +5,23 @@ import io.tspm.ExitStatus;
 import io.tspm.InstanceSnapshot;
 import io.tspm.InstanceState;
 import io.tspm.LineListener;
+import io.tspm.MemoryLimitAction;
 import io.tspm.OutputLine;
 import io.tspm.OutputStats;
 import io.tspm.OutputStreamKind;
+import io.tspm.ProbeSettings;
 import io.tspm.ProcessInstance;
 import io.tspm.ProcessSpec;
 import io.tspm.ProcessStartException;
+import io.tspm.ResourceUsage;
 import io.tspm.RestartDecision;
 import io.tspm.RestartStrategy;
 import io.tspm.Signal;
 import io.tspm.StopOutcome;
 import io.tspm.TspmException;
+import io.tspm.event.HealthChanged;
+import io.tspm.event.InstanceEvent;
+import io.tspm.event.MemoryLimitExceeded;
 import io.tspm.event.ProcessExited;
 import io.tspm.event.ProcessFailed;
 import io.tspm.event.ProcessReady;
@@ -24,15 +30,21 @@ import io.tspm.event.ProcessStarting;
 import io.tspm.event.ProcessStopped;
 import io.tspm.event.ProcessStopping;
 import io.tspm.event.RestartScheduled;
+import io.tspm.event.SupervisorListener;
 import io.tspm.event.TransitionEvent;
+import io.tspm.spi.ProbeResult;
+import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -57,7 +69,7 @@ final class ManagedInstance implements ProcessInstance, ManagedInstanceView {
     static final long OUTPUT_DRAIN_MILLIS = 200;
 
     /** A spawned process and the start ticks that name it (read on the launcher thread). */
-    private record Spawned(Process process, long startTicks, java.util.Map<String, String> environment) {
+    private record Spawned(Process process, long startTicks, Map<String, String> environment) {
     }
 
     private final Engine engine;
@@ -106,8 +118,9 @@ final class ManagedInstance implements ProcessInstance, ManagedInstanceView {
     private String killReason;
     /** Why a reload is replacing this instance (the memory limit); its last exit record tells it. */
     private String reloadReason;
-    private volatile io.tspm.ResourceUsage usage;
-    private int samplesOverLimit;
+    private volatile ResourceUsage usage;
+    /** Null without a maxMemory. */
+    private final MemoryLimit memoryLimit;
     private final List<Runnable> after = new ArrayList<>();
 
     ManagedInstance(Engine engine, ManagedGroup group, ProcessSpec spec, int id) {
@@ -131,6 +144,8 @@ final class ManagedInstance implements ProcessInstance, ManagedInstanceView {
         this.spec = spec;
         this.id = id;
         this.output = new InstanceOutput(engine, spec, id);
+        this.memoryLimit = spec.maxMemory().isPresent()
+                ? new MemoryLimit(spec.maxMemory().getAsLong(), spec.memoryLimitSamples()) : null;
         if (predecessor == null) {
             this.planner = new RestartPlanner(spec.restartPolicy(), () -> ThreadLocalRandom.current().nextDouble());
             this.history = new ExitHistory(spec.exitHistorySize());
@@ -158,10 +173,10 @@ final class ManagedInstance implements ProcessInstance, ManagedInstanceView {
     }
 
     @Override
-    public java.util.OptionalInt port() {
+    public OptionalInt port() {
         return spec.basePort().isPresent()
-                ? java.util.OptionalInt.of(spec.basePort().getAsInt() + id + portLane * spec.reloadPortSpan())
-                : java.util.OptionalInt.empty();
+                ? OptionalInt.of(spec.basePort().getAsInt() + id + portLane * spec.reloadPortSpan())
+                : OptionalInt.empty();
     }
 
     int portLane() {
@@ -171,7 +186,9 @@ final class ManagedInstance implements ProcessInstance, ManagedInstanceView {
     /** A memory-limit reload of this instance failed: it keeps running, and may be judged again. */
     synchronized void reloadFailed() {
         reloadReason = null;
-        samplesOverLimit = 0;
+        if (memoryLimit != null) {
+            memoryLimit.reset();
+        }
     }
 
     @Override
@@ -253,10 +270,10 @@ final class ManagedInstance implements ProcessInstance, ManagedInstanceView {
         }
         // Running but not ready (its readiness probe failing), or between starts: wait for readiness.
         CompletableFuture<Void> f = new CompletableFuture<>();
-        io.tspm.event.SupervisorListener[] self = new io.tspm.event.SupervisorListener[1];
+        SupervisorListener[] self = new SupervisorListener[1];
         self[0] = e -> {
-            if (e instanceof io.tspm.event.InstanceEvent && e.process().equals(spec.name())
-                    && ((io.tspm.event.InstanceEvent) e).instanceId() == id && snapshot().ready()) {
+            if (e instanceof InstanceEvent && e.process().equals(spec.name())
+                    && ((InstanceEvent) e).instanceId() == id && snapshot().ready()) {
                 f.complete(null);
             } else if (e instanceof ProcessFailed && e.process().equals(spec.name())
                     && ((ProcessFailed) e).instanceId() == id) {
@@ -344,7 +361,7 @@ final class ManagedInstance implements ProcessInstance, ManagedInstanceView {
         Process p;
         try {
             p = pb.start();
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new LaunchPlan.SpawnFailure("cannot run " + pb.command() + ": " + e.getMessage(), e);
         }
         long ticks = engine.tree.startTicks(p.pid());
@@ -352,7 +369,7 @@ final class ManagedInstance implements ProcessInstance, ManagedInstanceView {
         if (reaper != null && ticks >= 0) {
             reaper.register(p.pid(), ticks);
         }
-        return new Spawned(p, ticks, spec.probes().isEmpty() ? java.util.Map.of() : java.util.Map.copyOf(pb.environment()));
+        return new Spawned(p, ticks, spec.probes().isEmpty() ? Map.of() : Map.copyOf(pb.environment()));
     }
 
     private void onSpawned(long gen, Spawned sp, Throwable err) {
@@ -366,7 +383,7 @@ final class ManagedInstance implements ProcessInstance, ManagedInstanceView {
                 return;
             }
             if (err != null) {
-                Throwable cause = err instanceof java.util.concurrent.CompletionException && err.getCause() != null
+                Throwable cause = err instanceof CompletionException && err.getCause() != null
                         ? err.getCause() : err;
                 String reason = cause instanceof LaunchPlan.SpawnFailure ? cause.getMessage()
                         : "spawn failed: " + cause;
@@ -384,7 +401,7 @@ final class ManagedInstance implements ProcessInstance, ManagedInstanceView {
                 InstanceProbeContext probeContext = spec.probes().isEmpty() ? null : probeContext(p, sp.environment());
                 if (probeContext != null) {
                     // Before the pumps start, so a probe counting output sees every line.
-                    for (io.tspm.ProbeSettings ps : spec.probes()) {
+                    for (ProbeSettings ps : spec.probes()) {
                         try {
                             ps.probe().spawned(probeContext);
                         } catch (RuntimeException e) {
@@ -433,7 +450,9 @@ final class ManagedInstance implements ProcessInstance, ManagedInstanceView {
         }
         engine.publish(new ProcessSpawned(engine.now(), spec.name(), id, p.pid()));
         usage = null;
-        samplesOverLimit = 0;
+        if (memoryLimit != null) {
+            memoryLimit.reset();
+        }
         killReason = null; // a new process starts with a clean slate
         engine.sampler.watch(this);
     }
@@ -444,31 +463,24 @@ final class ManagedInstance implements ProcessInstance, ManagedInstanceView {
     }
 
     /** A resource sample of process {@code pid}; enforces the memory limit. */
-    void onSample(long pid, io.tspm.ResourceUsage sample) {
+    void onSample(long pid, ResourceUsage sample) {
         synchronized (this) {
             if (process == null || process.pid() != pid
                     || (state != InstanceState.RUNNING && state != InstanceState.STARTING)) {
                 return; // a stopping process is not judged
             }
             usage = sample;
-            if (spec.maxMemory().isEmpty() || sample.memoryBytes().isEmpty()) {
+            if (memoryLimit == null || sample.memoryBytes().isEmpty()) {
                 return;
             }
-            long limit = spec.maxMemory().getAsLong();
             long used = sample.memoryBytes().getAsLong();
-            if (used <= limit) {
-                samplesOverLimit = 0;
+            if (!memoryLimit.exceededBy(used) || killReason != null || reloadReason != null) {
                 return;
             }
-            samplesOverLimit++;
-            if (samplesOverLimit < spec.memoryLimitSamples() || killReason != null || reloadReason != null) {
-                return;
-            }
-            String reason = "memory limit exceeded: " + mib(used) + " > " + mib(limit) + " for " + samplesOverLimit
-                    + (samplesOverLimit == 1 ? " sample" : " samples in a row");
-            engine.publish(new io.tspm.event.MemoryLimitExceeded(engine.now(), spec.name(), id, used, limit,
-                    samplesOverLimit));
-            if (spec.memoryLimitAction() == io.tspm.MemoryLimitAction.RELOAD && state == InstanceState.RUNNING
+            String reason = memoryLimit.reason(used);
+            engine.publish(new MemoryLimitExceeded(engine.now(), spec.name(), id, used, memoryLimit.limitBytes(),
+                    memoryLimit.over()));
+            if (spec.memoryLimitAction() == MemoryLimitAction.RELOAD && state == InstanceState.RUNNING
                     && planner.admitRestart(engine.ticker.read())) {
                 reloadReason = reason + " (replaced by a reload)";
                 after.add(() -> group.reloadInstance(this));
@@ -481,11 +493,7 @@ final class ManagedInstance implements ProcessInstance, ManagedInstanceView {
                 after.add(() -> kill(p, ticks));
             }
         }
-        runAfter(); // (no early return above: the queued action must run)
-    }
-
-    private static String mib(long bytes) {
-        return String.format(java.util.Locale.ROOT, "%.1f MiB", bytes / 1048576.0);
+        runAfter(); // every return above comes before anything is queued
     }
 
     private void onReadyDue(long gen) {
@@ -499,8 +507,8 @@ final class ManagedInstance implements ProcessInstance, ManagedInstanceView {
         runAfter();
     }
 
-    private InstanceProbeContext probeContext(Process p, java.util.Map<String, String> env) {
-        return new InstanceProbeContext(engine, spec.name(), id, p.pid(), port(), env, java.time.Duration.ofSeconds(1),
+    private InstanceProbeContext probeContext(Process p, Map<String, String> env) {
+        return new InstanceProbeContext(engine, spec.name(), id, p.pid(), port(), env, Duration.ofSeconds(1),
                 output);
     }
 
@@ -518,7 +526,7 @@ final class ManagedInstance implements ProcessInstance, ManagedInstanceView {
             }
 
             @Override
-            public void readinessChanged(boolean passing, String probe, io.tspm.spi.ProbeResult last) {
+            public void readinessChanged(boolean passing, String probe, ProbeResult last) {
                 synchronized (ManagedInstance.this) {
                     if (!current(gen, p)) {
                         return;
@@ -527,7 +535,7 @@ final class ManagedInstance implements ProcessInstance, ManagedInstanceView {
                         becomeReady(p);
                     } else if (state == InstanceState.RUNNING && ready != passing) {
                         ready = passing;
-                        engine.publish(new io.tspm.event.HealthChanged(engine.now(), spec.name(), id,
+                        engine.publish(new HealthChanged(engine.now(), spec.name(), id,
                                 "readiness probe " + probe, passing, last.message()));
                     }
                 }
@@ -535,7 +543,7 @@ final class ManagedInstance implements ProcessInstance, ManagedInstanceView {
             }
 
             @Override
-            public void failed(HealthMonitor.Kind kind, String probe, int failures, io.tspm.spi.ProbeResult last) {
+            public void failed(HealthMonitor.Kind kind, String probe, int failures, ProbeResult last) {
                 synchronized (ManagedInstance.this) {
                     if (!current(gen, p) || killReason != null
                             || (state != InstanceState.STARTING && state != InstanceState.RUNNING)) {
@@ -547,7 +555,7 @@ final class ManagedInstance implements ProcessInstance, ManagedInstanceView {
                     failStart(killReason, null); // start() fails at once, before the process is gone
                     if (ready) { // no longer to be picked while it is being killed
                         ready = false;
-                        engine.publish(new io.tspm.event.HealthChanged(engine.now(), spec.name(), id,
+                        engine.publish(new HealthChanged(engine.now(), spec.name(), id,
                                 kind.label + " probe " + probe, false, last.message()));
                     }
                     after.add(() -> kill(p, ticks));
@@ -629,7 +637,7 @@ final class ManagedInstance implements ProcessInstance, ManagedInstanceView {
             process = null;
             move(new ProcessExited(engine.now(), spec.name(), id, p.pid(), status, uptime));
             after.add(() -> reapLeftovers(p, ticks));
-            String failedStart = wasReady ? null : "exited before it was ready (" + status + " after " + human(uptime)
+            String failedStart = wasReady ? null : "exited before it was ready (" + status + " after " + ExitHistory.human(uptime)
                     + ")";
             if (failedStart != null) {
                 failStart(killedForProbe != null ? killedForProbe : failedStart, null);
@@ -638,7 +646,7 @@ final class ManagedInstance implements ProcessInstance, ManagedInstanceView {
             String why = killedForProbe != null ? killedForProbe : failedStart;
             String reason = d.kind() == RestartDecision.GIVE_UP
                     ? d.reason() + (why != null ? " (this time: " + why + ")" : "") + "; last exits: "
-                            + lastExits(status, uptime)
+                            + history.describeLast(status, uptime, 4)
                     : why;
             record(p, status, uptime, signalled, d.kind(), d.delay(), reason); // a signal sent through us was asked for
             switch (d.kind()) {
@@ -673,20 +681,6 @@ final class ManagedInstance implements ProcessInstance, ManagedInstanceView {
         runAfter();
     }
 
-    /** The last exits, newest first, for a give-up message (this one is not in the history yet). */
-    private String lastExits(ExitStatus status, Duration uptime) {
-        StringBuilder sb = new StringBuilder(status + " after " + human(uptime));
-        List<ExitRecord> earlier = history.last(4);
-        for (int i = earlier.size() - 1; i >= 0; i--) {
-            ExitRecord r = earlier.get(i);
-            sb.append(", ").append(r.status()).append(" after ").append(human(r.uptime()));
-        }
-        return sb.toString();
-    }
-
-    private static String human(Duration d) {
-        return d.toMillis() < 10_000 ? d.toMillis() + " ms" : d.toSeconds() + " s";
-    }
 
     /**
      * Adds an exit to the history; its output lines follow once the process's output has been read
