@@ -45,14 +45,21 @@ public record ProcStat(long pid, char state, long ppid, long processGroup, long 
      * interval): a plain stream into a small buffer and a parse of just the needed fields.
      */
     static ProcStat read(String statFile) {
-        byte[] buf = new byte[1024];
+        return read(statFile, new byte[1024]);
+    }
+
+    /**
+     * Reads into {@code buf} (of at least 1024 bytes, which hold any stat line): /proc hands out a
+     * stat file whole, so one read call does.
+     */
+    static ProcStat read(String statFile, byte[] buf) {
         int n;
         try (java.io.FileInputStream in = new java.io.FileInputStream(statFile)) {
-            n = in.readNBytes(buf, 0, buf.length);
+            n = in.read(buf, 0, buf.length);
         } catch (IOException | SecurityException e) {
             return null;
         }
-        return parse(buf, n);
+        return n <= 0 ? null : parse(buf, n);
     }
 
     /** Parses a stat line; the command name in parentheses may itself hold spaces and parentheses. */

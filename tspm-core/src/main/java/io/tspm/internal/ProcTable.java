@@ -80,6 +80,11 @@ final class ProcTable {
     }
 
 
+    /** A table of the given processes, as seen at {@code takenAt} ({@link System#nanoTime()}). */
+    static ProcTable of(long takenAt, Map<Long, ProcStat> byPid) {
+        return new ProcTable(takenAt, byPid);
+    }
+
     /** A new scan. */
     static ProcTable scan() {
         long now = System.nanoTime();

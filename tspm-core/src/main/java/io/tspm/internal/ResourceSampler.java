@@ -6,6 +6,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
@@ -14,23 +15,33 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Samples the CPU, memory and threads of every running instance's process tree, at one interval
- * for the whole supervisor: one /proc scan per tick serves all instances, so the cost grows with
- * the number of processes and stays small; an idle supervisor with no running instance scans
- * nothing. Where there is no /proc, the JDK's {@link ProcessHandle.Info} gives the main process's
- * CPU time and nothing else.
+ * for the whole supervisor. A sample lists /proc once and reads the stat file of each process in a
+ * watched tree ({@link ProcCache} knows the rest of the machine from earlier samples), so its cost
+ * grows with the watched processes, not with the machine; a supervisor with no running instance
+ * reads nothing. Where there is no /proc, the JDK's {@link ProcessHandle.Info} gives the main
+ * process's CPU time and nothing else.
  */
 final class ResourceSampler {
 
     /** Open files are counted every this many samples (a directory listing per process is not free). */
     private static final int FD_EVERY = 10;
 
-    /** The last sample of one instance's current process, for the CPU delta (and its last fd count). */
-    private record Previous(long pid, long cpuTicks, long nanos, OptionalInt fds, int samples) {
+    /**
+     * The last sample of one instance's current process: for the CPU delta, the open files between
+     * counts, and the tree's members as found at {@code generation} of the cache.
+     */
+    private record Previous(long pid, long cpuUnits, long nanos, ResourceUsage usage, int samples,
+            List<ProcStat> members, long generation) {
+
+        static final Previous NONE = new Previous(-1, 0, 0, null, 0, List.of(), -1);
     }
 
     private final Engine engine;
     private final Duration interval;
     private final Map<ManagedInstance, Previous> watched = new ConcurrentHashMap<>();
+    private final ProcCache cache = new ProcCache();
+    /** Whether the kernel gives the number of open files as the size of /proc/PID/fd (Linux 6.2+). */
+    private Boolean fdDirSized;
     private long clockTicksPerSecond;
     private long pageSize;
     private volatile boolean stopped;
@@ -46,7 +57,7 @@ final class ResourceSampler {
         if (interval.isZero()) {
             return;
         }
-        watched.put(instance, new Previous(-1, 0, 0, OptionalInt.empty(), 0));
+        watched.put(instance, Previous.NONE);
         synchronized (this) {
             if (!started && !stopped) {
                 started = true;
@@ -82,7 +93,7 @@ final class ResourceSampler {
 
     private void sampleAll() {
         boolean proc = engine.platform.hasProc();
-        ProcTable table = proc ? ProcTable.scan() : null;
+        ProcTable table = proc ? cache.refresh() : null;
         if (proc && clockTicksPerSecond == 0) {
             clockTicksPerSecond = getconf("CLK_TCK", 100);
             pageSize = getconf("PAGESIZE", 4096);
@@ -94,59 +105,92 @@ final class ResourceSampler {
             if (id == null) {
                 continue;
             }
-            long pid = id[0];
             Previous prev = e.getValue();
-            boolean same = prev.pid == pid;
-            long cpuTicks;
-            OptionalLong memory;
-            int threads;
-            int processes;
-            OptionalInt fds = OptionalInt.empty();
-            if (proc) {
-                List<ProcStat> tree = table.tree(ProcStat.ofIdentity(pid, id[1]),
-                        engine.platform.hasSessions() ? pid : 0);
-                if (tree.isEmpty()) {
-                    continue;
-                }
-                long rss = 0;
-                cpuTicks = 0;
-                threads = 0;
-                for (ProcStat st : tree) {
-                    cpuTicks += st.cpuTicks();
-                    rss += st.rssPages();
-                    threads += st.threads();
-                }
-                memory = OptionalLong.of(rss * pageSize);
-                processes = tree.size();
-                fds = same && prev.samples % FD_EVERY != 0 ? prev.fds : countFds(pid);
-            } else {
-                var info = ProcessHandle.of(pid).map(ProcessHandle::info);
-                cpuTicks = info.flatMap(ProcessHandle.Info::totalCpuDuration).map(Duration::toMillis).orElse(0L);
-                memory = OptionalLong.empty();
-                threads = 0;
-                processes = 1;
+            Previous next = proc ? sampleTree(id[0], id[1], prev, table, now) : sampleMain(id[0], prev, now);
+            if (next != null) {
+                watched.replace(instance, prev, next);
+                instance.onSample(id[0], next.usage);
             }
-            double cpu = 0;
-            if (same && now > prev.nanos) {
-                double seconds = (now - prev.nanos) / 1e9;
-                double used = proc ? (double) (cpuTicks - prev.cpuTicks) / clockTicksPerSecond
-                        : (cpuTicks - prev.cpuTicks) / 1000.0;
-                cpu = Math.max(0, 100.0 * used / seconds);
-            }
-            watched.replace(instance, prev, new Previous(pid, cpuTicks, now, fds, same ? prev.samples + 1 : 1));
-            instance.onSample(pid, new ResourceUsage(engine.now(), cpu, memory, threads, processes, fds));
         }
     }
 
-    private static OptionalInt countFds(long pid) {
+    /** The whole tree's figures from /proc; null when the process has gone. */
+    private Previous sampleTree(long pid, long startTicks, Previous prev, ProcTable table, long now) {
+        boolean same = prev.pid == pid;
+        // The members found last time serve until a listing finds a process not seen before.
+        List<ProcStat> members = same && prev.generation == cache.generation() ? prev.members
+                : table.tree(ProcStat.ofIdentity(pid, startTicks), engine.platform.hasSessions() ? pid : 0);
+        long rss = 0;
+        long cpuTicks = 0;
+        int threads = 0;
+        List<ProcStat> alive = new ArrayList<>(members.size());
+        boolean rootAlive = false;
+        for (ProcStat member : members) {
+            ProcStat st = cache.current(member.pid(), member.startTicks());
+            if (st == null) {
+                continue; // gone since it was listed
+            }
+            rootAlive |= st.pid() == pid;
+            cpuTicks += st.cpuTicks();
+            rss += st.rssPages();
+            threads += st.threads();
+            alive.add(member);
+        }
+        if (!rootAlive) {
+            return null; // it has exited; its exit is handled elsewhere
+        }
+        OptionalInt fds = same && prev.samples % FD_EVERY != 0 ? prev.usage.openFiles() : countFds(pid);
+        double cpu = cpuPercent(same, prev, cpuTicks, now, (double) clockTicksPerSecond);
+        ResourceUsage usage = new ResourceUsage(engine.now(), cpu, OptionalLong.of(rss * pageSize), threads,
+                alive.size(), fds);
+        return new Previous(pid, cpuTicks, now, usage, same ? prev.samples + 1 : 1,
+                alive.size() == members.size() ? members : alive, cache.generation());
+    }
+
+    /** Without /proc: the main process's CPU time from the JDK, nothing else. */
+    private Previous sampleMain(long pid, Previous prev, long now) {
+        boolean same = prev.pid == pid;
+        var info = ProcessHandle.of(pid).map(ProcessHandle::info);
+        long cpuMillis = info.flatMap(ProcessHandle.Info::totalCpuDuration).map(Duration::toMillis).orElse(0L);
+        double cpu = cpuPercent(same, prev, cpuMillis, now, 1000.0);
+        ResourceUsage usage = new ResourceUsage(engine.now(), cpu, OptionalLong.empty(), 0, 1, OptionalInt.empty());
+        return new Previous(pid, cpuMillis, now, usage, same ? prev.samples + 1 : 1, List.of(), 0);
+    }
+
+    /** CPU as percent of one core since the previous sample of the same process. */
+    private static double cpuPercent(boolean same, Previous prev, long cpuUnits, long now, double unitsPerSecond) {
+        if (!same || now <= prev.nanos) {
+            return 0;
+        }
+        double seconds = (now - prev.nanos) / 1e9;
+        return Math.max(0, 100.0 * (cpuUnits - prev.cpuUnits) / unitsPerSecond / seconds);
+    }
+
+    private OptionalInt countFds(long pid) {
+        Path dir = Path.of("/proc", Long.toString(pid), "fd");
+        if (fdDirSized == null) {
+            fdDirSized = sizeOf(Path.of("/proc/self/fd")) > 0;
+        }
+        if (fdDirSized) {
+            long size = sizeOf(dir); // one stat call instead of a directory listing
+            return size < 0 ? OptionalInt.empty() : OptionalInt.of((int) size);
+        }
         int n = 0;
-        try (DirectoryStream<Path> ds = Files.newDirectoryStream(Path.of("/proc", Long.toString(pid), "fd"))) {
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
             for (Path ignored : ds) {
                 n++;
             }
             return OptionalInt.of(n);
         } catch (IOException | SecurityException e) {
             return OptionalInt.empty();
+        }
+    }
+
+    private static long sizeOf(Path path) {
+        try {
+            return Files.size(path);
+        } catch (IOException | SecurityException e) {
+            return -1;
         }
     }
 
