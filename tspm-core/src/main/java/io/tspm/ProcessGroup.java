@@ -13,10 +13,14 @@ public interface ProcessGroup {
 
     ProcessSpec spec();
 
-    /** The instances, by id. */
+    /** The instances, by id (handles as {@link #instance(int)} gives them). */
     List<ProcessInstance> instances();
 
-    /** The instance with this id; {@link IndexOutOfBoundsException} when there is none. */
+    /**
+     * The instance with this id; {@link IndexOutOfBoundsException} when there is none. The handle
+     * follows the id through reloads (it then speaks for the replacement); once the id is scaled
+     * away, the handle refuses to start.
+     */
     ProcessInstance instance(int id);
 
     List<InstanceSnapshot> snapshot();
@@ -46,7 +50,9 @@ public interface ProcessGroup {
      * started (on the slot's other port) and must become ready before the old one is taken out,
      * drained and stopped. A replacement that is not ready within {@code reloadTimeout} is stopped,
      * the old one keeps serving, and the reload fails with the reason. Stopped instances stay stopped.
-     * Handles of replaced instances refuse to start; ask {@link #instance(int)} again.
+     * A handle from {@link #instance(int)} follows its slot: after the reload it speaks for the
+     * replacement (its line listeners were given to the replacement before it started). A stop of
+     * an instance, or of the group, during a reload stops its replacement too, and the reload fails.
      */
     CompletableFuture<Void> reloadAsync();
 

@@ -61,6 +61,9 @@ class ReloadTest {
         try (Supervisor s = cluster(dir.resolve("never"), 44100)) {
             s.start();
             ProcessGroup web = s.group("web");
+            ProcessInstance held = web.instance(0); // a handle taken before the reload
+            java.util.List<OutputLine> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+            held.addLineListener(heard::add);
             Set<Long> before = ConcurrentHashMap.newKeySet();
             web.snapshot().forEach(i -> before.add(i.pid().getAsLong()));
             AtomicBoolean running = new AtomicBoolean(true);
@@ -99,11 +102,68 @@ class ReloadTest {
             before.forEach(pid -> assertThat(ProcessHandle.of(pid).filter(ProcessHandle::isAlive)).isEmpty());
             // The slot keeps its history across the replacement: the old one's stop is in it.
             await().until(() -> web.instance(0).exitHistory().stream().anyMatch(r -> before.contains(r.pid()) && r.requested()));
+            // The handle taken before follows the slot: it speaks for the replacement, whose lines its listener heard.
+            long replacement = web.snapshot().get(0).pid().getAsLong();
+            assertThat(held.pid()).hasValue(replacement);
+            assertThat(held.port()).hasValue(44100 + 3);
+            assertThat(heard).anyMatch(l -> l.pid() == replacement && l.text().startsWith("listening"));
             // A second reload goes back to the first lane.
             web.reload();
             assertThat(web.instance(0).port()).hasValue(44100);
             assertThat(get(44100)).startsWith("instance 0 pid " + web.instance(0).pid().getAsLong());
+            assertThat(held.pid()).isEqualTo(web.instance(0).pid());
+            // Stopping through the old handle stops the process that runs now.
+            long now = held.pid().getAsLong();
+            assertThat(held.stop()).isEqualTo(StopOutcome.GRACEFUL);
+            assertThat(ProcessHandle.of(now).filter(ProcessHandle::isAlive)).isEmpty();
+            assertThat(web.instance(0).state()).isEqualTo(InstanceState.STOPPED);
         }
+    }
+
+    @Test
+    void stoppingTheGroupDuringAReloadStopsTheReplacementsAndFailsTheReload() throws Exception {
+        Path broken = dir.resolve("broken");
+        try (Supervisor s = cluster(broken, 44300)) {
+            s.start();
+            ProcessGroup web = s.group("web");
+            Files.createFile(broken); // the replacement never gets ready, so the reload waits on it
+            java.util.concurrent.CompletableFuture<Void> reload = web.reloadAsync();
+            await().until(() -> helpers() == 4);
+            web.stop();
+            assertThatThrownBy(reload::join).hasRootCauseInstanceOf(TspmException.class)
+                    .rootCause().hasMessageContaining("failed at instance 0: instance 0 was stopped during the reload;"
+                            + " its replacement was stopped too");
+            await().until(() -> helpers() == 0);
+            assertThat(web.snapshot()).allMatch(i -> i.state() == InstanceState.STOPPED);
+            assertThat(events.of(ReloadFailed.class)).singleElement()
+                    .satisfies(e -> assertThat(e.reason()).startsWith("instance 0 was stopped during the reload"));
+        }
+    }
+
+    @Test
+    void stoppingAnInstanceDuringAReloadStopsItsReplacementAtOnce() throws Exception {
+        Path broken = dir.resolve("broken");
+        try (Supervisor s = cluster(broken, 44400)) {
+            s.start();
+            ProcessGroup web = s.group("web");
+            ProcessInstance first = web.instance(0);
+            Files.createFile(broken);
+            java.util.concurrent.CompletableFuture<Void> reload = web.reloadAsync();
+            await().until(() -> helpers() == 4);
+            assertThat(first.stop()).isEqualTo(StopOutcome.GRACEFUL);
+            // Not at the reload timeout: the replacement went with the instance it was to replace.
+            assertThatThrownBy(reload::join).rootCause()
+                    .hasMessageContaining("failed at instance 0: instance 0 was stopped during the reload");
+            await().until(() -> helpers() == 2);
+            assertThat(web.instance(0).state()).isEqualTo(InstanceState.STOPPED);
+            assertThat(web.instance(1).state()).isEqualTo(InstanceState.RUNNING);
+        }
+    }
+
+    /** The HTTP helpers this JVM runs. */
+    private static long helpers() {
+        return ProcessHandle.current().descendants().filter(h -> h.info().commandLine().orElse("")
+                .contains(HttpMain.class.getName())).count();
     }
 
     @Test
@@ -122,8 +182,7 @@ class ReloadTest {
             await().until(() -> events.of(ReloadFailed.class).size() == 1);
             // The failed replacement is gone, and the other instances were not touched.
             assertThat(web.snapshot()).allMatch(i -> i.state() == InstanceState.RUNNING);
-            assertThat(ProcessHandle.current().descendants().filter(h -> h.info().commandLine().orElse("")
-                    .contains(HttpMain.class.getName())).count()).isEqualTo(3);
+            assertThat(helpers()).isEqualTo(3);
         }
     }
 }

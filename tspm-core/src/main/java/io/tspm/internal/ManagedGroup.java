@@ -20,8 +20,16 @@ public final class ManagedGroup implements ProcessGroup {
 
     private final Engine engine;
     private final ProcessSpec spec;
-    /** Replaced whole on scale (under this), so readers iterate a stable list without locking. */
+    /** Replaced whole on scale and reload (under this), so readers iterate a stable list without locking. */
     private volatile List<ManagedInstance> instances;
+    /** The handles users get, one per id, replaced together with {@link #instances}. */
+    private volatile List<InstanceSlot> slots;
+    /**
+     * Replacements a reload has started and not yet swapped in, each to the instance it replaces: a
+     * stop of the group, or of that instance, stops them too.
+     */
+    private final java.util.Map<ManagedInstance, ManagedInstance> replacements =
+            new java.util.concurrent.ConcurrentHashMap<>();
     private volatile boolean retired;
     /** Whether the group is meant to run (started, not stopped): scaling up starts new instances then. */
     private volatile boolean shouldRun;
@@ -40,6 +48,7 @@ public final class ManagedGroup implements ProcessGroup {
             list.add(new ManagedInstance(engine, this, spec, i));
         }
         this.instances = List.copyOf(list);
+        this.slots = list.stream().map(i -> new InstanceSlot(this, i)).toList();
         spec.cronRestart().ifPresent(c -> scheduleCron());
         if (!spec.watchPaths().isEmpty()) {
             Path base = spec.workingDirectory().orElse(Path.of("")).toAbsolutePath();
@@ -122,8 +131,10 @@ public final class ManagedGroup implements ProcessGroup {
                 throw new IllegalStateException("process '" + spec.name() + "' was removed");
             }
             List<ManagedInstance> now = new ArrayList<>(instances);
+            List<InstanceSlot> handles = new ArrayList<>(slots);
             from = now.size();
             while (now.size() > n) {
+                handles.remove(handles.size() - 1);
                 ManagedInstance last = now.remove(now.size() - 1);
                 last.retire();
                 CompletableFuture<?> stopped = last.stopAsync();
@@ -139,6 +150,7 @@ public final class ManagedGroup implements ProcessGroup {
                 ManagedInstance inst = new ManagedInstance(engine, this, spec, i);
                 lineListeners.forEach(inst::addLineListener);
                 now.add(inst);
+                handles.add(new InstanceSlot(this, inst));
                 if (shouldRun) {
                     // The same id (and port, and log files) must not run twice: wait for its predecessor.
                     CompletableFuture<?> before = retiring.getOrDefault(i, CompletableFuture.completedFuture(null));
@@ -146,6 +158,7 @@ public final class ManagedGroup implements ProcessGroup {
                 }
             }
             instances = List.copyOf(now);
+            slots = List.copyOf(handles);
         }
         if (from != n) {
             engine.publish(new io.tspm.event.Scaled(engine.now(), spec.name(), from, n));
@@ -165,12 +178,12 @@ public final class ManagedGroup implements ProcessGroup {
 
     @Override
     public List<ProcessInstance> instances() {
-        return List.copyOf(instances);
+        return List.copyOf(slots);
     }
 
     @Override
     public ProcessInstance instance(int id) {
-        List<ManagedInstance> now = instances;
+        List<InstanceSlot> now = slots;
         if (id < 0 || id >= now.size()) {
             throw new IndexOutOfBoundsException("process '" + spec.name() + "' has instances 0.."
                     + (now.size() - 1) + ", but id was " + id);
@@ -201,7 +214,13 @@ public final class ManagedGroup implements ProcessGroup {
     public CompletableFuture<Void> stopAsync() {
         shouldRun = false;
         long requestedAt = System.nanoTime(); // one process-table scan serves every instance
-        return all(i -> i.stopAsync(requestedAt));
+        List<CompletableFuture<?>> stops = new ArrayList<>();
+        for (ManagedInstance fresh : replacements.keySet()) {
+            fresh.retire(); // a reload's replacement must not take over from a stopped instance
+            stops.add(fresh.stopAsync(requestedAt));
+        }
+        stops.add(all(i -> i.stopAsync(requestedAt)));
+        return CompletableFuture.allOf(stops.toArray(new CompletableFuture<?>[0]));
     }
 
     private volatile boolean reloading;
@@ -270,43 +289,42 @@ public final class ManagedGroup implements ProcessGroup {
         });
     }
 
-    /** Replaces the running instances with ids in [a, b): replacements first, each old one once its replacement is ready. */
+    /**
+     * Replaces the running instances with ids in [a, b): replacements first, each old one once its
+     * replacement is ready. A stop of the old instance (or of the group) meanwhile cancels the swap.
+     */
     private CompletableFuture<Void> reloadSlots(int a, int b) {
-        List<CompletableFuture<Void>> slots = new ArrayList<>();
+        List<CompletableFuture<Void>> swaps = new ArrayList<>();
         for (int id = a; id < b; id++) {
             ManagedInstance old;
+            InstanceSlot handle;
             synchronized (this) {
                 if (id >= instances.size()) {
                     break;
                 }
                 old = instances.get(id);
+                handle = slots.get(id);
             }
             if (old.state() != InstanceState.RUNNING) {
                 continue; // a stopped (or failing) instance is not reloaded
             }
             ManagedInstance fresh = new ManagedInstance(engine, this, spec, id, 1 - old.portLane(), old);
             lineListeners.forEach(fresh::addLineListener);
+            handle.prepare(fresh);
+            replacements.put(fresh, old);
             int slot = id;
             CompletableFuture<Void> ready = fresh.startAsync().thenCompose(x -> fresh.awaitReadyAsync())
                     .orTimeout(spec.reloadTimeout().toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
-            slots.add(ready.handle((x, e) -> e).thenCompose(error -> {
-                if (error != null) {
-                    String reason = error instanceof java.util.concurrent.TimeoutException
-                            || error.getCause() instanceof java.util.concurrent.TimeoutException
-                            ? "the replacement was not ready within " + spec.reloadTimeout()
-                            : "the replacement failed: " + (error.getCause() != null ? error.getCause() : error);
+            swaps.add(ready.handle((x, e) -> e).thenCompose(error -> {
+                String reason = fresh.isRetired() ? stoppedDuringReload(slot)
+                        : error != null ? replacementFailure(error) : swap(slot, old, fresh, handle);
+                if (reason != null) {
+                    replacements.remove(fresh);
                     fresh.retire();
                     engine.publish(new io.tspm.event.ReloadFailed(engine.now(), spec.name(), slot, reason));
                     return fresh.stopAsync().thenCompose(o -> CompletableFuture.<Void>failedFuture(
                             new io.tspm.TspmException("reload of process '" + spec.name() + "' failed at instance "
-                                    + slot + ": " + reason + "; the old instance keeps serving")));
-                }
-                synchronized (this) {
-                    List<ManagedInstance> now = new ArrayList<>(instances);
-                    if (slot < now.size() && now.get(slot) == old) {
-                        now.set(slot, fresh);
-                        instances = List.copyOf(now);
-                    }
+                                    + slot + ": " + reason)));
                 }
                 old.retire();
                 // Drain: the old one keeps serving what it took before the swap, then stops.
@@ -315,7 +333,46 @@ public final class ManagedGroup implements ProcessGroup {
                 return drained.thenCompose(x -> old.stopAsync()).thenApply(o -> (Void) null);
             }));
         }
-        return Completion.allOrFirstFailure(slots);
+        return Completion.allOrFirstFailure(swaps);
+    }
+
+    /** Stops the replacement a reload is starting for {@code old}, if any: the user stops {@code old}. */
+    CompletableFuture<?> stopReplacementOf(ManagedInstance old) {
+        List<CompletableFuture<?>> stops = new ArrayList<>();
+        replacements.forEach((fresh, replaced) -> {
+            if (replaced == old) {
+                fresh.retire();
+                stops.add(fresh.stopAsync());
+            }
+        });
+        return CompletableFuture.allOf(stops.toArray(new CompletableFuture<?>[0]));
+    }
+
+    private static String stoppedDuringReload(int slot) {
+        return "instance " + slot + " was stopped during the reload; its replacement was stopped too";
+    }
+
+    /** Puts a ready replacement in the old one's place; the reason it may not, or null once it has. */
+    private synchronized String swap(int slot, ManagedInstance old, ManagedInstance fresh, InstanceSlot handle) {
+        InstanceState was = old.state();
+        if (replacements.remove(fresh) == null || fresh.isRetired()
+                || was == InstanceState.STOPPING || was == InstanceState.STOPPED || instances.indexOf(old) != slot) {
+            return stoppedDuringReload(slot);
+        }
+        List<ManagedInstance> now = new ArrayList<>(instances);
+        now.set(slot, fresh);
+        instances = List.copyOf(now);
+        handle.replaceWith(fresh);
+        return null;
+    }
+
+    private String replacementFailure(Throwable error) {
+        Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+                ? error.getCause() : error;
+        String why = cause instanceof java.util.concurrent.TimeoutException
+                ? "the replacement was not ready within " + spec.reloadTimeout()
+                : "the replacement failed: " + cause;
+        return why + "; the old instance keeps serving";
     }
 
     /** Refuses every later start (the process is being removed), and stops its cron timer and watch. */

@@ -109,6 +109,10 @@ final class ManagedInstance implements ProcessInstance, ManagedInstanceView {
         retired = true;
     }
 
+    boolean isRetired() {
+        return retired;
+    }
+
     /** Counts the user's stops; a strategy's restart carries the count it saw, and is void if it moved. */
     private long userStops;
     private HealthMonitor health;
