@@ -18,8 +18,9 @@ public interface ProcessGroup {
 
     /**
      * The instance with this id; {@link IndexOutOfBoundsException} when there is none. The handle
-     * follows the id through reloads (it then speaks for the replacement); once the id is scaled
-     * away, the handle refuses to start.
+     * follows the id through reloads (it then speaks for the replacement). Once the id is scaled
+     * away the handle stays with that retired instance and refuses to start; after scaling back
+     * up, ask for the id again.
      */
     ProcessInstance instance(int id);
 

@@ -160,6 +160,50 @@ class ReloadTest {
         }
     }
 
+    @Test
+    void aListenerAddedThroughAHandleWhileAReplacementStartsHearsTheReplacement() throws Exception {
+        Path readyFile = Files.createFile(dir.resolve("ready"));
+        Probe fileExists = Probe.blocking("ready file", ctx -> Files.exists(readyFile) ? ProbeResult.success("there")
+                : ProbeResult.failure("missing"));
+        try (Supervisor s = Supervisor.builder()
+                .addProcess("ticker", p -> p.shell("while :; do echo tick; sleep 0.05; done")
+                        .readinessProbe(ProbeSettings.builder(fileExists).period(Duration.ofMillis(50)).build())
+                        .reloadDrain(Duration.ofMillis(50)).reloadTimeout(Duration.ofSeconds(30)))
+                .build()) {
+            s.start();
+            ProcessGroup ticker = s.group("ticker");
+            ProcessInstance handle = ticker.instance(0);
+            long old = handle.pid().getAsLong();
+            Files.delete(readyFile); // the replacement waits until the file is back
+            java.util.concurrent.CompletableFuture<Void> reload = ticker.reloadAsync();
+            java.util.List<OutputLine> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+            handle.addLineListener(heard::add);
+            await().until(() -> heard.stream().anyMatch(l -> l.pid() != old));
+            Files.createFile(readyFile);
+            reload.join();
+            long replacement = handle.pid().getAsLong();
+            assertThat(replacement).isNotEqualTo(old);
+            assertThat(heard).anyMatch(l -> l.pid() == replacement);
+        }
+    }
+
+    @Test
+    void stoppingTheGroupDoesNotWaitForTheDrainOfAReplacedInstance() throws Exception {
+        try (Supervisor s = Supervisor.builder()
+                .addProcess("ticker", p -> p.shell("while :; do echo tick; sleep 0.05; done")
+                        .reloadDrain(Duration.ofMinutes(5)))
+                .build()) {
+            s.start();
+            ProcessGroup ticker = s.group("ticker");
+            long old = ticker.instance(0).pid().getAsLong();
+            ticker.reloadAsync(); // completes after the drain; the stop below must not wait for it
+            await().until(() -> ticker.instance(0).pid().orElse(old) != old);
+            ticker.stop();
+            assertThat(ProcessHandle.of(old).filter(ProcessHandle::isAlive)).as("the draining old instance").isEmpty();
+            assertThat(ticker.instance(0).state()).isEqualTo(InstanceState.STOPPED);
+        }
+    }
+
     /** The HTTP helpers this JVM runs. */
     private static long helpers() {
         return ProcessHandle.current().descendants().filter(h -> h.info().commandLine().orElse("")

@@ -10,13 +10,13 @@ import io.tspm.ProcessInstance;
 import io.tspm.Signal;
 import io.tspm.StopOutcome;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Pattern;
 
 /**
@@ -30,8 +30,10 @@ final class InstanceSlot implements ProcessInstance, ManagedInstanceView {
 
     private final ManagedGroup group;
     private volatile ManagedInstance current;
-    /** Listeners added through this handle, carried over to replacements. */
-    private final CopyOnWriteArrayList<LineListener> listeners = new CopyOnWriteArrayList<>();
+    /** A replacement a reload is starting for the current instance (guarded by this). */
+    private ManagedInstance pending;
+    /** Listeners added through this handle, carried over to replacements (guarded by this). */
+    private final List<LineListener> listeners = new ArrayList<>();
 
     InstanceSlot(ManagedGroup group, ManagedInstance first) {
         this.group = group;
@@ -43,14 +45,26 @@ final class InstanceSlot implements ProcessInstance, ManagedInstanceView {
         return current;
     }
 
-    /** Gives a replacement (before it starts) the listeners added through this handle. */
-    void prepare(ManagedInstance replacement) {
+    /**
+     * A reload starts {@code replacement}: it gets (before it starts) the listeners added through
+     * this handle, and those added or removed until it is swapped in or given up.
+     */
+    synchronized void prepare(ManagedInstance replacement) {
+        pending = replacement;
         listeners.forEach(replacement::addLineListener);
     }
 
     /** From now on the handle speaks for {@code replacement}. */
-    void replaceWith(ManagedInstance replacement) {
+    synchronized void replaceWith(ManagedInstance replacement) {
         current = replacement;
+        pending = null;
+    }
+
+    /** The reload gave up on {@code replacement}. */
+    synchronized void cancel(ManagedInstance replacement) {
+        if (pending == replacement) {
+            pending = null;
+        }
     }
 
     @Override
@@ -99,15 +113,21 @@ final class InstanceSlot implements ProcessInstance, ManagedInstanceView {
     }
 
     @Override
-    public void addLineListener(LineListener listener) {
+    public synchronized void addLineListener(LineListener listener) {
         listeners.add(Objects.requireNonNull(listener, "listener"));
         current.addLineListener(listener);
+        if (pending != null) {
+            pending.addLineListener(listener);
+        }
     }
 
     @Override
-    public void removeLineListener(LineListener listener) {
+    public synchronized void removeLineListener(LineListener listener) {
         listeners.remove(listener);
         current.removeLineListener(listener);
+        if (pending != null) {
+            pending.removeLineListener(listener);
+        }
     }
 
     @Override
@@ -132,10 +152,7 @@ final class InstanceSlot implements ProcessInstance, ManagedInstanceView {
 
     @Override
     public CompletableFuture<StopOutcome> stopAsync() {
-        ManagedInstance now = current;
-        CompletableFuture<StopOutcome> stop = now.stopAsync();
-        // A reload may be starting a replacement for it: that must not take over, so it stops too.
-        return group.stopReplacementOf(now).thenCompose(x -> stop);
+        return group.stopInstance(this);
     }
 
     @Override

@@ -5,6 +5,7 @@ import io.tspm.InstanceState;
 import io.tspm.ProcessGroup;
 import io.tspm.ProcessInstance;
 import io.tspm.ProcessSpec;
+import io.tspm.StopOutcome;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,12 +25,18 @@ public final class ManagedGroup implements ProcessGroup {
     private volatile List<ManagedInstance> instances;
     /** The handles users get, one per id, replaced together with {@link #instances}. */
     private volatile List<InstanceSlot> slots;
+    /** What a replacement a reload started replaces, and that instance's user stops at the time. */
+    private record Pending(ManagedInstance old, long userStops) {
+    }
+
     /**
-     * Replacements a reload has started and not yet swapped in, each to the instance it replaces: a
-     * stop of the group, or of that instance, stops them too.
+     * Replacements a reload has started and not yet swapped in (guarded by this): a stop of the
+     * group, or of the instance one replaces, stops them too, and a stop of the old instance
+     * meanwhile (its user stops moved) cancels the swap.
      */
-    private final java.util.Map<ManagedInstance, ManagedInstance> replacements =
-            new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.Map<ManagedInstance, Pending> replacements = new java.util.HashMap<>();
+    /** Instances a reload swapped out, draining before their stop (guarded by this). */
+    private final java.util.Set<ManagedInstance> draining = new java.util.HashSet<>();
     private volatile boolean retired;
     /** Whether the group is meant to run (started, not stopped): scaling up starts new instances then. */
     private volatile boolean shouldRun;
@@ -49,6 +56,10 @@ public final class ManagedGroup implements ProcessGroup {
         }
         this.instances = List.copyOf(list);
         this.slots = list.stream().map(i -> new InstanceSlot(this, i)).toList();
+        if (spec.maxMemory().isPresent() && !engine.platform.hasProc()) {
+            LOG.warn("process '{}': maxMemory is not enforced on this machine, which has no /proc to read memory from",
+                    spec.name());
+        }
         spec.cronRestart().ifPresent(c -> scheduleCron());
         if (!spec.watchPaths().isEmpty()) {
             Path base = spec.workingDirectory().orElse(Path.of("")).toAbsolutePath();
@@ -212,15 +223,48 @@ public final class ManagedGroup implements ProcessGroup {
 
     @Override
     public CompletableFuture<Void> stopAsync() {
-        shouldRun = false;
         long requestedAt = System.nanoTime(); // one process-table scan serves every instance
-        List<CompletableFuture<?>> stops = new ArrayList<>();
-        for (ManagedInstance fresh : replacements.keySet()) {
-            fresh.retire(); // a reload's replacement must not take over from a stopped instance
-            stops.add(fresh.stopAsync(requestedAt));
+        List<ManagedInstance> all;
+        synchronized (this) { // a consistent view: a replacement is either pending or swapped in
+            shouldRun = false;
+            all = new ArrayList<>(instances);
+            for (ManagedInstance fresh : replacements.keySet()) {
+                fresh.retire(); // a reload's replacement must not take over from a stopped instance
+                all.add(fresh);
+            }
+            all.addAll(draining); // no need to wait for the end of their drain
         }
-        stops.add(all(i -> i.stopAsync(requestedAt)));
-        return CompletableFuture.allOf(stops.toArray(new CompletableFuture<?>[0]));
+        CompletableFuture<?>[] stops = new CompletableFuture<?>[all.size()];
+        for (int i = 0; i < stops.length; i++) {
+            stops[i] = all.get(i).stopAsync(requestedAt);
+        }
+        return CompletableFuture.allOf(stops);
+    }
+
+    /**
+     * A stop through an instance's handle: the instance, and a replacement a reload is starting for
+     * it. If a reload swapped in a replacement just before, that one is stopped too.
+     */
+    CompletableFuture<StopOutcome> stopInstance(InstanceSlot handle) {
+        ManagedInstance now = handle.current();
+        CompletableFuture<StopOutcome> stop = now.stopAsync();
+        // From here on no replacement for it can start or swap in (its user stops moved).
+        ManagedInstance swappedIn = handle.current();
+        if (swappedIn != now) {
+            stop = swappedIn.stopAsync();
+        }
+        List<ManagedInstance> pending = new ArrayList<>();
+        synchronized (this) {
+            replacements.forEach((fresh, p) -> {
+                if (p.old() == now) {
+                    fresh.retire();
+                    pending.add(fresh);
+                }
+            });
+        }
+        CompletableFuture<?>[] stops = pending.stream().map(ManagedInstance::stopAsync).toArray(CompletableFuture<?>[]::new);
+        CompletableFuture<StopOutcome> result = stop;
+        return CompletableFuture.allOf(stops).thenCompose(x -> result);
     }
 
     private volatile boolean reloading;
@@ -298,71 +342,71 @@ public final class ManagedGroup implements ProcessGroup {
         for (int id = a; id < b; id++) {
             ManagedInstance old;
             InstanceSlot handle;
+            ManagedInstance fresh;
             synchronized (this) {
                 if (id >= instances.size()) {
                     break;
                 }
                 old = instances.get(id);
                 handle = slots.get(id);
+                if (old.state() != InstanceState.RUNNING) {
+                    continue; // a stopped (or failing) instance is not reloaded
+                }
+                fresh = new ManagedInstance(engine, this, spec, id, 1 - old.portLane(), old);
+                lineListeners.forEach(fresh::addLineListener);
+                handle.prepare(fresh);
+                replacements.put(fresh, new Pending(old, old.userStops()));
             }
-            if (old.state() != InstanceState.RUNNING) {
-                continue; // a stopped (or failing) instance is not reloaded
-            }
-            ManagedInstance fresh = new ManagedInstance(engine, this, spec, id, 1 - old.portLane(), old);
-            lineListeners.forEach(fresh::addLineListener);
-            handle.prepare(fresh);
-            replacements.put(fresh, old);
             int slot = id;
             CompletableFuture<Void> ready = fresh.startAsync().thenCompose(x -> fresh.awaitReadyAsync())
                     .orTimeout(spec.reloadTimeout().toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
             swaps.add(ready.handle((x, e) -> e).thenCompose(error -> {
-                String reason = fresh.isRetired() ? stoppedDuringReload(slot)
-                        : error != null ? replacementFailure(error) : swap(slot, old, fresh, handle);
+                String reason = swap(slot, old, fresh, handle, error);
                 if (reason != null) {
-                    replacements.remove(fresh);
                     fresh.retire();
                     engine.publish(new io.tspm.event.ReloadFailed(engine.now(), spec.name(), slot, reason));
                     return fresh.stopAsync().thenCompose(o -> CompletableFuture.<Void>failedFuture(
                             new io.tspm.TspmException("reload of process '" + spec.name() + "' failed at instance "
                                     + slot + ": " + reason)));
                 }
-                old.retire();
                 // Drain: the old one keeps serving what it took before the swap, then stops.
                 CompletableFuture<Void> drained = new CompletableFuture<>();
                 engine.schedule(() -> drained.complete(null), spec.reloadDrain());
-                return drained.thenCompose(x -> old.stopAsync()).thenApply(o -> (Void) null);
+                return drained.thenCompose(x -> old.stopAsync()).handle((o, e) -> {
+                    synchronized (this) {
+                        draining.remove(old);
+                    }
+                    return (Void) null;
+                });
             }));
         }
         return Completion.allOrFirstFailure(swaps);
     }
 
-    /** Stops the replacement a reload is starting for {@code old}, if any: the user stops {@code old}. */
-    CompletableFuture<?> stopReplacementOf(ManagedInstance old) {
-        List<CompletableFuture<?>> stops = new ArrayList<>();
-        replacements.forEach((fresh, replaced) -> {
-            if (replaced == old) {
-                fresh.retire();
-                stops.add(fresh.stopAsync());
-            }
-        });
-        return CompletableFuture.allOf(stops.toArray(new CompletableFuture<?>[0]));
-    }
-
-    private static String stoppedDuringReload(int slot) {
-        return "instance " + slot + " was stopped during the reload; its replacement was stopped too";
-    }
-
-    /** Puts a ready replacement in the old one's place; the reason it may not, or null once it has. */
-    private synchronized String swap(int slot, ManagedInstance old, ManagedInstance fresh, InstanceSlot handle) {
-        InstanceState was = old.state();
-        if (replacements.remove(fresh) == null || fresh.isRetired()
-                || was == InstanceState.STOPPING || was == InstanceState.STOPPED || instances.indexOf(old) != slot) {
-            return stoppedDuringReload(slot);
+    /**
+     * Puts a replacement that got ready in the old one's place; the reason it may not (it failed, or
+     * the old one was stopped meanwhile), or null once it has.
+     */
+    private synchronized String swap(int slot, ManagedInstance old, ManagedInstance fresh, InstanceSlot handle,
+            Throwable error) {
+        Pending pending = replacements.remove(fresh);
+        String reason = null;
+        if (pending == null || fresh.isRetired() || old.userStops() != pending.userStops()
+                || instances.indexOf(old) != slot) {
+            reason = "instance " + slot + " was stopped during the reload; its replacement was stopped too";
+        } else if (error != null) {
+            reason = replacementFailure(error);
+        }
+        if (reason != null) {
+            handle.cancel(fresh);
+            return reason;
         }
         List<ManagedInstance> now = new ArrayList<>(instances);
         now.set(slot, fresh);
         instances = List.copyOf(now);
         handle.replaceWith(fresh);
+        old.retire();
+        draining.add(old);
         return null;
     }
 
@@ -387,15 +431,17 @@ public final class ManagedGroup implements ProcessGroup {
     }
 
     @Override
-    public void addLineListener(io.tspm.LineListener listener) {
+    public synchronized void addLineListener(io.tspm.LineListener listener) {
         lineListeners.add(java.util.Objects.requireNonNull(listener, "listener"));
         instances.forEach(i -> i.addLineListener(listener));
+        replacements.keySet().forEach(i -> i.addLineListener(listener));
     }
 
     @Override
-    public void removeLineListener(io.tspm.LineListener listener) {
+    public synchronized void removeLineListener(io.tspm.LineListener listener) {
         lineListeners.remove(listener);
         instances.forEach(i -> i.removeLineListener(listener));
+        replacements.keySet().forEach(i -> i.removeLineListener(listener));
     }
 
     boolean isRetired() {

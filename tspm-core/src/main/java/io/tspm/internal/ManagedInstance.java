@@ -113,6 +113,11 @@ final class ManagedInstance implements ProcessInstance, ManagedInstanceView {
         return retired;
     }
 
+    /** How many times the user stopped it: a reload gives up on a replacement when this moves. */
+    synchronized long userStops() {
+        return userStops;
+    }
+
     /** Counts the user's stops; a strategy's restart carries the count it saw, and is void if it moved. */
     private long userStops;
     private HealthMonitor health;
@@ -740,6 +745,9 @@ final class ManagedInstance implements ProcessInstance, ManagedInstanceView {
         CompletableFuture<StopOutcome> result;
         synchronized (this) {
             userStops++; // strategy restarts planned before this stop must not undo it
+            if (!retired) {
+                reloadReason = null; // a reload not yet swapped in gives up: this stop is not a replacement
+            }
             result = stopLocked(requestedAt);
         }
         runAfter();

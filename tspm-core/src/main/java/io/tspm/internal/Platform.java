@@ -110,7 +110,8 @@ public final class Platform {
         List<String> missing = new ArrayList<>();
         if (!proc) {
             missing.add("no /proc: descendants that outlive their parent are not found, pids are not checked by"
-                    + " start time in the companion reaper");
+                    + " start time in the companion reaper, and resource samples give the main process's CPU only"
+                    + " (no memory, threads or open files; maxMemory is not enforced)");
         }
         if (proc && setsid == null) {
             missing.add("no setsid: grandchildren whose parent died are not found on stop");

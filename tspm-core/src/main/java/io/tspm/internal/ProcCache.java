@@ -9,13 +9,15 @@ import java.util.Map;
  * The resource sampler's picture of /proc, kept from one sample to the next so that a sample costs
  * one read per process of a watched tree instead of one per process on the machine.
  *
- * <p>A process is read when a listing of /proc first shows it; its parent and session are then
- * taken as known: they change only when its parent dies (it is reparented, but stays in its
- * session, which is looked at too) or when it calls setsid. /proc is listed again only when a
- * process was created since the last listing (the newest pid in {@code /proc/loadavg} has moved),
- * since only a new process can join a tree. Every {@value #FULL_EVERY} samples everything is read
- * again, so that a process that left a tree by setsid after its parent died stops being counted.
- * Used by the sampler's single thread only.
+ * <p>A process is read when a listing of /proc first shows it, or when its pid was handed out
+ * since the last listing (the pid was reused); its parent and session are then taken as known:
+ * they change only when its parent dies (it is reparented, but stays in its session, which is
+ * looked at too) or when it calls setsid. /proc is listed again only when a pid was handed out
+ * since the last listing (the newest pid in {@code /proc/loadavg} moved: a process or a thread was
+ * created anywhere), since a tree gains members by their birth. Every {@value #FULL_EVERY} samples
+ * everything is read again, for the rarer changes: a process that left a tree by setsid after its
+ * parent died, or an orphan reparented to a subreaper inside a tree. Used by the sampler's single
+ * thread only.
  */
 final class ProcCache {
 
@@ -41,13 +43,12 @@ final class ProcCache {
         boolean full = ++sinceFull >= FULL_EVERY;
         // Read before listing: a process created during the listing moves it again for next time.
         long newestPid = newestPid();
-        if (!full && table != null && newestPid >= 0 && newestPid == listedAtPid) {
+        if (!full && table != null && newestPid > 0 && newestPid == listedAtPid) {
             return table;
         }
         if (full) {
             sinceFull = 0;
         }
-        listedAtPid = newestPid;
         long now = System.nanoTime();
         String[] names = ProcStat.PROC.toFile().list();
         Map<Long, ProcStat> next = new HashMap<>(Math.max(16, known.size() * 4 / 3 + 16));
@@ -58,7 +59,7 @@ final class ProcCache {
                 if (pid < 0) {
                     continue;
                 }
-                ProcStat st = full ? null : known.get(pid);
+                ProcStat st = full || handedOutSince(pid, newestPid) ? null : known.get(pid);
                 if (st == null) {
                     st = read(pid);
                     if (st != null) {
@@ -74,9 +75,18 @@ final class ProcCache {
         if (newcomers) {
             generation++;
         }
+        listedAtPid = newestPid;
         known = next;
         table = ProcTable.of(now, next);
         return table;
+    }
+
+    /** Whether {@code pid} may have been handed out since the last listing (pids are handed out cyclically). */
+    private boolean handedOutSince(long pid, long newestPid) {
+        if (listedAtPid <= 0 || newestPid <= 0) {
+            return true; // not known: read everything
+        }
+        return newestPid >= listedAtPid ? pid > listedAtPid && pid <= newestPid : pid > listedAtPid || pid <= newestPid;
     }
 
     /**
@@ -106,6 +116,7 @@ final class ProcCache {
     /**
      * The pid most recently handed out on this machine (the last field of /proc/loadavg), or -1
      * when it cannot be read. Threads take pids too, so it moves more often than processes appear.
+     * Some kernels (gVisor) always give 0 there, which counts as not known.
      */
     private long newestPid() {
         int n;
@@ -122,14 +133,14 @@ final class ProcCache {
         while (start > 0 && buffer[start - 1] >= '0' && buffer[start - 1] <= '9') {
             start--;
         }
-        if (start == end || start == 0 || buffer[start - 1] != ' ') {
+        if (start == end || start == 0 || buffer[start - 1] != ' ' || end - start > 18) {
             return -1;
         }
         long pid = 0;
         for (int i = start; i < end; i++) {
             pid = pid * 10 + (buffer[i] - '0');
         }
-        return pid;
+        return pid > 0 ? pid : -1;
     }
 
     /** The pid a /proc entry names, or -1 for the entries that are not processes. */

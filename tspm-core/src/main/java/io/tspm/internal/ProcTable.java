@@ -125,12 +125,18 @@ final class ProcTable {
         while (!todo.isEmpty()) {
             ProcStat st = todo.poll();
             if (st.pid() != self && out.putIfAbsent(st.pid(), st) == null) {
-                todo.addAll(children.getOrDefault(st.pid(), List.of()));
+                for (ProcStat child : children.getOrDefault(st.pid(), List.of())) {
+                    // A child is never older than its parent: an older one names a reused pid's predecessor.
+                    if (child.startTicks() >= st.startTicks()) {
+                        todo.add(child);
+                    }
+                }
             }
         }
         if (session > 0 && session != selfSession()) {
             for (ProcStat st : bySession().getOrDefault(session, List.of())) {
-                if (st.pid() != self) {
+                // Members of the root's session were born after it (it created the session).
+                if (st.pid() != self && st.startTicks() >= root.startTicks()) {
                     out.putIfAbsent(st.pid(), st);
                 }
             }

@@ -15,10 +15,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Samples the CPU, memory and threads of every running instance's process tree, at one interval
- * for the whole supervisor. A sample lists /proc once and reads the stat file of each process in a
- * watched tree ({@link ProcCache} knows the rest of the machine from earlier samples), so its cost
- * grows with the watched processes, not with the machine; a supervisor with no running instance
- * reads nothing. Where there is no /proc, the JDK's {@link ProcessHandle.Info} gives the main
+ * for the whole supervisor. A sample reads the stat file of each process in a watched tree;
+ * {@link ProcCache} knows the rest of the machine from earlier samples and lists /proc again only
+ * when a pid was handed out since. A supervisor with no running instance reads nothing. Where there is no /proc, the JDK's {@link ProcessHandle.Info} gives the main
  * process's CPU time and nothing else.
  */
 final class ResourceSampler {
@@ -30,10 +29,15 @@ final class ResourceSampler {
      * The last sample of one instance's current process: for the CPU delta, the open files between
      * counts, and the tree's members as found at {@code generation} of the cache.
      */
-    private record Previous(long pid, long cpuUnits, long nanos, ResourceUsage usage, int samples,
+    private record Previous(long pid, long startTicks, long cpuUnits, long nanos, ResourceUsage usage, int samples,
             List<ProcStat> members, long generation) {
 
-        static final Previous NONE = new Previous(-1, 0, 0, null, 0, List.of(), -1);
+        static final Previous NONE = new Previous(-1, -1, 0, 0, null, 0, List.of(), -1);
+
+        /** Whether this sample was of the process {@code pid} started at {@code startTicks}. */
+        boolean of(long pid, long startTicks) {
+            return this.pid == pid && this.startTicks == startTicks;
+        }
     }
 
     private final Engine engine;
@@ -106,7 +110,7 @@ final class ResourceSampler {
                 continue;
             }
             Previous prev = e.getValue();
-            Previous next = proc ? sampleTree(id[0], id[1], prev, table, now) : sampleMain(id[0], prev, now);
+            Previous next = proc ? sampleTree(id[0], id[1], prev, table, now) : sampleMain(id[0], id[1], prev, now);
             if (next != null) {
                 watched.replace(instance, prev, next);
                 instance.onSample(id[0], next.usage);
@@ -116,7 +120,7 @@ final class ResourceSampler {
 
     /** The whole tree's figures from /proc; null when the process has gone. */
     private Previous sampleTree(long pid, long startTicks, Previous prev, ProcTable table, long now) {
-        boolean same = prev.pid == pid;
+        boolean same = prev.of(pid, startTicks);
         // The members found last time serve until a listing finds a process not seen before.
         List<ProcStat> members = same && prev.generation == cache.generation() ? prev.members
                 : table.tree(ProcStat.ofIdentity(pid, startTicks), engine.platform.hasSessions() ? pid : 0);
@@ -143,18 +147,18 @@ final class ResourceSampler {
         double cpu = cpuPercent(same, prev, cpuTicks, now, (double) clockTicksPerSecond);
         ResourceUsage usage = new ResourceUsage(engine.now(), cpu, OptionalLong.of(rss * pageSize), threads,
                 alive.size(), fds);
-        return new Previous(pid, cpuTicks, now, usage, same ? prev.samples + 1 : 1,
+        return new Previous(pid, startTicks, cpuTicks, now, usage, same ? prev.samples + 1 : 1,
                 alive.size() == members.size() ? members : alive, cache.generation());
     }
 
     /** Without /proc: the main process's CPU time from the JDK, nothing else. */
-    private Previous sampleMain(long pid, Previous prev, long now) {
-        boolean same = prev.pid == pid;
+    private Previous sampleMain(long pid, long startTicks, Previous prev, long now) {
+        boolean same = prev.of(pid, startTicks);
         var info = ProcessHandle.of(pid).map(ProcessHandle::info);
         long cpuMillis = info.flatMap(ProcessHandle.Info::totalCpuDuration).map(Duration::toMillis).orElse(0L);
         double cpu = cpuPercent(same, prev, cpuMillis, now, 1000.0);
         ResourceUsage usage = new ResourceUsage(engine.now(), cpu, OptionalLong.empty(), 0, 1, OptionalInt.empty());
-        return new Previous(pid, cpuMillis, now, usage, same ? prev.samples + 1 : 1, List.of(), 0);
+        return new Previous(pid, startTicks, cpuMillis, now, usage, same ? prev.samples + 1 : 1, List.of(), 0);
     }
 
     /** CPU as percent of one core since the previous sample of the same process. */

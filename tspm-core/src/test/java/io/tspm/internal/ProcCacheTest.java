@@ -69,6 +69,23 @@ class ProcCacheTest {
     }
 
     @Test
+    void aTreeNeverTakesInAProcessOlderThanItsParentOrItsSession() {
+        // Stale entries (a reused pid's predecessor) are older than the processes they seem to belong to.
+        ProcStat root = new ProcStat(1_000_001, 'S', 1, 1_000_001, 1_000_001, 500, 0, 1, 10);
+        ProcStat child = new ProcStat(1_000_002, 'S', 1_000_001, 1_000_001, 1_000_001, 600, 0, 1, 10);
+        ProcStat staleChild = new ProcStat(1_000_003, 'S', 1_000_001, 1, 1, 400, 0, 1, 10);
+        ProcStat staleSessionMember = new ProcStat(1_000_004, 'S', 1, 1_000_001, 1_000_001, 450, 0, 1, 10);
+        ProcStat orphanInSession = new ProcStat(1_000_005, 'S', 1, 1_000_001, 1_000_001, 700, 0, 1, 10);
+        java.util.Map<Long, ProcStat> all = new java.util.HashMap<>();
+        for (ProcStat st : List.of(root, child, staleChild, staleSessionMember, orphanInSession)) {
+            all.put(st.pid(), st);
+        }
+        ProcTable table = ProcTable.of(System.nanoTime(), all);
+        assertThat(table.tree(ProcStat.ofIdentity(root.pid(), root.startTicks()), root.pid()))
+                .containsExactly(root, child, orphanInSession);
+    }
+
+    @Test
     void everythingIsReadAgainEveryFullEverySamples() {
         cache.refresh();
         long generation = cache.generation();

@@ -25,7 +25,7 @@ public final class SamplingBenchmark {
 
     public static void main(String[] args) throws Exception {
         long warmup = Long.getLong("warmup", 60);
-        long window = Long.getLong("window", 20);
+        long window = Long.getLong("window", 30);
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("warmupSeconds", warmup);
         r.put("windowSeconds", window);
