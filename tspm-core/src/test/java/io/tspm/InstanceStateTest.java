@@ -54,7 +54,7 @@ class InstanceStateTest {
                 new ProcessStarting(t, "p", 0, 1), new ProcessReady(t, "p", 0, 1),
                 new ProcessExited(t, "p", 0, 1, new ExitStatus(1), Duration.ZERO),
                 new RestartScheduled(t, "p", 0, 1, Duration.ZERO), new ProcessStopping(t, "p", 0, 1, Signal.TERM),
-                new ProcessStopped(t, "p", 0, StopOutcome.GRACEFUL, Optional.empty()), new ProcessFailed(t, "p", 0, "x"));
+                new ProcessStopped(t, "p", 0, java.util.OptionalLong.empty(), StopOutcome.GRACEFUL, Optional.empty()), new ProcessFailed(t, "p", 0, "x"));
         assertThat(events).extracting(TransitionEvent::state)
                 .containsExactly(STARTING, RUNNING, EXITED, BACKOFF, STOPPING, STOPPED, FAILED);
     }

@@ -62,6 +62,7 @@ class ReloadTest {
             s.start();
             ProcessGroup web = s.group("web");
             ProcessInstance held = web.instance(0); // a handle taken before the reload
+            long oldPid0 = held.pid().getAsLong();
             java.util.List<OutputLine> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
             held.addLineListener(heard::add);
             Set<Long> before = ConcurrentHashMap.newKeySet();
@@ -104,6 +105,14 @@ class ReloadTest {
             await().until(() -> web.instance(0).exitHistory().stream().anyMatch(r -> before.contains(r.pid()) && r.requested()));
             // The handle taken before follows the slot: it speaks for the replacement, whose lines its listener heard.
             long replacement = web.snapshot().get(0).pid().getAsLong();
+            // Listeners can tell the two processes of a slot apart: the swap, then the old one's stop, by pid.
+            await().until(() -> events.of(io.tspm.event.ProcessStopped.class).stream()
+                    .anyMatch(e -> e.instanceId() == 0 && e.pid().orElse(-1) == oldPid0));
+            assertThat(events.of(io.tspm.event.InstanceReplaced.class)).anySatisfy(e -> {
+                assertThat(e.instanceId()).isZero();
+                assertThat(e.oldPid()).hasValue(oldPid0);
+                assertThat(e.newPid()).isEqualTo(replacement);
+            });
             assertThat(held.pid()).hasValue(replacement);
             assertThat(held.port()).hasValue(44100 + 3);
             assertThat(heard).anyMatch(l -> l.pid() == replacement && l.text().startsWith("listening"));

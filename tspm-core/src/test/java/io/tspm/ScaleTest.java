@@ -88,6 +88,9 @@ class ScaleTest {
             assertThatThrownBy(() -> s.group("w").scale(-1)).hasMessage("instances must be in 0..10000, but was -1");
             assertThatThrownBy(() -> s.group("w").scale(3))
                     .hasMessage("process 'w': basePort 65534 + instances 3 runs past port 65535");
+            assertThatThrownBy(() -> s.group("w").scale(6))
+                    .hasMessage("process 'w': 6 instances would share ports with the ports reloads use, which start at"
+                            + " basePort + reloadPortSpan (reloadPortSpan is 5); set reloadPortSpan to at least 6");
             assertThat(s.list()).hasSize(1);
         }
     }

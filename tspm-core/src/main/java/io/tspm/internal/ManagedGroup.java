@@ -128,8 +128,8 @@ public final class ManagedGroup implements ProcessGroup {
         }
         if (spec.basePort().isPresent() && n > spec.reloadPortSpan()) {
             throw new IllegalArgumentException("process '" + spec.name() + "': " + n + " instances would share ports"
-                    + " with the reload ports (basePort + reloadPortSpan " + spec.reloadPortSpan()
-                    + "); set reloadPortSpan to at least " + n);
+                    + " with the ports reloads use, which start at basePort + reloadPortSpan (reloadPortSpan is "
+                    + spec.reloadPortSpan() + "); set reloadPortSpan to at least " + n);
         }
         if (spec.basePort().isPresent() && n > 0 && spec.basePort().getAsInt() + n - 1 > 65535) {
             throw new IllegalArgumentException("process '" + spec.name() + "': basePort " + spec.basePort().getAsInt()
@@ -407,6 +407,8 @@ public final class ManagedGroup implements ProcessGroup {
         handle.replaceWith(fresh);
         old.retire();
         draining.add(old);
+        engine.publish(new io.tspm.event.InstanceReplaced(engine.now(), spec.name(), slot, old.pid(),
+                fresh.pid().orElse(-1)));
         return null;
     }
 

@@ -102,21 +102,8 @@ final class ManagedInstance implements ProcessInstance, ManagedInstanceView {
     private CompletableFuture<Void> queuedStart;
     private boolean queuedStartByUser;
     private CompletableFuture<Void> restartWatch;
-    /** Scaled away: it refuses to start again. */
+    /** Scaled away or replaced: it refuses to start again. */
     private volatile boolean retired;
-
-    void retire() {
-        retired = true;
-    }
-
-    boolean isRetired() {
-        return retired;
-    }
-
-    /** How many times the user stopped it: a reload gives up on a replacement when this moves. */
-    synchronized long userStops() {
-        return userStops;
-    }
 
     /** Counts the user's stops; a strategy's restart carries the count it saw, and is void if it moved. */
     private long userStops;
@@ -164,6 +151,20 @@ final class ManagedInstance implements ProcessInstance, ManagedInstanceView {
             }
             this.history = predecessor.history;
         }
+    }
+
+    /** Refuses every later start: it was scaled away, replaced by a reload, or its replacement was given up. */
+    void retire() {
+        retired = true;
+    }
+
+    boolean isRetired() {
+        return retired;
+    }
+
+    /** How many times the user stopped it: a reload gives up on a replacement when this moves. */
+    synchronized long userStops() {
+        return userStops;
     }
 
     @Override
@@ -764,7 +765,8 @@ final class ManagedInstance implements ProcessInstance, ManagedInstanceView {
             case BACKOFF:
                 cancelRestartTimer();
                 failRestartWatch("stopped");
-                move(new ProcessStopped(engine.now(), spec.name(), id, StopOutcome.NOT_RUNNING, Optional.empty()));
+                move(new ProcessStopped(engine.now(), spec.name(), id, OptionalLong.empty(), StopOutcome.NOT_RUNNING,
+                        Optional.empty()));
                 return CompletableFuture.completedFuture(StopOutcome.NOT_RUNNING);
             case STARTING:
                 if (process == null) {
@@ -836,7 +838,8 @@ final class ManagedInstance implements ProcessInstance, ManagedInstanceView {
                 record(p, status, Duration.ofNanos(Math.max(0, engine.ticker.read() - spawnedAtNanos)), true,
                         RestartDecision.REQUESTED, Duration.ZERO, null);
             }
-            move(new ProcessStopped(engine.now(), spec.name(), id, outcome, Optional.of(status)));
+            move(new ProcessStopped(engine.now(), spec.name(), id, OptionalLong.of(p.pid()), outcome,
+                    Optional.of(status)));
             complete(stopping, outcome);
             after.add(() -> unregister(p.pid()));
             releaseQueuedStart();

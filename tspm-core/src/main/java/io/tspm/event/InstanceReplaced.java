@@ -1,0 +1,14 @@
+package io.tspm.event;
+
+import java.time.Instant;
+import java.util.OptionalLong;
+
+/**
+ * A reload swapped a ready replacement in: from now on the instance is the process {@code newPid}.
+ * The old process {@code oldPid} (empty if it had just exited) drains and stops; its
+ * {@link ProcessStopping} and {@link ProcessStopped}, which follow, carry its pid, so a listener
+ * that follows instances by id can tell them from the replacement's.
+ */
+public record InstanceReplaced(Instant time, String process, int instanceId, OptionalLong oldPid, long newPid)
+        implements InstanceEvent {
+}
