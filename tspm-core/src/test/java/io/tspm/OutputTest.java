@@ -315,6 +315,33 @@ class OutputTest {
     }
 
     @Test
+    void aChattyProcessWithASlowListenerDropsOnlyItsOwnLines() throws Exception {
+        java.util.List<String> quietHeard = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (Supervisor s = supervisor()
+                .addProcess("chatty", p -> p.shell("while :; do seq 1 100000; done").readyAfter(Duration.ZERO)
+                        .logs(LogSettings.builder().stdoutLevel(null).build()))
+                .addProcess("quiet", p -> p.shell("sleep 1; seq 1 20; sleep 60").readyAfter(Duration.ZERO)
+                        .logs(LogSettings.builder().stdoutLevel(null).build()))
+                .build()) {
+            ProcessInstance chatty = s.group("chatty").instance(0);
+            chatty.addLineListener(line -> {
+                try {
+                    Thread.sleep(1); // far slower than the child: its inbox fills and overflows
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            ProcessInstance quiet = s.group("quiet").instance(0);
+            quiet.addLineListener(line -> quietHeard.add(line.text()));
+            s.start();
+            // The chatty one floods all along; the quiet one's lines wait at most a batch of its turn.
+            await().until(() -> quiet.outputStats().lines() == 20 && quietHeard.size() == 20);
+            assertThat(quiet.outputStats().droppedLines()).isZero();
+            assertThat(chatty.outputStats().droppedLines()).isGreaterThan(10_000);
+        }
+    }
+
+    @Test
     void aFullDiskIsReportedAndTheProcessKeepsRunning() throws Exception {
         Files.createSymbolicLink(dir.resolve("full-0.out.log"), Path.of("/dev/full"));
         try (Supervisor s = supervisor()

@@ -49,6 +49,8 @@ final class InstanceOutput {
     private final AtomicLong lines = new AtomicLong();
     private final AtomicLong bytes = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
+    /** Its lines waiting for SLF4J and the listeners. */
+    private final LineDispatcher.Inbox inbox = new LineDispatcher.Inbox(this);
     private final AtomicLong unwritten = new AtomicLong();
     private final AtomicLong failuresLogged = new AtomicLong();
     private RotatingLogFile outFile;
@@ -117,7 +119,7 @@ final class InstanceOutput {
                     w.found.completeExceptionally(t);
                 }
             }
-            if ((!listeners.isEmpty() || logs(kind)) && !engine.lines.offer(InstanceOutput.this, line)) {
+            if ((!listeners.isEmpty() || logs(kind)) && !engine.lines.offer(inbox, line)) {
                 dropped.incrementAndGet();
             }
         }

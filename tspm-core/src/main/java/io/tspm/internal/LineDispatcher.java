@@ -3,8 +3,9 @@ package io.tspm.internal;
 import io.tspm.LineListener;
 import io.tspm.LogSettings;
 import io.tspm.OutputLine;
-import java.util.concurrent.ArrayBlockingQueue;
+import java.util.ArrayDeque;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -12,18 +13,33 @@ import org.slf4j.event.Level;
 
 /**
  * Hands lines to SLF4J and to line listeners on one thread per supervisor, so a slow logging
- * backend or listener never slows a pump (or the child behind it). The queue is bounded: when it
- * is full a line is dropped for them and counted on its instance; the files and the ring have it.
+ * backend or listener never slows a pump (or the child behind it). Each instance queues its lines
+ * in its own bounded {@link Inbox}, and the thread serves the inboxes that have lines in turn, a
+ * batch at a time: a chatty process fills its own inbox and drops its own lines (counted on it),
+ * never a quiet one's. The files and the ring have every line either way.
  */
 final class LineDispatcher {
 
     private static final Logger LOG = LoggerFactory.getLogger(LineDispatcher.class);
+    /** Lines one instance may have waiting; past it, its new lines are dropped for SLF4J and listeners. */
     static final int CAPACITY = 16 * 1024;
+    /** Lines delivered from one inbox before the next inbox's turn. */
+    private static final int BATCH = 64;
+    /** At close, how many waiting lines are still delivered before the rest are dropped. */
+    private static final int DELIVERED_AT_CLOSE = 16 * 1024;
 
-    private record Delivery(InstanceOutput target, OutputLine line) {
+    /** One instance's waiting lines; it is in the ready queue at most once. */
+    static final class Inbox {
+        private final InstanceOutput target;
+        private final ArrayDeque<OutputLine> lines = new ArrayDeque<>();
+        private boolean queued; // guarded by this, with lines
+
+        Inbox(InstanceOutput target) {
+            this.target = target;
+        }
     }
 
-    private final BlockingQueue<Object> queue = new ArrayBlockingQueue<>(CAPACITY);
+    private final BlockingQueue<Object> ready = new LinkedBlockingQueue<>();
     private final Object stop = new Object();
     private final Thread thread;
     private volatile boolean closed;
@@ -34,36 +50,76 @@ final class LineDispatcher {
         thread.start();
     }
 
-    /** False when the queue is full: the caller counts the drop. */
-    boolean offer(InstanceOutput target, OutputLine line) {
-        return !closed && queue.offer(new Delivery(target, line));
+    /** False when the instance's inbox is full (or the dispatcher closed): the caller counts the drop. */
+    boolean offer(Inbox inbox, OutputLine line) {
+        if (closed) {
+            return false;
+        }
+        synchronized (inbox) {
+            if (inbox.lines.size() >= CAPACITY) {
+                return false;
+            }
+            inbox.lines.add(line);
+            if (inbox.queued) {
+                return true;
+            }
+            inbox.queued = true;
+        }
+        ready.add(inbox);
+        return true;
     }
 
     void close() {
         closed = true;
-        // Never block a closing supervisor on a full queue: make room for the stop marker.
-        while (!queue.offer(stop)) {
-            queue.poll();
-        }
+        ready.add(stop);
     }
 
     private void loop() {
+        int budget = Integer.MAX_VALUE; // lines still delivered; bounded once closing
+        OutputLine[] batch = new OutputLine[BATCH];
         while (true) {
             Object item;
             try {
-                item = queue.take();
+                item = closed && budget != Integer.MAX_VALUE ? ready.poll() : ready.take();
             } catch (InterruptedException e) {
                 continue;
             }
+            if (item == null) {
+                return; // closing, and every inbox is served
+            }
             if (item == stop) {
-                return;
+                budget = DELIVERED_AT_CLOSE;
+                continue;
             }
-            Delivery d = (Delivery) item;
-            try {
-                d.target.deliver(d.line);
-            } catch (Throwable t) {
-                LOG.warn("delivering a line of {}#{} failed", d.line.process(), d.line.instanceId(), t);
+            Inbox inbox = (Inbox) item;
+            int n = 0;
+            synchronized (inbox) {
+                while (n < BATCH && !inbox.lines.isEmpty()) {
+                    batch[n++] = inbox.lines.poll();
+                }
+                if (inbox.lines.isEmpty()) {
+                    inbox.queued = false;
+                } else {
+                    ready.add(inbox); // its next batch waits for the others' turn
+                }
             }
+            for (int i = 0; i < n; i++) {
+                if (budget > 0) {
+                    deliver(inbox.target, batch[i]);
+                    if (budget != Integer.MAX_VALUE) {
+                        budget--;
+                    }
+                }
+                batch[i] = null;
+            }
+        }
+    }
+
+    private static void deliver(InstanceOutput target, OutputLine line) {
+        try {
+            target.deliver(line);
+        } catch (Throwable t) {
+            LOG.warn("delivering a line of {}#{} failed", line.process(), line.instanceId(), t);
         }
     }
 
