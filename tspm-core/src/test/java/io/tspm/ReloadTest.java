@@ -205,11 +205,42 @@ class ReloadTest {
             s.start();
             ProcessGroup ticker = s.group("ticker");
             long old = ticker.instance(0).pid().getAsLong();
-            ticker.reloadAsync(); // completes after the drain; the stop below must not wait for it
+            java.util.concurrent.CompletableFuture<Void> reload = ticker.reloadAsync();
             await().until(() -> ticker.instance(0).pid().orElse(old) != old);
             ticker.stop();
             assertThat(ProcessHandle.of(old).filter(ProcessHandle::isAlive)).as("the draining old instance").isEmpty();
             assertThat(ticker.instance(0).state()).isEqualTo(InstanceState.STOPPED);
+            // The stop ended the drain: the reload is done, not waiting five minutes.
+            await().until(reload::isDone);
+            assertThat(reload).isCompleted();
+        }
+    }
+
+    @Test
+    void aGroupStopWaitsForAGivenUpReplacementThatIgnoresSigterm() throws Exception {
+        Path readyFile = Files.createFile(dir.resolve("ready"));
+        Probe fileExists = Probe.blocking("ready file", ctx -> Files.exists(readyFile) ? ProbeResult.success("there")
+                : ProbeResult.failure("missing"));
+        try (Supervisor s = Supervisor.builder().addListener(events)
+                .addProcess("stubborn", p -> p.shell("if [ ! -e '" + readyFile + "' ]; then trap '' TERM; fi;"
+                        + " while :; do sleep 0.05; done")
+                        .readinessProbe(ProbeSettings.builder(fileExists).period(Duration.ofMillis(50)).build())
+                        .stopTimeout(Duration.ofSeconds(2)).reloadTimeout(Duration.ofMillis(500)))
+                .build()) {
+            s.start();
+            ProcessGroup group = s.group("stubborn");
+            Set<Long> seen = ConcurrentHashMap.newKeySet();
+            group.addLineListener(l -> seen.add(l.pid()));
+            long old = group.instance(0).pid().getAsLong();
+            Files.delete(readyFile); // the replacement never gets ready
+            java.util.concurrent.CompletableFuture<Void> reload = group.reloadAsync();
+            await().until(() -> !events.of(ReloadFailed.class).isEmpty());
+            // The given-up replacement ignores its SIGTERM for 2 s (the old one does not); the stop must wait for it.
+            group.stop();
+            assertThat(ProcessHandle.of(old).filter(ProcessHandle::isAlive)).isEmpty();
+            assertThat(ProcessHandle.current().descendants().filter(h -> h.info().commandLine().orElse("")
+                    .contains("trap '' TERM")).count()).as("processes left after the stop").isZero();
+            await().until(reload::isDone);
         }
     }
 

@@ -29,10 +29,14 @@ import java.util.regex.Pattern;
 final class InstanceSlot implements ProcessInstance, ManagedInstanceView {
 
     private final ManagedGroup group;
+    /** Private, so a user who synchronizes on a handle cannot block a reload's swap. */
+    private final Object lock = new Object();
     private volatile ManagedInstance current;
-    /** A replacement a reload is starting for the current instance (guarded by this). */
+    /** A replacement a reload is starting for the current instance (guarded by lock). */
     private ManagedInstance pending;
-    /** Listeners added through this handle, carried over to replacements (guarded by this). */
+    /** The instance the last reload swapped out, maybe still draining (guarded by lock). */
+    private ManagedInstance previous;
+    /** Listeners added through this handle, carried over to replacements (guarded by lock). */
     private final List<LineListener> listeners = new ArrayList<>();
 
     InstanceSlot(ManagedGroup group, ManagedInstance first) {
@@ -49,21 +53,28 @@ final class InstanceSlot implements ProcessInstance, ManagedInstanceView {
      * A reload starts {@code replacement}: it gets (before it starts) the listeners added through
      * this handle, and those added or removed until it is swapped in or given up.
      */
-    synchronized void prepare(ManagedInstance replacement) {
-        pending = replacement;
-        listeners.forEach(replacement::addLineListener);
+    void prepare(ManagedInstance replacement) {
+        synchronized (lock) {
+            pending = replacement;
+            listeners.forEach(replacement::addLineListener);
+        }
     }
 
     /** From now on the handle speaks for {@code replacement}. */
-    synchronized void replaceWith(ManagedInstance replacement) {
-        current = replacement;
-        pending = null;
+    void replaceWith(ManagedInstance replacement) {
+        synchronized (lock) {
+            previous = current;
+            current = replacement;
+            pending = null;
+        }
     }
 
     /** The reload gave up on {@code replacement}. */
-    synchronized void cancel(ManagedInstance replacement) {
-        if (pending == replacement) {
-            pending = null;
+    void cancel(ManagedInstance replacement) {
+        synchronized (lock) {
+            if (pending == replacement) {
+                pending = null;
+            }
         }
     }
 
@@ -113,20 +124,28 @@ final class InstanceSlot implements ProcessInstance, ManagedInstanceView {
     }
 
     @Override
-    public synchronized void addLineListener(LineListener listener) {
-        listeners.add(Objects.requireNonNull(listener, "listener"));
-        current.addLineListener(listener);
-        if (pending != null) {
-            pending.addLineListener(listener);
+    public void addLineListener(LineListener listener) {
+        Objects.requireNonNull(listener, "listener");
+        synchronized (lock) {
+            listeners.add(listener);
+            current.addLineListener(listener);
+            if (pending != null) {
+                pending.addLineListener(listener);
+            }
         }
     }
 
     @Override
-    public synchronized void removeLineListener(LineListener listener) {
-        listeners.remove(listener);
-        current.removeLineListener(listener);
-        if (pending != null) {
-            pending.removeLineListener(listener);
+    public void removeLineListener(LineListener listener) {
+        synchronized (lock) {
+            listeners.remove(listener);
+            current.removeLineListener(listener);
+            if (pending != null) {
+                pending.removeLineListener(listener);
+            }
+            if (previous != null) {
+                previous.removeLineListener(listener); // it may still be draining
+            }
         }
     }
 

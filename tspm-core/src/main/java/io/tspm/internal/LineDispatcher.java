@@ -6,6 +6,7 @@ import io.tspm.OutputLine;
 import java.util.ArrayDeque;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -16,13 +17,16 @@ import org.slf4j.event.Level;
  * backend or listener never slows a pump (or the child behind it). Each instance queues its lines
  * in its own bounded {@link Inbox}, and the thread serves the inboxes that have lines in turn, a
  * batch at a time: a chatty process fills its own inbox and drops its own lines (counted on it),
- * never a quiet one's. The files and the ring have every line either way.
+ * never a quiet one's. A bound on all waiting lines together caps the memory when many are chatty.
+ * The files and the ring have every line either way.
  */
 final class LineDispatcher {
 
     private static final Logger LOG = LoggerFactory.getLogger(LineDispatcher.class);
     /** Lines one instance may have waiting; past it, its new lines are dropped for SLF4J and listeners. */
-    static final int CAPACITY = 16 * 1024;
+    static final int CAPACITY = 4 * 1024;
+    /** Lines all instances together may have waiting (a few MiB). */
+    static final int TOTAL_CAPACITY = 64 * 1024;
     /** Lines delivered from one inbox before the next inbox's turn. */
     private static final int BATCH = 64;
     /** At close, how many waiting lines are still delivered before the rest are dropped. */
@@ -40,6 +44,7 @@ final class LineDispatcher {
     }
 
     private final BlockingQueue<Object> ready = new LinkedBlockingQueue<>();
+    private final AtomicInteger waiting = new AtomicInteger();
     private final Object stop = new Object();
     private final Thread thread;
     private volatile boolean closed;
@@ -57,6 +62,10 @@ final class LineDispatcher {
         }
         synchronized (inbox) {
             if (inbox.lines.size() >= CAPACITY) {
+                return false;
+            }
+            if (waiting.incrementAndGet() > TOTAL_CAPACITY) {
+                waiting.decrementAndGet();
                 return false;
             }
             inbox.lines.add(line);
@@ -97,6 +106,7 @@ final class LineDispatcher {
                 while (n < BATCH && !inbox.lines.isEmpty()) {
                     batch[n++] = inbox.lines.poll();
                 }
+                waiting.addAndGet(-n);
                 if (inbox.lines.isEmpty()) {
                     inbox.queued = false;
                 } else {

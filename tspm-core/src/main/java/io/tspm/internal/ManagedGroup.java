@@ -25,8 +25,11 @@ public final class ManagedGroup implements ProcessGroup {
     private volatile List<ManagedInstance> instances;
     /** The handles users get, one per id, replaced together with {@link #instances}. */
     private volatile List<InstanceSlot> slots;
-    /** What a replacement a reload started replaces, and that instance's user stops at the time. */
-    private record Pending(ManagedInstance old, long userStops) {
+    /**
+     * What a replacement a reload started replaces, that instance's user stops and the group's stops
+     * when it was started: if either moved by the swap, the replacement is given up.
+     */
+    private record Pending(ManagedInstance old, long userStops, long epoch) {
     }
 
     /**
@@ -35,8 +38,15 @@ public final class ManagedGroup implements ProcessGroup {
      * meanwhile (its user stops moved) cancels the swap.
      */
     private final java.util.Map<ManagedInstance, Pending> replacements = new java.util.HashMap<>();
-    /** Instances a reload swapped out, draining before their stop (guarded by this). */
-    private final java.util.Set<ManagedInstance> draining = new java.util.HashSet<>();
+    /**
+     * Instances a reload let go (old ones swapped out, replacements given up) until they have
+     * stopped, so a group stop reaches and waits for them (guarded by this).
+     */
+    private final java.util.Set<ManagedInstance> stopping = new java.util.HashSet<>();
+    /** The drain of each swapped-out instance still draining; a group stop ends it early (guarded by this). */
+    private final java.util.Map<ManagedInstance, CompletableFuture<Void>> drains = new java.util.HashMap<>();
+    /** Counts the group's stops: a reload started before one gives up. */
+    private long groupStops;
     private volatile boolean retired;
     /** Whether the group is meant to run (started, not stopped): scaling up starts new instances then. */
     private volatile boolean shouldRun;
@@ -225,15 +235,19 @@ public final class ManagedGroup implements ProcessGroup {
     public CompletableFuture<Void> stopAsync() {
         long requestedAt = System.nanoTime(); // one process-table scan serves every instance
         List<ManagedInstance> all;
-        synchronized (this) { // a consistent view: a replacement is either pending or swapped in
+        List<CompletableFuture<Void>> drainsCut;
+        synchronized (this) { // a consistent view: a replacement is either pending, swapped in or let go
             shouldRun = false;
+            groupStops++;
             all = new ArrayList<>(instances);
             for (ManagedInstance fresh : replacements.keySet()) {
                 fresh.retire(); // a reload's replacement must not take over from a stopped instance
                 all.add(fresh);
             }
-            all.addAll(draining); // no need to wait for the end of their drain
+            all.addAll(stopping);
+            drainsCut = new ArrayList<>(drains.values()); // no need to wait for the end of their drain
         }
+        drainsCut.forEach(d -> d.complete(null));
         CompletableFuture<?>[] stops = new CompletableFuture<?>[all.size()];
         for (int i = 0; i < stops.length; i++) {
             stops[i] = all.get(i).stopAsync(requestedAt);
@@ -248,19 +262,21 @@ public final class ManagedGroup implements ProcessGroup {
     CompletableFuture<StopOutcome> stopInstance(InstanceSlot handle) {
         ManagedInstance now = handle.current();
         CompletableFuture<StopOutcome> stop = now.stopAsync();
-        // From here on no replacement for it can start or swap in (its user stops moved).
-        ManagedInstance swappedIn = handle.current();
-        if (swappedIn != now) {
-            stop = swappedIn.stopAsync();
-        }
+        // From here on no replacement for it can start or swap in (its user stops moved); read
+        // under the lock, as the swap is, to see one that came just before.
+        ManagedInstance swappedIn;
         List<ManagedInstance> pending = new ArrayList<>();
         synchronized (this) {
+            swappedIn = handle.current();
             replacements.forEach((fresh, p) -> {
                 if (p.old() == now) {
                     fresh.retire();
                     pending.add(fresh);
                 }
             });
+        }
+        if (swappedIn != now) {
+            stop = swappedIn.stopAsync();
         }
         CompletableFuture<?>[] stops = pending.stream().map(ManagedInstance::stopAsync).toArray(CompletableFuture<?>[]::new);
         CompletableFuture<StopOutcome> result = stop;
@@ -291,6 +307,7 @@ public final class ManagedGroup implements ProcessGroup {
 
     @Override
     public CompletableFuture<Void> reloadAsync() {
+        long epoch;
         synchronized (this) {
             if (retired) {
                 throw new IllegalStateException("process '" + spec.name() + "' was removed");
@@ -304,6 +321,7 @@ public final class ManagedGroup implements ProcessGroup {
                         + "reloadPortSpan + instances - 1, past 65535");
             }
             reloading = true;
+            epoch = groupStops;
         }
         int size = instances.size();
         int batch = spec.reloadBatch();
@@ -311,23 +329,25 @@ public final class ManagedGroup implements ProcessGroup {
         for (int from = 0; from < size; from += batch) {
             int a = from;
             int b = Math.min(size, from + batch);
-            chain = chain.thenCompose(x -> reloadSlots(a, b));
+            chain = chain.thenCompose(x -> reloadSlots(a, b, epoch));
         }
         return chain.whenComplete((x, e) -> reloading = false);
     }
 
     /** Replaces one instance (the memory limit asked); skipped while another reload runs. */
     void reloadInstance(ManagedInstance old) {
+        long epoch;
         synchronized (this) {
             if (reloading || retired || !instances.contains(old)) {
                 old.reloadFailed();
                 return;
             }
             reloading = true;
+            epoch = groupStops;
         }
-        reloadSlots(old.id(), old.id() + 1).whenComplete((x, e) -> {
+        reloadSlots(old.id(), old.id() + 1, epoch).whenComplete((x, e) -> {
             reloading = false;
-            if (e != null) {
+            if (!old.isRetired()) { // not replaced (it failed, or it was no longer running): judge it again
                 old.reloadFailed();
             }
         });
@@ -336,26 +356,34 @@ public final class ManagedGroup implements ProcessGroup {
     /**
      * Replaces the running instances with ids in [a, b): replacements first, each old one once its
      * replacement is ready. A stop of the old instance (or of the group) meanwhile cancels the swap.
+     * Completes when every swap of the batch has settled (failing if one failed), so no second
+     * reload overlaps a replacement still being given up.
      */
-    private CompletableFuture<Void> reloadSlots(int a, int b) {
+    private CompletableFuture<Void> reloadSlots(int a, int b, long epoch) {
         List<CompletableFuture<Void>> swaps = new ArrayList<>();
         for (int id = a; id < b; id++) {
             ManagedInstance old;
             InstanceSlot handle;
             ManagedInstance fresh;
             synchronized (this) {
+                if (groupStops != epoch) { // the group was stopped: no more replacements
+                    swaps.add(CompletableFuture.failedFuture(new io.tspm.TspmException("reload of process '"
+                            + spec.name() + "' ended at instance " + id + ": the process was stopped during the reload")));
+                    break;
+                }
                 if (id >= instances.size()) {
                     break;
                 }
                 old = instances.get(id);
                 handle = slots.get(id);
+                long userStops = old.userStops(); // before the state: a stop in between shows in the state
                 if (old.state() != InstanceState.RUNNING) {
                     continue; // a stopped (or failing) instance is not reloaded
                 }
                 fresh = new ManagedInstance(engine, this, spec, id, 1 - old.portLane(), old);
                 lineListeners.forEach(fresh::addLineListener);
                 handle.prepare(fresh);
-                replacements.put(fresh, new Pending(old, old.userStops()));
+                replacements.put(fresh, new Pending(old, userStops, epoch));
             }
             int slot = id;
             CompletableFuture<Void> ready = fresh.startAsync().thenCompose(x -> fresh.awaitReadyAsync())
@@ -363,42 +391,51 @@ public final class ManagedGroup implements ProcessGroup {
             swaps.add(ready.handle((x, e) -> e).thenCompose(error -> {
                 String reason = swap(slot, old, fresh, handle, error);
                 if (reason != null) {
-                    fresh.retire();
                     engine.publish(new io.tspm.event.ReloadFailed(engine.now(), spec.name(), slot, reason));
-                    return fresh.stopAsync().thenCompose(o -> CompletableFuture.<Void>failedFuture(
+                    return stopTracked(fresh).thenCompose(o -> CompletableFuture.<Void>failedFuture(
                             new io.tspm.TspmException("reload of process '" + spec.name() + "' failed at instance "
                                     + slot + ": " + reason)));
                 }
-                // Drain: the old one keeps serving what it took before the swap, then stops.
-                CompletableFuture<Void> drained = new CompletableFuture<>();
-                engine.schedule(() -> drained.complete(null), spec.reloadDrain());
-                return drained.thenCompose(x -> old.stopAsync()).handle((o, e) -> {
-                    synchronized (this) {
-                        draining.remove(old);
-                    }
-                    return (Void) null;
-                });
+                // Drain: the old one keeps serving what it took before the swap, then stops (at
+                // once if the group is stopped meanwhile, or the supervisor closes).
+                CompletableFuture<Void> drained;
+                synchronized (this) {
+                    drained = drains.getOrDefault(old, CompletableFuture.completedFuture(null));
+                }
+                if (engine.schedule(() -> drained.complete(null), spec.reloadDrain()).isCancelled()) {
+                    drained.complete(null);
+                }
+                return drained.thenCompose(x -> stopTracked(old)).thenApply(o -> (Void) null);
             }));
         }
-        return Completion.allOrFirstFailure(swaps);
+        return CompletableFuture.allOf(swaps.toArray(new CompletableFuture<?>[0]));
     }
 
     /**
-     * Puts a replacement that got ready in the old one's place; the reason it may not (it failed, or
-     * the old one was stopped meanwhile), or null once it has.
+     * Puts a replacement that got ready in the old one's place; the reason it may not (it failed,
+     * exited, or the old one or the group was stopped meanwhile), or null once it has. Either way
+     * the one that goes on to be stopped is tracked until it has, so a group stop reaches it.
      */
     private synchronized String swap(int slot, ManagedInstance old, ManagedInstance fresh, InstanceSlot handle,
             Throwable error) {
         Pending pending = replacements.remove(fresh);
         String reason = null;
+        java.util.OptionalLong newPid = java.util.OptionalLong.empty();
         if (pending == null || fresh.isRetired() || old.userStops() != pending.userStops()
-                || instances.indexOf(old) != slot) {
+                || groupStops != pending.epoch() || instances.indexOf(old) != slot) {
             reason = "instance " + slot + " was stopped during the reload; its replacement was stopped too";
         } else if (error != null) {
             reason = replacementFailure(error);
+        } else {
+            newPid = fresh.runningPid();
+            if (newPid.isEmpty()) {
+                reason = "the replacement exited before it could take over; the old instance keeps serving";
+            }
         }
         if (reason != null) {
+            fresh.retire();
             handle.cancel(fresh);
+            stopping.add(fresh);
             return reason;
         }
         List<ManagedInstance> now = new ArrayList<>(instances);
@@ -406,9 +443,10 @@ public final class ManagedGroup implements ProcessGroup {
         instances = List.copyOf(now);
         handle.replaceWith(fresh);
         old.retire();
-        draining.add(old);
-        engine.publish(new io.tspm.event.InstanceReplaced(engine.now(), spec.name(), slot, old.pid(),
-                fresh.pid().orElse(-1)));
+        stopping.add(old);
+        drains.put(old, new CompletableFuture<>());
+        engine.publish(new io.tspm.event.InstanceReplaced(engine.now(), spec.name(), slot, old.runningPid(),
+                newPid.getAsLong()));
         return null;
     }
 
@@ -419,6 +457,16 @@ public final class ManagedGroup implements ProcessGroup {
                 ? "the replacement was not ready within " + spec.reloadTimeout()
                 : "the replacement failed: " + cause;
         return why + "; the old instance keeps serving";
+    }
+
+    /** Stops an instance the reload let go, and forgets it once it has stopped. */
+    private CompletableFuture<StopOutcome> stopTracked(ManagedInstance instance) {
+        return instance.stopAsync().whenComplete((o, e) -> {
+            synchronized (this) {
+                stopping.remove(instance);
+                drains.remove(instance);
+            }
+        });
     }
 
     /** Refuses every later start (the process is being removed), and stops its cron timer and watch. */
@@ -444,6 +492,7 @@ public final class ManagedGroup implements ProcessGroup {
         lineListeners.remove(listener);
         instances.forEach(i -> i.removeLineListener(listener));
         replacements.keySet().forEach(i -> i.removeLineListener(listener));
+        stopping.forEach(i -> i.removeLineListener(listener));
     }
 
     boolean isRetired() {

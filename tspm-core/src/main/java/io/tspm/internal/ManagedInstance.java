@@ -162,6 +162,11 @@ final class ManagedInstance implements ProcessInstance, ManagedInstanceView {
         return retired;
     }
 
+    /** The pid of its process while it is RUNNING, else empty. */
+    synchronized OptionalLong runningPid() {
+        return state == InstanceState.RUNNING && process != null ? OptionalLong.of(process.pid()) : OptionalLong.empty();
+    }
+
     /** How many times the user stopped it: a reload gives up on a replacement when this moves. */
     synchronized long userStops() {
         return userStops;
