@@ -104,6 +104,17 @@ public final class Engine implements AutoCloseable {
     }
 
     /** Starts the companion reaper on first use, when orphan protection is on. */
+    /** Tells the companion reaper that a child's session is gone (it and its leftovers). */
+    void forgetSession(long pid) {
+        OrphanReaper r;
+        synchronized (this) {
+            r = reaper;
+        }
+        if (r != null) {
+            r.unregister(pid);
+        }
+    }
+
     synchronized OrphanReaper reaper() {
         if (reaper == null && orphanProtection && !closed) {
             reaper = OrphanReaper.start(platform);

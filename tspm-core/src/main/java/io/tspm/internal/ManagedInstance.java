@@ -20,7 +20,6 @@ import io.tspm.Signal;
 import io.tspm.StopOutcome;
 import io.tspm.TspmException;
 import io.tspm.event.HealthChanged;
-import io.tspm.event.InstanceEvent;
 import io.tspm.event.MemoryLimitExceeded;
 import io.tspm.event.ProcessExited;
 import io.tspm.event.ProcessFailed;
@@ -30,10 +29,8 @@ import io.tspm.event.ProcessStarting;
 import io.tspm.event.ProcessStopped;
 import io.tspm.event.ProcessStopping;
 import io.tspm.event.RestartScheduled;
-import io.tspm.event.SupervisorListener;
 import io.tspm.event.TransitionEvent;
 import io.tspm.spi.ProbeResult;
-import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -67,10 +64,6 @@ final class ManagedInstance implements ProcessInstance, ManagedInstanceView {
     static final int EXIT_OUTPUT_LINES = 20;
     /** How long an exit waits for the rest of the process's output before recording it. */
     static final long OUTPUT_DRAIN_MILLIS = 200;
-
-    /** A spawned process and the start ticks that name it (read on the launcher thread). */
-    private record Spawned(Process process, long startTicks, Map<String, String> environment) {
-    }
 
     private final Engine engine;
     private final int portLane;
@@ -284,24 +277,7 @@ final class ManagedInstance implements ProcessInstance, ManagedInstanceView {
             }
         }
         // Running but not ready (its readiness probe failing), or between starts: wait for readiness.
-        CompletableFuture<Void> f = new CompletableFuture<>();
-        SupervisorListener[] self = new SupervisorListener[1];
-        self[0] = e -> {
-            if (e instanceof InstanceEvent && e.process().equals(spec.name())
-                    && ((InstanceEvent) e).instanceId() == id && snapshot().ready()) {
-                f.complete(null);
-            } else if (e instanceof ProcessFailed && e.process().equals(spec.name())
-                    && ((ProcessFailed) e).instanceId() == id) {
-                f.completeExceptionally(new ProcessStartException(spec.name(), id, ((ProcessFailed) e).reason(),
-                        output.lastTexts(200), null));
-            }
-        };
-        engine.addListener(self[0]);
-        f.whenComplete((x, e) -> engine.removeListener(self[0]));
-        if (snapshot().ready()) {
-            f.complete(null);
-        }
-        return f;
+        return ReadinessWait.of(engine, this);
     }
 
     @Override
@@ -364,30 +340,12 @@ final class ManagedInstance implements ProcessInstance, ManagedInstanceView {
         move(new ProcessStarting(engine.now(), spec.name(), id, spawns));
         CompletableFuture<Void> result = starting;
         // The launcher thread only spawns (and registers with the reaper); the rest runs on the engine thread.
-        after.add(() -> engine.launcher.submit(this::spawn)
+        after.add(() -> engine.launcher.submit(() -> SpawnedProcess.spawn(engine, spec, id, port()))
                 .whenCompleteAsync((sp, err) -> onSpawned(gen, sp, err), engine.callbacks));
         return result;
     }
 
-    /** On the launcher thread: build the plan, spawn, and register with the reaper at once. */
-    private Spawned spawn() throws Exception {
-        ProcessBuilder pb = LaunchPlan.build(spec, id, port(), engine.platform, engine.parentDeathSignal,
-                engine.spawnContext(spec.name(), id), engine.programs);
-        Process p;
-        try {
-            p = pb.start();
-        } catch (IOException e) {
-            throw new LaunchPlan.SpawnFailure("cannot run " + pb.command() + ": " + e.getMessage(), e);
-        }
-        long ticks = engine.tree.startTicks(p.pid());
-        OrphanReaper reaper = engine.reaper();
-        if (reaper != null && ticks >= 0) {
-            reaper.register(p.pid(), ticks);
-        }
-        return new Spawned(p, ticks, spec.probes().isEmpty() ? Map.of() : Map.copyOf(pb.environment()));
-    }
-
-    private void onSpawned(long gen, Spawned sp, Throwable err) {
+    private void onSpawned(long gen, SpawnedProcess sp, Throwable err) {
         synchronized (this) {
             if (gen != generation || state != InstanceState.STARTING) {
                 // STARTING only leaves through here; never leak a process if that ever changes.
@@ -584,16 +542,7 @@ final class ManagedInstance implements ProcessInstance, ManagedInstanceView {
 
     /** Stops the tree of a process the supervisor gave up on (a probe, the memory limit); its exit follows. */
     private void kill(Process p, long ticks) {
-        try {
-            engine.tree.stop(p, ticks, spec.stopSignal(), spec.stopTimeout(), System.nanoTime())
-                    .exceptionally(e -> {
-                        p.destroyForcibly();
-                        return StopOutcome.KILLED;
-                    });
-        } catch (RuntimeException e) {
-            LOG.error("killing {}#{} (pid {}) failed; SIGKILL", spec.name(), id, p.pid(), e);
-            p.destroyForcibly();
-        }
+        engine.tree.kill(p, ticks, spec.stopSignal(), spec.stopTimeout(), spec.name() + "#" + id);
     }
 
     @Override
@@ -713,14 +662,7 @@ final class ManagedInstance implements ProcessInstance, ManagedInstanceView {
     /** Descendants that outlived the child are its orphans: stop them, then forget the session. */
     private void reapLeftovers(Process p, long ticks) {
         engine.tree.reapLeftovers(p, ticks, spec.stopSignal(), spec.stopTimeout())
-                .whenComplete((o, e) -> unregister(p.pid()));
-    }
-
-    private void unregister(long pid) {
-        OrphanReaper reaper = engine.reaper();
-        if (reaper != null) {
-            reaper.unregister(pid);
-        }
+                .whenComplete((o, e) -> engine.forgetSession(p.pid()));
     }
 
     private void onRestartDue(long gen) {
@@ -846,7 +788,7 @@ final class ManagedInstance implements ProcessInstance, ManagedInstanceView {
             move(new ProcessStopped(engine.now(), spec.name(), id, OptionalLong.of(p.pid()), outcome,
                     Optional.of(status)));
             complete(stopping, outcome);
-            after.add(() -> unregister(p.pid()));
+            after.add(() -> engine.forgetSession(p.pid()));
             releaseQueuedStart();
         }
         runAfter();

@@ -124,6 +124,22 @@ final class ProcessTree {
     }
 
     /**
+     * Stops the tree of a process the supervisor gave up on (a probe, the memory limit), like
+     * {@link #stop}; should that fail, SIGKILL to the process itself. Never throws: its exit follows.
+     */
+    void kill(Process main, long mainTicks, Signal signal, Duration timeout, String who) {
+        try {
+            stop(main, mainTicks, signal, timeout, System.nanoTime()).exceptionally(e -> {
+                main.destroyForcibly();
+                return StopOutcome.KILLED;
+            });
+        } catch (RuntimeException e) {
+            LOG.error("killing {} (pid {}) failed; SIGKILL", who, main.pid(), e);
+            main.destroyForcibly();
+        }
+    }
+
+    /**
      * Stops the tree of {@code main}: {@code signal} to every member, then SIGKILL to whatever is
      * left at {@code timeout} (and to members that appeared meanwhile). Completes when all are gone.
      */
