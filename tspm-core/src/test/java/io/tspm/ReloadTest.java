@@ -244,6 +244,27 @@ class ReloadTest {
         }
     }
 
+    @Test
+    void aReplacementThatCrashesIsNotRestartedAndDoesNotRestartItsSiblings() throws Exception {
+        Path fail = dir.resolve("fail");
+        try (Supervisor s = Supervisor.builder().addListener(events)
+                .addProcess("pair", p -> p.shell("[ -e '" + fail + "' ] && exit 1; exec sleep 600").instances(2)
+                        .restartStrategy(RestartStrategy.ONE_FOR_ALL)
+                        .restartPolicy(RestartPolicy.builder().fixedDelay(Duration.ofMillis(10)).unlimitedRestarts().build()))
+                .build()) {
+            s.start();
+            ProcessGroup pair = s.group("pair");
+            long first = pair.instance(0).pid().getAsLong();
+            long second = pair.instance(1).pid().getAsLong();
+            Files.createFile(fail); // every replacement exits at once
+            assertThatThrownBy(pair::reload).hasMessageContaining("failed at instance 0: the replacement failed");
+            // The old ones keep serving, untouched: the replacement's crash is the reload's failure, not a restart.
+            assertThat(pair.instance(0).pid()).hasValue(first);
+            assertThat(pair.instance(1).pid()).hasValue(second);
+            assertThat(events.of(io.tspm.event.RestartScheduled.class)).isEmpty();
+        }
+    }
+
     /** The HTTP helpers this JVM runs. */
     private static long helpers() {
         return ProcessHandle.current().descendants().filter(h -> h.info().commandLine().orElse("")

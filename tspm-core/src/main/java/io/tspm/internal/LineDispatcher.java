@@ -17,7 +17,8 @@ import org.slf4j.event.Level;
  * backend or listener never slows a pump (or the child behind it). Each instance queues its lines
  * in its own bounded {@link Inbox}, and the thread serves the inboxes that have lines in turn, a
  * batch at a time: a chatty process fills its own inbox and drops its own lines (counted on it),
- * never a quiet one's. A bound on all waiting lines together caps the memory when many are chatty.
+ * not a quiet one's. A bound on all waiting lines together caps the memory; only when many
+ * instances are chatty at once (16 full inboxes) does it make others drop lines too.
  * The files and the ring have every line either way.
  */
 final class LineDispatcher {

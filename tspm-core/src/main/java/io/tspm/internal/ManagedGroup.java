@@ -133,9 +133,6 @@ public final class ManagedGroup implements ProcessGroup {
         if (n < 0 || n > MAX_INSTANCES) {
             throw new IllegalArgumentException("instances must be in 0.." + MAX_INSTANCES + ", but was " + n);
         }
-        if (reloading) {
-            throw new IllegalStateException("process '" + spec.name() + "' cannot scale while it reloads");
-        }
         if (spec.basePort().isPresent() && n > spec.reloadPortSpan()) {
             throw new IllegalArgumentException("process '" + spec.name() + "': " + n + " instances would share ports"
                     + " with the ports reloads use, which start at basePort + reloadPortSpan (reloadPortSpan is "
@@ -146,10 +143,15 @@ public final class ManagedGroup implements ProcessGroup {
                     + " + instances " + n + " runs past port 65535");
         }
         List<CompletableFuture<?>> work = new ArrayList<>();
+        // Stops and starts begin after the lock is released: they complete futures (callbacks).
+        List<Runnable> begin = new ArrayList<>();
         int from;
         synchronized (this) {
             if (retired) {
                 throw new IllegalStateException("process '" + spec.name() + "' was removed");
+            }
+            if (reloading) {
+                throw new IllegalStateException("process '" + spec.name() + "' cannot scale while it reloads");
             }
             List<ManagedInstance> now = new ArrayList<>(instances);
             List<InstanceSlot> handles = new ArrayList<>(slots);
@@ -158,13 +160,14 @@ public final class ManagedGroup implements ProcessGroup {
                 handles.remove(handles.size() - 1);
                 ManagedInstance last = now.remove(now.size() - 1);
                 last.retire();
-                CompletableFuture<?> stopped = last.stopAsync();
+                CompletableFuture<Object> stopped = new CompletableFuture<>();
                 retiring.put(last.id(), stopped);
-                stopped.whenComplete((x, e) -> {
+                begin.add(() -> last.stopAsync().whenComplete((x, e) -> {
                     synchronized (this) {
                         retiring.remove(last.id(), stopped);
                     }
-                });
+                    stopped.complete(null);
+                }));
                 work.add(stopped);
             }
             for (int i = from; i < n; i++) {
@@ -175,12 +178,22 @@ public final class ManagedGroup implements ProcessGroup {
                 if (shouldRun) {
                     // The same id (and port, and log files) must not run twice: wait for its predecessor.
                     CompletableFuture<?> before = retiring.getOrDefault(i, CompletableFuture.completedFuture(null));
-                    work.add(before.handle((x, e) -> null).thenCompose(x -> inst.startAsync()));
+                    CompletableFuture<Void> started = new CompletableFuture<>();
+                    begin.add(() -> before.handle((x, e) -> null).thenCompose(x -> inst.startAsync())
+                            .whenComplete((x, e) -> {
+                                if (e != null) {
+                                    started.completeExceptionally(e);
+                                } else {
+                                    started.complete(null);
+                                }
+                            }));
+                    work.add(started);
                 }
             }
             instances = List.copyOf(now);
             slots = List.copyOf(handles);
         }
+        begin.forEach(Runnable::run);
         if (from != n) {
             engine.publish(new io.tspm.event.Scaled(engine.now(), spec.name(), from, n));
         }
@@ -497,6 +510,11 @@ public final class ManagedGroup implements ProcessGroup {
 
     boolean isRetired() {
         return retired;
+    }
+
+    /** Whether {@code instance} holds its id now (not a reload's pending replacement, nor one let go). */
+    boolean isMember(ManagedInstance instance) {
+        return instances.contains(instance);
     }
 
     @Override

@@ -606,7 +606,11 @@ final class ManagedInstance implements ProcessInstance, ManagedInstanceView {
             if (failedStart != null) {
                 failStart(killedForProbe != null ? killedForProbe : failedStart, null);
             }
-            RestartPlanner.Decision d = planner.onExit(status, uptime, signalled, wasReady, killedForProbe != null, now);
+            // A reload's replacement not yet swapped in, or an instance a reload or scaling let go,
+            // is never restarted, nor does its exit restart its siblings: the reload decides.
+            RestartPlanner.Decision d = !retired && group.isMember(this)
+                    ? planner.onExit(status, uptime, signalled, wasReady, killedForProbe != null, now)
+                    : new RestartPlanner.Decision(RestartDecision.STAY_EXITED, Duration.ZERO, null);
             String why = killedForProbe != null ? killedForProbe : failedStart;
             String reason = d.kind() == RestartDecision.GIVE_UP
                     ? d.reason() + (why != null ? " (this time: " + why + ")" : "") + "; last exits: "
@@ -693,9 +697,6 @@ final class ManagedInstance implements ProcessInstance, ManagedInstanceView {
         CompletableFuture<StopOutcome> result;
         synchronized (this) {
             userStops++; // strategy restarts planned before this stop must not undo it
-            if (!retired) {
-                reloadReason = null; // a reload not yet swapped in gives up: this stop is not a replacement
-            }
             result = stopLocked(requestedAt);
         }
         runAfter();
@@ -704,6 +705,9 @@ final class ManagedInstance implements ProcessInstance, ManagedInstanceView {
 
     private CompletableFuture<StopOutcome> stopLocked(long requestedAt) {
         cancelQueuedStart(); // the last request wins
+        if (!retired) {
+            reloadReason = null; // not (yet) replaced by the reload: this stop is not a replacement
+        }
         switch (state) {
             case STOPPED:
             case FAILED:

@@ -17,8 +17,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * Samples the CPU, memory and threads of every running instance's process tree, at one interval
  * for the whole supervisor. A sample reads the stat file of each process in a watched tree;
  * {@link ProcCache} knows the rest of the machine from earlier samples and lists /proc again only
- * when a pid was handed out since. A supervisor with no running instance reads nothing. Where there is no /proc, the JDK's {@link ProcessHandle.Info} gives the main
- * process's CPU time and nothing else.
+ * when a pid was handed out since. A supervisor with no running instance reads nothing. Where
+ * there is no /proc, the JDK's {@link ProcessHandle.Info} gives the main process's CPU time and
+ * nothing else.
  */
 final class ResourceSampler {
 
