@@ -2,20 +2,43 @@ package io.tspm.internal;
 
 import io.tspm.InstanceSnapshot;
 import io.tspm.InstanceState;
+import io.tspm.LineListener;
 import io.tspm.ProcessGroup;
 import io.tspm.ProcessInstance;
 import io.tspm.ProcessSpec;
 import io.tspm.StopOutcome;
+import io.tspm.TspmException;
+import io.tspm.event.InstanceReplaced;
+import io.tspm.event.ReloadFailed;
+import io.tspm.event.Scaled;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.OptionalLong;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The instances of one spec; group operations fan out to every instance in parallel. */
 public final class ManagedGroup implements ProcessGroup {
 
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ManagedGroup.class);
+    private static final Logger LOG = LoggerFactory.getLogger(ManagedGroup.class);
 
     private static final int MAX_INSTANCES = 10_000;
 
@@ -37,25 +60,25 @@ public final class ManagedGroup implements ProcessGroup {
      * group, or of the instance one replaces, stops them too, and a stop of the old instance
      * meanwhile (its user stops moved) cancels the swap.
      */
-    private final java.util.Map<ManagedInstance, Pending> replacements = new java.util.HashMap<>();
+    private final Map<ManagedInstance, Pending> replacements = new HashMap<>();
     /**
      * Instances a reload let go (old ones swapped out, replacements given up) until they have
      * stopped, so a group stop reaches and waits for them (guarded by this).
      */
-    private final java.util.Set<ManagedInstance> stopping = new java.util.HashSet<>();
+    private final Set<ManagedInstance> stopping = new HashSet<>();
     /** The drain of each swapped-out instance still draining; a group stop ends it early (guarded by this). */
-    private final java.util.Map<ManagedInstance, CompletableFuture<Void>> drains = new java.util.HashMap<>();
+    private final Map<ManagedInstance, CompletableFuture<Void>> drains = new HashMap<>();
     /** Counts the group's stops: a reload started before one gives up. */
     private long groupStops;
     private volatile boolean retired;
     /** Whether the group is meant to run (started, not stopped): scaling up starts new instances then. */
     private volatile boolean shouldRun;
     /** Group-level line listeners, given to instances added by scaling too. */
-    private final java.util.concurrent.CopyOnWriteArrayList<io.tspm.LineListener> lineListeners =
-            new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final CopyOnWriteArrayList<LineListener> lineListeners =
+            new CopyOnWriteArrayList<>();
     /** Retired instances still stopping, by id: a new instance with that id starts after them. */
-    private final java.util.Map<Integer, CompletableFuture<?>> retiring = new java.util.HashMap<>();
-    private java.util.concurrent.Future<?> cronTimer;
+    private final Map<Integer, CompletableFuture<?>> retiring = new HashMap<>();
+    private Future<?> cronTimer;
 
     public ManagedGroup(Engine engine, ProcessSpec spec) {
         this.engine = engine;
@@ -78,11 +101,11 @@ public final class ManagedGroup implements ProcessGroup {
             try {
                 watch = engine.watcher.watch(spec.name(), roots, spec.watchIgnore(), spec.watchDebounce(),
                         this::restartActive);
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 if (cronTimer != null) {
                     cronTimer.cancel(false); // this group is never used: nothing else would stop the timer
                 }
-                throw new java.io.UncheckedIOException("cannot watch " + roots + " for process '" + spec.name() + "'",
+                throw new UncheckedIOException("cannot watch " + roots + " for process '" + spec.name() + "'",
                         e);
             }
         }
@@ -101,15 +124,15 @@ public final class ManagedGroup implements ProcessGroup {
     }
 
     /** The cron time last armed; the next is computed after it, so an early timer never fires twice. */
-    private java.time.ZonedDateTime cronDue;
+    private ZonedDateTime cronDue;
 
     /** Arms the next cron restart, by the supervisor's clock in the JVM's zone. */
     private synchronized void scheduleCron() {
-        java.time.ZonedDateTime now = java.time.ZonedDateTime.ofInstant(engine.now(), java.time.ZoneId.systemDefault());
-        java.time.ZonedDateTime from = cronDue != null && cronDue.isAfter(now) ? cronDue : now;
+        ZonedDateTime now = ZonedDateTime.ofInstant(engine.now(), ZoneId.systemDefault());
+        ZonedDateTime from = cronDue != null && cronDue.isAfter(now) ? cronDue : now;
         cronDue = spec.cronRestart().orElseThrow().next(from);
         if (!retired) {
-            cronTimer = engine.schedule(this::cronFired, java.time.Duration.between(now, cronDue));
+            cronTimer = engine.schedule(this::cronFired, Duration.between(now, cronDue));
         }
     }
 
@@ -195,7 +218,7 @@ public final class ManagedGroup implements ProcessGroup {
         }
         begin.forEach(Runnable::run);
         if (from != n) {
-            engine.publish(new io.tspm.event.Scaled(engine.now(), spec.name(), from, n));
+            engine.publish(new Scaled(engine.now(), spec.name(), from, n));
         }
         return CompletableFuture.allOf(work.toArray(new CompletableFuture<?>[0]));
     }
@@ -380,7 +403,7 @@ public final class ManagedGroup implements ProcessGroup {
             ManagedInstance fresh;
             synchronized (this) {
                 if (groupStops != epoch) { // the group was stopped: no more replacements
-                    swaps.add(CompletableFuture.failedFuture(new io.tspm.TspmException("reload of process '"
+                    swaps.add(CompletableFuture.failedFuture(new TspmException("reload of process '"
                             + spec.name() + "' ended at instance " + id + ": the process was stopped during the reload")));
                     break;
                 }
@@ -400,13 +423,13 @@ public final class ManagedGroup implements ProcessGroup {
             }
             int slot = id;
             CompletableFuture<Void> ready = fresh.startAsync().thenCompose(x -> fresh.awaitReadyAsync())
-                    .orTimeout(spec.reloadTimeout().toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
+                    .orTimeout(spec.reloadTimeout().toNanos(), TimeUnit.NANOSECONDS);
             swaps.add(ready.handle((x, e) -> e).thenCompose(error -> {
                 String reason = swap(slot, old, fresh, handle, error);
                 if (reason != null) {
-                    engine.publish(new io.tspm.event.ReloadFailed(engine.now(), spec.name(), slot, reason));
+                    engine.publish(new ReloadFailed(engine.now(), spec.name(), slot, reason));
                     return stopTracked(fresh).thenCompose(o -> CompletableFuture.<Void>failedFuture(
-                            new io.tspm.TspmException("reload of process '" + spec.name() + "' failed at instance "
+                            new TspmException("reload of process '" + spec.name() + "' failed at instance "
                                     + slot + ": " + reason)));
                 }
                 // Drain: the old one keeps serving what it took before the swap, then stops (at
@@ -433,7 +456,7 @@ public final class ManagedGroup implements ProcessGroup {
             Throwable error) {
         Pending pending = replacements.remove(fresh);
         String reason = null;
-        java.util.OptionalLong newPid = java.util.OptionalLong.empty();
+        OptionalLong newPid = OptionalLong.empty();
         if (pending == null || fresh.isRetired() || old.userStops() != pending.userStops()
                 || groupStops != pending.epoch() || instances.indexOf(old) != slot) {
             reason = "instance " + slot + " was stopped during the reload; its replacement was stopped too";
@@ -458,15 +481,15 @@ public final class ManagedGroup implements ProcessGroup {
         old.retire();
         stopping.add(old);
         drains.put(old, new CompletableFuture<>());
-        engine.publish(new io.tspm.event.InstanceReplaced(engine.now(), spec.name(), slot, old.runningPid(),
+        engine.publish(new InstanceReplaced(engine.now(), spec.name(), slot, old.runningPid(),
                 newPid.getAsLong()));
         return null;
     }
 
     private String replacementFailure(Throwable error) {
-        Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+        Throwable cause = error instanceof CompletionException && error.getCause() != null
                 ? error.getCause() : error;
-        String why = cause instanceof java.util.concurrent.TimeoutException
+        String why = cause instanceof TimeoutException
                 ? "the replacement was not ready within " + spec.reloadTimeout()
                 : "the replacement failed: " + cause;
         return why + "; the old instance keeps serving";
@@ -494,14 +517,14 @@ public final class ManagedGroup implements ProcessGroup {
     }
 
     @Override
-    public synchronized void addLineListener(io.tspm.LineListener listener) {
-        lineListeners.add(java.util.Objects.requireNonNull(listener, "listener"));
+    public synchronized void addLineListener(LineListener listener) {
+        lineListeners.add(Objects.requireNonNull(listener, "listener"));
         instances.forEach(i -> i.addLineListener(listener));
         replacements.keySet().forEach(i -> i.addLineListener(listener));
     }
 
     @Override
-    public synchronized void removeLineListener(io.tspm.LineListener listener) {
+    public synchronized void removeLineListener(LineListener listener) {
         lineListeners.remove(listener);
         instances.forEach(i -> i.removeLineListener(listener));
         replacements.keySet().forEach(i -> i.removeLineListener(listener));
