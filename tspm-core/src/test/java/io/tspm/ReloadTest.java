@@ -217,6 +217,28 @@ class ReloadTest {
     }
 
     @Test
+    void stoppingAnInstanceAfterItsSwapEndsTheDrainOfTheOldOne() throws Exception {
+        // No loop that forks: a fork racing the stop signal is SIGKILLed, and the outcome is KILLED.
+        try (Supervisor s = Supervisor.builder().addListener(events)
+                .addProcess("sleeper", p -> p.shell("exec sleep 600").instances(2)
+                        .reloadDrain(Duration.ofMinutes(5)))
+                .build()) {
+            s.start();
+            ProcessGroup sleeper = s.group("sleeper");
+            ProcessInstance handle = sleeper.instance(0);
+            long old = handle.pid().getAsLong();
+            java.util.concurrent.CompletableFuture<Void> reload = sleeper.reloadAsync();
+            await().until(() -> handle.pid().orElse(old) != old);
+            long replacement = handle.pid().getAsLong();
+            assertThat(handle.stop()).as("%s", events.all()).isEqualTo(StopOutcome.GRACEFUL);
+            assertThat(ProcessHandle.of(old).filter(ProcessHandle::isAlive)).as("the draining old one").isEmpty();
+            assertThat(ProcessHandle.of(replacement).filter(ProcessHandle::isAlive)).isEmpty();
+            sleeper.stop(); // ends the reload, which goes on with instance 1
+            await().until(reload::isDone);
+        }
+    }
+
+    @Test
     void aGroupStopWaitsForAGivenUpReplacementThatIgnoresSigterm() throws Exception {
         Path readyFile = Files.createFile(dir.resolve("ready"));
         Probe fileExists = Probe.blocking("ready file", ctx -> Files.exists(readyFile) ? ProbeResult.success("there")

@@ -292,31 +292,44 @@ public final class ManagedGroup implements ProcessGroup {
     }
 
     /**
-     * A stop through an instance's handle: the instance, and a replacement a reload is starting for
-     * it. If a reload swapped in a replacement just before, that one is stopped too.
+     * A stop through an instance's handle: the instance, a replacement a reload is starting for it,
+     * and an instance of that id still draining after a swap (its drain ends now). If a reload
+     * swapped in a replacement just before, that one is stopped too. Completes when all have
+     * stopped, with the outcome of the one the handle speaks for.
      */
     CompletableFuture<StopOutcome> stopInstance(InstanceSlot handle) {
         ManagedInstance now = handle.current();
-        CompletableFuture<StopOutcome> stop = now.stopAsync();
+        List<CompletableFuture<?>> all = new ArrayList<>();
+        CompletableFuture<StopOutcome> outcome = now.stopAsync();
+        all.add(outcome);
         // From here on no replacement for it can start or swap in (its user stops moved); read
         // under the lock, as the swap is, to see one that came just before.
         ManagedInstance swappedIn;
-        List<ManagedInstance> pending = new ArrayList<>();
+        List<ManagedInstance> others = new ArrayList<>();
+        List<CompletableFuture<Void>> drainsCut = new ArrayList<>();
         synchronized (this) {
             swappedIn = handle.current();
             replacements.forEach((fresh, p) -> {
                 if (p.old() == now) {
                     fresh.retire();
-                    pending.add(fresh);
+                    others.add(fresh);
+                }
+            });
+            drains.forEach((old, drain) -> {
+                if (old.id() == now.id() && old != now) {
+                    drainsCut.add(drain);
+                    others.add(old);
                 }
             });
         }
         if (swappedIn != now) {
-            stop = swappedIn.stopAsync();
+            outcome = swappedIn.stopAsync();
+            all.add(outcome);
         }
-        CompletableFuture<?>[] stops = pending.stream().map(ManagedInstance::stopAsync).toArray(CompletableFuture<?>[]::new);
-        CompletableFuture<StopOutcome> result = stop;
-        return CompletableFuture.allOf(stops).thenCompose(x -> result);
+        drainsCut.forEach(d -> d.complete(null));
+        others.forEach(i -> all.add(i.stopAsync()));
+        CompletableFuture<StopOutcome> result = outcome;
+        return CompletableFuture.allOf(all.toArray(new CompletableFuture<?>[0])).thenCompose(x -> result);
     }
 
     private volatile boolean reloading;
