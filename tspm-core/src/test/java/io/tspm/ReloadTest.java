@@ -172,11 +172,9 @@ class ReloadTest {
     @Test
     void aListenerAddedThroughAHandleWhileAReplacementStartsHearsTheReplacement() throws Exception {
         Path readyFile = Files.createFile(dir.resolve("ready"));
-        Probe fileExists = Probe.blocking("ready file", ctx -> Files.exists(readyFile) ? ProbeResult.success("there")
-                : ProbeResult.failure("missing"));
         try (Supervisor s = Supervisor.builder()
                 .addProcess("ticker", p -> p.shell("while :; do echo tick; sleep 0.05; done")
-                        .readinessProbe(ProbeSettings.builder(fileExists).period(Duration.ofMillis(50)).build())
+                        .readinessProbe(ProbeSettings.builder(fileExists(readyFile)).period(Duration.ofMillis(50)).build())
                         .reloadDrain(Duration.ofMillis(50)).reloadTimeout(Duration.ofSeconds(30)))
                 .build()) {
             s.start();
@@ -241,12 +239,10 @@ class ReloadTest {
     @Test
     void aGroupStopWaitsForAGivenUpReplacementThatIgnoresSigterm() throws Exception {
         Path readyFile = Files.createFile(dir.resolve("ready"));
-        Probe fileExists = Probe.blocking("ready file", ctx -> Files.exists(readyFile) ? ProbeResult.success("there")
-                : ProbeResult.failure("missing"));
         try (Supervisor s = Supervisor.builder().addListener(events)
                 .addProcess("stubborn", p -> p.shell("if [ ! -e '" + readyFile + "' ]; then trap '' TERM; fi;"
                         + " while :; do sleep 0.05; done")
-                        .readinessProbe(ProbeSettings.builder(fileExists).period(Duration.ofMillis(50)).build())
+                        .readinessProbe(ProbeSettings.builder(fileExists(readyFile)).period(Duration.ofMillis(50)).build())
                         .stopTimeout(Duration.ofSeconds(2)).reloadTimeout(Duration.ofMillis(500)))
                 .build()) {
             s.start();
@@ -285,6 +281,12 @@ class ReloadTest {
             assertThat(pair.instance(1).pid()).hasValue(second);
             assertThat(events.of(io.tspm.event.RestartScheduled.class)).isEmpty();
         }
+    }
+
+    /** Ready while {@code file} exists. */
+    private static Probe fileExists(Path file) {
+        return Probe.blocking("ready file", ctx -> Files.exists(file) ? ProbeResult.success("there")
+                : ProbeResult.failure("missing"));
     }
 
     /** The HTTP helpers this JVM runs. */
