@@ -90,7 +90,7 @@ final class LineDispatcher {
         while (true) {
             Object item;
             try {
-                item = closed && budget != Integer.MAX_VALUE ? ready.poll() : ready.take();
+                item = budget == Integer.MAX_VALUE ? ready.take() : ready.poll(); // closing: until all are served
             } catch (InterruptedException e) {
                 continue;
             }

@@ -36,10 +36,6 @@ public record ProcStat(long pid, char state, long ppid, long processGroup, long 
         return read("/proc/" + pid + "/stat");
     }
 
-    static ProcStat read(Path statFile) {
-        return read(statFile.toString());
-    }
-
     /**
      * Reads and parses one stat file; cheap on purpose (the sampler reads one per process per
      * interval): a plain stream into a small buffer and a parse of just the needed fields.

@@ -23,7 +23,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class ResourceSampler {
 
-    /** Open files are counted every this many samples (a directory listing per process is not free). */
+    /** Open files are counted every this many samples (a stat, or a directory listing, per process is not free). */
     private static final int FD_EVERY = 10;
 
     /**
