@@ -1,0 +1,69 @@
+package io.tspm.internal;
+
+import java.time.Duration;
+import java.util.Locale;
+
+/**
+ * Durations and sizes as a person reads them, one way everywhere a message, a {@code toString} or a
+ * log line shows them: {@code 6 ms}, {@code 1.5 s}, {@code 30 s}, {@code 2 min 5 s}, {@code 10 MiB}.
+ */
+public final class Human {
+
+    private Human() {
+    }
+
+    /** {@code 0 ms}, {@code 250 µs}, {@code 6 ms}, {@code 1.5 s}, {@code 30 s}, {@code 2 min 5 s}, {@code 3 h 10 min}, {@code 2 d 4 h}. */
+    public static String duration(Duration d) {
+        if (d.isNegative()) {
+            return "-" + duration(d.negated());
+        }
+        long nanos = d.compareTo(Duration.ofDays(365L * 1000)) > 0 ? Long.MAX_VALUE : d.toNanos();
+        if (nanos == 0) {
+            return "0 ms";
+        }
+        if (nanos < 1_000_000) {
+            return Math.max(1, nanos / 1000) + " µs";
+        }
+        long millis = d.toMillis();
+        if (millis < 1000) {
+            return millis + " ms";
+        }
+        if (millis < 60_000) {
+            return oneDecimal(millis / 1000.0) + " s";
+        }
+        long seconds = d.toSeconds();
+        if (seconds < 3600) {
+            return two(seconds / 60, "min", seconds % 60, "s");
+        }
+        if (seconds < 86_400) {
+            return two(seconds / 3600, "h", seconds % 3600 / 60, "min");
+        }
+        return two(seconds / 86_400, "d", seconds % 86_400 / 3600, "h");
+    }
+
+    /** {@code 512 B}, {@code 64 KiB}, {@code 1.5 MiB}, {@code 10 MiB}, {@code 2 GiB}. */
+    public static String bytes(long bytes) {
+        if (bytes < 0) {
+            return "-" + bytes(-bytes);
+        }
+        String[] units = {"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
+        double v = bytes;
+        int u = 0;
+        while (v >= 1024 && u < units.length - 1) {
+            v /= 1024;
+            u++;
+        }
+        return (u == 0 ? Long.toString(bytes) : oneDecimal(v)) + " " + units[u];
+    }
+
+    private static String two(long major, String majorUnit, long minor, String minorUnit) {
+        return minor == 0 ? major + " " + majorUnit : major + " " + majorUnit + " " + minor + " " + minorUnit;
+    }
+
+    /** {@code 1.5}, {@code 30} (no trailing {@code .0}), rounded down so 59.99 never shows as 60. */
+    private static String oneDecimal(double v) {
+        double floored = Math.floor(v * 10) / 10;
+        return floored == Math.rint(floored) ? Long.toString((long) floored)
+                : String.format(Locale.ROOT, "%.1f", floored);
+    }
+}

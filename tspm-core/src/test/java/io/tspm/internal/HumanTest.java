@@ -1,0 +1,35 @@
+package io.tspm.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class HumanTest {
+
+    @Test
+    void durationsReadAsAPersonWritesThem() {
+        assertThat(Human.duration(Duration.ZERO)).isEqualTo("0 ms");
+        assertThat(Human.duration(Duration.ofNanos(250_000))).isEqualTo("250 µs");
+        assertThat(Human.duration(Duration.ofMillis(6))).isEqualTo("6 ms");
+        assertThat(Human.duration(Duration.ofMillis(999))).isEqualTo("999 ms");
+        assertThat(Human.duration(Duration.ofMillis(1500))).isEqualTo("1.5 s");
+        assertThat(Human.duration(Duration.ofSeconds(30))).isEqualTo("30 s");
+        assertThat(Human.duration(Duration.ofMillis(59_999))).isEqualTo("59.9 s");
+        assertThat(Human.duration(Duration.ofSeconds(125))).isEqualTo("2 min 5 s");
+        assertThat(Human.duration(Duration.ofMinutes(60))).isEqualTo("1 h");
+        assertThat(Human.duration(Duration.ofMinutes(190))).isEqualTo("3 h 10 min");
+        assertThat(Human.duration(Duration.ofHours(52))).isEqualTo("2 d 4 h");
+        assertThat(Human.duration(Duration.ofMillis(-20))).isEqualTo("-20 ms");
+        assertThat(Human.duration(Duration.ofDays(365L * 100))).isEqualTo("36500 d");
+    }
+
+    @Test
+    void sizesInBinaryUnits() {
+        assertThat(Human.bytes(512)).isEqualTo("512 B");
+        assertThat(Human.bytes(64 * 1024)).isEqualTo("64 KiB");
+        assertThat(Human.bytes(1536 * 1024)).isEqualTo("1.5 MiB");
+        assertThat(Human.bytes(10L * 1024 * 1024)).isEqualTo("10 MiB");
+        assertThat(Human.bytes(2L << 30)).isEqualTo("2 GiB");
+    }
+}
