@@ -21,4 +21,17 @@ public record CrashStats(
         Optional<Instant> lastCrash) {
 
     public static final CrashStats NONE = new CrashStats(0, 0, Duration.ZERO, Optional.empty(), Optional.empty());
+
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder().append(crashes).append(crashes == 1 ? " crash" : " crashes")
+                .append(", ").append(restartsInWindow).append(" restarts in the window");
+        if (!currentBackoff.isZero()) {
+            sb.append(", backoff ").append(io.tspm.internal.Human.duration(currentBackoff));
+        }
+        meanTimeBetweenFailures.ifPresent(m -> sb.append(", mean uptime before a crash ")
+                .append(io.tspm.internal.Human.duration(m)));
+        lastCrash.ifPresent(t -> sb.append(", last at ").append(t));
+        return sb.toString();
+    }
 }

@@ -1,5 +1,6 @@
 package io.tspm;
 
+import io.tspm.internal.Human;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -40,5 +41,33 @@ public record ExitRecord(
      */
     public boolean isCrash() {
         return !requested && (status.exitValue() != 0 || reason.isPresent());
+    }
+
+    /** One line a person reads: {@code pid 4242 exit code 1 after 340 ms (a crash) at ...: restart in 1 s; why}. */
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder("pid ").append(pid).append(' ').append(status).append(" after ")
+                .append(Human.duration(uptime)).append(requested ? " (asked for)" : isCrash() ? " (a crash)" : "")
+                .append(" at ").append(time).append(": ");
+        switch (decision) {
+            case RESTART:
+                sb.append("restart in ").append(Human.duration(delay));
+                break;
+            case STAY_EXITED:
+                sb.append("not restarted");
+                break;
+            case GIVE_UP:
+                sb.append("given up");
+                break;
+            default:
+                sb.append("stopped as asked");
+                break;
+        }
+        reason.ifPresent(r -> sb.append("; ").append(r));
+        if (!lastOutput.isEmpty()) {
+            sb.append(" [").append(lastOutput.size()).append(lastOutput.size() == 1 ? " line" : " lines")
+                    .append(" of output]");
+        }
+        return sb.toString();
     }
 }

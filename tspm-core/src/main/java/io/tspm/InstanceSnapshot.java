@@ -36,4 +36,25 @@ public record InstanceSnapshot(
         Optional<String> failureReason,
         CrashStats crashStats,
         Optional<ResourceUsage> resources) {
+
+    /** One line a person reads: {@code web#0 RUNNING ready pid 4242, up 5 min 3 s, 2 restarts, last exit ...}. */
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder(process).append('#').append(instanceId).append(' ').append(state);
+        if (state == InstanceState.RUNNING) {
+            sb.append(ready ? " ready" : " not ready");
+        }
+        pid.ifPresent(p -> sb.append(" pid ").append(p).append(", up ")
+                .append(io.tspm.internal.Human.duration(uptime)));
+        sb.append(", ").append(restarts).append(restarts == 1 ? " restart" : " restarts");
+        lastExit.ifPresent(e -> sb.append(", last exit: ").append(e));
+        failureReason.ifPresent(r -> sb.append(", failed: ").append(r));
+        resources.ifPresent(r -> sb.append(", ").append(r));
+        if (!DEFAULT_NAMESPACE.equals(namespace)) {
+            sb.append(", namespace ").append(namespace);
+        }
+        return sb.toString();
+    }
+
+    private static final String DEFAULT_NAMESPACE = ProcessSpec.DEFAULT_NAMESPACE;
 }

@@ -65,6 +65,14 @@ public enum InstanceState {
         return next().contains(target);
     }
 
+    /**
+     * Whether the instance runs or is on its way to run (STARTING, RUNNING, BACKOFF): it needs no
+     * start, and a stop has something to stop.
+     */
+    public boolean isActive() {
+        return this == STARTING || this == RUNNING || this == BACKOFF;
+    }
+
     /** Whether a live OS process may belong to an instance in this state. */
     public boolean hasProcess() {
         return this == STARTING || this == RUNNING || this == STOPPING;

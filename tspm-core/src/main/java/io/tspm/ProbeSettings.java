@@ -1,5 +1,6 @@
 package io.tspm;
 
+import io.tspm.internal.Human;
 import io.tspm.spi.Probe;
 import java.time.Duration;
 import java.util.Objects;
@@ -78,7 +79,8 @@ public final class ProbeSettings {
 
     @Override
     public String toString() {
-        return probe.describe() + " {initialDelay=" + initialDelay + ", period=" + period + ", timeout=" + timeout
+        return probe.describe() + " {initialDelay=" + Human.duration(initialDelay) + ", period="
+                + Human.duration(period) + ", timeout=" + Human.duration(timeout)
                 + ", successThreshold=" + successThreshold + ", failureThreshold=" + failureThreshold + '}';
     }
 

@@ -1,11 +1,18 @@
 package io.tspm;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
  * The runtime handle of one {@link ProcessSpec}: its instances, and operations on all of them at
  * once (in parallel). Thread-safe; obtained from {@link Supervisor#group(String)}.
+ *
+ * <p>Every blocking method is bounded: without a timeout it waits up to the supervisor's
+ * {@linkplain Supervisor.Builder#startTimeout start timeout}. A timeout ends the wait, not the
+ * operation, and throws {@link ProcessStartException} for the first instance that is not ready,
+ * naming its state, its probe's last result and its last lines of output. Failures are thrown on
+ * the caller's thread, with the failure on the supervisor's thread as the cause.
  */
 public interface ProcessGroup {
 
@@ -42,9 +49,10 @@ public interface ProcessGroup {
     CompletableFuture<Void> scaleAsync(int instances);
 
     /** {@link #scaleAsync} and wait: throws {@link ProcessStartException} if a new instance cannot start. */
-    default void scale(int instances) {
-        Futures.join(scaleAsync(instances));
-    }
+    void scale(int instances);
+
+    /** {@link #scale(int)}, waiting up to {@code timeout}. */
+    void scale(int instances, Duration timeout);
 
     /**
      * A rolling, zero-downtime reload: {@code reloadBatch} instances at a time, each replacement is
@@ -57,9 +65,11 @@ public interface ProcessGroup {
      */
     CompletableFuture<Void> reloadAsync();
 
-    default void reload() {
-        Futures.join(reloadAsync());
-    }
+    /** {@link #reloadAsync()} and wait; throws {@link TspmException} when the reload fails. */
+    void reload();
+
+    /** {@link #reload()}, waiting up to {@code timeout} (a reload of many instances may need more than the start timeout). */
+    void reload(Duration timeout);
 
     CompletableFuture<Void> startAsync();
 
@@ -67,20 +77,29 @@ public interface ProcessGroup {
 
     CompletableFuture<Void> restartAsync();
 
-    /** Starts every instance; throws {@link ProcessStartException} for the first that fails. */
-    default void start() {
-        Futures.join(startAsync());
-    }
+    /** Starts every instance and waits until all are ready; throws {@link ProcessStartException} for the first that fails. */
+    void start();
 
-    /** Stops every instance in parallel and waits until all are stopped. */
-    default void stop() {
-        Futures.join(stopAsync());
-    }
+    /** {@link #start()}, waiting up to {@code timeout}. */
+    void start(Duration timeout);
 
-    /** Restarts every instance in parallel. */
-    default void restart() {
-        Futures.join(restartAsync());
-    }
+    /**
+     * Stops every instance in parallel and waits until all are stopped (bounded by the stop
+     * timeout, after which what is left is killed).
+     */
+    void stop();
+
+    /** Restarts every instance in parallel and waits until all are ready again. */
+    void restart();
+
+    /** {@link #restart()}, waiting up to {@code timeout}. */
+    void restart(Duration timeout);
+
+    /**
+     * Waits until every instance is RUNNING and ready, without starting any; throws
+     * {@link ProcessStartException} at once when one is stopped, fails or exits for good.
+     */
+    void awaitReady(Duration timeout);
 
     /**
      * Restarts the running instances {@code reloadBatch} at a time: each batch is stopped, started
@@ -90,7 +109,9 @@ public interface ProcessGroup {
      */
     CompletableFuture<Void> rollingRestartAsync();
 
-    default void rollingRestart() {
-        Futures.join(rollingRestartAsync());
-    }
+    /** {@link #rollingRestartAsync()} and wait. */
+    void rollingRestart();
+
+    /** {@link #rollingRestart()}, waiting up to {@code timeout}. */
+    void rollingRestart(Duration timeout);
 }

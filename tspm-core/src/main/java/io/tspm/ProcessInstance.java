@@ -8,8 +8,11 @@ import java.util.concurrent.CompletableFuture;
  * One slot of a {@link ProcessGroup} (instance id {@code 0..n-1}) across the successive OS
  * processes that fill it. Thread-safe; obtained from {@link ProcessGroup#instances()}.
  *
- * <p>The blocking methods wait for their async twins; a start throws
- * {@link ProcessStartException} when the instance does not reach {@link InstanceState#RUNNING}.
+ * <p>The blocking methods wait for their async twins, bounded: without a timeout up to the
+ * supervisor's {@linkplain Supervisor.Builder#startTimeout start timeout}. A start throws
+ * {@link ProcessStartException} when the instance does not become ready (it failed, was stopped,
+ * or was not ready in time: a timeout ends the wait, not the start). Failures are thrown on the
+ * caller's thread, with the failure on the supervisor's thread as the cause.
  */
 public interface ProcessInstance {
 
@@ -64,10 +67,17 @@ public interface ProcessInstance {
     List<String> recentOutput(int n);
 
     /**
-     * Completes when the instance is RUNNING and ready (at once if it is); fails when the start
-     * under way fails. Does not start it.
+     * Completes when the instance is RUNNING and ready (at once if it is). Fails when it cannot
+     * become ready without a new request: it is stopped or stopping, it failed, or it exited and
+     * is not restarted. Waits through a restart (BACKOFF). Does not start it.
      */
     CompletableFuture<Void> awaitReadyAsync();
+
+    /** {@link #awaitReadyAsync()} and wait up to the start timeout. */
+    void awaitReady();
+
+    /** {@link #awaitReadyAsync()} and wait up to {@code timeout}. */
+    void awaitReady(java.time.Duration timeout);
 
     /** Starts the instance unless it runs; completes when it is RUNNING. */
     CompletableFuture<Void> startAsync();
@@ -78,17 +88,20 @@ public interface ProcessInstance {
     /** Stops, then starts the instance. */
     CompletableFuture<Void> restartAsync();
 
-    default void start() {
-        Futures.join(startAsync());
-    }
+    /** Starts the instance unless it runs, and waits until it is ready. */
+    void start();
 
-    default StopOutcome stop() {
-        return Futures.join(stopAsync());
-    }
+    /** {@link #start()}, waiting up to {@code timeout}. */
+    void start(java.time.Duration timeout);
 
-    default void restart() {
-        Futures.join(restartAsync());
-    }
+    /** Stops the instance's process tree and waits (bounded by the stop timeout, then a kill). */
+    StopOutcome stop();
+
+    /** Restarts the instance and waits until it is ready again. */
+    void restart();
+
+    /** {@link #restart()}, waiting up to {@code timeout}. */
+    void restart(java.time.Duration timeout);
 
     /** Sends {@code signal} to the instance's process (not its descendants); false if none runs. */
     boolean signal(Signal signal);

@@ -20,7 +20,14 @@ public class ProcessStartException extends TspmException {
 
     public ProcessStartException(String processName, int instanceId, String reason, List<String> recentOutput,
             Throwable cause) {
-        super(message(processName, instanceId, reason, recentOutput), cause);
+        this(message(processName, instanceId, reason, recentOutput), processName, instanceId, reason, recentOutput,
+                cause);
+    }
+
+    /** For subclasses that write their own message. */
+    protected ProcessStartException(String message, String processName, int instanceId, String reason,
+            List<String> recentOutput, Throwable cause) {
+        super(message, cause);
         this.processName = processName;
         this.instanceId = instanceId;
         this.reason = reason;

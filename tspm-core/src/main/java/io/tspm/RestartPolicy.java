@@ -1,5 +1,6 @@
 package io.tspm;
 
+import io.tspm.internal.Human;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Objects;
@@ -190,9 +191,10 @@ public final class RestartPolicy {
     @Override
     public String toString() {
         return "RestartPolicy{mode=" + mode + ", successExitCodes=" + new TreeSet<>(successExitCodes)
-                + ", initialDelay=" + initialDelay + ", multiplier=" + multiplier + ", maxDelay=" + maxDelay
-                + ", jitter=" + jitter + ", minUptime=" + minUptime
-                + ", maxRestarts=" + (maxRestarts == Integer.MAX_VALUE ? "unlimited" : maxRestarts + " per " + window)
+                + ", initialDelay=" + Human.duration(initialDelay) + ", multiplier=" + multiplier
+                + ", maxDelay=" + Human.duration(maxDelay) + ", jitter=" + jitter
+                + ", minUptime=" + Human.duration(minUptime) + ", maxRestarts="
+                + (maxRestarts == Integer.MAX_VALUE ? "unlimited" : maxRestarts + " per " + Human.duration(window))
                 + '}';
     }
 
@@ -298,8 +300,8 @@ public final class RestartPolicy {
 
         public RestartPolicy build() {
             if (maxDelay.compareTo(initialDelay) < 0) {
-                throw new IllegalStateException("maxDelay (" + maxDelay + ") must be >= initialDelay ("
-                        + initialDelay + ")");
+                throw new IllegalStateException("maxDelay (" + Human.duration(maxDelay)
+                        + ") must be >= initialDelay (" + Human.duration(initialDelay) + ")");
             }
             return new RestartPolicy(this);
         }

@@ -6,6 +6,8 @@ import io.tspm.event.SupervisorListener;
 import io.tspm.internal.DependencyGraph;
 import io.tspm.internal.Engine;
 import io.tspm.internal.ManagedGroup;
+import io.tspm.internal.NotReady;
+import io.tspm.internal.Waits;
 import io.tspm.time.Scheduler;
 import io.tspm.time.Ticker;
 import java.time.Clock;
@@ -57,25 +59,39 @@ public final class Supervisor implements AutoCloseable {
     private final Duration startTimeout;
     private final boolean useShutdownHook;
     private final java.nio.file.Path logDirectory;
-    private final Map<String, ManagedGroup> groups = new LinkedHashMap<>(); // guarded by this
-    private Lifecycle lifecycle = Lifecycle.NEW; // guarded by this
-    private Thread shutdownHook; // guarded by this
+    private final boolean stopOnStartFailure;
+    /** Private: users hold the supervisor, and must not be able to block it by locking on it. */
+    private final Object lock = new Object();
+    private final Map<String, ManagedGroup> groups = new LinkedHashMap<>(); // guarded by lock
+    private Lifecycle lifecycle = Lifecycle.NEW; // guarded by lock
+    private Thread shutdownHook; // guarded by lock
 
     private Supervisor(Builder b) {
         this.name = b.name;
         this.startTimeout = b.startTimeout;
         this.useShutdownHook = b.shutdownHook;
         this.logDirectory = b.logDirectory;
+        this.stopOnStartFailure = b.stopOnStartFailure;
         this.engine = new Engine(b.name, b.clock, b.ticker, b.scheduler, b.orphanProtection, b.parentDeathSignal,
-                b.logDirectory, b.sampleInterval);
-        b.listeners.forEach(engine::addListener);
-        for (ProcessSpec spec : b.specs.values()) {
-            checkWatch(spec, b.logDirectory);
-            groups.put(spec.name(), new ManagedGroup(engine, spec));
+                b.logDirectory, b.sampleInterval, b.startTimeout);
+        try {
+            b.listeners.forEach(engine::addListener);
+            for (ProcessSpec spec : b.specs.values()) {
+                checkWatch(spec, b.logDirectory);
+                groups.put(spec.name(), new ManagedGroup(engine, spec));
+            }
+        } catch (RuntimeException | Error e) {
+            // Nothing was started yet, but the engine's threads run and groups hold timers and watches.
+            groups.values().forEach(ManagedGroup::retire);
+            engine.beginClose();
+            engine.close();
+            throw e;
         }
         engine.coordinator(this::restarting);
         if (useShutdownHook) {
-            installShutdownHook();
+            synchronized (lock) {
+                installShutdownHook();
+            }
         }
     }
 
@@ -91,36 +107,44 @@ public final class Supervisor implements AutoCloseable {
 
     /**
      * Starts every autostart process, each after the processes it depends on are running, and
-     * waits until all are running. Throws {@link ProcessStartException} for the first that cannot
-     * start (the others keep their state; {@link #close()} stops them), and {@link TspmException}
-     * when they are not all running within the start timeout.
+     * waits until all are running and ready, up to the start timeout. Throws
+     * {@link ProcessStartException} for the first that cannot start or is not ready in time
+     * (naming its state, its probe's last result and its last lines of output). A failed start
+     * stops, before it throws, the processes it started, so nothing is left running (unless
+     * {@link Builder#stopOnStartFailure(boolean)} says otherwise).
      */
     public void start() {
-        await(startAsync(), "start");
-    }
-
-    /** {@link #start()} without waiting. */
-    public CompletableFuture<Void> startAsync() {
         Set<String> names;
-        synchronized (this) {
+        synchronized (lock) {
             checkNotClosed();
             lifecycle = Lifecycle.STARTED;
-            names = groups.values().stream().filter(g -> g.spec().autostart()).map(ManagedGroup::name)
-                    .collect(Collectors.toCollection(LinkedHashSet::new));
+            names = autostartNames();
+        }
+        startAndWait(names, "start of supervisor '" + name + "'");
+    }
+
+    /**
+     * {@link #start()} without waiting: the future fails as {@code start()} throws, but nothing is
+     * stopped for it (the restart policies go on working), and it has no time limit.
+     */
+    public CompletableFuture<Void> startAsync() {
+        Set<String> names;
+        synchronized (lock) {
+            checkNotClosed();
+            lifecycle = Lifecycle.STARTED;
+            names = autostartNames();
         }
         return startInOrder(names);
     }
 
     /** Stops every process, dependents before their dependencies, and waits until all are stopped. */
     public void stop() {
-        CompletableFuture<Void> f;
-        synchronized (this) {
+        synchronized (lock) {
             if (lifecycle == Lifecycle.STARTED) {
                 lifecycle = Lifecycle.STOPPED;
             }
-            f = stopInOrder(new LinkedHashSet<>(groups.keySet()));
         }
-        Futures.join(f);
+        Waits.join(stopInOrder(groupNames(), "the stop of supervisor '" + name + "'"));
     }
 
     /**
@@ -130,7 +154,7 @@ public final class Supervisor implements AutoCloseable {
      */
     @Override
     public void close() {
-        synchronized (this) {
+        synchronized (lock) {
             if (lifecycle == Lifecycle.CLOSED) {
                 return;
             }
@@ -140,7 +164,7 @@ public final class Supervisor implements AutoCloseable {
         try {
             stopAll();
         } finally {
-            synchronized (this) {
+            synchronized (lock) {
                 removeShutdownHook();
             }
             engine.close();
@@ -150,7 +174,7 @@ public final class Supervisor implements AutoCloseable {
     /** Stops every process; repeats while a start that was already under way left something running. */
     private void stopAll() {
         for (int pass = 0; pass < 3; pass++) {
-            Futures.join(stopInOrder(new LinkedHashSet<>(groupNames())));
+            Waits.join(stopInOrder(groupNames(), "the close of supervisor '" + name + "'"));
             boolean quiet = list().stream().allMatch(i -> i.pid().isEmpty() && i.state() != InstanceState.STARTING
                     && i.state() != InstanceState.STOPPING && i.state() != InstanceState.BACKOFF);
             if (quiet) {
@@ -164,30 +188,63 @@ public final class Supervisor implements AutoCloseable {
 
     /**
      * Adds a process. When the supervisor is started and the spec is autostart, the process is
-     * started too (its dependencies first) and this waits until it runs, as {@link #start()}.
+     * started too (its dependencies first) and this waits until it runs, as {@link #start()}. All
+     * or nothing: when this throws (a bad spec, a watch that cannot be set up, a failed start),
+     * the process is not registered, and nothing of it runs.
      */
     public ProcessGroup add(ProcessSpec spec) {
         Objects.requireNonNull(spec, "spec");
-        ManagedGroup group;
+        synchronized (lock) {
+            checkAddable(spec);
+        }
+        // Set up outside the lock: a watch walks its directory tree.
+        checkWatch(spec, logDirectory);
+        ManagedGroup group = new ManagedGroup(engine, spec);
         boolean startNow;
-        synchronized (this) {
-            checkNotClosed();
-            if (groups.containsKey(spec.name())) {
-                throw new IllegalArgumentException("a process named '" + spec.name() + "' already exists");
+        synchronized (lock) {
+            try {
+                checkAddable(spec); // again: another add may have come in between
+            } catch (RuntimeException e) {
+                group.retire();
+                throw e;
             }
-            Map<String, List<String>> deps = dependencies();
-            deps.put(spec.name(), spec.dependsOn());
-            DependencyGraph.check(deps);
-            checkWatch(spec, logDirectory);
-            group = new ManagedGroup(engine, spec);
             groups.put(spec.name(), group);
             engine.publish(new ProcessAdded(engine.now(), spec.name(), spec.instances()));
             startNow = lifecycle == Lifecycle.STARTED && spec.autostart();
         }
         if (startNow) {
-            await(startInOrder(Set.of(spec.name())), "start of '" + spec.name() + "'");
+            try {
+                startAndWait(Set.of(spec.name()), "start of process '" + spec.name() + "'");
+            } catch (RuntimeException e) {
+                unregister(spec.name(), group);
+                throw e;
+            }
         }
         return group;
+    }
+
+    /** Throws unless a process of this name may be added now (guarded by lock). */
+    private void checkAddable(ProcessSpec spec) {
+        checkNotClosed();
+        if (groups.containsKey(spec.name())) {
+            throw new IllegalArgumentException("a process named '" + spec.name() + "' already exists");
+        }
+        Map<String, List<String>> deps = dependencies();
+        deps.put(spec.name(), spec.dependsOn());
+        DependencyGraph.check(deps);
+    }
+
+    /** Stops a group and forgets it (a removal, or an add that failed). */
+    private void unregister(String processName, ManagedGroup group) {
+        group.retire();
+        group.stop();
+        synchronized (lock) {
+            if (!groups.remove(processName, group)) {
+                return;
+            }
+        }
+        engine.forgetLogs(processName);
+        engine.publish(new ProcessRemoved(engine.now(), processName));
     }
 
     /**
@@ -196,7 +253,7 @@ public final class Supervisor implements AutoCloseable {
      */
     public void remove(String processName) {
         ManagedGroup group;
-        synchronized (this) {
+        synchronized (lock) {
             group = groupOrThrow(processName);
             List<String> dependents = groups.values().stream()
                     .filter(g -> g.spec().dependsOn().contains(processName)).map(ManagedGroup::name).toList();
@@ -204,25 +261,22 @@ public final class Supervisor implements AutoCloseable {
                 throw new IllegalStateException("process '" + processName + "' cannot be removed: " + dependents
                         + " depend on it");
             }
-            group.retire();
         }
-        group.stop();
-        synchronized (this) {
-            if (groups.remove(processName, group)) {
-                engine.forgetLogs(processName);
-                engine.publish(new ProcessRemoved(engine.now(), processName));
-            }
-        }
+        unregister(processName, group);
     }
 
     /** The process named {@code processName}; {@link NoSuchProcessException} if there is none. */
-    public synchronized ProcessGroup group(String processName) {
-        return groupOrThrow(processName);
+    public ProcessGroup group(String processName) {
+        synchronized (lock) {
+            return groupOrThrow(processName);
+        }
     }
 
     /** Every process, in the order they were added. */
-    public synchronized List<ProcessGroup> groups() {
-        return List.copyOf(groups.values());
+    public List<ProcessGroup> groups() {
+        synchronized (lock) {
+            return List.copyOf(groups.values());
+        }
     }
 
     /** A snapshot of every instance of every process. */
@@ -241,27 +295,11 @@ public final class Supervisor implements AutoCloseable {
 
     /**
      * Waits until every instance of the process is RUNNING and ready. Throws
-     * {@link ProcessStartException} at once when one fails or exits before it is ready, and
-     * {@link TspmException} at the timeout, naming the instances not ready.
+     * {@link ProcessStartException} at once when one is stopped, fails or exits for good, and at
+     * the timeout, naming the instances not ready, their probes' last results and last lines.
      */
     public void awaitReady(String processName, Duration timeout) {
-        ProcessGroup group = group(processName);
-        Objects.requireNonNull(timeout, "timeout");
-        List<CompletableFuture<Void>> each = group.instances().stream().map(ProcessInstance::awaitReadyAsync)
-                .collect(Collectors.toList());
-        CompletableFuture<Void> all = io.tspm.internal.Completion.allOrFirstFailure(each);
-        try {
-            all.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (TimeoutException e) {
-            each.forEach(f -> f.cancel(false)); // drops their listeners
-            throw new TspmException("process '" + processName + "' not ready within " + timeout + ": "
-                    + waitingFor(group.instances()), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new TspmException("interrupted while waiting for '" + processName + "'", e);
-        } catch (ExecutionException e) {
-            throw Futures.unwrap(e.getCause());
-        }
+        group(processName).awaitReady(timeout);
     }
 
     /** Restarts every process, dependencies first. */
@@ -272,13 +310,13 @@ public final class Supervisor implements AutoCloseable {
     /** Starts the processes of a namespace (and what they depend on) and waits until they run. */
     public void startNamespace(String namespace) {
         Set<String> names = namesWhere(inNamespace(namespace));
-        await(startInOrder(names), "start of namespace '" + namespace + "'");
+        startAndWait(names, "start of namespace '" + namespace + "'");
     }
 
     /** Stops the processes of a namespace, dependents first. */
     public void stopNamespace(String namespace) {
         Set<String> names = namesWhere(inNamespace(namespace));
-        Futures.join(stopInOrder(names));
+        Waits.join(stopInOrder(names, "the stop of namespace '" + namespace + "'"));
     }
 
     /** Restarts the processes of a namespace: stopped dependents first, started dependencies first. */
@@ -335,7 +373,7 @@ public final class Supervisor implements AutoCloseable {
         ManagedGroup group;
         Map<String, List<String>> deps;
         Map<String, ManagedGroup> snapshot;
-        synchronized (this) {
+        synchronized (lock) {
             group = groups.get(spec.name());
             if (group == null || lifecycle == Lifecycle.CLOSED) {
                 return CompletableFuture.completedFuture(null);
@@ -366,7 +404,7 @@ public final class Supervisor implements AutoCloseable {
                         .thenCompose(x -> DependencyGraph.inOrder(dependents, deps, false,
                                 n -> ManagedGroup.startForStrategy(stopped.getOrDefault(n, List.of()))))
                         .exceptionally(e -> {
-                            LOG.warn("REST_FOR_ONE: {} stay stopped: {}", dependents, Futures.unwrap(e).getMessage());
+                            LOG.warn("REST_FOR_ONE: {} stay stopped: {}", dependents, Waits.unwrap(e).getMessage());
                             return null;
                         });
                 return allStopped.handle((x, e) -> null);
@@ -377,14 +415,82 @@ public final class Supervisor implements AutoCloseable {
 
     private void restartWhere(Predicate<ProcessGroup> filter) {
         Set<String> names = namesWhere(filter);
-        Futures.join(stopInOrder(names));
-        await(startInOrder(names), "restart");
+        Waits.join(stopInOrder(names, null));
+        startAndWait(names, "restart");
+    }
+
+    /**
+     * Starts {@code names} (dependencies first) and waits up to the start timeout; on failure
+     * stops what this start started, before throwing, when {@link #stopOnStartFailure} says so.
+     */
+    private void startAndWait(Set<String> names, String what) {
+        Set<String> started = startedBy(names);
+        try {
+            Waits.await(startInOrder(names), startTimeout, () -> NotReady.after(what, startTimeout, instancesOf(
+                    DependencyGraph.withDependencies(names, dependencies()))));
+        } catch (RuntimeException e) {
+            try {
+                cleanUpFailedStart(started).get(); // bounded: stops end at their kill
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+            } catch (java.util.concurrent.ExecutionException stopFailed) {
+                e.addSuppressed(stopFailed.getCause());
+            }
+            throw e;
+        }
+    }
+
+    /** Of {@code names} and what they depend on, the processes a start would start: none of their instances is active. */
+    private Set<String> startedBy(Set<String> names) {
+        Map<String, ManagedGroup> snapshot;
+        Set<String> all;
+        synchronized (lock) {
+            snapshot = new LinkedHashMap<>(groups);
+            all = DependencyGraph.withDependencies(names, dependencies());
+        }
+        Set<String> idle = new LinkedHashSet<>();
+        for (String n : all) {
+            ManagedGroup g = snapshot.get(n);
+            if (g != null && g.snapshot().stream().noneMatch(i -> i.state().isActive())) {
+                idle.add(n);
+            }
+        }
+        return idle;
+    }
+
+    private CompletableFuture<Void> cleanUpFailedStart(Set<String> started) {
+        if (!stopOnStartFailure || started.isEmpty()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        LOG.info("supervisor '{}': the start failed; stopping what it started: {}", name, started);
+        Map<String, List<String>> deps = dependencies();
+        Map<String, ManagedGroup> snapshot;
+        synchronized (lock) {
+            snapshot = new LinkedHashMap<>(groups);
+        }
+        return DependencyGraph.inOrder(started, deps, true,
+                n -> snapshot.get(n).stopActiveAsync("the stop after a failed start"));
+    }
+
+    private List<ProcessInstance> instancesOf(Set<String> names) {
+        List<ProcessInstance> all = new ArrayList<>();
+        for (ProcessGroup g : groups()) {
+            if (names.contains(g.name())) {
+                all.addAll(g.instances());
+            }
+        }
+        return all;
+    }
+
+    private Set<String> autostartNames() {
+        return groups.values().stream().filter(g -> g.spec().autostart()).map(ManagedGroup::name)
+                .collect(Collectors.toCollection(LinkedHashSet::new));
     }
 
     private CompletableFuture<Void> startInOrder(Set<String> names) {
         Map<String, List<String>> deps;
         Map<String, ManagedGroup> snapshot;
-        synchronized (this) {
+        synchronized (lock) {
             deps = dependencies();
             snapshot = new LinkedHashMap<>(groups);
         }
@@ -392,30 +498,18 @@ public final class Supervisor implements AutoCloseable {
         return DependencyGraph.inOrder(all, deps, false, n -> snapshot.get(n).startAsync());
     }
 
-    private CompletableFuture<Void> stopInOrder(Set<String> names) {
+    /** @param by the request, in words, for the starts it cancels; null for a restart's stop */
+    private CompletableFuture<Void> stopInOrder(Set<String> names, String by) {
         Map<String, List<String>> deps;
         Map<String, ManagedGroup> snapshot;
-        synchronized (this) {
+        synchronized (lock) {
             deps = dependencies();
             snapshot = new LinkedHashMap<>(groups);
         }
-        return DependencyGraph.inOrder(names, deps, true, n -> snapshot.get(n).stopAsync());
-    }
-
-    private void await(CompletableFuture<Void> f, String what) {
-        try {
-            f.get(startTimeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            List<ProcessInstance> all = new ArrayList<>();
-            groups().forEach(g -> all.addAll(g.instances()));
-            throw new TspmException(what + " did not finish within the start timeout of " + startTimeout
-                    + "; not ready: " + waitingFor(all), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new TspmException("interrupted while waiting for the " + what, e);
-        } catch (ExecutionException e) {
-            throw Futures.unwrap(e.getCause());
-        }
+        return DependencyGraph.inOrder(names, deps, true, n -> {
+            ManagedGroup g = snapshot.get(n);
+            return by == null ? g.stopAsync() : g.stopAsync(by);
+        });
     }
 
     /**
@@ -455,36 +549,19 @@ public final class Supervisor implements AutoCloseable {
         }
     }
 
-    /** What each instance that is not ready waits on: its state, last probe result, last lines. */
-    private static String waitingFor(List<ProcessInstance> instances) {
-        StringBuilder sb = new StringBuilder();
-        for (ProcessInstance i : instances) {
-            InstanceSnapshot s = i.snapshot();
-            if (s.ready()) {
-                continue;
-            }
-            sb.append("\n  ").append(s.process()).append('#').append(s.instanceId()).append(' ').append(s.state());
-            s.failureReason().ifPresent(r -> sb.append(": ").append(r));
-            if (i instanceof io.tspm.internal.ManagedInstanceView) {
-                ((io.tspm.internal.ManagedInstanceView) i).lastProbeResult()
-                        .ifPresent(r -> sb.append("; last probe result: ").append(r));
-            }
-            for (String line : i.recentOutput(5)) {
-                sb.append("\n    | ").append(line);
-            }
+    private Map<String, List<String>> dependencies() {
+        synchronized (lock) {
+            Map<String, List<String>> deps = new LinkedHashMap<>();
+            groups.forEach((n, g) -> deps.put(n, g.spec().dependsOn()));
+            return deps;
         }
-        return sb.toString();
     }
 
-    private synchronized Map<String, List<String>> dependencies() {
-        Map<String, List<String>> deps = new LinkedHashMap<>();
-        groups.forEach((n, g) -> deps.put(n, g.spec().dependsOn()));
-        return deps;
-    }
-
-    private synchronized Set<String> namesWhere(Predicate<ProcessGroup> filter) {
-        return groups.values().stream().filter(filter).map(ManagedGroup::name)
-                .collect(Collectors.toCollection(LinkedHashSet::new));
+    private Set<String> namesWhere(Predicate<ProcessGroup> filter) {
+        synchronized (lock) {
+            return groups.values().stream().filter(filter).map(ManagedGroup::name)
+                    .collect(Collectors.toCollection(LinkedHashSet::new));
+        }
     }
 
     private static Predicate<ProcessGroup> inNamespace(String namespace) {
@@ -507,12 +584,16 @@ public final class Supervisor implements AutoCloseable {
         }
     }
 
-    private synchronized String lifecycleName() {
-        return lifecycle.name().toLowerCase(java.util.Locale.ROOT);
+    private String lifecycleName() {
+        synchronized (lock) {
+            return lifecycle.name().toLowerCase(java.util.Locale.ROOT);
+        }
     }
 
-    private synchronized Set<String> groupNames() {
-        return new LinkedHashSet<>(groups.keySet());
+    private Set<String> groupNames() {
+        synchronized (lock) {
+            return new LinkedHashSet<>(groups.keySet());
+        }
     }
 
     private void installShutdownHook() {
@@ -552,6 +633,7 @@ public final class Supervisor implements AutoCloseable {
         private boolean shutdownHook = true;
         private boolean orphanProtection = true;
         private boolean parentDeathSignal;
+        private boolean stopOnStartFailure = true;
         private java.nio.file.Path logDirectory;
         private Duration sampleInterval = Duration.ofSeconds(1);
 
@@ -622,7 +704,22 @@ public final class Supervisor implements AutoCloseable {
             return this;
         }
 
-        /** How long {@link Supervisor#start()} waits for every process to run (default 60 s). */
+        /**
+         * Whether a failed {@link Supervisor#start()} (or {@code add}, {@code startNamespace}) stops
+         * the processes it started before it throws (default true), so a failed test helper leaves
+         * nothing running. False keeps them as they are (a crash-looping one keeps being restarted
+         * until {@code stop()} or {@code close()}).
+         */
+        public Builder stopOnStartFailure(boolean stop) {
+            this.stopOnStartFailure = stop;
+            return this;
+        }
+
+        /**
+         * How long {@link Supervisor#start()} waits for every process to run, and how long every
+         * other blocking call (a group's or an instance's start, restart, scale, reload, awaitReady)
+         * waits when not given a timeout (default 60 s).
+         */
         public Builder startTimeout(Duration timeout) {
             this.startTimeout = Durations.positive("startTimeout", timeout);
             return this;

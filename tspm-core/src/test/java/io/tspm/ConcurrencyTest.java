@@ -45,9 +45,9 @@ class ConcurrencyTest {
                                     case 4: one.stop(); break;
                                     default: one.restart(); break;
                                 }
-                            } catch (ProcessStartException e) {
-                                // A start racing a stop is told so: expected.
-                                assertThat(e.reason()).isIn("stopped while starting", "cancelled by a later stop");
+                            } catch (StartCancelledException e) {
+                                // A start racing a stop is told so, and which request won: expected.
+                                assertThat(e.cancelledBy()).matches("a stop of (target#[0-2]|process 'target')");
                             }
                         }
                     } catch (Throwable e) {

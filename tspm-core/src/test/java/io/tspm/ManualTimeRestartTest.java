@@ -64,7 +64,7 @@ class ManualTimeRestartTest {
             awaitState(s, InstanceState.FAILED);
             InstanceSnapshot snap = s.describe("crasher").get(0);
             assertThat(snap.failureReason()).get().asString()
-                    .startsWith("crash loop: 3 restarts within PT1M reached the limit of 3 per PT1M; last exits: exit code 1");
+                    .startsWith("crash loop: 3 restarts within 1 min reached the limit of 3 per 1 min; last exits: exit code 1");
             assertThat(snap.crashStats().crashes()).isEqualTo(4);
             assertThat(snap.crashStats().restartsInWindow()).isEqualTo(3);
             assertThat(snap.restarts()).isEqualTo(3);

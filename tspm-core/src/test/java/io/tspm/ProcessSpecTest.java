@@ -107,14 +107,14 @@ class ProcessSpecTest {
         assertThatThrownBy(() -> b().label("k", null)).isInstanceOf(NullPointerException.class).hasMessage("label value of k");
         assertThatThrownBy(() -> b().stopSignal(null)).isInstanceOf(NullPointerException.class).hasMessage("stopSignal");
         assertThatThrownBy(() -> b().stopTimeout(Duration.ofSeconds(-1)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("stopTimeout must not be negative, but was PT-1S");
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("stopTimeout must not be negative, but was -1 s");
         assertThatThrownBy(() -> b().stopTimeout(null)).isInstanceOf(NullPointerException.class).hasMessage("stopTimeout");
         assertThatThrownBy(() -> b().dependsOn("bad name")).hasMessageContaining("dependsOn must be").hasMessageContaining("'bad name'");
         assertThatThrownBy(() -> b().command("x").dependsOn("app").build())
                 .isInstanceOf(IllegalStateException.class).hasMessage("process 'app' must not depend on itself");
         assertThatThrownBy(() -> b().restartPolicy(null)).isInstanceOf(NullPointerException.class).hasMessage("restartPolicy");
         assertThatThrownBy(() -> b().restartStrategy(null)).isInstanceOf(NullPointerException.class).hasMessage("restartStrategy");
-        assertThatThrownBy(() -> b().readyAfter(Duration.ofMillis(-1))).hasMessage("readyAfter must not be negative, but was PT-0.001S");
+        assertThatThrownBy(() -> b().readyAfter(Duration.ofMillis(-1))).hasMessage("readyAfter must not be negative, but was -1 ms");
         assertThatThrownBy(() -> b().exitHistorySize(0)).hasMessage("exitHistorySize must be in 1..100000, but was 0");
     }
 

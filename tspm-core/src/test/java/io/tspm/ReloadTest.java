@@ -305,7 +305,7 @@ class ReloadTest {
             Files.createFile(broken); // replacements will never listen
             assertThatThrownBy(web::reload).isInstanceOf(TspmException.class)
                     .hasMessageContaining("reload of process 'web' failed at instance 0: the replacement was not ready"
-                            + " within PT3S; the old instance keeps serving");
+                            + " within 3 s; the old instance keeps serving");
             assertThat(web.instance(0).pid()).hasValue(pid0);
             assertThat(get(44200)).isEqualTo("instance 0 pid " + pid0);
             await().until(() -> events.of(ReloadFailed.class).size() == 1);

@@ -117,6 +117,6 @@ class ResourceTest {
         assertThatThrownBy(() -> ProcessSpec.builder("x").memoryLimitSamples(0))
                 .hasMessage("memoryLimitSamples must be in 1..1000, but was 0");
         assertThatThrownBy(() -> Supervisor.builder().sampleInterval(Duration.ofSeconds(-1)))
-                .hasMessage("sampleInterval must not be negative, but was PT-1S");
+                .hasMessage("sampleInterval must not be negative, but was -1 s");
     }
 }

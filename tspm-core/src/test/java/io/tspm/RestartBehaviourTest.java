@@ -34,7 +34,7 @@ class RestartBehaviourTest {
             await().until(() -> s.describe("crash").get(0).state() == InstanceState.FAILED);
             InstanceSnapshot snap = s.describe("crash").get(0);
             assertThat(snap.failureReason()).get().asString()
-                    .contains("crash loop: 3 restarts within PT1M reached the limit of 3 per PT1M")
+                    .contains("crash loop: 3 restarts within 1 min reached the limit of 3 per 1 min")
                     .contains("last exits: exit code 1 after");
             assertThat(snap.crashStats().crashes()).isEqualTo(4);
             assertThat(snap.crashStats().lastCrash()).isPresent();

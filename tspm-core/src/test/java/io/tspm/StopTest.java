@@ -129,7 +129,8 @@ class StopTest {
     void hundredProcessesStopInParallel() {
         Supervisor.Builder b = Supervisor.builder();
         for (int k = 0; k < 10; k++) {
-            b.addProcess("stubborn" + k, p -> p.shell("trap '' TERM; while true; do sleep 0.1; done")
+            // An ignored signal stays ignored across exec: sleep ignores TERM, and nothing forks in a loop.
+            b.addProcess("stubborn" + k, p -> p.shell("trap '' TERM; exec sleep 600")
                     .instances(10).captureOutput(false).stopTimeout(Duration.ofSeconds(1)));
         }
         List<String> order = java.util.Collections.synchronizedList(new ArrayList<>());

@@ -12,7 +12,7 @@ class SupervisorBuilderTest {
     void badSettingsAreRejectedNamingFieldAndValue() {
         assertThatThrownBy(() -> Supervisor.builder().name("bad name")).hasMessageContaining("'bad name'");
         assertThatThrownBy(() -> Supervisor.builder().startTimeout(Duration.ZERO))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("startTimeout must be positive, but was PT0S");
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("startTimeout must be positive, but was 0 ms");
         assertThatThrownBy(() -> Supervisor.builder().addListener(null)).isInstanceOf(NullPointerException.class).hasMessage("listener");
         assertThatThrownBy(() -> Supervisor.builder().clock(null)).isInstanceOf(NullPointerException.class).hasMessage("clock");
         assertThatThrownBy(() -> Supervisor.builder().ticker(null)).isInstanceOf(NullPointerException.class).hasMessage("ticker");

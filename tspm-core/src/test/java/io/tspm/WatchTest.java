@@ -105,6 +105,6 @@ class WatchTest {
             assertThat(ok.groups()).hasSize(1);
         }
         assertThatThrownBy(() -> ProcessSpec.builder("x").watchDebounce(Duration.ZERO))
-                .hasMessage("watchDebounce must be positive, but was PT0S");
+                .hasMessage("watchDebounce must be positive, but was 0 ms");
     }
 }

@@ -22,6 +22,8 @@ public final class Engine implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
 
     final String name;
+    /** How long the blocking calls wait by default (the supervisor's start timeout). */
+    final Duration startTimeout;
     final Clock clock;
     final Ticker ticker;
     final Scheduler scheduler;
@@ -62,7 +64,16 @@ public final class Engine implements AutoCloseable {
      */
     public Engine(String name, Clock clock, Ticker ticker, Scheduler scheduler, boolean orphanProtection,
             boolean parentDeathSignal, java.nio.file.Path logDirectory, Duration sampleInterval) {
+        this(name, clock, ticker, scheduler, orphanProtection, parentDeathSignal, logDirectory, sampleInterval,
+                Duration.ofSeconds(60));
+    }
+
+    /** @param startTimeout how long the blocking calls wait by default */
+    public Engine(String name, Clock clock, Ticker ticker, Scheduler scheduler, boolean orphanProtection,
+            boolean parentDeathSignal, java.nio.file.Path logDirectory, Duration sampleInterval,
+            Duration startTimeout) {
         this.name = name;
+        this.startTimeout = startTimeout;
         this.clock = clock;
         this.ticker = ticker;
         this.orphanProtection = orphanProtection;
@@ -90,7 +101,7 @@ public final class Engine implements AutoCloseable {
             }
         };
         this.events = new EventBus("tspm-" + name + "-events");
-        this.tree = new ProcessTree(platform, this.scheduler);
+        this.tree = new ProcessTree(platform, this.scheduler, ticker, callbacks);
         this.lines = new LineDispatcher("tspm-" + name + "-output");
         this.probePool = new java.util.concurrent.ThreadPoolExecutor(2, 2, 30, java.util.concurrent.TimeUnit.SECONDS,
                 new java.util.concurrent.LinkedBlockingQueue<>(100_000), daemonThreads("tspm-" + name + "-probe"));
@@ -178,6 +189,48 @@ public final class Engine implements AutoCloseable {
 
     boolean isClosing() {
         return closing;
+    }
+
+    /**
+     * {@code future}, or {@code null} once {@code delay} has passed on the supervisor's scheduler
+     * (at once if the scheduler is closed): for waits that must end, such as the output drain.
+     */
+    <T> CompletableFuture<T> orAfter(CompletableFuture<T> future, Duration delay) {
+        if (future.isDone()) {
+            return future;
+        }
+        CompletableFuture<T> result = new CompletableFuture<>();
+        future.whenComplete((v, e) -> result.complete(e == null ? v : null));
+        java.util.concurrent.Future<?> timer = schedule(() -> result.complete(null), delay);
+        if (timer.isCancelled()) {
+            result.complete(null);
+        }
+        result.whenComplete((v, e) -> timer.cancel(false));
+        return result;
+    }
+
+    /**
+     * {@code future}, failed with a {@link java.util.concurrent.TimeoutException} once
+     * {@code timeout} has passed on the supervisor's scheduler (at once if it is closed).
+     */
+    <T> CompletableFuture<T> within(CompletableFuture<T> future, Duration timeout) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        future.whenComplete((v, e) -> {
+            if (e != null) {
+                result.completeExceptionally(e);
+            } else {
+                result.complete(v);
+            }
+        });
+        if (!result.isDone()) {
+            java.util.concurrent.Future<?> timer = schedule(() -> result.completeExceptionally(
+                    new java.util.concurrent.TimeoutException("not done within " + Human.duration(timeout))), timeout);
+            if (timer.isCancelled()) {
+                result.completeExceptionally(new java.util.concurrent.TimeoutException("the supervisor is closed"));
+            }
+            result.whenComplete((v, e) -> timer.cancel(false));
+        }
+        return result;
     }
 
     /**

@@ -67,18 +67,13 @@ final class ExitHistory {
      * give-up message: "exit code 1 after 3 ms, exit code 1 after 2 ms, ...".
      */
     synchronized String describeLast(io.tspm.ExitStatus status, Duration uptime, int earlier) {
-        StringBuilder sb = new StringBuilder(status + " after " + human(uptime));
+        StringBuilder sb = new StringBuilder(status + " after " + Human.duration(uptime));
         List<ExitRecord> last = last(earlier);
         for (int i = last.size() - 1; i >= 0; i--) {
             ExitRecord r = last.get(i);
-            sb.append(", ").append(r.status()).append(" after ").append(human(r.uptime()));
+            sb.append(", ").append(r.status()).append(" after ").append(Human.duration(r.uptime()));
         }
         return sb.toString();
-    }
-
-    /** A short duration in words: "340 ms", "12 s". */
-    static String human(Duration d) {
-        return d.toMillis() < 10_000 ? d.toMillis() + " ms" : d.toSeconds() + " s";
     }
 
     synchronized CrashStats stats(int restartsInWindow, Duration currentBackoff) {

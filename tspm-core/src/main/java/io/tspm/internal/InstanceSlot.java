@@ -180,6 +180,51 @@ final class InstanceSlot implements ProcessInstance, ManagedInstanceView {
     }
 
     @Override
+    public void awaitReady() {
+        awaitReady(group.defaultTimeout());
+    }
+
+    @Override
+    public void awaitReady(Duration timeout) {
+        CompletableFuture<Void> ready = awaitReadyAsync();
+        try {
+            await(ready, timeout, "wait for " + this + " to be ready");
+        } finally {
+            ready.cancel(false); // a timed-out waiter leaves nothing behind
+        }
+    }
+
+    @Override
+    public void start() {
+        start(group.defaultTimeout());
+    }
+
+    @Override
+    public void start(Duration timeout) {
+        await(startAsync(), timeout, "start of " + this);
+    }
+
+    @Override
+    public StopOutcome stop() {
+        return Waits.join(stopAsync());
+    }
+
+    @Override
+    public void restart() {
+        restart(group.defaultTimeout());
+    }
+
+    @Override
+    public void restart(Duration timeout) {
+        await(restartAsync(), timeout, "restart of " + this);
+    }
+
+    private void await(CompletableFuture<?> work, Duration timeout, String what) {
+        Objects.requireNonNull(timeout, "timeout");
+        Waits.await(work, timeout, () -> NotReady.after(what, timeout, List.of(this)));
+    }
+
+    @Override
     public boolean signal(Signal signal) {
         return current.signal(signal);
     }
@@ -191,6 +236,6 @@ final class InstanceSlot implements ProcessInstance, ManagedInstanceView {
 
     @Override
     public String toString() {
-        return current.toString();
+        return "instance " + current.processName() + "#" + current.id();
     }
 }

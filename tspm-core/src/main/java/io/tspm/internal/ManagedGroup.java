@@ -29,7 +29,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -44,6 +43,8 @@ public final class ManagedGroup implements ProcessGroup {
 
     private final Engine engine;
     private final ProcessSpec spec;
+    /** Private: users hold this group as their ProcessGroup, and must not be able to block it. */
+    private final Object lock = new Object();
     /** Replaced whole on scale and reload (under this), so readers iterate a stable list without locking. */
     private volatile List<ManagedInstance> instances;
     /** The handles users get, one per id, replaced together with {@link #instances}. */
@@ -119,7 +120,10 @@ public final class ManagedGroup implements ProcessGroup {
             return;
         }
         for (ManagedInstance i : instances) {
-            i.restartIfActive().exceptionally(e -> null);
+            CompletableFuture<Void> restart = i.restartIfActive();
+            if (restart != null) {
+                restart.exceptionally(e -> null);
+            }
         }
     }
 
@@ -127,12 +131,14 @@ public final class ManagedGroup implements ProcessGroup {
     private ZonedDateTime cronDue;
 
     /** Arms the next cron restart, by the supervisor's clock in the JVM's zone. */
-    private synchronized void scheduleCron() {
-        ZonedDateTime now = ZonedDateTime.ofInstant(engine.now(), ZoneId.systemDefault());
-        ZonedDateTime from = cronDue != null && cronDue.isAfter(now) ? cronDue : now;
-        cronDue = spec.cronRestart().orElseThrow().next(from);
-        if (!retired) {
-            cronTimer = engine.schedule(this::cronFired, Duration.between(now, cronDue));
+    private void scheduleCron() {
+        synchronized (lock) {
+            ZonedDateTime now = ZonedDateTime.ofInstant(engine.now(), ZoneId.systemDefault());
+            ZonedDateTime from = cronDue != null && cronDue.isAfter(now) ? cronDue : now;
+            cronDue = spec.cronRestart().orElseThrow().next(from);
+            if (!retired) {
+                cronTimer = engine.schedule(this::cronFired, Duration.between(now, cronDue));
+            }
         }
     }
 
@@ -169,7 +175,7 @@ public final class ManagedGroup implements ProcessGroup {
         // Stops and starts begin after the lock is released: they complete futures (callbacks).
         List<Runnable> begin = new ArrayList<>();
         int from;
-        synchronized (this) {
+        synchronized (lock) {
             if (retired) {
                 throw new IllegalStateException("process '" + spec.name() + "' was removed");
             }
@@ -185,8 +191,9 @@ public final class ManagedGroup implements ProcessGroup {
                 last.retire();
                 CompletableFuture<Object> stopped = new CompletableFuture<>();
                 retiring.put(last.id(), stopped);
-                begin.add(() -> last.stopAsync().whenComplete((x, e) -> {
-                    synchronized (this) {
+                String by = "scaling process '" + spec.name() + "' to " + n + " instances";
+                begin.add(() -> last.stopAsync(System.nanoTime(), by).whenComplete((x, e) -> {
+                    synchronized (lock) {
                         retiring.remove(last.id(), stopped);
                     }
                     stopped.complete(null);
@@ -259,9 +266,13 @@ public final class ManagedGroup implements ProcessGroup {
     /** Fails as soon as one instance fails to start (the others go on starting). */
     @Override
     public CompletableFuture<Void> startAsync() {
-        shouldRun = true;
+        List<ManagedInstance> now;
+        synchronized (lock) { // with scaling: an instance it adds either is in this list or sees shouldRun
+            shouldRun = true;
+            now = instances;
+        }
         List<CompletableFuture<?>> starts = new ArrayList<>();
-        for (ManagedInstance i : instances) {
+        for (ManagedInstance i : now) {
             starts.add(i.startAsync());
         }
         return Completion.allOrFirstFailure(starts);
@@ -269,10 +280,15 @@ public final class ManagedGroup implements ProcessGroup {
 
     @Override
     public CompletableFuture<Void> stopAsync() {
+        return stopAsync("a stop of process '" + spec.name() + "'");
+    }
+
+    /** @param by the request, in words, for the starts it cancels */
+    public CompletableFuture<Void> stopAsync(String by) {
         long requestedAt = System.nanoTime(); // one process-table scan serves every instance
         List<ManagedInstance> all;
         List<CompletableFuture<Void>> drainsCut;
-        synchronized (this) { // a consistent view: a replacement is either pending, swapped in or let go
+        synchronized (lock) { // a consistent view: a replacement is either pending, swapped in or let go
             shouldRun = false;
             groupStops++;
             all = new ArrayList<>(instances);
@@ -286,9 +302,29 @@ public final class ManagedGroup implements ProcessGroup {
         drainsCut.forEach(d -> d.complete(null));
         CompletableFuture<?>[] stops = new CompletableFuture<?>[all.size()];
         for (int i = 0; i < stops.length; i++) {
-            stops[i] = all.get(i).stopAsync(requestedAt);
+            stops[i] = all.get(i).stopAsync(requestedAt, by);
         }
         return CompletableFuture.allOf(stops);
+    }
+
+    /**
+     * Stops the instances that run or are on their way to run, and leaves resting ones (EXITED,
+     * FAILED) as they are, so they still tell what happened: the clean-up after a failed start.
+     */
+    public CompletableFuture<Void> stopActiveAsync(String by) {
+        List<ManagedInstance> now;
+        synchronized (lock) {
+            shouldRun = false;
+            now = instances;
+        }
+        long requestedAt = System.nanoTime();
+        List<CompletableFuture<?>> stops = new ArrayList<>();
+        for (ManagedInstance i : now) {
+            if (i.state().isActive()) {
+                stops.add(i.stopAsync(requestedAt, by));
+            }
+        }
+        return CompletableFuture.allOf(stops.toArray(new CompletableFuture<?>[0]));
     }
 
     /**
@@ -307,7 +343,7 @@ public final class ManagedGroup implements ProcessGroup {
         ManagedInstance swappedIn;
         List<ManagedInstance> others = new ArrayList<>();
         List<CompletableFuture<Void>> drainsCut = new ArrayList<>();
-        synchronized (this) {
+        synchronized (lock) {
             swappedIn = handle.current();
             replacements.forEach((fresh, p) -> {
                 if (p.old() == now) {
@@ -344,8 +380,10 @@ public final class ManagedGroup implements ProcessGroup {
             chain = chain.thenCompose(x -> {
                 List<CompletableFuture<?>> restarts = new ArrayList<>();
                 for (ManagedInstance i : part) {
-                    if (i.state() == InstanceState.RUNNING) {
-                        restarts.add(i.restartAsync().thenCompose(y -> i.awaitReadyAsync()));
+                    // Decided under the instance's lock: a user's stop that came first is kept.
+                    CompletableFuture<Void> restart = i.restartIfActive();
+                    if (restart != null) {
+                        restarts.add(restart.thenCompose(y -> i.awaitReadyAsync()));
                     }
                 }
                 return Completion.allOrFirstFailure(restarts);
@@ -357,7 +395,7 @@ public final class ManagedGroup implements ProcessGroup {
     @Override
     public CompletableFuture<Void> reloadAsync() {
         long epoch;
-        synchronized (this) {
+        synchronized (lock) {
             if (retired) {
                 throw new IllegalStateException("process '" + spec.name() + "' was removed");
             }
@@ -386,7 +424,7 @@ public final class ManagedGroup implements ProcessGroup {
     /** Replaces one instance (the memory limit asked); skipped while another reload runs. */
     void reloadInstance(ManagedInstance old) {
         long epoch;
-        synchronized (this) {
+        synchronized (lock) {
             if (reloading || retired || !instances.contains(old)) {
                 old.reloadFailed();
                 return;
@@ -414,7 +452,7 @@ public final class ManagedGroup implements ProcessGroup {
             ManagedInstance old;
             InstanceSlot handle;
             ManagedInstance fresh;
-            synchronized (this) {
+            synchronized (lock) {
                 if (groupStops != epoch) { // the group was stopped: no more replacements
                     swaps.add(CompletableFuture.failedFuture(new TspmException("reload of process '"
                             + spec.name() + "' ended at instance " + id + ": the process was stopped during the reload")));
@@ -435,8 +473,8 @@ public final class ManagedGroup implements ProcessGroup {
                 replacements.put(fresh, new Pending(old, userStops, epoch));
             }
             int slot = id;
-            CompletableFuture<Void> ready = fresh.startAsync().thenCompose(x -> fresh.awaitReadyAsync())
-                    .orTimeout(spec.reloadTimeout().toNanos(), TimeUnit.NANOSECONDS);
+            CompletableFuture<Void> ready = engine.within(fresh.startAsync().thenCompose(x -> fresh.awaitReadyAsync()),
+                    spec.reloadTimeout());
             swaps.add(ready.handle((x, e) -> e).thenCompose(error -> {
                 String reason = swap(slot, old, fresh, handle, error);
                 if (reason != null) {
@@ -448,7 +486,7 @@ public final class ManagedGroup implements ProcessGroup {
                 // Drain: the old one keeps serving what it took before the swap, then stops (at
                 // once if the group is stopped meanwhile, or the supervisor closes).
                 CompletableFuture<Void> drained;
-                synchronized (this) {
+                synchronized (lock) {
                     drained = drains.getOrDefault(old, CompletableFuture.completedFuture(null));
                 }
                 if (engine.schedule(() -> drained.complete(null), spec.reloadDrain()).isCancelled()) {
@@ -465,7 +503,14 @@ public final class ManagedGroup implements ProcessGroup {
      * exited, or the old one or the group was stopped meanwhile), or null once it has. Either way
      * the one that goes on to be stopped is tracked until it has, so a group stop reaches it.
      */
-    private synchronized String swap(int slot, ManagedInstance old, ManagedInstance fresh, InstanceSlot handle,
+    private String swap(int slot, ManagedInstance old, ManagedInstance fresh, InstanceSlot handle,
+            Throwable error) {
+        synchronized (lock) {
+            return swapLocked(slot, old, fresh, handle, error);
+        }
+    }
+
+    private String swapLocked(int slot, ManagedInstance old, ManagedInstance fresh, InstanceSlot handle,
             Throwable error) {
         Pending pending = replacements.remove(fresh);
         String reason = null;
@@ -503,7 +548,7 @@ public final class ManagedGroup implements ProcessGroup {
         Throwable cause = error instanceof CompletionException && error.getCause() != null
                 ? error.getCause() : error;
         String why = cause instanceof TimeoutException
-                ? "the replacement was not ready within " + spec.reloadTimeout()
+                ? "the replacement was not ready within " + Human.duration(spec.reloadTimeout())
                 : "the replacement failed: " + cause;
         return why + "; the old instance keeps serving";
     }
@@ -511,7 +556,7 @@ public final class ManagedGroup implements ProcessGroup {
     /** Stops an instance the reload let go, and forgets it once it has stopped. */
     private CompletableFuture<StopOutcome> stopTracked(ManagedInstance instance) {
         return instance.stopAsync().whenComplete((o, e) -> {
-            synchronized (this) {
+            synchronized (lock) {
                 stopping.remove(instance);
                 drains.remove(instance);
             }
@@ -519,29 +564,38 @@ public final class ManagedGroup implements ProcessGroup {
     }
 
     /** Refuses every later start (the process is being removed), and stops its cron timer and watch. */
-    public synchronized void retire() {
-        retired = true;
-        if (watch != null) {
-            watch.cancel();
+    public void retire() {
+        FileWatcher.Watch w;
+        synchronized (lock) {
+            retired = true;
+            if (cronTimer != null) {
+                cronTimer.cancel(false);
+            }
+            w = watch;
         }
-        if (cronTimer != null) {
-            cronTimer.cancel(false);
+        if (w != null) {
+            w.cancel();
         }
     }
 
     @Override
-    public synchronized void addLineListener(LineListener listener) {
-        lineListeners.add(Objects.requireNonNull(listener, "listener"));
-        instances.forEach(i -> i.addLineListener(listener));
-        replacements.keySet().forEach(i -> i.addLineListener(listener));
+    public void addLineListener(LineListener listener) {
+        Objects.requireNonNull(listener, "listener");
+        synchronized (lock) {
+            lineListeners.add(listener);
+            instances.forEach(i -> i.addLineListener(listener));
+            replacements.keySet().forEach(i -> i.addLineListener(listener));
+        }
     }
 
     @Override
-    public synchronized void removeLineListener(LineListener listener) {
-        lineListeners.remove(listener);
-        instances.forEach(i -> i.removeLineListener(listener));
-        replacements.keySet().forEach(i -> i.removeLineListener(listener));
-        stopping.forEach(i -> i.removeLineListener(listener));
+    public void removeLineListener(LineListener listener) {
+        synchronized (lock) {
+            lineListeners.remove(listener);
+            instances.forEach(i -> i.removeLineListener(listener));
+            replacements.keySet().forEach(i -> i.removeLineListener(listener));
+            stopping.forEach(i -> i.removeLineListener(listener));
+        }
     }
 
     boolean isRetired() {
@@ -564,7 +618,10 @@ public final class ManagedGroup implements ProcessGroup {
         List<CompletableFuture<Void>> restarts = new ArrayList<>();
         for (ManagedInstance i : instances) {
             if (i.id() != exceptId) {
-                restarts.add(i.restartIfActive());
+                CompletableFuture<Void> restart = i.restartIfActive();
+                if (restart != null) {
+                    restarts.add(restart);
+                }
             }
         }
         return CompletableFuture.allOf(restarts.toArray(new CompletableFuture<?>[0]));
@@ -600,6 +657,85 @@ public final class ManagedGroup implements ProcessGroup {
             futures[i] = op.apply(now.get(i));
         }
         return CompletableFuture.allOf(futures);
+    }
+
+    // ---- the blocking API: bounded, failures thrown on the caller's thread ------------------
+
+    @Override
+    public void start() {
+        start(engine.startTimeout);
+    }
+
+    @Override
+    public void start(Duration timeout) {
+        await(startAsync(), timeout, "start of process '" + spec.name() + "'");
+    }
+
+    @Override
+    public void stop() {
+        Waits.join(stopAsync());
+    }
+
+    @Override
+    public void restart() {
+        restart(engine.startTimeout);
+    }
+
+    @Override
+    public void restart(Duration timeout) {
+        await(restartAsync(), timeout, "restart of process '" + spec.name() + "'");
+    }
+
+    @Override
+    public void rollingRestart() {
+        rollingRestart(engine.startTimeout);
+    }
+
+    @Override
+    public void rollingRestart(Duration timeout) {
+        await(rollingRestartAsync(), timeout, "rolling restart of process '" + spec.name() + "'");
+    }
+
+    @Override
+    public void reload() {
+        reload(engine.startTimeout);
+    }
+
+    @Override
+    public void reload(Duration timeout) {
+        await(reloadAsync(), timeout, "reload of process '" + spec.name() + "'");
+    }
+
+    @Override
+    public void scale(int n) {
+        scale(n, engine.startTimeout);
+    }
+
+    @Override
+    public void scale(int n, Duration timeout) {
+        await(scaleAsync(n), timeout, "scaling of process '" + spec.name() + "' to " + n + " instances");
+    }
+
+    @Override
+    public void awaitReady(Duration timeout) {
+        List<CompletableFuture<Void>> each = new ArrayList<>();
+        instances().forEach(i -> each.add(i.awaitReadyAsync()));
+        CompletableFuture<Void> all = Completion.allOrFirstFailure(each);
+        try {
+            await(all, timeout, "wait for process '" + spec.name() + "' to be ready");
+        } finally {
+            each.forEach(f -> f.cancel(false)); // an early failure or a timeout leaves no waiter behind
+        }
+    }
+
+    /** How long the blocking calls wait by default. */
+    Duration defaultTimeout() {
+        return engine.startTimeout;
+    }
+
+    private void await(CompletableFuture<?> work, Duration timeout, String what) {
+        Objects.requireNonNull(timeout, "timeout");
+        Waits.await(work, timeout, () -> NotReady.after(what, timeout, instances()));
     }
 
     @Override

@@ -10,7 +10,6 @@ import io.tspm.OutputLine;
 import io.tspm.OutputStats;
 import io.tspm.OutputStreamKind;
 import io.tspm.ProbeSettings;
-import io.tspm.ProcessInstance;
 import io.tspm.ProcessSpec;
 import io.tspm.ProcessStartException;
 import io.tspm.ResourceUsage;
@@ -44,7 +43,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,13 +55,15 @@ import org.slf4j.LoggerFactory;
  * released (the {@link #after} list), so no callback ever runs under it. The last request wins: a
  * stop cancels a start queued behind a running stop, and a start queues behind a running stop.
  */
-final class ManagedInstance implements ProcessInstance, ManagedInstanceView {
+final class ManagedInstance implements ManagedInstanceView {
 
     private static final Logger LOG = LoggerFactory.getLogger(ManagedInstance.class);
+    /** Lines of output a failed start carries. */
+    static final int START_FAILURE_LINES = 200;
     /** Lines of output kept with each exit record. */
     static final int EXIT_OUTPUT_LINES = 20;
     /** How long an exit waits for the rest of the process's output before recording it. */
-    static final long OUTPUT_DRAIN_MILLIS = 200;
+    static final Duration OUTPUT_DRAIN = Duration.ofMillis(200);
 
     private final Engine engine;
     private final int portLane;
@@ -95,6 +95,8 @@ final class ManagedInstance implements ProcessInstance, ManagedInstanceView {
     private CompletableFuture<Void> queuedStart;
     private boolean queuedStartByUser;
     private CompletableFuture<Void> restartWatch;
+    /** Waiters for readiness of an instance that runs unready or is between starts; see {@link #awaitReadyAsync}. */
+    private final List<CompletableFuture<Void>> readyWaiters = new ArrayList<>();
     /** Scaled away or replaced: it refuses to start again. */
     private volatile boolean retired;
 
@@ -165,22 +167,18 @@ final class ManagedInstance implements ProcessInstance, ManagedInstanceView {
         return userStops;
     }
 
-    @Override
     public String processName() {
         return spec.name();
     }
 
-    @Override
     public int id() {
         return id;
     }
 
-    @Override
     public synchronized InstanceState state() {
         return state;
     }
 
-    @Override
     public OptionalInt port() {
         return spec.basePort().isPresent()
                 ? OptionalInt.of(spec.basePort().getAsInt() + id + portLane * spec.reloadPortSpan())
@@ -199,12 +197,10 @@ final class ManagedInstance implements ProcessInstance, ManagedInstanceView {
         }
     }
 
-    @Override
     public synchronized OptionalLong pid() {
         return process == null ? OptionalLong.empty() : OptionalLong.of(process.pid());
     }
 
-    @Override
     public synchronized InstanceSnapshot snapshot() {
         Duration uptime = process == null ? Duration.ZERO
                 : Duration.ofNanos(Math.max(0, engine.ticker.read() - spawnedAtNanos));
@@ -216,32 +212,26 @@ final class ManagedInstance implements ProcessInstance, ManagedInstanceView {
                 Optional.ofNullable(usage));
     }
 
-    @Override
     public List<ExitRecord> exitHistory() {
         return history.records();
     }
 
-    @Override
     public List<String> recentOutput(int n) {
         return output.lastTexts(n);
     }
 
-    @Override
     public List<OutputLine> recentLines(int n) {
         return output.last(n);
     }
 
-    @Override
     public void addLineListener(LineListener listener) {
         output.addListener(listener);
     }
 
-    @Override
     public void removeLineListener(LineListener listener) {
         output.removeListener(listener);
     }
 
-    @Override
     public OutputLine awaitLine(Pattern pattern, Duration timeout) {
         Objects.requireNonNull(pattern, "pattern");
         Objects.requireNonNull(timeout, "timeout");
@@ -252,35 +242,71 @@ final class ManagedInstance implements ProcessInstance, ManagedInstanceView {
         return output.awaitLine(pattern, pid, timeout);
     }
 
-    @Override
     public OutputStats outputStats() {
         return output.stats();
     }
 
     // ---- start ------------------------------------------------------------------------------
 
-    @Override
     public CompletableFuture<Void> awaitReadyAsync() {
         synchronized (this) {
             if (state == InstanceState.RUNNING && ready) {
                 return CompletableFuture.completedFuture(null);
             }
-            if (state == InstanceState.STARTING && starting != null) {
+            if (state == InstanceState.STARTING && starting != null && !stopWhenSpawned) {
                 return starting.copy(); // the caller may cancel or time out its own copy only
             }
-            if (state == InstanceState.FAILED || state == InstanceState.EXITED || state == InstanceState.STOPPED) {
-                String why = state == InstanceState.FAILED ? failureReason
-                        : state == InstanceState.EXITED ? "it exited (" + lastExit + ") and is not restarted"
-                        : "it is stopped";
-                return CompletableFuture.failedFuture(new ProcessStartException(spec.name(), id,
-                        "not ready: " + why, output.lastTexts(200), null));
+            String why = notReadyForGood();
+            if (why != null) {
+                return CompletableFuture.failedFuture(new ProcessStartException(spec.name(), id, "not ready: " + why,
+                        output.lastTexts(START_FAILURE_LINES), null));
             }
+            // Running but not ready (its readiness probe failing), or between starts: wait for readiness.
+            CompletableFuture<Void> waiter = new CompletableFuture<>();
+            readyWaiters.add(waiter);
+            waiter.whenComplete((x, e) -> {
+                synchronized (this) {
+                    readyWaiters.remove(waiter); // a waiter that timed out or was cancelled leaves no trace
+                }
+            });
+            return waiter;
         }
-        // Running but not ready (its readiness probe failing), or between starts: wait for readiness.
-        return ReadinessWait.of(engine, this);
     }
 
-    @Override
+    /** Why it cannot become ready without a new request, or null when it still may. */
+    private String notReadyForGood() {
+        switch (state) {
+            case FAILED:
+                return failureReason;
+            case EXITED:
+                return "it exited (" + lastExit + ") and is not restarted";
+            case STOPPED:
+                return "it is stopped";
+            case STOPPING:
+                return queuedStart != null ? null : "it is being stopped";
+            case STARTING:
+                return stopWhenSpawned && queuedStart == null ? "it is being stopped" : null;
+            default:
+                return null;
+        }
+    }
+
+    /** Completes (ready) or fails (cannot become ready for now) every readiness waiter, after the lock. */
+    private void settleReadyWaiters(String failure) {
+        if (readyWaiters.isEmpty()) {
+            return;
+        }
+        List<CompletableFuture<Void>> waiters = new ArrayList<>(readyWaiters);
+        readyWaiters.clear();
+        if (failure == null) {
+            after.add(() -> waiters.forEach(w -> w.complete(null)));
+        } else {
+            List<String> lines = output.lastTexts(START_FAILURE_LINES);
+            after.add(() -> waiters.forEach(w -> w.completeExceptionally(
+                    new ProcessStartException(spec.name(), id, "not ready: " + failure, lines, null))));
+        }
+    }
+
     public CompletableFuture<Void> startAsync() {
         CompletableFuture<Void> result;
         synchronized (this) {
@@ -346,6 +372,18 @@ final class ManagedInstance implements ProcessInstance, ManagedInstanceView {
     }
 
     private void onSpawned(long gen, SpawnedProcess sp, Throwable err) {
+        InstanceProbeContext probeContext = err != null || spec.probes().isEmpty() ? null
+                : probeContext(sp.process(), sp.environment());
+        if (probeContext != null) {
+            // User SPI code, so outside the lock; before the pumps start, so a probe counting output sees every line.
+            for (ProbeSettings ps : spec.probes()) {
+                try {
+                    ps.probe().spawned(probeContext);
+                } catch (RuntimeException e) {
+                    LOG.warn("probe {} failed on spawn of {}#{}", ps.probe().describe(), spec.name(), id, e);
+                }
+            }
+        }
         synchronized (this) {
             if (gen != generation || state != InstanceState.STARTING) {
                 // STARTING only leaves through here; never leak a process if that ever changes.
@@ -364,6 +402,7 @@ final class ManagedInstance implements ProcessInstance, ManagedInstanceView {
                 move(new ProcessFailed(engine.now(), spec.name(), id, reason));
                 failStart(reason, cause);
                 failRestartWatch(reason);
+                settleReadyWaiters(reason);
                 if (stopWhenSpawned) {
                     stopWhenSpawned = false;
                     complete(stopping, StopOutcome.NOT_RUNNING);
@@ -371,22 +410,11 @@ final class ManagedInstance implements ProcessInstance, ManagedInstanceView {
                 }
             } else {
                 Process p = sp.process();
-                InstanceProbeContext probeContext = spec.probes().isEmpty() ? null : probeContext(p, sp.environment());
-                if (probeContext != null) {
-                    // Before the pumps start, so a probe counting output sees every line.
-                    for (ProbeSettings ps : spec.probes()) {
-                        try {
-                            ps.probe().spawned(probeContext);
-                        } catch (RuntimeException e) {
-                            LOG.warn("probe {} failed on spawn of {}#{}", ps.probe().describe(), spec.name(), id, e);
-                        }
-                    }
-                }
                 attach(p, sp.startTicks());
                 boolean gated = spec.startupProbe().isPresent() || spec.readinessProbe().isPresent();
                 if (stopWhenSpawned) {
                     stopWhenSpawned = false;
-                    beginStop(System.nanoTime());
+                    beginStop(System.nanoTime(), null); // its start was cancelled when the stop came
                 } else {
                     if (probeContext != null) {
                         startHealth(gen, p, sp.startTicks(), probeContext);
@@ -399,7 +427,8 @@ final class ManagedInstance implements ProcessInstance, ManagedInstanceView {
                         readyTimer = engine.schedule(() -> onReadyDue(gen), spec.readyAfter());
                     }
                 }
-                after.add(() -> p.onExit().whenComplete((x, e) -> onExit(gen, p)));
+                // Off the JDK's small-stack process-reaper thread: exit handling runs on the engine thread.
+                after.add(() -> p.onExit().whenCompleteAsync((x, e) -> onExit(gen, p), engine.callbacks));
             }
         }
         runAfter();
@@ -508,6 +537,9 @@ final class ManagedInstance implements ProcessInstance, ManagedInstanceView {
                         becomeReady(p);
                     } else if (state == InstanceState.RUNNING && ready != passing) {
                         ready = passing;
+                        if (passing) {
+                            settleReadyWaiters(null);
+                        }
                         engine.publish(new HealthChanged(engine.now(), spec.name(), id,
                                 "readiness probe " + probe, passing, last.message()));
                     }
@@ -575,6 +607,7 @@ final class ManagedInstance implements ProcessInstance, ManagedInstanceView {
         move(new ProcessReady(engine.now(), spec.name(), id, p.pid()));
         complete(starting, null);
         complete(restartWatch, null);
+        settleReadyWaiters(null);
     }
 
     // ---- exit -------------------------------------------------------------------------------
@@ -601,17 +634,19 @@ final class ManagedInstance implements ProcessInstance, ManagedInstanceView {
             process = null;
             move(new ProcessExited(engine.now(), spec.name(), id, p.pid(), status, uptime));
             after.add(() -> reapLeftovers(p, ticks));
-            String failedStart = wasReady ? null : "exited before it was ready (" + status + " after " + ExitHistory.human(uptime)
-                    + ")";
+            // A death by a signal sent through signal() was asked for: one rule whether it was ready or not.
+            String failedStart = wasReady ? null
+                    : signalled ? "ended by " + signalSent + ", sent through signal(), before it was ready"
+                    : "exited before it was ready (" + status + " after " + Human.duration(uptime) + ")";
             if (failedStart != null) {
                 failStart(killedForProbe != null ? killedForProbe : failedStart, null);
             }
             // A reload's replacement not yet swapped in, or an instance a reload or scaling let go,
             // is never restarted, nor does its exit restart its siblings: the reload decides.
             RestartPlanner.Decision d = !retired && group.isMember(this)
-                    ? planner.onExit(status, uptime, signalled, wasReady, killedForProbe != null, now)
+                    ? planner.onExit(status, uptime, signalled, wasReady || signalled, killedForProbe != null, now)
                     : new RestartPlanner.Decision(RestartDecision.STAY_EXITED, Duration.ZERO, null);
-            String why = killedForProbe != null ? killedForProbe : failedStart;
+            String why = killedForProbe != null ? killedForProbe : signalled ? null : failedStart;
             String reason = d.kind() == RestartDecision.GIVE_UP
                     ? d.reason() + (why != null ? " (this time: " + why + ")" : "") + "; last exits: "
                             + history.describeLast(status, uptime, 4)
@@ -622,6 +657,7 @@ final class ManagedInstance implements ProcessInstance, ManagedInstanceView {
                     failureReason = reason;
                     move(new ProcessFailed(engine.now(), spec.name(), id, reason));
                     failRestartWatch(reason);
+                    settleReadyWaiters(reason);
                     break;
                 case RESTART:
                     move(new RestartScheduled(engine.now(), spec.name(), id, spawns, d.delay()));
@@ -641,6 +677,7 @@ final class ManagedInstance implements ProcessInstance, ManagedInstanceView {
                     break;
                 case STAY_EXITED:
                     failRestartWatch("exited with " + status + " and is not restarted");
+                    settleReadyWaiters("it exited (" + status + ") and is not restarted");
                     break;
                 default:
                     throw new AssertionError(d.kind());
@@ -659,7 +696,7 @@ final class ManagedInstance implements ProcessInstance, ManagedInstanceView {
         ExitHistory.Slot slot = history.add(new ExitRecord(engine.now(), p.pid(), status, uptime, requested, decision,
                 delay, Optional.ofNullable(reason), output.lastTextsOf(p.pid(), EXIT_OUTPUT_LINES)));
         CompletableFuture<Void> drained = outputDrained;
-        after.add(() -> drained.completeOnTimeout(null, OUTPUT_DRAIN_MILLIS, TimeUnit.MILLISECONDS)
+        after.add(() -> engine.orAfter(drained, OUTPUT_DRAIN)
                 .thenRun(() -> slot.output(output.lastTextsOf(p.pid(), EXIT_OUTPUT_LINES))));
     }
 
@@ -683,28 +720,35 @@ final class ManagedInstance implements ProcessInstance, ManagedInstanceView {
 
     // ---- stop -------------------------------------------------------------------------------
 
-    @Override
     public CompletableFuture<StopOutcome> stopAsync() {
-        return stopAsync(System.nanoTime());
+        return stopAsync(System.nanoTime(), "a stop of " + spec.name() + "#" + id);
     }
 
     /**
      * A stop by the user (directly, through its group or the supervisor).
      *
-     * @param requestedAt when the stop was asked for (nanoTime): the process table is read after it
+     * @param requestedAt when the stop was asked for (real nanoTime, not the ticker: the process
+     *                    table must be read after this moment, whatever time the supervisor keeps)
+     * @param by          the request, in words, for the starts it cancels ("a stop of process 'web'")
      */
-    CompletableFuture<StopOutcome> stopAsync(long requestedAt) {
+    CompletableFuture<StopOutcome> stopAsync(long requestedAt, String by) {
         CompletableFuture<StopOutcome> result;
         synchronized (this) {
             userStops++; // strategy restarts planned before this stop must not undo it
-            result = stopLocked(requestedAt);
+            result = stopLocked(requestedAt, by);
         }
         runAfter();
         return result;
     }
 
-    private CompletableFuture<StopOutcome> stopLocked(long requestedAt) {
-        cancelQueuedStart(); // the last request wins
+    /**
+     * @param by the request that stops it, in words; null for a restart, whose start then answers
+     *           the start queued before it instead of cancelling it
+     */
+    private CompletableFuture<StopOutcome> stopLocked(long requestedAt, String by) {
+        if (by != null) {
+            cancelQueuedStart(by); // the last request wins
+        }
         if (!retired) {
             reloadReason = null; // not (yet) replaced by the reload: this stop is not a replacement
         }
@@ -716,6 +760,9 @@ final class ManagedInstance implements ProcessInstance, ManagedInstanceView {
             case BACKOFF:
                 cancelRestartTimer();
                 failRestartWatch("stopped");
+                if (by != null) {
+                    settleReadyWaiters("it was stopped");
+                }
                 move(new ProcessStopped(engine.now(), spec.name(), id, OptionalLong.empty(), StopOutcome.NOT_RUNNING,
                         Optional.empty()));
                 return CompletableFuture.completedFuture(StopOutcome.NOT_RUNNING);
@@ -725,11 +772,15 @@ final class ManagedInstance implements ProcessInstance, ManagedInstanceView {
                         stopping = new CompletableFuture<>();
                     }
                     stopWhenSpawned = true; // the spawn is in flight; stop what it brings
+                    if (by != null) {
+                        cancelStart(by);
+                        settleReadyWaiters("it was stopped");
+                    }
                     return stopping;
                 }
-                return beginStop(requestedAt);
+                return beginStop(requestedAt, by);
             case RUNNING:
-                return beginStop(requestedAt);
+                return beginStop(requestedAt, by);
             case STOPPING:
                 return stopping;
             default:
@@ -737,7 +788,7 @@ final class ManagedInstance implements ProcessInstance, ManagedInstanceView {
         }
     }
 
-    private CompletableFuture<StopOutcome> beginStop(long requestedAt) {
+    private CompletableFuture<StopOutcome> beginStop(long requestedAt, String by) {
         if (stopping == null || stopping.isDone()) {
             stopping = new CompletableFuture<>();
         }
@@ -748,7 +799,10 @@ final class ManagedInstance implements ProcessInstance, ManagedInstanceView {
         stopHealth();
         killReason = null;
         move(new ProcessStopping(engine.now(), spec.name(), id, p.pid(), spec.stopSignal()));
-        failStart("stopped while starting", null);
+        if (by != null) {
+            cancelStart(by);
+            settleReadyWaiters("it was stopped");
+        } // a restart's start takes over the start under way (beginStart reuses its future) and the waiters
         failRestartWatch("stopped");
         CompletableFuture<StopOutcome> result = stopping;
         after.add(() -> {
@@ -765,7 +819,7 @@ final class ManagedInstance implements ProcessInstance, ManagedInstanceView {
                 p.destroyForcibly();
                 return StopOutcome.KILLED;
             }).thenCompose(outcome -> p.onExit().thenApply(x -> outcome))
-                    .whenComplete((outcome, e) -> onStopped(gen, p, outcome));
+                    .whenCompleteAsync((outcome, e) -> onStopped(gen, p, outcome), engine.callbacks);
         });
         return result;
     }
@@ -798,7 +852,6 @@ final class ManagedInstance implements ProcessInstance, ManagedInstanceView {
         runAfter();
     }
 
-    @Override
     public CompletableFuture<Void> restartAsync() {
         return restart(true);
     }
@@ -812,16 +865,17 @@ final class ManagedInstance implements ProcessInstance, ManagedInstanceView {
     }
 
     /**
-     * ONE_FOR_ALL: restarts this instance if it runs or starts, decided and done under its lock (a
-     * user's stop that comes first wins; one that comes later cancels the queued start).
+     * Restarts this instance if it runs or starts, decided and done under its lock (a user's stop
+     * that comes first wins; one that comes later cancels the queued start): ONE_FOR_ALL, cron,
+     * watch and rolling restarts. Null when it was not active, and is left alone.
      */
     CompletableFuture<Void> restartIfActive() {
         CompletableFuture<Void> result;
         synchronized (this) {
             if (state != InstanceState.RUNNING && !(state == InstanceState.STARTING && !stopWhenSpawned)) {
-                return CompletableFuture.completedFuture(null);
+                return null;
             }
-            stopLocked(System.nanoTime());
+            stopLocked(System.nanoTime(), null);
             result = startLocked(false);
         }
         runAfter();
@@ -839,7 +893,8 @@ final class ManagedInstance implements ProcessInstance, ManagedInstanceView {
             if (state != InstanceState.RUNNING && state != InstanceState.STARTING && state != InstanceState.BACKOFF) {
                 return null;
             }
-            result = new StrategyStop(this, userStops, stopLocked(System.nanoTime()));
+            result = new StrategyStop(this, userStops, stopLocked(System.nanoTime(),
+                    "a REST_FOR_ONE restart after a dependency crashed"));
         }
         runAfter();
         return result;
@@ -862,14 +917,13 @@ final class ManagedInstance implements ProcessInstance, ManagedInstanceView {
     private CompletableFuture<Void> restart(boolean byUser) {
         CompletableFuture<Void> result;
         synchronized (this) {
-            stopLocked(System.nanoTime());
+            stopLocked(System.nanoTime(), null);
             result = startLocked(byUser);
         }
         runAfter();
         return result;
     }
 
-    @Override
     public boolean signal(Signal signal) {
         Objects.requireNonNull(signal, "signal");
         Process p;
@@ -918,14 +972,23 @@ final class ManagedInstance implements ProcessInstance, ManagedInstanceView {
         }));
     }
 
-    private void cancelQueuedStart() {
+    private void cancelQueuedStart(String by) {
         if (queuedStart != null && !queuedStart.isDone()) {
             CompletableFuture<Void> f = queuedStart;
-            after.add(() -> f.completeExceptionally(new ProcessStartException(spec.name(), id,
-                    "cancelled by a later stop", List.of(), null)));
+            after.add(() -> f.completeExceptionally(new io.tspm.StartCancelledException(spec.name(), id, by, null)));
+            cancelStart(by); // a start a restart took over waits on the queued one
+            settleReadyWaiters("it was stopped");
         }
         queuedStart = null;
         queuedStartByUser = false;
+    }
+
+    /** Fails the waiters of the start under way: a later request won. */
+    private void cancelStart(String by) {
+        if (starting != null && !starting.isDone()) {
+            CompletableFuture<Void> f = starting;
+            after.add(() -> f.completeExceptionally(new io.tspm.StartCancelledException(spec.name(), id, by, null)));
+        }
     }
 
     private void cancelReadyTimer() {
@@ -955,9 +1018,8 @@ final class ManagedInstance implements ProcessInstance, ManagedInstanceView {
         if (starting != null && !starting.isDone()) {
             CompletableFuture<Void> f = starting;
             CompletableFuture<Void> drained = outputDrained;
-            after.add(() -> drained.completeOnTimeout(null, OUTPUT_DRAIN_MILLIS, TimeUnit.MILLISECONDS)
-                    .thenRun(() -> f.completeExceptionally(
-                            new ProcessStartException(spec.name(), id, reason, output.lastTexts(200), cause))));
+            after.add(() -> engine.orAfter(drained, OUTPUT_DRAIN).thenRun(() -> f.completeExceptionally(
+                    new ProcessStartException(spec.name(), id, reason, output.lastTexts(START_FAILURE_LINES), cause))));
         }
     }
 

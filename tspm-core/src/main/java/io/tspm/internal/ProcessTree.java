@@ -34,11 +34,19 @@ final class ProcessTree {
 
     private final Platform platform;
     private final Scheduler scheduler;
+    /** The supervisor's time, for the kill grace (scans compare real nanoTime: they order /proc reads). */
+    private final io.tspm.time.Ticker ticker;
     private final ProcTable.Shared table = new ProcTable.Shared();
 
-    ProcessTree(Platform platform, Scheduler scheduler) {
+    /** Where work that follows a process's exit runs (the engine thread, not the JDK's reaper thread). */
+    private final java.util.concurrent.Executor callbacks;
+
+    ProcessTree(Platform platform, Scheduler scheduler, io.tspm.time.Ticker ticker,
+            java.util.concurrent.Executor callbacks) {
         this.platform = platform;
+        this.callbacks = callbacks;
         this.scheduler = scheduler;
+        this.ticker = ticker;
     }
 
     /** A process named by pid and start time (start ticks -1 where there is no /proc). */
@@ -180,7 +188,7 @@ final class ProcessTree {
         }
         run.members.addAll(members);
         send(signal, members);
-        main.onExit().thenRun(run::check);
+        main.onExit().thenRunAsync(run::check, callbacks);
         java.util.concurrent.Future<?> timer = scheduler.schedule(run::timeout, timeout);
         if (timeout.isZero()) {
             run.timeout();
@@ -205,7 +213,7 @@ final class ProcessTree {
             this.main = main;
             this.mainTicks = mainTicks;
             this.killed = killed;
-            this.killedAtNanos = killed ? System.nanoTime() : 0;
+            this.killedAtNanos = killed ? ticker.read() : 0;
         }
 
         void poll(long millis) {
@@ -223,9 +231,9 @@ final class ProcessTree {
             }
             members.removeIf(m -> !m.alive());
             if (!members.isEmpty() || main.isAlive()) {
-                if (killed && System.nanoTime() - killedAtNanos > KILL_GRACE.toNanos()) {
+                if (killed && ticker.read() - killedAtNanos > KILL_GRACE.toNanos()) {
                     LOG.error("processes {} of pid {} survived SIGKILL for {}; giving up on them",
-                            members.stream().map(Member::pid).toList(), main.pid(), KILL_GRACE);
+                            members.stream().map(Member::pid).toList(), main.pid(), Human.duration(KILL_GRACE));
                     result.complete(StopOutcome.KILLED);
                 }
                 return;
@@ -270,7 +278,7 @@ final class ProcessTree {
         private void kill() {
             if (!killed) {
                 killed = true;
-                killedAtNanos = System.nanoTime();
+                killedAtNanos = ticker.read();
             }
             send(Signal.KILL, members);
         }

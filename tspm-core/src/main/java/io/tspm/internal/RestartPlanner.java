@@ -61,8 +61,8 @@ final class RestartPlanner {
         if (restartTimes.size() >= policy.maxRestarts()) {
             currentBackoff = Duration.ZERO;
             return new Decision(RestartDecision.GIVE_UP, Duration.ZERO, "crash loop: " + restartTimes.size()
-                    + " restarts within " + policy.window() + " reached the limit of " + policy.maxRestarts()
-                    + " per " + policy.window());
+                    + " restarts within " + Human.duration(policy.window()) + " reached the limit of "
+                    + policy.maxRestarts() + " per " + Human.duration(policy.window()));
         }
         Duration delay = policy.jittered(policy.backoff(streak), random.getAsDouble());
         streak++;

@@ -73,7 +73,7 @@ class RestartPlannerTest {
         assertThat(planner.restartsInWindow(now)).isEqualTo(9);
         RestartPlanner.Decision tenth = planner.onExit(CRASH, Duration.ofMillis(10), false, true, now);
         assertThat(tenth.kind()).isEqualTo(RestartDecision.GIVE_UP);
-        assertThat(tenth.reason()).isEqualTo("crash loop: 9 restarts within PT1M reached the limit of 9 per PT1M");
+        assertThat(tenth.reason()).isEqualTo("crash loop: 9 restarts within 1 min reached the limit of 9 per 1 min");
     }
 
     @Test

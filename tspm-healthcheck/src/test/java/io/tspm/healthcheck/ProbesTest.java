@@ -393,7 +393,7 @@ class ProbesTest {
         assertThatThrownBy(() -> ProbeSettings.builder(Probes.tcp(1)).failureThreshold(0))
                 .hasMessage("failureThreshold must be >= 1, but was 0");
         assertThatThrownBy(() -> ProbeSettings.builder(Probes.tcp(1)).period(Duration.ZERO))
-                .hasMessage("period must be positive, but was PT0S");
+                .hasMessage("period must be positive, but was 0 ms");
         assertThatThrownBy(() -> io.tspm.ProcessSpec.builder("x").livenessProbe(
                 ProbeSettings.builder(Probes.tcp(1)).successThreshold(2).build()))
                 .hasMessage("livenessProbe successThreshold must be 1 (as in Kubernetes), but was 2");
