@@ -42,6 +42,11 @@ class OrphanProtectionTest {
         assertThat(pids).allSatisfy(p -> assertThat(ProcessHandle.of(p).filter(ProcessHandle::isAlive)).isEmpty());
     }
 
+    /**
+     * Without the parent-death signal the companion reaper must do it all. With it, the reaper is
+     * killed first, so only the kernel's signal can take the direct children (grandchildren never
+     * get it; the test cleans them up): the case fails if the signal is not there.
+     */
     @ParameterizedTest(name = "parentDeathSignal: {0}")
     @ValueSource(booleans = {false, true})
     void childrenAndGrandchildrenDieWithAKilledJvm(boolean parentDeathSignal) throws Exception {
@@ -49,17 +54,19 @@ class OrphanProtectionTest {
                 Boolean.toString(parentDeathSignal)));
         Process host = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         Map<Long, String> tree = new LinkedHashMap<>();
+        Map<Long, String> supervised = new LinkedHashMap<>();
         long reaper = -1;
         List<String> seen = new ArrayList<>();
         try (BufferedReader out = new BufferedReader(new InputStreamReader(host.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
             while ((line = out.readLine()) != null) {
                 seen.add(line);
-                if (line.startsWith("PIDS ")) {
+                if (line.startsWith("PIDS ") || line.startsWith("MAIN ")) {
+                    Map<Long, String> into = line.startsWith("PIDS ") ? tree : supervised;
                     for (String p : line.substring(5).trim().split(" ")) {
                         long pid = Long.parseLong(p);
                         if (Files.exists(Path.of("/proc", p))) {
-                            tree.put(pid, Scripts.startTicks(pid));
+                            into.put(pid, Scripts.startTicks(pid));
                         }
                     }
                 } else if (line.startsWith("REAPER ")) {
@@ -68,23 +75,37 @@ class OrphanProtectionTest {
                 }
             }
             assertThat(reaper).as("host output: %s", seen).isPositive();
+            String reaperTicks = Scripts.startTicks(reaper);
             // 2 sleepers + java + forker + its 3 grandchildren (one orphaned) + sleep of the trap loop
             assertThat(tree.size()).as("tree %s, output %s", tree, seen).isGreaterThanOrEqualTo(7);
+            assertThat(supervised).as("output %s", seen).hasSize(4);
+            long reaperPid = reaper;
+            if (parentDeathSignal) {
+                ProcessHandle.of(reaperPid).ifPresent(ProcessHandle::destroyForcibly);
+                Await.await().until(() -> ProcessHandle.of(reaperPid).map(h -> !h.isAlive()).orElse(true));
+            }
+            Map<Long, String> mustDie = parentDeathSignal ? supervised : tree;
 
             host.destroyForcibly(); // SIGKILL: no shutdown hook runs
             host.waitFor();
             long killedAt = System.nanoTime();
-            Await.within(Duration.ofSeconds(2)).until(() -> tree.entrySet().stream()
+            Await.within(Duration.ofSeconds(2)).until(() -> mustDie.entrySet().stream()
                     .noneMatch(e -> Scripts.alive(e.getKey(), e.getValue())));
             Duration took = Duration.ofNanos(System.nanoTime() - killedAt);
-            System.out.printf("orphan test (parentDeathSignal: %s): %d processes gone %d ms after the JVM's SIGKILL%n",
-                    parentDeathSignal, tree.size(), took.toMillis());
-            long reaperPid = reaper;
-            Await.within(Duration.ofSeconds(5)).until(() -> ProcessHandle.of(reaperPid).isEmpty()
-                    || !ProcessHandle.of(reaperPid).get().isAlive());
+            // Exited is enough: who reaps the reparented zombie, and when, is the machine's init's business.
+            Await.within(Duration.ofSeconds(5)).until(() -> !Scripts.alive(reaperPid, reaperTicks));
+            Duration reaperGone = Duration.ofNanos(System.nanoTime() - killedAt);
+            // The figures the README quotes: measured from the moment the JVM's death was seen, polled every 10 ms.
+            System.out.printf("orphan test (parentDeathSignal: %s): %d processes gone %d ms after the JVM's SIGKILL,"
+                    + " the reaper %s%n", parentDeathSignal, mustDie.size(), took.toMillis(),
+                    parentDeathSignal ? "was killed before" : "gone after " + reaperGone.toMillis() + " ms");
         } finally {
             host.destroyForcibly();
-            tree.keySet().forEach(p -> ProcessHandle.of(p).ifPresent(ProcessHandle::destroyForcibly));
+            tree.forEach((p, ticks) -> {
+                if (Scripts.alive(p, ticks)) {
+                    ProcessHandle.of(p).ifPresent(ProcessHandle::destroyForcibly);
+                }
+            });
         }
     }
 }

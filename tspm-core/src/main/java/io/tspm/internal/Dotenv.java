@@ -7,17 +7,15 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * Reads a dotenv file: {@code KEY=value} lines, blank lines and {@code #} comments, an optional
  * {@code export} prefix, unquoted values (a {@code " #"} starts a comment), single-quoted values
  * (literal) and double-quoted values (escapes {@code \n \r \t \" \\ \$}, may span lines). No
- * variable expansion. A malformed line is an error naming the file, the line and what was expected.
+ * variable expansion. A malformed line is an error naming the file, the line, at most the key and
+ * what was expected, never the line's text: it may hold a secret ({@code DB_PASSWORD: hunter2}).
  */
 final class Dotenv {
-
-    private static final Pattern KEY = Pattern.compile("[A-Za-z_][A-Za-z0-9_.]*");
 
     private Dotenv() {
     }
@@ -46,15 +44,16 @@ final class Dotenv {
             if (line.startsWith("export ") || line.startsWith("export\t")) {
                 line = line.substring(7).stripLeading();
             }
-            int eq = line.indexOf('=');
-            if (eq < 0) {
-                throw new DotenvException(file, lineNo, "expected KEY=value, but was '" + lines.get(i) + "'");
+            int nameEnd = nameEnd(line);
+            int eq = nameEnd;
+            while (eq < line.length() && (line.charAt(eq) == ' ' || line.charAt(eq) == '\t')) {
+                eq++;
             }
-            String key = line.substring(0, eq).strip();
-            if (!KEY.matcher(key).matches()) {
-                throw new DotenvException(file, lineNo,
-                        "expected a variable name ([A-Za-z_][A-Za-z0-9_.]*), but was '" + key + "'");
+            if (nameEnd == 0 || eq == line.length() || line.charAt(eq) != '=') {
+                throw new DotenvException(file, lineNo, "expected KEY=value, but " + notAnAssignment(line, nameEnd, eq)
+                        + " (the line's text is not shown: it may hold a secret)");
             }
+            String key = line.substring(0, nameEnd);
             String rest = line.substring(eq + 1).stripLeading();
             String value;
             if (rest.startsWith("\"")) {
@@ -64,7 +63,7 @@ final class Dotenv {
                 String text = rest.substring(1);
                 while (true) {
                     if (unescapeUntilQuote(text, sb, end)) {
-                        checkTrailing(file, i + 1, text.substring(end[0] + 1));
+                        checkTrailing(file, i + 1, key, text.substring(end[0] + 1));
                         break;
                     }
                     if (++i >= lines.size()) {
@@ -82,7 +81,7 @@ final class Dotenv {
                             + " is not closed on its line");
                 }
                 value = rest.substring(1, close);
-                checkTrailing(file, lineNo, rest.substring(close + 1));
+                checkTrailing(file, lineNo, key, rest.substring(close + 1));
             } else {
                 int comment = indexOfComment(rest);
                 value = (comment < 0 ? rest : rest.substring(0, comment)).strip();
@@ -116,12 +115,57 @@ final class Dotenv {
         return false;
     }
 
-    private static void checkTrailing(Path file, int lineNo, String trailing) throws DotenvException {
+    private static void checkTrailing(Path file, int lineNo, String key, String trailing) throws DotenvException {
         String t = trailing.strip();
         if (!t.isEmpty() && !t.startsWith("#")) {
             throw new DotenvException(file, lineNo, "expected a comment or the end of the line after the closing"
-                    + " quote, but was '" + t + "'");
+                    + " quote of the value of " + key + ", but more text follows");
         }
+    }
+
+    /** Where the variable name at the start of {@code line} ends (0: the line starts with none). */
+    private static int nameEnd(String line) {
+        if (line.isEmpty() || !isNameStart(line.charAt(0))) {
+            return 0;
+        }
+        int k = 1;
+        while (k < line.length() && (isNameStart(line.charAt(k)) || isDigit(line.charAt(k)) || line.charAt(k) == '.')) {
+            k++;
+        }
+        return k;
+    }
+
+    private static boolean isNameStart(char c) {
+        return c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c == '_';
+    }
+
+    private static boolean isDigit(char c) {
+        return c >= '0' && c <= '9';
+    }
+
+    /**
+     * What stands where {@code KEY=} was expected, told by the name (a key is no secret) and the
+     * kind of the character that follows it, never by the text itself.
+     */
+    private static String notAnAssignment(String line, int nameEnd, int next) {
+        if (nameEnd == 0) {
+            char c = line.charAt(0);
+            return c == '=' ? "the line has no name before '='"
+                    : "the line does not start with a variable name ([A-Za-z_][A-Za-z0-9_.]*)"
+                            + (isDigit(c) ? ": it starts with a digit" : isPunctuation(c) ? ": it starts with '" + c + "'" : "");
+        }
+        if (next == line.length()) {
+            return "the line holds one word and no '='"; // a stray value as likely as a key: not named
+        }
+        String key = line.substring(0, nameEnd);
+        char c = line.charAt(nameEnd);
+        String what = c == ' ' || c == '\t' ? "a space and more text" : isPunctuation(c) ? "'" + c + "'"
+                : "a character a variable name may not hold";
+        return key + " is followed by " + what + " instead of '='";
+    }
+
+    private static boolean isPunctuation(char c) {
+        return c > ' ' && c < 127 && !isNameStart(c) && !isDigit(c);
     }
 
     private static int indexOfComment(String value) {

@@ -32,6 +32,11 @@ import org.slf4j.event.Level;
  * thread, raw bytes behind a timestamp, or a JSON object), the ring of recent lines, the watchers
  * of {@link #awaitLine} (checked on the pump thread, so no line is missed), and, through the
  * supervisor's {@link LineDispatcher}, SLF4J and the line listeners.
+ *
+ * <p>Lines of stdout and stderr are shown together (the ring, hence recent output, exit records
+ * and failed-start messages) in the order their reads returned. That is as close to the order the
+ * program wrote them as two pipes allow: writes microseconds apart, or both waiting before either
+ * pump ran, are ordered by which pump the scheduler ran first. One pipe ({@code mergeStderr}) is exact.
  */
 final class InstanceOutput {
 
@@ -49,6 +54,8 @@ final class InstanceOutput {
     private final AtomicLong lines = new AtomicLong();
     private final AtomicLong bytes = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
+    /** Reads from either stream so far: the order lines arrived in, for the ring. */
+    private final AtomicLong arrivals = new AtomicLong();
     /** Its lines waiting for SLF4J and the listeners. */
     private final LineDispatcher.Inbox inbox = new LineDispatcher.Inbox(this);
     private final AtomicLong unwritten = new AtomicLong();
@@ -71,6 +78,7 @@ final class InstanceOutput {
         private byte[] prefix = new byte[0];
         private long jsonMillis = Long.MIN_VALUE;
         private String jsonTime;
+        private long arrival;
 
         private Writer(OutputStreamKind kind, long pid) {
             this.kind = kind;
@@ -95,12 +103,11 @@ final class InstanceOutput {
             String text = new String(src, off, len, StandardCharsets.UTF_8);
             lines.incrementAndGet();
             bytes.addAndGet(len + 1L);
-            if (file != null) {
-                unwritten.addAndGet(writeFile(now, src, off, len, text));
-            }
             OutputLine line = new OutputLine(now, spec.name(), id, pid, kind, text);
+            // The ring, the waiters and the dispatcher before the file: a slow file write of one
+            // stream must not let the other stream's later lines overtake this one.
             synchronized (ring) { // with the counters, so a pattern counted from the ring is not counted twice
-                ring.add(line);
+                ring.add(line, arrival);
                 Map<String, Counter> mine = counters.get(pid);
                 if (mine != null) {
                     for (Counter c : mine.values()) {
@@ -122,6 +129,17 @@ final class InstanceOutput {
             if ((!listeners.isEmpty() || logs(kind)) && !engine.lines.offer(inbox, line)) {
                 dropped.incrementAndGet();
             }
+            if (file != null) {
+                unwritten.addAndGet(writeFile(now, src, off, len, text));
+            }
+        }
+
+        /**
+         * A read from the child just returned: the lines it brought share one arrival number, later
+         * than every line either stream read before, so the ring keeps the order they came in.
+         */
+        void arrived() {
+            arrival = arrivals.incrementAndGet();
         }
 
         /** After each chunk read from the child: push what was written to the file. */

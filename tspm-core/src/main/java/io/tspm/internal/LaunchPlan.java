@@ -12,11 +12,20 @@ import java.util.Map;
 
 /**
  * Turns a spec and an instance id into a {@link ProcessBuilder}: the environment (inherited, env
- * file, overrides, instance id and port), the working directory, the program found on the child's
+ * file, overrides, instance id and port), the working directory, the program checked on the child's
  * {@code PATH}, the platform's wrappers, and only the pipes the spec needs. Everything that can be
  * checked before the spawn is, so a missing program or directory fails with a plain reason.
+ *
+ * <p>{@code argv[0]} stays as the user wrote it ({@code sleep}, not {@code /usr/bin/sleep}), so
+ * {@code ps} and {@code pgrep -f '^sleep'} see what the user wrote. The exec must then find the
+ * same file as the check: the wrappers ({@code setsid}, {@code nice}, {@code setpriv}) execvp
+ * their argument in the child's environment, as the check does; without a wrapper the JDK looks a
+ * bare name up on the JVM's own {@code PATH}, so the name is kept only where that finds the same file.
  */
 final class LaunchPlan {
+
+    /** Where a bare name is looked for when the environment has no PATH and libc's own default is unknown. */
+    static final String DEFAULT_PATH = "/usr/local/bin:/usr/bin:/bin";
 
     /** A spawn that cannot happen, with the reason a user can act on. */
     static final class SpawnFailure extends Exception {
@@ -81,8 +90,11 @@ final class LaunchPlan {
             if (!Files.isRegularFile(script)) {
                 throw new SpawnFailure("script " + script + " does not exist or is not a file");
             }
+            if (spec.interpreter().isEmpty()) {
+                checkRunsDirectly(script);
+                argv.set(0, asPath(spec.script().get().toString())); // a file here, never a name on PATH
+            }
         }
-        argv.set(0, resolved(argv.get(0), base, env.get("PATH"), cache));
 
         List<String> command;
         try {
@@ -90,6 +102,7 @@ final class LaunchPlan {
         } catch (IllegalStateException e) {
             throw new SpawnFailure(e.getMessage());
         }
+        argv.set(0, program(argv.get(0), base, env.get("PATH"), !command.isEmpty(), platform, cache));
         command.addAll(argv);
         pb.command(command);
 
@@ -105,12 +118,71 @@ final class LaunchPlan {
     }
 
     /**
+     * What to exec for {@code given} once it is checked: the name as given wherever the exec finds
+     * the very file the check found, else that file's path.
+     *
+     * @param childPath the child's PATH, null when its environment has none
+     * @param wrapped   whether a wrapper execvp's the program (in the child's environment)
+     */
+    static String program(String given, Path base, String childPath, boolean wrapped, Platform platform,
+            java.util.Map<String, String> cache) throws SpawnFailure {
+        if (!isBare(given)) {
+            resolved(given, base, null, cache, false);
+            return given; // the exec resolves it against the child's working directory, as the check did
+        }
+        String libcPath = childPath == null ? platform.libcDefaultPath() : null;
+        String searched = childPath != null ? childPath : libcPath != null ? libcPath : DEFAULT_PATH;
+        String found = resolved(given, base, searched, cache, childPath == null);
+        if (wrapped) {
+            // execvp searches the child's PATH, or without one libc's default: the same as the check
+            return childPath != null || libcPath != null ? given : found;
+        }
+        String jvmPath = System.getenv("PATH");
+        if (jvmPath != null) {
+            try {
+                if (Files.isSameFile(Paths.get(resolved(given, base, jvmPath, cache, false)), Paths.get(found))) {
+                    return given;
+                }
+            } catch (SpawnFailure | IOException notThere) {
+                // the JDK would not find it: exec the file found
+            }
+        }
+        return found;
+    }
+
+    private static boolean isBare(String program) {
+        return program.indexOf('/') < 0 && program.indexOf(File.separatorChar) < 0;
+    }
+
+    /** A script path as exec takes it: {@code job.sh} alone would be a name looked up on PATH. */
+    private static String asPath(String script) {
+        return isBare(script) ? "." + File.separator + script : script;
+    }
+
+    /**
+     * A script with no interpreter runs as a program itself; one that cannot says what would run it,
+     * rather than a bare "permission denied".
+     */
+    private static void checkRunsDirectly(Path script) throws SpawnFailure {
+        if (Files.isExecutable(script)) {
+            return;
+        }
+        String file = script.getFileName().toString();
+        int dot = file.lastIndexOf('.');
+        String known = dot > 0 ? "no interpreter is known for '" + file.substring(dot) + "' files"
+                : "no interpreter is known for a script without an extension";
+        throw new SpawnFailure(known + ", and " + script
+                + " is not executable: name one with interpreter(...), or make the script an executable file that"
+                + " starts with a '#!' line");
+    }
+
+    /**
      * {@link #resolveProgram} through a cache of earlier answers (the PATH walk and the {@code #!}
      * check cost the launcher thread on every spawn); a cached path is still checked to be
      * executable, with one stat.
      */
-    static String resolved(String program, Path base, String path, java.util.Map<String, String> cache)
-            throws SpawnFailure {
+    static String resolved(String program, Path base, String path, java.util.Map<String, String> cache,
+            boolean defaultPath) throws SpawnFailure {
         String key = program + '\0' + base + '\0' + path;
         String hit = cache.get(key); // "path\0mtime"
         if (hit != null) {
@@ -120,7 +192,7 @@ final class LaunchPlan {
                 return p.toString(); // unchanged since its #! was checked
             }
         }
-        String found = resolveProgram(program, base, path);
+        String found = resolveProgram(program, base, path, defaultPath);
         if (cache.size() < 1000) {
             cache.put(key, found + '\0' + mtime(Paths.get(found)));
         }
@@ -165,9 +237,11 @@ final class LaunchPlan {
 
     /**
      * The absolute path of {@code program}: as given when it holds a '/', else the first
-     * executable match on {@code path} (the child's PATH), the way execvp looks it up.
+     * executable match on {@code path}, the way execvp looks it up.
+     *
+     * @param defaultPath whether {@code path} stands in for a PATH the environment lacks
      */
-    static String resolveProgram(String program, Path base, String path) throws SpawnFailure {
+    static String resolveProgram(String program, Path base, String path, boolean defaultPath) throws SpawnFailure {
         if (program.indexOf('/') >= 0 || program.indexOf(File.separatorChar) >= 0) {
             Path p = base.resolve(program);
             if (!Files.exists(p)) {
@@ -195,8 +269,11 @@ final class LaunchPlan {
             }
         }
         if (foundNotExecutable) {
-            throw new SpawnFailure("permission denied: '" + program + "' was found on PATH but is not executable");
+            throw new SpawnFailure("permission denied: '" + program + "' was found on "
+                    + (defaultPath ? "the default search path" : "PATH") + " but is not executable");
         }
-        throw new SpawnFailure("no such executable: '" + program + "' is not on PATH (" + searched + ")");
+        throw new SpawnFailure("no such executable: '" + program + "' is not on " + (defaultPath
+                ? "the default search path (" + searched + "; the environment has no PATH)"
+                : "PATH (" + searched + ")"));
     }
 }

@@ -4,10 +4,19 @@ import io.tspm.OutputLine;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The last N lines of an instance's output, kept in memory across its restarts. */
+/**
+ * The last N lines of an instance's output, kept in memory across its restarts, in the order they
+ * arrived across stdout and stderr. Each line carries its arrival number (taken when the read that
+ * brought it returned); one stream's pump may hand a line in after the other stream's later lines
+ * (its log file was slow), so a line is put back behind the lines that arrived after it.
+ */
 final class LineRing {
 
+    /** How far back a late line is moved at most, so a pathological stall costs bounded work per line. */
+    private static final int MAX_SHIFT = 4096;
+
     private final OutputLine[] lines;
+    private final long[] arrivals;
     private long written;
 
     LineRing(int capacity) {
@@ -15,10 +24,23 @@ final class LineRing {
             throw new IllegalArgumentException("capacity must be >= 1, but was " + capacity);
         }
         this.lines = new OutputLine[capacity];
+        this.arrivals = new long[capacity];
     }
 
-    synchronized void add(OutputLine line) {
-        lines[(int) (written % lines.length)] = line;
+    /** Adds a line that arrived as number {@code arrival} (ascending per stream, shared by both). */
+    synchronized void add(OutputLine line, long arrival) {
+        int n = lines.length;
+        long low = Math.max(Math.max(0, written - n + 1), written - MAX_SHIFT);
+        long at = written;
+        while (at > low && arrivals[(int) ((at - 1) % n)] > arrival) {
+            int from = (int) ((at - 1) % n);
+            int to = (int) (at % n);
+            lines[to] = lines[from];
+            arrivals[to] = arrivals[from];
+            at--;
+        }
+        lines[(int) (at % n)] = line;
+        arrivals[(int) (at % n)] = arrival;
         written++;
     }
 

@@ -123,7 +123,8 @@ final class OrphanReaper implements AutoCloseable {
         }
     }
 
-    private static String script() {
+    /** The reaper's /bin/sh program (package-private: a test runs it traced). */
+    static String script() {
         try (InputStream in = OrphanReaper.class.getResourceAsStream("reaper.sh")) {
             if (in == null) {
                 throw new IllegalStateException("reaper.sh is missing from the tspm-core jar");

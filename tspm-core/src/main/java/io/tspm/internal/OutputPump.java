@@ -43,6 +43,7 @@ final class OutputPump implements Runnable {
         try (InputStream stream = in) {
             int n;
             while ((n = stream.read(buf)) > 0) {
+                out.arrived(); // before any work on the chunk, so the other stream cannot overtake it
                 int start = 0;
                 for (int i = 0; i < n; i++) {
                     if (buf[i] != '\n') {

@@ -24,8 +24,11 @@ public final class Platform {
     private final String setpriv;
     private final String nice;
     private boolean pdeathsigMissing;
+    private String libcDefaultPath;
+    private boolean libcDefaultPathAsked;
 
-    private Platform(boolean unix, boolean proc, String setsid, String setpriv, String nice) {
+    /** Detected by {@link #detect}; built directly only by tests that need a machine without wrappers. */
+    Platform(boolean unix, boolean proc, String setsid, String setpriv, String nice) {
         this.unix = unix;
         this.proc = proc;
         this.setsid = setsid;
@@ -100,6 +103,19 @@ public final class Platform {
         return setsid == null ? List.of() : List.of(setsid);
     }
 
+    /**
+     * confstr's {@code _CS_PATH} ({@code getconf PATH}, asked once): where libc's execvp looks for a
+     * bare name when the environment has no PATH ({@code /bin:/usr/bin} on glibc); null when unknown.
+     */
+    synchronized String libcDefaultPath() {
+        if (!libcDefaultPathAsked) {
+            libcDefaultPathAsked = true;
+            String getconf = unix ? findSystemTool("getconf") : null;
+            libcDefaultPath = getconf == null ? null : firstLineOf(getconf, "PATH");
+        }
+        return libcDefaultPath;
+    }
+
     /** The null device, for stdin (and output that is not captured). */
     File devNull() {
         return new File(unix ? "/dev/null" : "NUL");
@@ -131,6 +147,31 @@ public final class Platform {
             }
         }
         return null;
+    }
+
+    /** The first line a short program prints, or null when it fails or prints nothing. */
+    private static String firstLineOf(String... argv) {
+        try {
+            Process p = new ProcessBuilder(argv)
+                    .redirectError(ProcessBuilder.Redirect.DISCARD)
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                    .start();
+            String out;
+            try (java.io.InputStream in = p.getInputStream()) {
+                out = new String(in.readNBytes(4096), java.nio.charset.StandardCharsets.UTF_8);
+            }
+            if (!p.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                return null;
+            }
+            String line = out.lines().findFirst().orElse("").strip();
+            return p.exitValue() == 0 && !line.isEmpty() ? line : null;
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            return null;
+        }
     }
 
     private static boolean pdeathsigWorks(String setpriv) {

@@ -29,11 +29,17 @@ import java.util.zip.GZIPOutputStream;
  * <p>A write or flush that fails (a full disk) is reported once per failure spell; lines that were
  * buffered then, and lines written while failing, are counted as unwritten; the file is retried
  * after a pause. The child never waits on a broken disk.
+ *
+ * <p>Files are mode 0640 whatever the umask or an earlier version left (set at every open, on the
+ * rotated files found at the first open, and on each gzipped file), and the directories created
+ * for them 0750, so an upgrade never leaves logs world-readable.
  */
 final class RotatingLogFile {
 
     private static final long RETRY_NANOS = 2_000_000_000L;
     private static final Set<PosixFilePermission> MODE = PosixFilePermissions.fromString("rw-r-----");
+    private static final Set<PosixFilePermission> DIRECTORY_MODE = PosixFilePermissions.fromString("rwxr-x---");
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RotatingLogFile.class);
 
     private final Path path;
     private final long maxSize;
@@ -49,6 +55,8 @@ final class RotatingLogFile {
     private boolean failing;
     private long failedAt;
     private boolean closed;
+    private boolean opened;
+    private boolean modeWarned;
     private CompletableFuture<Void> compressing = CompletableFuture.completedFuture(null);
 
     /**
@@ -153,11 +161,22 @@ final class RotatingLogFile {
             return false;
         }
         try {
-            Files.createDirectories(path.getParent());
+            createDirectories(path.getParent());
             createWithMode(path);
             out = new BufferedOutputStream(Files.newOutputStream(path, StandardOpenOption.CREATE,
                     StandardOpenOption.APPEND), 32 * 1024);
             size = Files.size(path);
+            setMode(path);
+            if (!opened) {
+                opened = true;
+                for (int i = 1; i <= keep; i++) { // left by an earlier run, maybe with another mode
+                    for (boolean gz : new boolean[] {false, true}) {
+                        if (Files.exists(rotated(i, gz))) {
+                            setMode(rotated(i, gz));
+                        }
+                    }
+                }
+            }
             return true;
         } catch (IOException e) {
             fail(e);
@@ -250,6 +269,11 @@ final class RotatingLogFile {
         try {
             Files.deleteIfExists(tmp);
             createWithMode(tmp);
+            try {
+                Files.setPosixFilePermissions(tmp, MODE); // the umask may have taken bits from the new file
+            } catch (UnsupportedOperationException noPosix) {
+                // a file system without modes
+            }
             try (InputStream in = Files.newInputStream(src);
                     OutputStream z = new GZIPOutputStream(Files.newOutputStream(tmp), 64 * 1024)) {
                 in.transferTo(z);
@@ -262,8 +286,37 @@ final class RotatingLogFile {
             } catch (IOException ignored) {
                 // best effort
             }
-            org.slf4j.LoggerFactory.getLogger(RotatingLogFile.class)
-                    .warn("cannot gzip rotated log {}; it stays uncompressed: {}", src, e.toString());
+            LOG.warn("cannot gzip rotated log {}; it stays uncompressed: {}", src, e.toString());
+        }
+    }
+
+    /** Sets 0640; a file this user may write but not chmod (another owner's) is said once, and used as it is. */
+    private void setMode(Path p) {
+        try {
+            Files.setPosixFilePermissions(p, MODE);
+        } catch (UnsupportedOperationException noPosix) {
+            // a file system without modes
+        } catch (IOException e) {
+            if (!modeWarned) {
+                modeWarned = true;
+                LOG.warn("cannot set mode 0640 on log file {}: {}", p, e.toString());
+            }
+        }
+    }
+
+    /** Like {@link Files#createDirectories}, but each directory it creates is 0750 whatever the umask. */
+    private static void createDirectories(Path dir) throws IOException {
+        if (dir == null || Files.isDirectory(dir)) {
+            return;
+        }
+        createDirectories(dir.getParent());
+        try {
+            Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(DIRECTORY_MODE));
+            Files.setPosixFilePermissions(dir, DIRECTORY_MODE);
+        } catch (FileAlreadyExistsException raced) {
+            // made meanwhile by another file of the same directory: its creator set the mode
+        } catch (UnsupportedOperationException noPosix) {
+            Files.createDirectories(dir);
         }
     }
 
@@ -272,7 +325,7 @@ final class RotatingLogFile {
             FileAttribute<Set<PosixFilePermission>> mode = PosixFilePermissions.asFileAttribute(MODE);
             Files.createFile(p, mode);
         } catch (FileAlreadyExistsException | UnsupportedOperationException e) {
-            // An existing file keeps its mode; a non-POSIX file system has none.
+            // An existing file gets its mode at open; a non-POSIX file system has none.
         }
     }
 }

@@ -12,13 +12,16 @@ while read -r op pid start; do
        esac ;;
   esac
 done
+# A zombie (state Z, or X while it is being reaped) is already dead: kill still succeeds on it, so
+# it is skipped, and the scan ends with the first pass that finds no live member of a session.
 sids=' '
 for e in $reg; do
   pid=${e%%:*}; start=${e#*:}
   if { read -r line < "/proc/$pid/stat"; } 2>/dev/null; then
     set -- ${line##*") "}
     [ "${20}" = "$start" ] || continue
-    kill -KILL "$pid" 2>/dev/null
+    # Its process group first (most of a session, at once); the scan below finds the rest.
+    case $1 in Z|X) ;; *) kill -KILL "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null ;; esac
   fi
   sids="$sids$pid "
 done
@@ -29,6 +32,7 @@ while [ $pass -lt 5 ]; do
   for f in /proc/[0-9]*/stat; do
     { read -r line < "$f"; } 2>/dev/null || continue
     set -- ${line##*") "}
+    case $1 in Z|X) continue ;; esac
     case $sids in *" $4 "*) kill -KILL "${line%% *}" 2>/dev/null && found=1 ;; esac
   done
   [ $found = 1 ] || break

@@ -52,16 +52,34 @@ class DotenvTest {
 
     @Test
     void malformedLinesNameFileLineAndProblem() {
+        String hidden = " (the line's text is not shown: it may hold a secret)";
         assertThatThrownBy(() -> parse("OK=1", "NOEQUALS"))
-                .hasMessage("env file app.env, line 2: expected KEY=value, but was 'NOEQUALS'");
+                .hasMessage("env file app.env, line 2: expected KEY=value, but the line holds one word and no '='" + hidden);
+        assertThatThrownBy(() -> parse("DB_PASSWORD: hunter2"))
+                .hasMessage("env file app.env, line 1: expected KEY=value, but DB_PASSWORD is followed by ':' instead"
+                        + " of '='" + hidden);
         assertThatThrownBy(() -> parse("1BAD=x"))
-                .hasMessage("env file app.env, line 1: expected a variable name ([A-Za-z_][A-Za-z0-9_.]*), but was '1BAD'");
-        assertThatThrownBy(() -> parse("=x")).hasMessageContaining("line 1").hasMessageContaining("but was ''");
+                .hasMessage("env file app.env, line 1: expected KEY=value, but the line does not start with a variable"
+                        + " name ([A-Za-z_][A-Za-z0-9_.]*): it starts with a digit" + hidden);
+        assertThatThrownBy(() -> parse("=x")).hasMessageContaining("line 1").hasMessageContaining("no name before '='");
         assertThatThrownBy(() -> parse("A='open"))
                 .hasMessage("env file app.env, line 1: the single-quoted value of A is not closed on its line");
         assertThatThrownBy(() -> parse("X=1", "A=\"open", "more"))
                 .hasMessage("env file app.env, line 2: the double-quoted value of A is never closed");
         assertThatThrownBy(() -> parse("A=\"v\" junk"))
-                .hasMessageContaining("line 1: expected a comment or the end of the line after the closing quote, but was 'junk'");
+                .hasMessage("env file app.env, line 1: expected a comment or the end of the line after the closing"
+                        + " quote of the value of A, but more text follows");
+    }
+
+    @Test
+    void anErrorNeverShowsTheTextOfTheLine() {
+        for (String line : List.of("DB_PASSWORD: hunter2", "DB_PASSWORD hunter2", "API_KEY: aHVudGVyMg==",
+                "API_KEY aHVudGVyMg==", "hunter2", "1hunter2=x", "-hunter2", "\"hunter2\"", "A='hunter2' hunter2",
+                "A=\"x\"hunter2", "A=\"hunter2", "PASS:hunter2=", "export hunter2")) {
+            assertThatThrownBy(() -> parse("OK=1", line)).as(line)
+                    .isInstanceOf(Dotenv.DotenvException.class)
+                    .hasMessageStartingWith("env file app.env, line 2: ")
+                    .message().doesNotContain("hunter2").doesNotContain("aHVudGVyMg");
+        }
     }
 }

@@ -50,6 +50,51 @@ class OrphanReaperTest {
         assertThat(b.isAlive()).isTrue();
     }
 
+    private static char state(long pid) throws Exception {
+        String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc", Long.toString(pid), "stat"));
+        return stat.charAt(stat.lastIndexOf(')') + 2);
+    }
+
+    @Test
+    void neverSignalsAZombieAndEndsWithThePassThatFindsNoLiveMember() throws Exception {
+        Platform platform = Platform.detect(false);
+        // A zombie that leads its own session and stays one: its parent, outside that session, never reaps it.
+        List<String> argv = new ArrayList<>(platform.sessionPrefix());
+        argv.addAll(List.of("/bin/sh", "-c", "setsid sleep 0 & exec sleep 300"));
+        Process parent = new ProcessBuilder(argv).start();
+        spawned.add(parent);
+        await().until(() -> parent.children().findFirst().map(c -> {
+            try {
+                return state(c.pid()) == 'Z';
+            } catch (Exception gone) {
+                return false;
+            }
+        }).orElse(false));
+        long zombie = parent.children().findFirst().orElseThrow().pid();
+        Process live = sessionLeader(platform);
+        ProcessHandle liveChild = live.descendants().findFirst().orElseThrow();
+
+        // The reaper's own program, traced: every command it runs is on its stderr.
+        java.nio.file.Path trace = java.nio.file.Files.createTempFile("reaper", ".trace");
+        List<String> reaperArgv = new ArrayList<>(platform.sessionPrefix());
+        reaperArgv.addAll(List.of("/bin/sh", "-x", "-c", OrphanReaper.script(), "tspm-reaper"));
+        Process reaper = new ProcessBuilder(reaperArgv).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(trace.toFile()).start();
+        spawned.add(reaper);
+        try (java.io.OutputStream pipe = reaper.getOutputStream()) {
+            pipe.write(("+ " + zombie + " " + ProcStat.read(zombie).startTicks() + "\n+ " + live.pid() + " "
+                    + ProcStat.read(live.pid()).startTicks() + "\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        }
+        await().until(() -> !reaper.isAlive());
+        List<String> lines = java.nio.file.Files.readAllLines(trace);
+        java.nio.file.Files.delete(trace);
+        await().until(() -> !live.isAlive() && !liveChild.isAlive());
+        assertThat(lines).as("trace %s", lines).noneMatch(l -> l.matches("\\+ kill -KILL " + zombie));
+        // The group kill took the live session; a pass that finds no live member is the last (5 is the cap).
+        assertThat(lines.stream().filter(l -> l.matches("\\+ pass=[1-9]")).count()).as("trace %s", lines)
+                .isBetween(1L, 3L);
+    }
+
     @Test
     void neverKillsAPidWhoseStartTimeDiffers() throws Exception {
         Platform platform = Platform.detect(false);

@@ -8,7 +8,8 @@ import java.util.stream.Collectors;
 
 /**
  * A host JVM for the orphan test: supervises sleepers, a Java child and a script that forks
- * grandchildren (one orphaned at once), prints every descendant's pid, then waits to be killed.
+ * grandchildren (one orphaned at once), prints every descendant's pid (PIDS), the supervised ones
+ * (MAIN) and the companion reaper's (REAPER), then waits to be killed.
  * Arguments: a scratch directory, and whether to use the parent-death signal too.
  */
 public final class OrphanHostMain {
@@ -59,6 +60,8 @@ public final class OrphanHostMain {
             }
         }
         System.out.println("PIDS " + all);
+        System.out.println("MAIN " + s.list().stream().map(i -> Long.toString(i.pid().getAsLong()))
+                .collect(Collectors.joining(" ")));
         System.out.println("REAPER " + reaper);
         System.out.flush();
         while (true) {
