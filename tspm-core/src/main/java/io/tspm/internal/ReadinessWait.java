@@ -33,8 +33,8 @@ final class ReadinessWait {
                         instance.recentOutput(OUTPUT_LINES), null));
             }
         };
-        engine.addListener(listener);
-        f.whenComplete((x, e) -> engine.removeListener(listener));
+        engine.events.addInternal(listener); // never dropped, never behind a user's slow listener
+        f.whenComplete((x, e) -> engine.events.removeInternal(listener));
         if (instance.snapshot().ready()) { // it may have got ready before the listener was added
             f.complete(null);
         }
