@@ -79,12 +79,14 @@ final class FileWatcher {
         /** Stops the watch and gives its directory watches back (inotify watches are a limited resource). */
         void cancel() {
             release(this);
+            Future<?> timer;
             synchronized (this) {
-                if (pending != null) {
-                    pending.cancel(false);
-                    pending = null;
-                }
-                generation++;
+                timer = pending;
+                pending = null;
+                generation++; // a timer armed meanwhile does not fire
+            }
+            if (timer != null) {
+                timer.cancel(false);
             }
         }
 
@@ -112,22 +114,42 @@ final class FileWatcher {
             return (r.tree || files.contains(changed)) && !ignored(changed);
         }
 
-        /** (Re)arms the debounce: the action runs once the changes have been quiet that long. */
-        private synchronized void changed() {
-            if (cancelled) {
-                return;
+        /**
+         * (Re)arms the debounce: the action runs once the changes have been quiet that long. The
+         * timer is decided under the lock and scheduled after it (the scheduler may be the user's);
+         * only the latest arming may fire.
+         */
+        private void changed() {
+            Future<?> before;
+            long armed;
+            synchronized (this) {
+                if (cancelled) {
+                    return;
+                }
+                before = pending;
+                pending = null;
+                armed = ++generation;
             }
-            if (pending != null) {
-                pending.cancel(false);
+            if (before != null) {
+                before.cancel(false);
             }
-            long armed = ++generation;
-            pending = engine.schedule(() -> fire(armed), debounce);
+            Future<?> timer = engine.schedule(() -> fire(armed), debounce);
+            boolean stale;
+            synchronized (this) {
+                stale = armed != generation;
+                if (!stale) {
+                    pending = timer;
+                }
+            }
+            if (stale) {
+                timer.cancel(false); // a later change or the cancel came first
+            }
         }
 
         private void fire(long armed) {
             synchronized (this) {
                 if (armed != generation) {
-                    return; // a later change re-armed it after this run had begun
+                    return; // re-armed or cancelled after this timer was set
                 }
             }
             if (!cancelled) {
