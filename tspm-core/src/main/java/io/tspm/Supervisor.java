@@ -351,6 +351,14 @@ public final class Supervisor implements AutoCloseable {
     }
 
     /**
+     * How many events the listeners did not get because they were too far behind (64 Ki events
+     * waiting): a listener should return quickly and hand slow work to a thread of its own.
+     */
+    public long droppedEvents() {
+        return engine.droppedEvents();
+    }
+
+    /**
      * The pid of the companion process that kills the children if this JVM dies, when one runs
      * (Linux, orphan protection on, after the first spawn).
      */

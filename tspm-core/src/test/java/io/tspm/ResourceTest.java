@@ -7,12 +7,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.tspm.event.MemoryLimitExceeded;
 import io.tspm.testing.AllocMain;
 import io.tspm.testing.EventRecorder;
+import io.tspm.testing.ManualScheduler;
 import io.tspm.testing.Scripts;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import jdk.jfr.Recording;
+import jdk.jfr.consumer.RecordingFile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Resource sampling of whole process trees and the memory limit, with real children. */
 @EnabledOnOs(OS.LINUX)
@@ -107,6 +112,43 @@ class ResourceTest {
             // A replacement runs in the slot (it grows too, so it may itself be replaced later).
             await().until(() -> s.group("leaky").instance(0).pid().orElse(first) != first);
             assertThat(events.of(MemoryLimitExceeded.class)).isNotEmpty();
+        }
+    }
+
+    @Test
+    void samplingStartsNoProcessOnTheSchedulerThread(@TempDir Path dir) throws Exception {
+        ManualScheduler time = new ManualScheduler();
+        Supervisor s = Supervisor.builder().scheduler(time).ticker(time).sampleInterval(Duration.ofSeconds(1))
+                .addProcess("idle", p -> p.command("sleep", "600").readyAfter(Duration.ZERO))
+                .build();
+        try (Recording recording = new Recording()) {
+            s.start();
+            recording.enable("jdk.ProcessStart");
+            recording.start();
+            // The manual scheduler runs what falls due on the thread that moves time: here, the samples.
+            ProcessInstance i = s.group("idle").instance(0);
+            for (int n = 0; n < 3; n++) {
+                time.advance(Duration.ofSeconds(1));
+            }
+            recording.stop();
+            assertThat(i.snapshot().resources()).hasValueSatisfying(r -> {
+                assertThat(r.memoryBytes().orElse(0)).isPositive();
+                assertThat(r.threads()).isPositive();
+            });
+            Path file = dir.resolve("process-starts.jfr");
+            recording.dump(file);
+            long scheduler = Thread.currentThread().getId();
+            assertThat(RecordingFile.readAllEvents(file))
+                    .filteredOn(e -> e.getThread() != null && e.getThread().getJavaThreadId() == scheduler)
+                    .extracting(e -> e.getString("command"))
+                    .isEmpty();
+        } finally {
+            Thread closer = new Thread(s::close); // stop timeouts run on the manual scheduler too
+            closer.start();
+            while (closer.isAlive()) {
+                time.advance(Duration.ofMillis(10));
+                Thread.onSpinWait();
+            }
         }
     }
 

@@ -5,42 +5,164 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tspm.testing.Await;
+import io.tspm.testing.ManualScheduler;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Watch restarts with real files and real children. */
+/**
+ * Watch restarts with real files and real children; the debounce runs on a manual scheduler, so
+ * the tests say exactly when a restart may come and when it must. The file events are real: a
+ * test waits (in real time) until the watch has armed its debounce timer, and a change the watch
+ * sees late can only postpone a restart, never bring one forward.
+ */
 class WatchTest {
+
+    /** Long, so that the 10 ms steps which move real processes along never reach it by accident. */
+    private static final Duration DEBOUNCE = Duration.ofSeconds(10);
 
     @TempDir
     Path dir;
 
+    private final ManualScheduler time = new ManualScheduler();
+
+    private Supervisor.Builder manual() {
+        return Supervisor.builder().scheduler(time).ticker(time).sampleInterval(Duration.ZERO);
+    }
+
     private Supervisor watching(Path src) {
-        return Supervisor.builder()
+        return manual()
                 .addProcess("app", p -> p.command("sleep", "600").instances(2).readyAfter(Duration.ZERO)
-                        .watch(src).watchIgnore("*.tmp", "cache/**").watchDebounce(Duration.ofMillis(300)))
+                        .watch(src).watchIgnore("*.tmp", "cache/**").watchDebounce(DEBOUNCE))
                 .build();
     }
 
-    private static int restarts(Supervisor s, int id) {
-        return (int) s.group("app").instance(id).exitHistory().stream().filter(ExitRecord::requested).count();
+    private static int restarts(Supervisor s, String process) {
+        return (int) s.group(process).instance(0).exitHistory().stream().filter(ExitRecord::requested).count();
+    }
+
+    private static boolean runningWithNewPid(Supervisor s, String process, long oldPid) {
+        InstanceSnapshot snap = s.describe(process).get(0);
+        return snap.state() == InstanceState.RUNNING && snap.pid().orElse(oldPid) != oldPid;
+    }
+
+    private static long pid(Supervisor s, String process) {
+        return s.describe(process).get(0).pid().orElseThrow();
+    }
+
+    /** Whether a debounce timer of {@code DEBOUNCE} from now is armed. */
+    private boolean armed() {
+        return time.dueIn().contains(DEBOUNCE);
+    }
+
+    /** Waits (real time) until a debounce timer of {@code DEBOUNCE} from now is armed. */
+    private void awaitArmed() {
+        awaitArmed(1);
+    }
+
+    /** Waits (real time) until {@code n} debounce timers of {@code DEBOUNCE} from now are armed. */
+    private void awaitArmed(int n) {
+        await().until(() -> time.dueIn().stream().filter(DEBOUNCE::equals).count() == n);
+    }
+
+    /** Lets the armed debounce pass, then moves time along until {@code process} has restarted. */
+    private void debounceAndAwaitRestart(Supervisor s, String process, long pid) {
+        time.advance(DEBOUNCE);
+        advanceUntil(() -> runningWithNewPid(s, process, pid));
+    }
+
+    /** No restart has begun: the instance runs, with the same pid, and nothing was asked of it. */
+    private static void assertNotRestarted(Supervisor s, String process, long pid, int restarts) {
+        InstanceSnapshot snap = s.describe(process).get(0);
+        assertThat(snap.state()).as("%s", snap).isEqualTo(InstanceState.RUNNING);
+        assertThat(snap.pid()).hasValue(pid);
+        assertThat(restarts(s, process)).isEqualTo(restarts);
+    }
+
+    /**
+     * Advances 10 ms of manual time per poll until the condition holds, bounded by real time: the
+     * children's exits and spawns take real time.
+     */
+    private void advanceUntil(BooleanSupplier condition) {
+        await().until(() -> {
+            if (condition.getAsBoolean()) {
+                return true;
+            }
+            time.advance(Duration.ofMillis(10));
+            return condition.getAsBoolean();
+        });
+    }
+
+    /** Closes on another thread while time moves, so stop timeouts on the manual scheduler can pass. */
+    private void close(Supervisor s) {
+        Thread closer = new Thread(s::close);
+        closer.start();
+        while (closer.isAlive()) {
+            time.advance(Duration.ofMillis(10));
+            Thread.onSpinWait();
+        }
+    }
+
+    @Test
+    void aChangeRestartsOnlyWhenTheDebounceHasPassedAndAChangeInsideItPostponesIt() throws Exception {
+        Path src = Files.createDirectory(dir.resolve("src"));
+        Path file = Files.writeString(src.resolve("a.txt"), "v0");
+        Supervisor s = watching(src);
+        try {
+            s.start();
+            CompletableFuture<StopOutcome> stopped = s.group("app").instance(1).stopAsync();
+            advanceUntil(stopped::isDone);
+            long pid = pid(s, "app");
+
+            Files.writeString(file, "v1");
+            awaitArmed();
+            time.advance(DEBOUNCE.dividedBy(2));
+            assertNotRestarted(s, "app", pid, 0);
+
+            Files.writeString(file, "v2"); // inside the window: it starts again from here
+            awaitArmed();
+            time.advance(DEBOUNCE.dividedBy(2).plusMillis(1)); // past the first change's window
+            assertNotRestarted(s, "app", pid, 0);
+
+            time.advance(DEBOUNCE.dividedBy(2)); // the second change's window ends
+            advanceUntil(() -> runningWithNewPid(s, "app", pid));
+            assertThat(restarts(s, "app")).isEqualTo(1);
+            // Quiet now: however long it stays so, no second restart follows.
+            time.advance(DEBOUNCE.multipliedBy(10));
+            assertThat(restarts(s, "app")).isEqualTo(1);
+            assertThat(s.describe("app").get(1).state()).isEqualTo(InstanceState.STOPPED);
+        } finally {
+            close(s);
+        }
     }
 
     @Test
     void aBurstOfAThousandChangesRestartsOnceAndOnlyTheRunningInstances() throws Exception {
         Path src = Files.createDirectory(dir.resolve("src"));
-        try (Supervisor s = watching(src)) {
+        Supervisor s = watching(src);
+        try {
             s.start();
-            s.group("app").instance(1).stop();
+            CompletableFuture<StopOutcome> stopped = s.group("app").instance(1).stopAsync();
+            advanceUntil(stopped::isDone);
+            long pid = pid(s, "app");
             for (int i = 0; i < 1000; i++) {
                 Files.writeString(src.resolve("f" + (i % 50) + ".txt"), "v" + i);
             }
-            await().until(() -> restarts(s, 0) == 1 && s.describe("app").get(0).state() == InstanceState.RUNNING);
-            // Quiet now: no second restart follows the burst.
-            Await.within(Duration.ofSeconds(5)).during(Duration.ofMillis(900)).until(() -> restarts(s, 0) == 1);
+            awaitArmed();
+            time.advance(DEBOUNCE.minusMillis(1));
+            assertNotRestarted(s, "app", pid, 0);
+            time.advance(Duration.ofMillis(1));
+            advanceUntil(() -> runningWithNewPid(s, "app", pid));
+            time.advance(DEBOUNCE.multipliedBy(10));
+            assertThat(restarts(s, "app")).isEqualTo(1);
             assertThat(s.describe("app").get(1).state()).isEqualTo(InstanceState.STOPPED);
+            assertThat(s.describe("app").get(1).restarts()).isZero();
+        } finally {
+            close(s);
         }
     }
 
@@ -48,24 +170,33 @@ class WatchTest {
     void ignoredChangesDoNotRestartButChangesInNewSubdirectoriesDo() throws Exception {
         Path src = Files.createDirectory(dir.resolve("src"));
         Files.createDirectories(src.resolve("cache"));
-        try (Supervisor s = watching(src)) {
+        Supervisor s = watching(src);
+        try {
             s.start();
             Files.writeString(src.resolve("build.tmp"), "x");
             Files.writeString(src.resolve("cache").resolve("blob"), "x");
-            Await.within(Duration.ofSeconds(5)).during(Duration.ofMillis(900)).until(() -> restarts(s, 0) == 0);
+            // Ignored changes arm nothing (real time: the events are real).
+            Await.within(Duration.ofSeconds(5)).during(Duration.ofMillis(500)).until(() -> !armed());
+            long first = pid(s, "app");
             Path sub = Files.createDirectory(src.resolve("new"));
-            // The directory's own creation restarts too; then a file inside it, once it is watched.
-            await().until(() -> restarts(s, 0) == 1 && s.describe("app").get(0).state() == InstanceState.RUNNING);
-            // Write once, then let the debounce pass; again only if the directory was not watched yet.
-            for (int attempt = 0; attempt < 10 && restarts(s, 0) < 2; attempt++) {
+            // The directory's own creation restarts too.
+            awaitArmed();
+            debounceAndAwaitRestart(s, "app", first);
+            long second = pid(s, "app");
+            // Then a file inside it, once it is watched: write again while the write came too early.
+            for (int attempt = 0; !armed(); attempt++) {
+                assertThat(attempt).as("the new directory is watched").isLessThan(10);
                 Files.writeString(sub.resolve("Main.java"), "class Main {} // " + attempt);
                 try {
-                    Await.within(Duration.ofSeconds(2)).until(() -> restarts(s, 0) == 2);
+                    Await.within(Duration.ofSeconds(2)).until(this::armed);
                 } catch (org.awaitility.core.ConditionTimeoutException notYet) {
-                    // the write may have come before the new directory was registered
+                    // the write came before the new directory was registered
                 }
             }
-            assertThat(restarts(s, 0)).isEqualTo(2);
+            debounceAndAwaitRestart(s, "app", second);
+            assertThat(restarts(s, "app")).isEqualTo(2);
+        } finally {
+            close(s);
         }
     }
 
@@ -74,20 +205,63 @@ class WatchTest {
         Path config = Files.writeString(dir.resolve("app.yml"), "a: 1");
         Path sibling = dir.resolve("other.txt");
         Path src = Files.createDirectory(dir.resolve("src"));
-        try (Supervisor s = Supervisor.builder()
-                .addProcess("app", p -> p.command("sleep", "600").instances(2).readyAfter(Duration.ZERO)
-                        .watch(config).watchDebounce(Duration.ofMillis(200)))
+        Supervisor s = manual()
+                .addProcess("app", p -> p.command("sleep", "600").readyAfter(Duration.ZERO)
+                        .watch(config).watchDebounce(DEBOUNCE))
                 .addProcess("web", p -> p.command("sleep", "600").readyAfter(Duration.ZERO)
-                        .watch(src).watchIgnore("node_modules").watchDebounce(Duration.ofMillis(200)))
-                .build()) {
+                        .watch(src).watchIgnore("node_modules").watchDebounce(DEBOUNCE))
+                .build();
+        try {
             s.start();
+            long pid = pid(s, "app");
             Files.writeString(sibling, "x");
             Path modules = Files.createDirectory(src.resolve("node_modules"));
             Files.writeString(modules.resolve("x.js"), "x");
-            Await.within(Duration.ofSeconds(5)).during(Duration.ofMillis(800)).until(() -> restarts(s, 0) == 0
-                    && s.group("web").instance(0).exitHistory().isEmpty());
+            Await.within(Duration.ofSeconds(5)).during(Duration.ofMillis(500)).until(() -> !armed());
             Files.writeString(config, "a: 2");
-            await().until(() -> restarts(s, 0) == 1);
+            awaitArmed();
+            debounceAndAwaitRestart(s, "app", pid);
+            assertThat(restarts(s, "app")).isEqualTo(1);
+            assertThat(s.group("web").instance(0).exitHistory()).isEmpty();
+        } finally {
+            close(s);
+        }
+    }
+
+    @Test
+    void removingOneOfTwoProcessesWatchingTheSameDirectoryLeavesTheOtherWatchingIt() throws Exception {
+        Path src = Files.createDirectory(dir.resolve("src"));
+        Path sub = Files.createDirectory(src.resolve("sub"));
+        Supervisor s = manual()
+                .addProcess("a", p -> p.command("sleep", "600").readyAfter(Duration.ZERO).watch(src)
+                        .watchDebounce(DEBOUNCE))
+                .addProcess("b", p -> p.command("sleep", "600").readyAfter(Duration.ZERO).watch(src)
+                        .watchDebounce(DEBOUNCE))
+                .addProcess("c", p -> p.command("sleep", "600").readyAfter(Duration.ZERO).watch(sub)
+                        .watchDebounce(DEBOUNCE))
+                .build();
+        try {
+            s.start();
+            CompletableFuture<Void> removed = CompletableFuture.runAsync(() -> s.remove("a"));
+            advanceUntil(removed::isDone);
+            removed.join();
+            long b = pid(s, "b");
+            long c = pid(s, "c");
+            Files.writeString(sub.resolve("x.txt"), "1"); // under both b's and c's roots
+            awaitArmed(2); // b's and c's
+            time.advance(DEBOUNCE);
+            advanceUntil(() -> runningWithNewPid(s, "b", b) && runningWithNewPid(s, "c", c));
+
+            CompletableFuture<Void> removedB = CompletableFuture.runAsync(() -> s.remove("b"));
+            advanceUntil(removedB::isDone);
+            removedB.join();
+            long c2 = pid(s, "c");
+            Files.writeString(sub.resolve("x.txt"), "2");
+            awaitArmed();
+            debounceAndAwaitRestart(s, "c", c2);
+            assertThat(restarts(s, "c")).isEqualTo(2);
+        } finally {
+            close(s);
         }
     }
 

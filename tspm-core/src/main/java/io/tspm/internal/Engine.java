@@ -264,6 +264,11 @@ public final class Engine implements AutoCloseable {
         events.remove(listener);
     }
 
+    /** Events the listeners did not get because they had fallen behind by the whole event buffer. */
+    public long droppedEvents() {
+        return events.dropped();
+    }
+
     public java.time.Instant now() {
         return clock.instant();
     }

@@ -15,9 +15,12 @@ import java.nio.file.WatchService;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.Set;
 import java.util.concurrent.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,12 +28,25 @@ import org.slf4j.LoggerFactory;
 /**
  * Watches directories recursively for the processes that ask for it, with one JDK
  * {@link WatchService} and one daemon thread per supervisor (started on first use). A change that
- * no ignore pattern matches (re)arms the watcher's debounce timer; when a burst has been quiet
- * that long, its action runs once.
+ * no ignore pattern matches (re)arms the watch's debounce timer on the supervisor's scheduler;
+ * when a burst has been quiet that long, its action runs once.
+ *
+ * <p>The JDK hands out one {@link WatchKey} per directory and service, so processes watching the
+ * same or overlapping directories share keys. Each key therefore lists the watches that
+ * registered it, and a key is cancelled only when its last watch gives it back. Registering and
+ * giving back happen under one lock, so a key is never cancelled after another watch was handed
+ * it.
  */
 final class FileWatcher {
 
     private static final Logger LOG = LoggerFactory.getLogger(FileWatcher.class);
+
+    /**
+     * How one watch registered one directory: as part of a tree (every change counts, new
+     * subdirectories are watched too) or as the parent of a watched file (only that file counts).
+     */
+    private record Registration(Path dir, boolean tree) {
+    }
 
     /** One process's watch: its roots, ignore patterns, debounce and action. */
     final class Watch {
@@ -40,14 +56,19 @@ final class FileWatcher {
         private final Duration debounce;
         private final Runnable action;
         /** Roots that are single files: only changes of exactly these count in their directories. */
-        private final List<Path> files = new ArrayList<>();
-        private final List<WatchKey> ownKeys = new java.util.concurrent.CopyOnWriteArrayList<>();
-        private Future<?> pending;
+        private final Set<Path> files;
+        /** The keys this watch holds; guarded by the watcher's lock. */
+        private final Set<WatchKey> keys = new HashSet<>();
+        /** Set under the watcher's lock: from then on nothing is registered for this watch. */
         private volatile boolean cancelled;
+        private Future<?> pending; // guarded by this
+        private long generation; // guarded by this: which arming may fire
 
-        private Watch(String name, List<Path> roots, List<String> ignore, Duration debounce, Runnable action) {
+        private Watch(String name, List<Path> roots, Set<Path> files, List<String> ignore, Duration debounce,
+                Runnable action) {
             this.name = name;
             this.roots = roots;
+            this.files = files;
             List<PathMatcher> m = new ArrayList<>();
             ignore.forEach(g -> m.add(FileSystems.getDefault().getPathMatcher("glob:" + g)));
             this.ignore = m;
@@ -57,22 +78,15 @@ final class FileWatcher {
 
         /** Stops the watch and gives its directory watches back (inotify watches are a limited resource). */
         void cancel() {
-            cancelled = true;
+            release(this);
+            Future<?> timer;
             synchronized (this) {
-                if (pending != null) {
-                    pending.cancel(false);
-                }
+                timer = pending;
+                pending = null;
+                generation++; // a timer armed meanwhile does not fire
             }
-            for (WatchKey k : ownKeys) {
-                List<Watch> ws = keys.get(k);
-                if (ws != null) {
-                    ws.remove(this);
-                    if (ws.isEmpty()) {
-                        k.cancel();
-                        keys.remove(k);
-                        dirs.remove(k);
-                    }
-                }
+            if (timer != null) {
+                timer.cancel(false);
             }
         }
 
@@ -96,32 +110,48 @@ final class FileWatcher {
             return false;
         }
 
-        private boolean relevant(Path changed) {
-            if (files.isEmpty()) {
-                return true;
+        private boolean counts(Registration r, Path changed) {
+            return (r.tree || files.contains(changed)) && !ignored(changed);
+        }
+
+        /**
+         * (Re)arms the debounce: the action runs once the changes have been quiet that long. The
+         * timer is decided under the lock and scheduled after it (the scheduler may be the user's);
+         * only the latest arming may fire.
+         */
+        private void changed() {
+            Future<?> before;
+            long armed;
+            synchronized (this) {
+                if (cancelled) {
+                    return;
+                }
+                before = pending;
+                pending = null;
+                armed = ++generation;
             }
-            if (files.contains(changed)) {
-                return true;
+            if (before != null) {
+                before.cancel(false);
             }
-            for (Path r : roots) {
-                if (!files.contains(r) && changed.startsWith(r)) {
-                    return true;
+            Future<?> timer = engine.schedule(() -> fire(armed), debounce);
+            boolean stale;
+            synchronized (this) {
+                stale = armed != generation;
+                if (!stale) {
+                    pending = timer;
                 }
             }
-            return false;
+            if (stale) {
+                timer.cancel(false); // a later change or the cancel came first
+            }
         }
 
-        private synchronized void changed(Path path) {
-            if (cancelled || !relevant(path) || ignored(path)) {
-                return;
+        private void fire(long armed) {
+            synchronized (this) {
+                if (armed != generation) {
+                    return; // re-armed or cancelled after this timer was set
+                }
             }
-            if (pending != null) {
-                pending.cancel(false);
-            }
-            pending = engine.schedule(this::fire, debounce);
-        }
-
-        private void fire() {
             if (!cancelled) {
                 LOG.info("files changed under {}: restarting '{}'", roots, name);
                 action.run();
@@ -130,37 +160,41 @@ final class FileWatcher {
     }
 
     private final Engine engine;
-    private final Map<WatchKey, List<Watch>> keys = new ConcurrentHashMap<>();
-    private final Map<WatchKey, Path> dirs = new ConcurrentHashMap<>();
-    private WatchService service;
-    private Thread thread;
+    private final Object lock = new Object();
+    /** Per key, the watches that registered it and how; guarded by lock. */
+    private final Map<WatchKey, Map<Watch, Registration>> registrations = new HashMap<>();
+    private WatchService service; // guarded by lock
+    private boolean closed; // guarded by lock
 
     FileWatcher(Engine engine) {
         this.engine = engine;
     }
 
-    /** Starts watching {@code roots} (directories or files) for {@code name}; {@code action} runs per quiet burst. */
-    synchronized Watch watch(String name, List<Path> roots, List<String> ignore, Duration debounce, Runnable action)
+    /**
+     * Starts watching {@code roots} (directories or files) for {@code name}; {@code action} runs per
+     * quiet burst. Nothing stays registered when it throws.
+     */
+    Watch watch(String name, List<Path> roots, List<String> ignore, Duration debounce, Runnable action)
             throws IOException {
-        if (service == null) {
-            service = FileSystems.getDefault().newWatchService();
-            thread = new Thread(null, this::loop, "tspm-" + engine.name + "-watch", 256 * 1024);
-            thread.setDaemon(true);
-            thread.start();
-        }
         List<Path> absolute = new ArrayList<>();
-        roots.forEach(r -> absolute.add(r.toAbsolutePath().normalize()));
-        Watch w = new Watch(name, absolute, ignore, debounce, action);
+        Set<Path> files = new HashSet<>();
+        for (Path r : roots) {
+            Path root = r.toAbsolutePath().normalize();
+            if (!Files.exists(root)) {
+                throw new IOException("watch path " + root + " of process '" + name + "' does not exist");
+            }
+            if (!Files.isDirectory(root)) {
+                files.add(root);
+            }
+            absolute.add(root);
+        }
+        Watch w = new Watch(name, List.copyOf(absolute), Set.copyOf(files), ignore, debounce, action);
         try {
-            for (Path root : absolute) {
-                if (!Files.exists(root)) {
-                    throw new IOException("watch path " + root + " of process '" + name + "' does not exist");
-                }
-                if (Files.isDirectory(root)) {
-                    registerTree(root, w);
+            for (Path root : w.roots) {
+                if (w.files.contains(root)) {
+                    register(root.getParent(), w, false); // a single file: its directory, not recursively
                 } else {
-                    w.files.add(root); // a single file: its directory, not recursively, and only its events
-                    register(root.getParent(), w);
+                    registerTree(root, w);
                 }
             }
         } catch (IOException | RuntimeException e) {
@@ -170,6 +204,13 @@ final class FileWatcher {
         return w;
     }
 
+    /** How many directories are watched now, for all watches together. */
+    int watchedDirectories() {
+        synchronized (lock) {
+            return registrations.size();
+        }
+    }
+
     private void registerTree(Path dir, Watch w) throws IOException {
         Files.walkFileTree(dir, new SimpleFileVisitor<>() {
             @Override
@@ -177,67 +218,141 @@ final class FileWatcher {
                 if (w.ignored(d)) {
                     return FileVisitResult.SKIP_SUBTREE;
                 }
-                register(d, w);
+                register(d, w, true);
                 return FileVisitResult.CONTINUE;
             }
         });
     }
 
-    private void register(Path d, Watch w) throws IOException {
-        WatchKey key = d.register(service, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY,
-                StandardWatchEventKinds.ENTRY_DELETE);
-        dirs.put(key, d);
-        keys.computeIfAbsent(key, k -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(w);
-        w.ownKeys.add(key);
+    /** Registers one directory for {@code w}, unless it was cancelled meanwhile. */
+    private void register(Path dir, Watch w, boolean tree) throws IOException {
+        synchronized (lock) {
+            if (w.cancelled) {
+                return;
+            }
+            WatchKey key = dir.register(service(), StandardWatchEventKinds.ENTRY_CREATE,
+                    StandardWatchEventKinds.ENTRY_MODIFY, StandardWatchEventKinds.ENTRY_DELETE);
+            Map<Watch, Registration> byWatch = registrations.computeIfAbsent(key, k -> new LinkedHashMap<>());
+            Registration before = byWatch.get(w);
+            // One watch may reach a directory twice (overlapping roots): as part of a tree wins.
+            byWatch.put(w, new Registration(dir, tree || (before != null && before.tree)));
+            w.keys.add(key);
+        }
     }
 
-    synchronized void close() {
-        if (service != null) {
+    /** Gives back every key of {@code w}; a key no other watch holds is cancelled. */
+    private void release(Watch w) {
+        synchronized (lock) {
+            w.cancelled = true;
+            for (WatchKey key : w.keys) {
+                Map<Watch, Registration> byWatch = registrations.get(key);
+                if (byWatch != null) {
+                    byWatch.remove(w);
+                    if (byWatch.isEmpty()) {
+                        registrations.remove(key);
+                        key.cancel(); // under the lock: no register can be handed this key meanwhile
+                    }
+                }
+            }
+            w.keys.clear();
+        }
+    }
+
+    /** The service, and its thread, on first use; guarded by lock. */
+    private WatchService service() throws IOException {
+        if (closed) {
+            throw new IllegalStateException("supervisor '" + engine.name + "' is closed: it watches no more files");
+        }
+        if (service == null) {
+            service = FileSystems.getDefault().newWatchService();
+            Thread thread = new Thread(null, this::loop, "tspm-" + engine.name + "-watch", 256 * 1024);
+            thread.setDaemon(true);
+            thread.start();
+        }
+        return service;
+    }
+
+    void close() {
+        WatchService s;
+        synchronized (lock) {
+            closed = true;
+            s = service;
+        }
+        if (s != null) {
             try {
-                service.close();
-            } catch (IOException ignored) {
-                // the thread ends on ClosedWatchServiceException
+                s.close(); // the thread ends on ClosedWatchServiceException
+            } catch (IOException e) {
+                LOG.debug("closing the watch service failed", e);
             }
         }
     }
 
     private void loop() {
+        WatchService s;
+        synchronized (lock) {
+            s = service;
+        }
         while (true) {
             WatchKey key;
             try {
-                key = service.take();
+                key = s.take();
             } catch (ClosedWatchServiceException | InterruptedException e) {
                 return;
             }
-            Path dir = dirs.get(key);
-            List<Watch> watches = keys.getOrDefault(key, List.of());
-            for (WatchEvent<?> event : key.pollEvents()) {
-                Path changed = event.kind() == StandardWatchEventKinds.OVERFLOW || dir == null ? dir
-                        : dir.resolve((Path) event.context());
-                if (changed == null) {
+            try {
+                handle(key);
+            } catch (ClosedWatchServiceException e) {
+                return;
+            } catch (RuntimeException e) {
+                LOG.warn("handling changes of {} failed", key.watchable(), e);
+            }
+        }
+    }
+
+    private void handle(WatchKey key) {
+        List<WatchEvent<?>> events = key.pollEvents();
+        Map<Watch, Registration> targets;
+        synchronized (lock) {
+            Map<Watch, Registration> byWatch = registrations.get(key);
+            targets = byWatch == null ? Map.of() : new LinkedHashMap<>(byWatch);
+        }
+        for (WatchEvent<?> event : events) {
+            for (Map.Entry<Watch, Registration> t : targets.entrySet()) {
+                Watch w = t.getKey();
+                Registration r = t.getValue();
+                if (event.kind() == StandardWatchEventKinds.OVERFLOW) {
+                    w.changed(); // the names were lost: something in the directory changed
                     continue;
                 }
-                for (Watch w : watches) {
-                    if (event.kind() == StandardWatchEventKinds.ENTRY_CREATE && Files.isDirectory(changed)
-                            && w.files.isEmpty() && !w.ignored(changed)) {
-                        try {
-                            registerTree(changed, w); // a new subdirectory is watched too
-                        } catch (IOException e) {
-                            LOG.warn("cannot watch new directory {}: {}", changed, e.toString());
-                        }
+                Path changed = r.dir.resolve((Path) event.context());
+                if (!w.counts(r, changed)) {
+                    continue;
+                }
+                if (r.tree && event.kind() == StandardWatchEventKinds.ENTRY_CREATE && Files.isDirectory(changed)) {
+                    try {
+                        registerTree(changed, w); // a new subdirectory is watched too
+                    } catch (IOException e) {
+                        LOG.warn("cannot watch new directory {} for '{}': {}", changed, w.name, e.toString());
                     }
-                    w.changed(changed);
+                }
+                w.changed();
+            }
+        }
+        if (!key.reset()) {
+            // The directory is gone (deleted, or a build replaced it): it is not watched any more.
+            Map<Watch, Registration> gone;
+            synchronized (lock) {
+                gone = registrations.remove(key);
+                if (gone != null) {
+                    gone.keySet().forEach(w -> w.keys.remove(key));
                 }
             }
-            if (!key.reset()) {
-                // The directory is gone (deleted, or a build replaced it): it is not watched any more.
-                for (Watch w : watches) {
-                    if (w.roots.contains(dir) && !w.cancelled) {
-                        LOG.warn("watched directory {} of '{}' was deleted; it is no longer watched", dir, w.name);
+            if (gone != null) {
+                gone.forEach((w, r) -> {
+                    if (w.roots.contains(r.dir) && !w.cancelled) {
+                        LOG.warn("watched directory {} of '{}' was deleted; it is no longer watched", r.dir, w.name);
                     }
-                }
-                dirs.remove(key);
-                keys.remove(key);
+                });
             }
         }
     }

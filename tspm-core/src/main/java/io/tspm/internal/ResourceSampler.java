@@ -47,14 +47,16 @@ final class ResourceSampler {
     private final ProcCache cache = new ProcCache();
     /** Whether the kernel gives the number of open files as the size of /proc/PID/fd (Linux 6.2+). */
     private Boolean fdDirSized;
-    private long clockTicksPerSecond;
-    private long pageSize;
+    /** Read once, on the thread that builds the supervisor: the scheduler thread never waits for it. */
+    private final KernelConstants kernel;
     private volatile boolean stopped;
     private boolean started;
 
     ResourceSampler(Engine engine, Duration interval) {
         this.engine = engine;
         this.interval = interval;
+        this.kernel = !interval.isZero() && engine.platform.hasProc() ? KernelConstants.read()
+                : KernelConstants.DEFAULT;
     }
 
     /** Starts sampling an instance (on first use, the ticking itself). */
@@ -99,10 +101,6 @@ final class ResourceSampler {
     private void sampleAll() {
         boolean proc = engine.platform.hasProc();
         ProcTable table = proc ? cache.refresh() : null;
-        if (proc && clockTicksPerSecond == 0) {
-            clockTicksPerSecond = getconf("CLK_TCK", 100);
-            pageSize = getconf("PAGESIZE", 4096);
-        }
         long now = engine.ticker.read();
         for (Map.Entry<ManagedInstance, Previous> e : watched.entrySet()) {
             ManagedInstance instance = e.getKey();
@@ -145,8 +143,8 @@ final class ResourceSampler {
             return null; // it has exited; its exit is handled elsewhere
         }
         OptionalInt fds = same && prev.samples % FD_EVERY != 0 ? prev.usage.openFiles() : countFds(pid);
-        double cpu = cpuPercent(same, prev, cpuTicks, now, (double) clockTicksPerSecond);
-        ResourceUsage usage = new ResourceUsage(engine.now(), cpu, OptionalLong.of(rss * pageSize), threads,
+        double cpu = cpuPercent(same, prev, cpuTicks, now, (double) kernel.clockTicksPerSecond());
+        ResourceUsage usage = new ResourceUsage(engine.now(), cpu, OptionalLong.of(rss * kernel.pageSize()), threads,
                 alive.size(), fds);
         return new Previous(pid, startTicks, cpuTicks, now, usage, same ? prev.samples + 1 : 1,
                 alive.size() == members.size() ? members : alive, cache.generation());
@@ -196,20 +194,6 @@ final class ResourceSampler {
             return Files.size(path);
         } catch (IOException | SecurityException e) {
             return -1;
-        }
-    }
-
-    private static long getconf(String name, long fallback) {
-        try {
-            Process p = new ProcessBuilder("getconf", name).redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes()).trim();
-            p.waitFor();
-            return Long.parseLong(out);
-        } catch (IOException | NumberFormatException e) {
-            return fallback;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return fallback;
         }
     }
 }

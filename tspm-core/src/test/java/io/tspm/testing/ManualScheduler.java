@@ -60,6 +60,14 @@ public final class ManualScheduler implements Scheduler, Ticker {
         return out;
     }
 
+    /** How long until each pending, not cancelled task is due, soonest first. */
+    public synchronized List<Duration> dueIn() {
+        List<Duration> out = new ArrayList<>();
+        tasks.stream().filter(t -> !t.cancelled).sorted()
+                .forEach(t -> out.add(Duration.ofNanos(Math.max(0, t.at - now.get()))));
+        return out;
+    }
+
     private static final class Task implements Future<Object>, Comparable<Task> {
         final long at;
         final long seq;
