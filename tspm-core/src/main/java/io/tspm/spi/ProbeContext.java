@@ -38,7 +38,10 @@ public interface ProbeContext {
 
     /**
      * An object shared by every probe of this supervisor under {@code key}, created on first use
-     * (an HTTP client, say): so a thousand probes share one.
+     * (an HTTP client, say): so a thousand probes share one. {@code create} runs under no lock, so
+     * it may ask for other shared objects; when first uses race it may run more than once, and the
+     * objects not kept are closed at once. The kept one is closed with the supervisor, if it is
+     * {@link AutoCloseable}.
      */
     <T> T shared(Class<T> key, Supplier<? extends T> create);
 
