@@ -150,29 +150,39 @@ final class HealthMonitor {
             }
         }
 
+        /**
+         * One check, cut off at its timeout. The probe's future and the cut-off meet only through
+         * {@code result}, whose completion publishes safely: whichever completes it first wins, and a
+         * check still running then is cancelled (a blocking probe is interrupted), even when the
+         * cut-off came before {@code check()} returned. No thread waits, so 1,000 probes need none.
+         */
         private void check() {
             if (isStopped()) {
                 return;
             }
+            String probe = settings.probe().describe();
             CompletableFuture<ProbeResult> result = new CompletableFuture<>();
-            CompletableFuture<ProbeResult>[] running = new CompletableFuture[1];
-            Future<?> cutOff = engine.schedule(() -> {
-                if (result.complete(ProbeResult.failure(settings.probe().describe() + " did not answer within "
-                        + settings.timeout())) && running[0] != null) {
-                    running[0].cancel(true); // let the probe stop its work (a blocking probe is interrupted)
-                }
-            }, settings.timeout());
+            Future<?> cutOff = engine.schedule(() -> result.complete(ProbeResult.failure(probe
+                    + " did not answer within " + Human.duration(settings.timeout()))), settings.timeout());
             try {
-                CompletableFuture<ProbeResult> f = settings.probe().check(context.withTimeout(settings.timeout()));
-                running[0] = f;
-                f.whenComplete((r, e) -> result.complete(e != null
-                        ? ProbeResult.failure(settings.probe().describe() + " threw " + unwrap(e))
-                        : r == null ? ProbeResult.failure(settings.probe().describe() + " returned no result") : r));
+                CompletableFuture<ProbeResult> running = settings.probe().check(context.withTimeout(settings.timeout()));
+                if (running == null) {
+                    result.complete(ProbeResult.failure(probe + " returned no future"));
+                } else {
+                    result.whenComplete((r, e) -> {
+                        if (!running.isDone()) {
+                            running.cancel(true); // cut off: let the probe stop its work
+                        }
+                    });
+                    running.whenComplete((r, e) -> result.complete(e != null
+                            ? ProbeResult.failure(probe + " threw " + unwrap(e))
+                            : r == null ? ProbeResult.failure(probe + " returned no result") : r));
+                }
             } catch (IllegalStateException | IllegalArgumentException e) {
                 // A probe that cannot be set up (no basePort for {port}, a bad URL) will never pass.
-                result.complete(ProbeResult.fatal(settings.probe().describe() + ": " + e.getMessage()));
+                result.complete(ProbeResult.fatal(probe + ": " + e.getMessage()));
             } catch (RuntimeException e) {
-                result.complete(ProbeResult.failure(settings.probe().describe() + " threw " + e));
+                result.complete(ProbeResult.failure(probe + " threw " + e));
             }
             result.whenComplete((r, e) -> {
                 cutOff.cancel(false);

@@ -144,9 +144,32 @@ class HealthMonitorTest {
         // Cut off at 300 ms, next check a period after the end of the last: 1300, then 2600.
         time.advance(Duration.ofMillis(3000));
         assertThat(liveness.askedAt).containsExactly(0L, 1300L, 2600L);
-        assertThat(verdicts).containsExactly("2900 liveness failed x3: l did not answer within PT0.3S");
+        assertThat(verdicts).containsExactly("2900 liveness failed x3: l did not answer within 300 ms");
         time.advance(Duration.ofSeconds(5));
         assertThat(liveness.askedAt).hasSize(3); // a failed liveness verdict ends its loop: the process is killed
+        m.stop();
+    }
+
+    @Test
+    void aCheckCutOffBeforeItHandedOverItsWorkStillHasItsWorkCancelled() {
+        CompletableFuture<ProbeResult> work = new CompletableFuture<>();
+        Probe slowToStart = new Probe() {
+            @Override
+            public CompletableFuture<ProbeResult> check(ProbeContext context) {
+                time.advance(Duration.ofMillis(400)); // the cut-off (at 300 ms) fires before check() returns
+                return work;
+            }
+
+            @Override
+            public String describe() {
+                return "slow";
+            }
+        };
+        HealthMonitor m = monitor(null, null, settings(slowToStart, 0, 1000, 300, 1, 1));
+        m.start();
+        time.advance(Duration.ZERO);
+        assertThat(work).isCancelled();
+        assertThat(verdicts).containsExactly("400 liveness failed x1: slow did not answer within 300 ms");
         m.stop();
     }
 

@@ -112,7 +112,7 @@ class ProbesTest {
             assertThatThrownBy(s::start).isInstanceOf(ProcessStartException.class)
                     .hasMessageContaining("process 'mute' instance 0 failed to start: startup probe http GET")
                     .hasMessageContaining("failed 2 times")
-                    .hasMessageContaining("did not answer within PT0.2S");
+                    .hasMessageContaining("did not answer within 200 ms");
             await().until(() -> s.describe("mute").get(0).state() == InstanceState.EXITED);
         }
     }
