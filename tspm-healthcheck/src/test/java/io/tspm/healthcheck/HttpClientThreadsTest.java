@@ -10,6 +10,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -17,9 +18,10 @@ import org.junit.jupiter.api.Test;
 /** The threads of the HTTP probes' clients end with the supervisor that used them. */
 class HttpClientThreadsTest {
 
-    /** The probes' own pool, and the JDK client's selector thread (one per client). */
-    private static List<String> httpClientThreads() {
-        return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
+    /** The probes' own pool, and the JDK client's selector thread (one per client), not among {@code before}. */
+    private static List<String> httpClientThreadsSince(Set<Thread> before) {
+        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.isAlive() && !before.contains(t))
+                .map(Thread::getName)
                 .filter(n -> n.startsWith("tspm-http-probe") || n.matches("HttpClient-\\d+-SelectorManager"))
                 .sorted().collect(Collectors.toList());
     }
@@ -34,6 +36,7 @@ class HttpClientThreadsTest {
             exchange.close();
         });
         server.start();
+        Set<Thread> before = Set.copyOf(Thread.getAllStackTraces().keySet()); // other tests' threads are theirs
         try {
             String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/health";
             for (int i = 0; i < 20; i++) {
@@ -54,7 +57,7 @@ class HttpClientThreadsTest {
             if (needsCollection) {
                 System.gc();
             }
-            assertThat(httpClientThreads()).isEmpty();
+            assertThat(httpClientThreadsSince(before)).isEmpty();
         });
     }
 }
