@@ -46,10 +46,16 @@ class SharedObjectsTest {
             }
             return new Resource();
         };
-        CompletableFuture<Resource> first = CompletableFuture.supplyAsync(() -> engine.shared(Resource.class, create));
-        CompletableFuture<Resource> second = CompletableFuture.supplyAsync(() -> engine.shared(Resource.class, create));
-        Resource winner = first.get(20, TimeUnit.SECONDS);
-        assertThat(second.get(20, TimeUnit.SECONDS)).isSameAs(winner);
+        java.util.concurrent.ExecutorService two = java.util.concurrent.Executors.newFixedThreadPool(2);
+        Resource winner;
+        try {
+            CompletableFuture<Resource> first = CompletableFuture.supplyAsync(() -> engine.shared(Resource.class, create), two);
+            CompletableFuture<Resource> second = CompletableFuture.supplyAsync(() -> engine.shared(Resource.class, create), two);
+            winner = first.get(20, TimeUnit.SECONDS);
+            assertThat(second.get(20, TimeUnit.SECONDS)).isSameAs(winner);
+        } finally {
+            two.shutdownNow();
+        }
         assertThat(engine.shared(Resource.class, Resource::new)).isSameAs(winner);
         assertThat(closed).hasSize(1).doesNotContain(winner);
         engine.close();
