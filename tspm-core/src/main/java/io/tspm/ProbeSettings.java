@@ -12,7 +12,8 @@ import java.util.Objects;
  * every 100 ms and allows 300 failures (30 s). Startup and liveness probes need a success threshold
  * of 1, as in Kubernetes. While an instance has never been ready, its
  * readiness probe also checks every 100 ms (or its period, if shorter), so {@code start()} returns
- * soon after the process can serve.
+ * soon after the process can serve; a probe that learns of a change sooner is checked at once
+ * ({@link io.tspm.spi.ProbeContext#checkNow()}: a log-line probe when its line is read).
  */
 public final class ProbeSettings {
 

@@ -408,7 +408,7 @@ class OutputTest {
             assertThat(l.pid()).isEqualTo(i.pid().getAsLong());
             assertThatThrownBy(() -> i.awaitLine("never printed", Duration.ofMillis(200)))
                     .isInstanceOf(TspmException.class)
-                    .hasMessageContaining("no line of process 'late' instance 0 matched /never printed/ within PT0.2S")
+                    .hasMessageContaining("no line of process 'late' instance 0 matched /never printed/ within 200 ms")
                     .hasMessageContaining("server listening on 8080");
         }
     }

@@ -39,8 +39,10 @@ public final class Engine implements AutoCloseable {
     final java.util.concurrent.ThreadPoolExecutor probePool;
     /** A small pool for probes that must block ({@code Probe.blocking}); bounded, idle threads end. */
     final java.util.concurrent.ThreadPoolExecutor blockingProbes;
-    /** Objects probes share per supervisor (an HTTP client). */
-    final java.util.concurrent.ConcurrentHashMap<Class<?>, Object> shared = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Objects probes share per supervisor (an HTTP client); written under {@link #sharedLock}, read without it. */
+    private final java.util.concurrent.ConcurrentHashMap<Class<?>, Object> shared = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Object sharedLock = new Object();
+    private boolean sharedClosed; // guarded by sharedLock
     /** SLF4J and line listeners, off the pump threads. */
     final LineDispatcher lines;
     final LogFiles logFiles;
@@ -162,9 +164,39 @@ public final class Engine implements AutoCloseable {
         };
     }
 
-    /** The object probes of this supervisor share under {@code key}, created on first use. */
+    /**
+     * The object probes of this supervisor share under {@code key}, created on first use. The
+     * supplier runs under no lock (it may ask for other shared objects, or block); when two first
+     * uses race, both create, one object is kept and the other is closed, if it is
+     * {@link AutoCloseable}. One created after the supervisor closed is closed at once.
+     */
     <T> T shared(Class<T> key, java.util.function.Supplier<? extends T> create) {
-        return key.cast(shared.computeIfAbsent(key, k -> create.get()));
+        Object known = shared.get(key);
+        if (known != null) {
+            return key.cast(known);
+        }
+        T made = java.util.Objects.requireNonNull(create.get(), () -> "the supplier of shared " + key.getName()
+                + " returned null");
+        boolean tooLate;
+        Object kept;
+        synchronized (sharedLock) {
+            tooLate = sharedClosed;
+            kept = tooLate ? null : shared.putIfAbsent(key, made);
+        }
+        if (tooLate || kept != null) {
+            closeShared(made); // a loser, or made after close: nobody else would close it
+        }
+        return key.cast(kept != null ? kept : made);
+    }
+
+    private static void closeShared(Object o) {
+        if (o instanceof AutoCloseable) {
+            try {
+                ((AutoCloseable) o).close();
+            } catch (Exception e) {
+                LOG.debug("closing a shared probe object failed", e);
+            }
+        }
     }
 
     /** Closes the log files of a removed process. */
@@ -301,15 +333,13 @@ public final class Engine implements AutoCloseable {
         ownedEngineThread.shutdown();
         blockingProbes.shutdownNow();
         probePool.shutdownNow();
-        for (Object o : shared.values()) {
-            if (o instanceof AutoCloseable) {
-                try {
-                    ((AutoCloseable) o).close();
-                } catch (Exception e) {
-                    LOG.debug("closing a shared probe object failed", e);
-                }
-            }
+        java.util.List<Object> made;
+        synchronized (sharedLock) {
+            sharedClosed = true;
+            made = new java.util.ArrayList<>(shared.values());
+            shared.clear();
         }
+        made.forEach(Engine::closeShared);
         if (ownedScheduler != null) {
             ownedScheduler.shutdownNow();
         }

@@ -12,8 +12,10 @@ import java.util.concurrent.Future;
  * Runs the probes of one OS process, with Kubernetes' semantics: the startup probe first; once it
  * passes (or when there is none), the readiness and liveness probes. Each probe is a loop on the
  * supervisor's scheduler: one check at a time, cut off at its timeout, the next one a period after
- * the last ended; successes and failures in a row against the thresholds make the verdict. Verdict
- * changes go to the {@link Verdicts} the instance gave; nothing here blocks or holds its lock.
+ * the last ended; successes and failures in a row against the thresholds make the verdict. A probe
+ * that learns of a change (a log line it waits for) asks for a check at once through its context
+ * ({@link #checkNow}), which the startup and readiness loops take. Verdict changes go to the
+ * {@link Verdicts} the instance gave; nothing here blocks or holds its lock.
  */
 final class HealthMonitor {
 
@@ -66,6 +68,7 @@ final class HealthMonitor {
     }
 
     synchronized void start() {
+        context.bind(this);
         if (startup != null) {
             begin(Kind.STARTUP, startup);
         } else {
@@ -82,6 +85,25 @@ final class HealthMonitor {
             loops.clear();
         }
         all.forEach(Loop::cancel); // outside this lock: a loop holds its own lock, then reads `stopped`
+    }
+
+    /**
+     * A probe's answer may have changed: the startup loop (until it passed) and the readiness loop
+     * check at once. Liveness keeps its period: its failure threshold counts periods of grace.
+     */
+    void checkNow() {
+        if (stopped) {
+            return;
+        }
+        List<Loop> woken = new ArrayList<>(2);
+        synchronized (this) {
+            for (Loop l : loops) {
+                if (l.kind != Kind.LIVENESS) {
+                    woken.add(l);
+                }
+            }
+        }
+        woken.forEach(Loop::wake); // outside this lock, as in stop()
     }
 
     /** The last result of the startup or readiness probe, in words. */
@@ -113,7 +135,10 @@ final class HealthMonitor {
         return stopped;
     }
 
-    /** One probe's loop. */
+    /**
+     * One probe's loop. At most one check runs at a time: the next is either scheduled (a period
+     * after the last ended, or the initial delay) or asked for ({@link #wake}), never both.
+     */
     private final class Loop {
         private final Kind kind;
         private final ProbeSettings settings;
@@ -121,6 +146,14 @@ final class HealthMonitor {
         private int failures;
         private Boolean verdict;
         private Future<?> next;
+        /** Which scheduled check is the current one: one that fires after a wake-up replaced it does nothing. */
+        private long turn;
+        /** The initial delay is over: wake-ups count from then on. */
+        private boolean begun;
+        /** A check is running. */
+        private boolean running;
+        /** A wake-up came while a check ran: check again as soon as it ends. */
+        private boolean again;
         private boolean cancelled;
 
         Loop(Kind kind, ProbeSettings settings) {
@@ -130,8 +163,41 @@ final class HealthMonitor {
 
         synchronized void schedule(Duration delay) {
             if (!cancelled) {
-                next = engine.schedule(this::dispatch, delay);
+                long t = ++turn;
+                next = engine.schedule(() -> due(t), delay);
             }
+        }
+
+        private void due(long t) {
+            synchronized (this) {
+                if (cancelled || t != turn || running) {
+                    return;
+                }
+                begun = true;
+                running = true;
+                next = null;
+            }
+            dispatch();
+        }
+
+        /** A check now instead of at the scheduled time; after the one running, if one runs. */
+        void wake() {
+            synchronized (this) {
+                if (cancelled || !begun) {
+                    return; // before the initial delay the first check will see what changed
+                }
+                if (running) {
+                    again = true;
+                    return;
+                }
+                running = true;
+                turn++;
+                if (next != null) {
+                    next.cancel(false);
+                    next = null;
+                }
+            }
+            dispatch();
         }
 
         /** Checks run on the probe pool, never on the scheduler thread (a probe may block). */
@@ -150,29 +216,39 @@ final class HealthMonitor {
             }
         }
 
+        /**
+         * One check, cut off at its timeout. The probe's future and the cut-off meet only through
+         * {@code result}, whose completion publishes safely: whichever completes it first wins, and a
+         * check still running then is cancelled (a blocking probe is interrupted), even when the
+         * cut-off came before {@code check()} returned. No thread waits, so 1,000 probes need none.
+         */
         private void check() {
             if (isStopped()) {
                 return;
             }
+            String probe = settings.probe().describe();
             CompletableFuture<ProbeResult> result = new CompletableFuture<>();
-            CompletableFuture<ProbeResult>[] running = new CompletableFuture[1];
-            Future<?> cutOff = engine.schedule(() -> {
-                if (result.complete(ProbeResult.failure(settings.probe().describe() + " did not answer within "
-                        + settings.timeout())) && running[0] != null) {
-                    running[0].cancel(true); // let the probe stop its work (a blocking probe is interrupted)
-                }
-            }, settings.timeout());
+            Future<?> cutOff = engine.schedule(() -> result.complete(ProbeResult.failure(probe
+                    + " did not answer within " + Human.duration(settings.timeout()))), settings.timeout());
             try {
-                CompletableFuture<ProbeResult> f = settings.probe().check(context.withTimeout(settings.timeout()));
-                running[0] = f;
-                f.whenComplete((r, e) -> result.complete(e != null
-                        ? ProbeResult.failure(settings.probe().describe() + " threw " + unwrap(e))
-                        : r == null ? ProbeResult.failure(settings.probe().describe() + " returned no result") : r));
+                CompletableFuture<ProbeResult> running = settings.probe().check(context.withTimeout(settings.timeout()));
+                if (running == null) {
+                    result.complete(ProbeResult.failure(probe + " returned no future"));
+                } else {
+                    result.whenComplete((r, e) -> {
+                        if (!running.isDone()) {
+                            running.cancel(true); // cut off: let the probe stop its work
+                        }
+                    });
+                    running.whenComplete((r, e) -> result.complete(e != null
+                            ? ProbeResult.failure(probe + " threw " + unwrap(e))
+                            : r == null ? ProbeResult.failure(probe + " returned no result") : r));
+                }
             } catch (IllegalStateException | IllegalArgumentException e) {
                 // A probe that cannot be set up (no basePort for {port}, a bad URL) will never pass.
-                result.complete(ProbeResult.fatal(settings.probe().describe() + ": " + e.getMessage()));
+                result.complete(ProbeResult.fatal(probe + ": " + e.getMessage()));
             } catch (RuntimeException e) {
-                result.complete(ProbeResult.failure(settings.probe().describe() + " threw " + e));
+                result.complete(ProbeResult.failure(probe + " threw " + e));
             }
             result.whenComplete((r, e) -> {
                 cutOff.cancel(false);
@@ -182,7 +258,9 @@ final class HealthMonitor {
 
         private void onResult(ProbeResult r) {
             Runnable report = null;
+            boolean checkAgain = false;
             synchronized (this) {
+                running = false;
                 if (cancelled || isStopped()) {
                     return;
                 }
@@ -208,16 +286,26 @@ final class HealthMonitor {
                 if (kind == Kind.STARTUP && Boolean.TRUE.equals(verdict)) {
                     cancelled = true; // its work is done
                 } else if (!(kind != Kind.READINESS && Boolean.FALSE.equals(verdict))) {
-                    Duration period = settings.period();
-                    if (kind == Kind.READINESS && !everReady && !Boolean.TRUE.equals(verdict)
-                            && period.compareTo(STARTING_PERIOD) > 0) {
-                        period = STARTING_PERIOD;
+                    if (again) {
+                        again = false;
+                        running = true;
+                        checkAgain = true;
+                    } else {
+                        Duration period = settings.period();
+                        if (kind == Kind.READINESS && !everReady && !Boolean.TRUE.equals(verdict)
+                                && period.compareTo(STARTING_PERIOD) > 0) {
+                            period = STARTING_PERIOD;
+                        }
+                        long t = ++turn;
+                        next = engine.schedule(() -> due(t), period);
                     }
-                    next = engine.schedule(this::dispatch, period);
                 }
             }
             if (report != null) {
                 report.run();
+            }
+            if (checkAgain) {
+                dispatch();
             }
         }
 

@@ -106,16 +106,20 @@ final class InstanceOutput {
             OutputLine line = new OutputLine(now, spec.name(), id, pid, kind, text);
             // The ring, the waiters and the dispatcher before the file: a slow file write of one
             // stream must not let the other stream's later lines overtake this one.
+            List<Runnable> due = null;
             synchronized (ring) { // with the counters, so a pattern counted from the ring is not counted twice
                 ring.add(line, arrival);
                 Map<String, Counter> mine = counters.get(pid);
                 if (mine != null) {
                     for (Counter c : mine.values()) {
                         if (c.pattern.matcher(text).find()) {
-                            c.count.incrementAndGet();
+                            due = c.reached(c.count.incrementAndGet(), due);
                         }
                     }
                 }
+            }
+            if (due != null) {
+                due.forEach(InstanceOutput::runTrigger); // after the lock: a probe's wake-up takes its monitor's
             }
             for (Watcher w : watchers) {
                 try {
@@ -195,14 +199,59 @@ final class InstanceOutput {
         return new Writer(kind, pid);
     }
 
-    /** Lines of {@code pid} matching a pattern, counted from the ring when first asked, then as they come. */
-    private record Counter(Pattern pattern, AtomicLong count) {
+    /**
+     * Lines of {@code pid} matching a pattern, counted from the ring when first asked, then as they
+     * come; and the actions to run once when the count reaches a number ({@link #onCount}).
+     */
+    private record Counter(Pattern pattern, AtomicLong count, CopyOnWriteArrayList<Trigger> triggers) {
+
+        /** Adds to {@code due} the actions whose number {@code n} reached, each claimed once. */
+        List<Runnable> reached(long n, List<Runnable> due) {
+            if (triggers.isEmpty()) {
+                return due;
+            }
+            for (Trigger t : triggers) {
+                if (n >= t.at && triggers.remove(t)) {
+                    due = due == null ? new ArrayList<>(1) : due;
+                    due.add(t.action);
+                }
+            }
+            return due;
+        }
+    }
+
+    /** An action waiting for a count (identity, not value: two equal ones are two actions). */
+    private static final class Trigger {
+        final long at;
+        final Runnable action;
+
+        Trigger(long at, Runnable action) {
+            this.at = at;
+            this.action = action;
+        }
     }
 
     private final java.util.concurrent.ConcurrentHashMap<Long, Map<String, Counter>> counters =
             new java.util.concurrent.ConcurrentHashMap<>();
 
     long countMatches(long pid, Pattern pattern) {
+        return counter(pid, pattern).count.get();
+    }
+
+    /**
+     * Runs {@code action} once, on the pump thread, when the count of {@code pattern} for
+     * {@code pid} reaches {@code at} (here and now, if it already has). It must be quick and not block.
+     */
+    void onCount(long pid, Pattern pattern, long at, Runnable action) {
+        Counter c = counter(pid, pattern);
+        Trigger t = new Trigger(at, action);
+        c.triggers.add(t);
+        if (c.count.get() >= at && c.triggers.remove(t)) {
+            runTrigger(action);
+        }
+    }
+
+    private Counter counter(long pid, Pattern pattern) {
         Map<String, Counter> mine = counters.computeIfAbsent(pid, p -> new java.util.concurrent.ConcurrentHashMap<>());
         Counter c = mine.get(pattern.pattern());
         if (c == null) {
@@ -215,12 +264,20 @@ final class InstanceOutput {
                             n++;
                         }
                     }
-                    c = new Counter(pattern, new AtomicLong(n));
+                    c = new Counter(pattern, new AtomicLong(n), new CopyOnWriteArrayList<>());
                     mine.put(pattern.pattern(), c);
                 }
             }
         }
-        return c.count.get();
+        return c;
+    }
+
+    private static void runTrigger(Runnable action) {
+        try {
+            action.run();
+        } catch (RuntimeException e) {
+            LOG.warn("a line-count action failed", e);
+        }
     }
 
     private synchronized RotatingLogFile file(OutputStreamKind kind) {
@@ -319,7 +376,7 @@ final class InstanceOutput {
             return w.found.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
             throw new TspmException("no line of process '" + spec.name() + "' instance " + id + " matched /"
-                    + pattern + "/ within " + timeout + "; last lines: " + lastTexts(10));
+                    + pattern + "/ within " + Human.duration(timeout) + "; last lines: " + lastTexts(10));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new TspmException("interrupted while waiting for a line matching /" + pattern + "/", e);

@@ -62,11 +62,14 @@ final class LogFiles {
                 compressor(), e -> failed(spec.name(), p, e), () -> enforceCap(spec, dir)));
     }
 
-    /** One background thread for gzip, started on first use. */
+    /** One background thread for gzip, started when a rotated file needs it, ended after 30 s idle. */
     private java.util.concurrent.Executor compressor() {
         if (compressor == null) {
-            compressor = java.util.concurrent.Executors.newSingleThreadExecutor(
+            java.util.concurrent.ThreadPoolExecutor gzip = new java.util.concurrent.ThreadPoolExecutor(1, 1, 30,
+                    java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.LinkedBlockingQueue<>(),
                     Engine.daemonThreads("tspm-" + engine.name + "-gzip"));
+            gzip.allowCoreThreadTimeOut(true); // idle after a rotation: the thread ends
+            compressor = gzip;
         }
         return compressor;
     }

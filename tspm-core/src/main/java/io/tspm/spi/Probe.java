@@ -9,7 +9,9 @@ import java.util.function.Function;
  * Checks one instance: is it started, ready, alive? Implementations must not block the calling
  * thread: return a future (a TCP connect, an HTTP request, a child process all have asynchronous
  * forms), or wrap blocking code with {@link #blocking}. A check that does not complete within
- * {@link ProbeContext#timeout()} is cut off and counts as a failure. Built-in probes are in
+ * {@link ProbeContext#timeout()} is cut off and counts as a failure. Checks come at the probe's
+ * period; a probe that learns of a change sooner can ask for one at once
+ * ({@link ProbeContext#checkNow()}). Built-in probes are in
  * tspm-healthcheck ({@code io.tspm.healthcheck.Probes}).
  */
 @FunctionalInterface
@@ -27,7 +29,8 @@ public interface Probe {
 
     /**
      * Called once for each new OS process, before any of its output is read: a probe that counts
-     * output ({@link ProbeContext#countMatches}) starts counting here, so no line escapes it.
+     * output ({@link ProbeContext#countMatches}) starts counting here, so no line escapes it, and
+     * one that waits for a line asks to be checked when it comes ({@link ProbeContext#checkNowOnMatch}).
      */
     default void spawned(ProbeContext context) {
     }

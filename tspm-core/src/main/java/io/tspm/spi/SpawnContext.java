@@ -9,6 +9,6 @@ public interface SpawnContext {
 
     int instanceId();
 
-    /** An object shared by every probe of this supervisor under {@code key}, created on first use. */
+    /** The same shared objects as {@link ProbeContext#shared}: created on first use, closed with the supervisor. */
     <T> T shared(Class<T> key, Supplier<? extends T> create);
 }

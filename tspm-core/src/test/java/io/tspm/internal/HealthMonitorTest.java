@@ -67,10 +67,12 @@ class HealthMonitorTest {
 
     private long start;
 
+    private final InstanceOutput output = new InstanceOutput(engine, ProcessSpec.builder("p").command("x").build(), 0);
+    /** The context of process 42, as the instance gives it to {@code Probe.spawned}. */
+    private final InstanceProbeContext ctx = new InstanceProbeContext(engine, "p", 0, 42, OptionalInt.empty(), Map.of(),
+            Duration.ofSeconds(1), output);
+
     private HealthMonitor monitor(ProbeSettings startup, ProbeSettings readiness, ProbeSettings liveness) {
-        ProcessSpec spec = ProcessSpec.builder("p").command("x").build();
-        InstanceProbeContext ctx = new InstanceProbeContext(engine, "p", 0, 42, OptionalInt.empty(), Map.of(),
-                Duration.ofSeconds(1), new InstanceOutput(engine, spec, 0));
         start = time.read();
         return new HealthMonitor(engine, Runnable::run, ctx, new HealthMonitor.Verdicts() {
             @Override
@@ -133,6 +135,118 @@ class HealthMonitorTest {
     }
 
     @Test
+    void aWakeUpChecksAtOnceAndCountsAsOneCheckTowardsTheThreshold() {
+        Scripted readiness = new Scripted("r", "fail", "ok", "ok");
+        HealthMonitor m = monitor(null, settings(readiness, 0, 3_600_000, 50, 2, 3), null);
+        m.start();
+        time.advance(Duration.ZERO);
+        assertThat(readiness.askedAt).containsExactly(0L);
+        time.advance(Duration.ofMillis(30));
+        ctx.checkNow();
+        // Checked at once, not at the 100 ms of a starting instance; one success of the two needed.
+        assertThat(readiness.askedAt).containsExactly(0L, 30L);
+        assertThat(verdicts).isEmpty();
+        // The loop goes on from the woken check: the next one 100 ms after it.
+        time.advance(Duration.ofMillis(99));
+        assertThat(readiness.askedAt).hasSize(2);
+        time.advance(Duration.ofMillis(1));
+        assertThat(readiness.askedAt).containsExactly(0L, 30L, 130L);
+        assertThat(verdicts).containsExactly("130 ready=true");
+        m.stop();
+    }
+
+    @Test
+    void wakeUpsDuringARunningCheckMakeOneMoreCheckRightAfterIt() {
+        List<CompletableFuture<ProbeResult>> answers = new ArrayList<>();
+        List<Long> askedAt = new ArrayList<>();
+        Probe pending = c -> {
+            askedAt.add(at());
+            CompletableFuture<ProbeResult> f = new CompletableFuture<>();
+            answers.add(f);
+            return f;
+        };
+        HealthMonitor m = monitor(settings(pending, 0, 600_000, 60_000, 1, 100), null, null);
+        m.start();
+        time.advance(Duration.ofMillis(10));
+        ctx.checkNow();
+        ctx.checkNow();
+        ctx.checkNow();
+        assertThat(askedAt).containsExactly(0L);
+        time.advance(Duration.ofMillis(10));
+        answers.get(0).complete(ProbeResult.failure("not yet"));
+        assertThat(askedAt).containsExactly(0L, 20L);
+        answers.get(1).complete(ProbeResult.success("now"));
+        assertThat(askedAt).hasSize(2);
+        assertThat(verdicts).containsExactly("20 startup passed");
+        m.stop();
+    }
+
+    @Test
+    void aWakeUpIsIgnoredBeforeTheInitialDelayAndByLiveness() {
+        Scripted startup = new Scripted("s", "fail", "ok");
+        Scripted liveness = new Scripted("l");
+        HealthMonitor m = monitor(settings(startup, 500, 600_000, 50, 1, 10), null, settings(liveness, 0, 1000, 50, 1, 3));
+        m.start();
+        time.advance(Duration.ofMillis(100));
+        ctx.checkNow();
+        assertThat(startup.askedAt).isEmpty();
+        time.advance(Duration.ofMillis(400));
+        assertThat(startup.askedAt).containsExactly(500L);
+        ctx.checkNow();
+        assertThat(startup.askedAt).containsExactly(500L, 500L);
+        assertThat(verdicts).containsExactly("500 startup passed");
+        time.advance(Duration.ofMillis(10));
+        assertThat(liveness.askedAt).containsExactly(500L);
+        ctx.checkNow();
+        ctx.checkNow();
+        assertThat(liveness.askedAt).containsExactly(500L); // liveness keeps its period
+        time.advance(Duration.ofMillis(1000));
+        assertThat(liveness.askedAt).containsExactly(500L, 1500L);
+        m.stop();
+    }
+
+    @Test
+    void theLineThatReachesTheCountAProbeWaitsForChecksItAtOnce() {
+        java.util.regex.Pattern started = java.util.regex.Pattern.compile("started");
+        List<Long> askedAt = new ArrayList<>();
+        Probe twoLines = new Probe() {
+            @Override
+            public void spawned(ProbeContext c) {
+                c.checkNowOnMatch(started, 2);
+            }
+
+            @Override
+            public CompletableFuture<ProbeResult> check(ProbeContext c) {
+                askedAt.add(at());
+                long n = c.countMatches(started);
+                return CompletableFuture.completedFuture(n >= 2 ? ProbeResult.success("seen " + n)
+                        : ProbeResult.failure("seen " + n));
+            }
+        };
+        HealthMonitor m = monitor(null, settings(twoLines, 0, 3_600_000, 50, 1, 3), null);
+        twoLines.spawned(ctx);
+        m.start();
+        time.advance(Duration.ZERO);
+        InstanceOutput.Writer out = output.writer(io.tspm.OutputStreamKind.STDOUT, 42);
+        time.advance(Duration.ofMillis(20));
+        line(out, "worker 1 started");
+        line(out, "noise");
+        assertThat(askedAt).containsExactly(0L); // one of two: no reason to check yet
+        time.advance(Duration.ofMillis(20));
+        line(out, "worker 2 started");
+        assertThat(askedAt).containsExactly(0L, 40L);
+        assertThat(verdicts).containsExactly("40 ready=true");
+        line(out, "worker 3 started");
+        assertThat(askedAt).hasSize(2); // once, at the count it waited for
+        m.stop();
+    }
+
+    private static void line(InstanceOutput.Writer out, String text) {
+        byte[] b = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        out.line(b, 0, b.length);
+    }
+
+    @Test
     void aCheckThatHangsIsCutOffAtItsTimeoutAsAFailure() {
         Scripted liveness = new Scripted("l", "hang", "hang", "hang");
         HealthMonitor m = monitor(null, null, settings(liveness, 0, 1000, 300, 1, 3));
@@ -144,9 +258,32 @@ class HealthMonitorTest {
         // Cut off at 300 ms, next check a period after the end of the last: 1300, then 2600.
         time.advance(Duration.ofMillis(3000));
         assertThat(liveness.askedAt).containsExactly(0L, 1300L, 2600L);
-        assertThat(verdicts).containsExactly("2900 liveness failed x3: l did not answer within PT0.3S");
+        assertThat(verdicts).containsExactly("2900 liveness failed x3: l did not answer within 300 ms");
         time.advance(Duration.ofSeconds(5));
         assertThat(liveness.askedAt).hasSize(3); // a failed liveness verdict ends its loop: the process is killed
+        m.stop();
+    }
+
+    @Test
+    void aCheckCutOffBeforeItHandedOverItsWorkStillHasItsWorkCancelled() {
+        CompletableFuture<ProbeResult> work = new CompletableFuture<>();
+        Probe slowToStart = new Probe() {
+            @Override
+            public CompletableFuture<ProbeResult> check(ProbeContext context) {
+                time.advance(Duration.ofMillis(400)); // the cut-off (at 300 ms) fires before check() returns
+                return work;
+            }
+
+            @Override
+            public String describe() {
+                return "slow";
+            }
+        };
+        HealthMonitor m = monitor(null, null, settings(slowToStart, 0, 1000, 300, 1, 1));
+        m.start();
+        time.advance(Duration.ZERO);
+        assertThat(work).isCancelled();
+        assertThat(verdicts).containsExactly("400 liveness failed x1: slow did not answer within 300 ms");
         m.stop();
     }
 

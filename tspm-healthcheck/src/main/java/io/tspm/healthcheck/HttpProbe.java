@@ -122,6 +122,10 @@ public final class HttpProbe implements Probe {
         }
         HttpClients clients = context.shared(HttpClients.class, HttpClients::new);
         HttpClient client = trustAll ? clients.trustingAll() : clients.verifying();
+        if (client == null) {
+            return CompletableFuture.completedFuture(ProbeResult.failure(method + " " + url
+                    + " not sent: the supervisor closed"));
+        }
         return client.sendAsync(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8))
                 .handle((response, error) -> {
                     if (error != null) {

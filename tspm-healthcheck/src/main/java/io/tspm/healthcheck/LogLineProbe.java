@@ -13,7 +13,9 @@ import java.util.regex.Pattern;
 /**
  * Passes once the current process printed a line matching a regex (optionally N times); fails at
  * once, for good, on a line matching a failure pattern ("Address already in use"). Lines are
- * counted as they are read, so a chatty process cannot scroll a match out of sight. Immutable.
+ * counted as they are read, so a chatty process cannot scroll a match out of sight, and the line
+ * that decides asks for a check at once ({@link ProbeContext#checkNowOnMatch}): the instance is
+ * ready, or its start failed, when the line is read, not at the next period. Immutable.
  */
 public final class LogLineProbe implements Probe {
 
@@ -50,8 +52,13 @@ public final class LogLineProbe implements Probe {
 
     @Override
     public void spawned(ProbeContext context) {
-        context.countMatches(pattern); // start counting before the first line is read
-        failures.forEach(context::countMatches);
+        // Count from before the first line is read, and be checked the moment the verdict can change.
+        context.countMatches(pattern);
+        context.checkNowOnMatch(pattern, times);
+        for (Pattern f : failures) {
+            context.countMatches(f);
+            context.checkNowOnMatch(f, 1);
+        }
     }
 
     @Override

@@ -112,7 +112,7 @@ class ProbesTest {
             assertThatThrownBy(s::start).isInstanceOf(ProcessStartException.class)
                     .hasMessageContaining("process 'mute' instance 0 failed to start: startup probe http GET")
                     .hasMessageContaining("failed 2 times")
-                    .hasMessageContaining("did not answer within PT0.2S");
+                    .hasMessageContaining("did not answer within 200 ms");
             await().until(() -> s.describe("mute").get(0).state() == InstanceState.EXITED);
         }
     }
@@ -143,7 +143,7 @@ class ProbesTest {
         server.start();
         servers.add(() -> server.stop(0));
         String url = "https://127.0.0.1:" + server.getAddress().getPort() + "/";
-        try (Supervisor s = Supervisor.builder()
+        try (Supervisor s = Supervisor.builder().stopOnStartFailure(false) // 'trusting' runs on after 'strict' failed
                 .addProcess("trusting", p -> p.command("sleep", "60")
                         .readinessProbe(fast(Probes.http(url).trustAllCertificates(), 5)))
                 .addProcess("strict", p -> p.command("sleep", "60").restartPolicy(RestartPolicy.never())
@@ -337,15 +337,30 @@ class ProbesTest {
 
     @Test
     void readyFilesOfTwoSupervisorsNeverCollide() {
+        // Same process name and id in both. b's child is spawned first (its ready file cleared
+        // before the spawn), then a's child creates its own: in one shared directory that would be
+        // b's file too, and b would be ready.
+        String printsItsReadyFile = "echo \"$TSPM_READY_FILE\"; ";
         try (Supervisor a = Supervisor.builder()
-                .addProcess("p", p -> p.shell("touch \"$TSPM_READY_FILE\"; sleep 60").readinessProbe(fast(Probes.readyFile(), 1000)))
+                .addProcess("p", p -> p.shell(printsItsReadyFile + "touch \"$TSPM_READY_FILE\"; exec sleep 60")
+                        .readinessProbe(fast(Probes.readyFile(), 1000)))
                 .build();
-                Supervisor b = Supervisor.builder().addProcess("p", p -> p.command("sleep", "60").autostart(false)
-                        .readinessProbe(fast(Probes.readyFile(), 1000))).build()) {
-            a.start();
+                Supervisor b = Supervisor.builder()
+                        .addProcess("p", p -> p.shell(printsItsReadyFile + "exec sleep 60")
+                                .readinessProbe(fast(Probes.readyFile(), 1000)))
+                        .build()) {
+            ProcessInstance inB = b.group("p").instance(0);
             b.group("p").startAsync();
-            assertThatThrownBy(() -> b.awaitReady("p", Duration.ofMillis(800))).isInstanceOf(io.tspm.TspmException.class)
-                    .hasMessageContaining("not ready within");
+            await().until(() -> !inB.recentOutput(1).isEmpty());
+            a.start();
+            Path fileA = Path.of(a.group("p").instance(0).recentOutput(1).get(0));
+            Path fileB = Path.of(inB.recentOutput(1).get(0));
+            assertThat(fileA).exists();
+            assertThat(fileB).doesNotExist();
+            assertThat(fileA.getParent()).isNotEqualTo(fileB.getParent());
+            assertThatThrownBy(() -> b.awaitReady("p", Duration.ofMillis(800))).isInstanceOf(ProcessStartException.class)
+                    .hasMessageContaining("did not finish within 800 ms");
+            assertThat(inB.snapshot().ready()).isFalse();
         }
     }
 
