@@ -3,7 +3,8 @@
  * time seams. Depends on slf4j-api only.
  */
 module io.tspm.core {
-    requires org.slf4j;
+    // The API exposes org.slf4j.event.Level (LogSettings, ProcessSpec): readers of io.tspm.core read slf4j too.
+    requires transitive org.slf4j;
 
     exports io.tspm;
     exports io.tspm.event;

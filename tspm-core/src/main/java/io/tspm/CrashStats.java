@@ -20,6 +20,7 @@ public record CrashStats(
         Optional<Duration> meanTimeBetweenFailures,
         Optional<Instant> lastCrash) {
 
+    /** No crash, no restart, no backoff: the figures of an instance that never crashed. */
     public static final CrashStats NONE = new CrashStats(0, 0, Duration.ZERO, Optional.empty(), Optional.empty());
 
     @Override

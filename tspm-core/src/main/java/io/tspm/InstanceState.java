@@ -30,12 +30,19 @@ import java.util.Set;
  * states: nothing happens until the user acts.
  */
 public enum InstanceState {
+    /** No process, and none wanted until a start: where every instance begins. */
     STOPPED,
+    /** Being spawned, or spawned and not yet through its readiness gate (startup and readiness probes). */
     STARTING,
+    /** Spawned and through its readiness gate; whether it is ready now is the snapshot's {@code ready}. */
     RUNNING,
+    /** The stop signal was sent to its process tree; SIGKILL follows at the stop timeout. */
     STOPPING,
+    /** Its process exited on its own; the restart policy decides what follows, or it rests here. */
     EXITED,
+    /** Waiting out the restart delay before the next start. */
     BACKOFF,
+    /** Could not be spawned, or the restart policy gave up; rests here until the user starts it. */
     FAILED;
 
     /** The states this one may move to. */

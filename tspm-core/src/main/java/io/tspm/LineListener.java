@@ -8,5 +8,6 @@ package io.tspm;
 @FunctionalInterface
 public interface LineListener {
 
+    /** Receives one line. A listener that throws is logged at WARN and keeps receiving lines. */
     void onLine(OutputLine line);
 }

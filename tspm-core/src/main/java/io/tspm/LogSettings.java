@@ -30,6 +30,7 @@ public final class LogSettings {
     public static final String MDC_INSTANCE = "tspm.instance";
     /** The MDC key that holds the process name. */
     public static final String MDC_PROCESS = "tspm.process";
+    /** The default line prefix pattern, ISO-8601 with millis and offset: {@code 2025-01-31T09:30:00.123+01:00}. */
     public static final String DEFAULT_TIMESTAMP_FORMAT = "yyyy-MM-dd'T'HH:mm:ss.SSSXXX";
 
     private static final LogSettings DEFAULTS = new Builder().build();
@@ -66,10 +67,16 @@ public final class LogSettings {
         this.maxLineLength = b.maxLineLength;
     }
 
+    /**
+     * Files (where a directory is known) per instance and stream, timestamped, rotated at 10 MiB
+     * with 5 rotated files kept; stdout to SLF4J at INFO, stderr at WARN; 1000 recent lines in
+     * memory.
+     */
     public static LogSettings defaults() {
         return DEFAULTS;
     }
 
+    /** A builder that starts from {@link #defaults()}. */
     public static Builder builder() {
         return new Builder();
     }
@@ -103,10 +110,12 @@ public final class LogSettings {
         return Optional.ofNullable(directory);
     }
 
+    /** Whether all instances share one set of files (PM2's {@code merge_logs}). */
     public boolean mergeInstances() {
         return mergeInstances;
     }
 
+    /** Whether stdout and stderr go to one {@code .log} file. */
     public boolean combineStreams() {
         return combineStreams;
     }
@@ -116,10 +125,12 @@ public final class LogSettings {
         return Optional.ofNullable(timestampFormat);
     }
 
+    /** Whether each line is written as a JSON object instead of text. */
     public boolean json() {
         return json;
     }
 
+    /** The size in bytes at which a file is rotated. */
     public long maxFileSize() {
         return maxFileSize;
     }
@@ -129,6 +140,7 @@ public final class LogSettings {
         return maxFiles;
     }
 
+    /** Whether rotated files are gzipped. */
     public boolean gzip() {
         return gzip;
     }
@@ -143,6 +155,7 @@ public final class LogSettings {
         return Optional.ofNullable(stdoutLevel);
     }
 
+    /** The SLF4J level of stderr lines; empty when stderr is not logged through SLF4J. */
     public Optional<Level> stderrLevel() {
         return Optional.ofNullable(stderrLevel);
     }
@@ -298,6 +311,7 @@ public final class LogSettings {
             return this;
         }
 
+        /** Builds the settings; {@code maxTotalSize} must be 0 or at least {@code maxFileSize}. */
         public LogSettings build() {
             if (maxTotalSize != 0 && maxTotalSize < maxFileSize) {
                 throw new IllegalStateException("maxTotalSize (" + maxTotalSize + ") must be 0 or >= maxFileSize ("

@@ -54,26 +54,32 @@ public final class ProbeSettings {
         return b;
     }
 
+    /** The probe these settings run. */
     public Probe probe() {
         return probe;
     }
 
+    /** How long after the spawn the first check runs. */
     public Duration initialDelay() {
         return initialDelay;
     }
 
+    /** Time from the end of one check to the start of the next. */
     public Duration period() {
         return period;
     }
 
+    /** How long one check may take before it is cut off as a failure. */
     public Duration timeout() {
         return timeout;
     }
 
+    /** Successes in a row that make the verdict "passing". */
     public int successThreshold() {
         return successThreshold;
     }
 
+    /** Failures in a row that make the verdict "failing". */
     public int failureThreshold() {
         return failureThreshold;
     }
@@ -106,7 +112,10 @@ public final class ProbeSettings {
             return this;
         }
 
-        /** Time between checks (from the end of one to the start of the next). */
+        /**
+         * Time between checks, from the end of one to the start of the next (default 1 s; 100 ms for
+         * a startup probe).
+         */
         public Builder period(Duration period) {
             this.period = Durations.positive("period", period);
             return this;
@@ -127,7 +136,7 @@ public final class ProbeSettings {
             return this;
         }
 
-        /** Failures in a row that make the verdict "failing". */
+        /** Failures in a row that make the verdict "failing" (default 3; 300 for a startup probe). */
         public Builder failureThreshold(int n) {
             if (n < 1) {
                 throw new IllegalArgumentException("failureThreshold must be >= 1, but was " + n);

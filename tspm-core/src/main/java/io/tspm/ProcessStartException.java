@@ -18,6 +18,10 @@ public class ProcessStartException extends TspmException {
     private final String reason;
     private final List<String> recentOutput;
 
+    /**
+     * The message names the instance and the {@code reason}, then quotes the last
+     * {@value #OUTPUT_LINES_IN_MESSAGE} lines of {@code recentOutput} (oldest first).
+     */
     public ProcessStartException(String processName, int instanceId, String reason, List<String> recentOutput,
             Throwable cause) {
         this(message(processName, instanceId, reason, recentOutput), processName, instanceId, reason, recentOutput,
@@ -50,10 +54,12 @@ public class ProcessStartException extends TspmException {
         return sb.toString();
     }
 
+    /** The process (group) whose instance failed to start. */
     public String processName() {
         return processName;
     }
 
+    /** The instance that failed to start. */
     public int instanceId() {
         return instanceId;
     }

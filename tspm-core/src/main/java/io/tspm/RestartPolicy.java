@@ -67,6 +67,7 @@ public final class RestartPolicy {
         return NEVER;
     }
 
+    /** A builder that starts from {@link #defaults()}. */
     public static Builder builder() {
         return new Builder();
     }
@@ -85,6 +86,7 @@ public final class RestartPolicy {
         return b;
     }
 
+    /** When an exit is followed by a restart. */
     public RestartMode mode() {
         return mode;
     }
@@ -94,22 +96,27 @@ public final class RestartPolicy {
         return successExitCodes;
     }
 
+    /** The delay before the first restart of a failing streak. */
     public Duration initialDelay() {
         return initialDelay;
     }
 
+    /** What each consecutive failure multiplies the delay by; 1 is a fixed delay. */
     public double multiplier() {
         return multiplier;
     }
 
+    /** The longest delay, jitter included. */
     public Duration maxDelay() {
         return maxDelay;
     }
 
+    /** The fraction each delay is spread by, either way: 0.1 is +/-10%. */
     public double jitter() {
         return jitter;
     }
 
+    /** A run at least this long was healthy: the next failure's delay starts again from {@link #initialDelay()}. */
     public Duration minUptime() {
         return minUptime;
     }
@@ -119,6 +126,7 @@ public final class RestartPolicy {
         return maxRestarts;
     }
 
+    /** The sliding window {@link #maxRestarts()} counts restarts in. */
     public Duration window() {
         return window;
     }
@@ -213,6 +221,7 @@ public final class RestartPolicy {
         Builder() {
         }
 
+        /** When to restart (default {@link RestartMode#ON_FAILURE}). */
         public Builder mode(RestartMode mode) {
             this.mode = Objects.requireNonNull(mode, "mode");
             return this;
@@ -298,6 +307,7 @@ public final class RestartPolicy {
             return this;
         }
 
+        /** Builds the policy; {@code maxDelay} must be at least {@code initialDelay}. */
         public RestartPolicy build() {
             if (maxDelay.compareTo(initialDelay) < 0) {
                 throw new IllegalStateException("maxDelay (" + Human.duration(maxDelay)

@@ -4,5 +4,6 @@ package io.tspm.event;
 public sealed interface InstanceEvent extends SupervisorEvent
         permits TransitionEvent, ProcessSpawned, HealthChanged, MemoryLimitExceeded, InstanceReplaced {
 
+    /** The instance's id, 0..instances-1; it stays the same across the instance's restarts. */
     int instanceId();
 }

@@ -17,6 +17,14 @@ import java.util.function.Function;
 @FunctionalInterface
 public interface Probe {
 
+    /**
+     * Starts one check of the instance in {@code context} and returns its result, without waiting
+     * for it. A future that completes exceptionally counts as a failure; one still running at the
+     * timeout is cancelled. An {@link IllegalArgumentException} or {@link IllegalStateException}
+     * thrown here (a URL that cannot be built, {@code {port}} without a port) says the probe can
+     * never pass: it counts as a {@linkplain ProbeResult#fatal fatal} result. One probe may check
+     * several instances at the same time.
+     */
     CompletableFuture<ProbeResult> check(ProbeContext context);
 
     /**

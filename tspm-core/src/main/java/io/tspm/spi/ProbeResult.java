@@ -19,10 +19,12 @@ public record ProbeResult(boolean success, boolean fatal, String message) {
         }
     }
 
+    /** A check that passed. */
     public static ProbeResult success(String message) {
         return new ProbeResult(true, false, message);
     }
 
+    /** A check that failed; the failure threshold decides whether the verdict changes. */
     public static ProbeResult failure(String message) {
         return new ProbeResult(false, false, message);
     }

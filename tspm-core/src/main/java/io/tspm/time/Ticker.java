@@ -10,6 +10,7 @@ public interface Ticker {
     /** Nanoseconds from an arbitrary origin; only differences mean anything. */
     long read();
 
+    /** {@link System#nanoTime()}, the default. */
     static Ticker system() {
         return System::nanoTime;
     }

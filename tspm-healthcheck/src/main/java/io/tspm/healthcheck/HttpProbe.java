@@ -90,6 +90,7 @@ public final class HttpProbe implements Probe {
         return with(method, body, minStatus, maxStatus, bodyContains, Pattern.compile(regex), headers, trustAll);
     }
 
+    /** Sends this request header; a second call with the same name replaces its value. */
     public HttpProbe header(String name, String value) {
         Map<String, String> h = new LinkedHashMap<>(headers);
         h.put(Objects.requireNonNull(name, "header name"), Objects.requireNonNull(value, "header value"));
