@@ -21,6 +21,9 @@ import java.util.OptionalLong;
  * @param failureReason  why the instance is {@link InstanceState#FAILED}, empty otherwise
  * @param crashStats     figures derived from its exits: crashes, restarts in the window, backoff, MTBF
  * @param resources      CPU, memory and threads of its process tree at the last sample, empty before one
+ * @param port           the port it is given (it changes lane in a reload), empty without a basePort
+ * @param probes         the last word of each of its probes (of its current or last process)
+ * @param output         the counters of its output
  */
 public record InstanceSnapshot(
         String process,
@@ -35,7 +38,15 @@ public record InstanceSnapshot(
         Optional<ExitStatus> lastExit,
         Optional<String> failureReason,
         CrashStats crashStats,
-        Optional<ResourceUsage> resources) {
+        Optional<ResourceUsage> resources,
+        java.util.OptionalInt port,
+        java.util.List<ProbeStatus> probes,
+        OutputStats output) {
+
+    /** Copies the list of probes. */
+    public InstanceSnapshot {
+        probes = java.util.List.copyOf(probes);
+    }
 
     /** One line a person reads: {@code web#0 RUNNING ready pid 4242, up 5 min 3 s, 2 restarts, last exit ...}. */
     @Override
@@ -44,12 +55,14 @@ public record InstanceSnapshot(
         if (state == InstanceState.RUNNING) {
             sb.append(ready ? " ready" : " not ready");
         }
+        port.ifPresent(p -> sb.append(" port ").append(p));
         pid.ifPresent(p -> sb.append(" pid ").append(p).append(", up ")
                 .append(io.tspm.internal.Human.duration(uptime)));
         sb.append(", ").append(restarts).append(restarts == 1 ? " restart" : " restarts");
         lastExit.ifPresent(e -> sb.append(", last exit: ").append(e));
         failureReason.ifPresent(r -> sb.append(", failed: ").append(r));
         resources.ifPresent(r -> sb.append(", ").append(r));
+        probes.stream().filter(p -> p.checked() && !p.passing()).forEach(p -> sb.append(", ").append(p));
         if (!DEFAULT_NAMESPACE.equals(namespace)) {
             sb.append(", namespace ").append(namespace);
         }

@@ -7,5 +7,10 @@ public enum ProbeKind {
     /** Decides whether the instance is ready: RUNNING, and picked by load balancing. */
     READINESS,
     /** Failing it past its threshold restarts the instance. */
-    LIVENESS
+    LIVENESS;
+
+    /** The role in words: {@code startup}, {@code readiness}, {@code liveness}. */
+    public String label() {
+        return name().toLowerCase(java.util.Locale.ROOT);
+    }
 }

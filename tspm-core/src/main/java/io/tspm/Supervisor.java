@@ -64,6 +64,7 @@ public final class Supervisor implements AutoCloseable {
     private final Object lock = new Object();
     private final Map<String, ManagedGroup> groups = new LinkedHashMap<>(); // guarded by lock
     private Lifecycle lifecycle = Lifecycle.NEW; // guarded by lock
+    private java.time.Instant startedAt; // guarded by lock
     private Thread shutdownHook; // guarded by lock
 
     private Supervisor(Builder b) {
@@ -118,6 +119,7 @@ public final class Supervisor implements AutoCloseable {
         synchronized (lock) {
             checkNotClosed();
             lifecycle = Lifecycle.STARTED;
+            startedAt = engine.now();
             names = autostartNames();
         }
         startAndWait(names, "start of supervisor '" + name + "'");
@@ -132,6 +134,7 @@ public final class Supervisor implements AutoCloseable {
         synchronized (lock) {
             checkNotClosed();
             lifecycle = Lifecycle.STARTED;
+            startedAt = engine.now();
             names = autostartNames();
         }
         return startInOrder(names);
@@ -281,16 +284,30 @@ public final class Supervisor implements AutoCloseable {
 
     /** A snapshot of every instance of every process. */
     public List<InstanceSnapshot> list() {
-        List<InstanceSnapshot> out = new ArrayList<>();
-        for (ProcessGroup g : groups()) {
-            out.addAll(g.snapshot());
-        }
-        return out;
+        return snapshot().instances();
     }
 
-    /** A snapshot of every instance of one process. */
+    /** A snapshot of every instance of one process: a shortcut to that group in {@link #snapshot()}. */
     public List<InstanceSnapshot> describe(String processName) {
         return group(processName).snapshot();
+    }
+
+    /**
+     * Everything the supervisor runs, as one immutable value: per process its namespace, labels,
+     * spec as it runs now and instances (state, pid, port, ready, restarts, uptime, last exit, each
+     * probe's last word, resources, output counters). Each instance is read at once under its own
+     * lock, so an instance is consistent in itself; two instances may be a moment apart.
+     */
+    public SupervisorSnapshot snapshot() {
+        List<ManagedGroup> now;
+        java.time.Instant started;
+        synchronized (lock) {
+            now = List.copyOf(groups.values());
+            started = startedAt;
+        }
+        List<GroupSnapshot> out = new ArrayList<>(now.size());
+        now.forEach(g -> out.add(g.groupSnapshot()));
+        return new SupervisorSnapshot(name, java.util.Optional.ofNullable(started), engine.now(), out);
     }
 
     /**

@@ -1,6 +1,8 @@
 package io.tspm.internal;
 
+import io.tspm.ProbeKind;
 import io.tspm.ProbeSettings;
+import io.tspm.ProbeStatus;
 import io.tspm.spi.ProbeResult;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,23 +24,11 @@ final class HealthMonitor {
     /** While an instance has never been ready, its readiness probe checks at least this often. */
     static final Duration STARTING_PERIOD = Duration.ofMillis(100);
 
-    enum Kind {
-        STARTUP("startup"),
-        READINESS("readiness"),
-        LIVENESS("liveness");
-
-        final String label;
-
-        Kind(String label) {
-            this.label = label;
-        }
-    }
-
     /** Where verdicts go (the instance, which checks that they are for its current process). */
     interface Verdicts {
         void startupPassed();
 
-        void failed(Kind kind, String probe, int failures, ProbeResult last);
+        void failed(ProbeKind kind, String probe, int failures, ProbeResult last);
 
         void readinessChanged(boolean ready, String probe, ProbeResult last);
     }
@@ -52,7 +42,9 @@ final class HealthMonitor {
     private final ProbeSettings liveness;
     private final List<Loop> loops = new ArrayList<>();
     private volatile boolean everReady;
-    private volatile String lastResult;
+    /** The last word of each configured probe, replaced whole on each result (read without a lock). */
+    private final java.util.concurrent.atomic.AtomicReference<java.util.Map<ProbeKind, ProbeStatus>> statuses =
+            new java.util.concurrent.atomic.AtomicReference<>();
     private volatile boolean stopped; // read without the monitor's lock: loops never nest the two locks
 
     /** @param checks where checks run (the probe pool; never the scheduler thread, as a probe may block) */
@@ -64,13 +56,24 @@ final class HealthMonitor {
         this.verdicts = verdicts;
         this.startup = startup;
         this.readiness = readiness;
+        java.util.Map<ProbeKind, ProbeStatus> initial = new java.util.EnumMap<>(ProbeKind.class);
+        if (startup != null) {
+            initial.put(ProbeKind.STARTUP, unchecked(ProbeKind.STARTUP, startup));
+        }
+        if (readiness != null) {
+            initial.put(ProbeKind.READINESS, unchecked(ProbeKind.READINESS, readiness));
+        }
+        if (liveness != null) {
+            initial.put(ProbeKind.LIVENESS, unchecked(ProbeKind.LIVENESS, liveness));
+        }
+        this.statuses.set(java.util.Collections.unmodifiableMap(initial));
         this.liveness = liveness;
     }
 
     synchronized void start() {
         context.bind(this);
         if (startup != null) {
-            begin(Kind.STARTUP, startup);
+            begin(ProbeKind.STARTUP, startup);
         } else {
             afterStartup();
         }
@@ -98,7 +101,7 @@ final class HealthMonitor {
         List<Loop> woken = new ArrayList<>(2);
         synchronized (this) {
             for (Loop l : loops) {
-                if (l.kind != Kind.LIVENESS) {
+                if (l.kind != ProbeKind.LIVENESS) {
                     woken.add(l);
                 }
             }
@@ -106,9 +109,22 @@ final class HealthMonitor {
         woken.forEach(Loop::wake); // outside this lock, as in stop()
     }
 
-    /** The last result of the startup or readiness probe, in words. */
-    java.util.Optional<String> lastResult() {
-        return java.util.Optional.ofNullable(lastResult);
+    /** The last word of each probe (unchecked ones too), startup first. */
+    List<ProbeStatus> statuses() {
+        return List.copyOf(statuses.get().values());
+    }
+
+    private static ProbeStatus unchecked(ProbeKind kind, ProbeSettings settings) {
+        return new ProbeStatus(kind, settings.probe().describe(), false, "", null, 0);
+    }
+
+    /** Lock-free: called under a loop's lock, which must never nest with the monitor's. */
+    private void record(ProbeStatus status) {
+        statuses.updateAndGet(now -> {
+            java.util.Map<ProbeKind, ProbeStatus> next = new java.util.EnumMap<>(now);
+            next.put(status.kind(), status);
+            return java.util.Collections.unmodifiableMap(next);
+        });
     }
 
     /** The readiness probe stops racing once the instance was ready: it settles to its own period. */
@@ -118,14 +134,14 @@ final class HealthMonitor {
 
     private void afterStartup() {
         if (readiness != null) {
-            begin(Kind.READINESS, readiness);
+            begin(ProbeKind.READINESS, readiness);
         }
         if (liveness != null) {
-            begin(Kind.LIVENESS, liveness);
+            begin(ProbeKind.LIVENESS, liveness);
         }
     }
 
-    private void begin(Kind kind, ProbeSettings settings) {
+    private void begin(ProbeKind kind, ProbeSettings settings) {
         Loop loop = new Loop(kind, settings);
         loops.add(loop);
         loop.schedule(settings.initialDelay());
@@ -140,7 +156,7 @@ final class HealthMonitor {
      * after the last ended, or the initial delay) or asked for ({@link #wake}), never both.
      */
     private final class Loop {
-        private final Kind kind;
+        private final ProbeKind kind;
         private final ProbeSettings settings;
         private int successes;
         private int failures;
@@ -156,7 +172,7 @@ final class HealthMonitor {
         private boolean again;
         private boolean cancelled;
 
-        Loop(Kind kind, ProbeSettings settings) {
+        Loop(ProbeKind kind, ProbeSettings settings) {
             this.kind = kind;
             this.settings = settings;
         }
@@ -264,9 +280,8 @@ final class HealthMonitor {
                 if (cancelled || isStopped()) {
                     return;
                 }
-                if (kind != Kind.LIVENESS) {
-                    lastResult = kind.label + " probe " + settings.probe().describe() + ": " + r.message();
-                }
+                record(new ProbeStatus(kind, settings.probe().describe(), r.success(), r.message(), engine.now(),
+                        r.success() ? 0 : failures + 1));
                 if (r.success()) {
                     successes++;
                     failures = 0;
@@ -283,16 +298,16 @@ final class HealthMonitor {
                         report = () -> failedVerdict(n, r);
                     }
                 }
-                if (kind == Kind.STARTUP && Boolean.TRUE.equals(verdict)) {
+                if (kind == ProbeKind.STARTUP && Boolean.TRUE.equals(verdict)) {
                     cancelled = true; // its work is done
-                } else if (!(kind != Kind.READINESS && Boolean.FALSE.equals(verdict))) {
+                } else if (!(kind != ProbeKind.READINESS && Boolean.FALSE.equals(verdict))) {
                     if (again) {
                         again = false;
                         running = true;
                         checkAgain = true;
                     } else {
                         Duration period = settings.period();
-                        if (kind == Kind.READINESS && !everReady && !Boolean.TRUE.equals(verdict)
+                        if (kind == ProbeKind.READINESS && !everReady && !Boolean.TRUE.equals(verdict)
                                 && period.compareTo(STARTING_PERIOD) > 0) {
                             period = STARTING_PERIOD;
                         }
@@ -329,7 +344,7 @@ final class HealthMonitor {
         }
 
         private void failedVerdict(int n, ProbeResult r) {
-            if (kind == Kind.READINESS) {
+            if (kind == ProbeKind.READINESS) {
                 verdicts.readinessChanged(false, settings.probe().describe(), r);
                 if (r.fatal() && !everReady) {
                     verdicts.failed(kind, settings.probe().describe(), n, r);

@@ -26,7 +26,7 @@ import java.util.regex.Pattern;
  * during a reload stops the replacement being started too. A handle of an instance that was scaled
  * away stays with that retired instance, which refuses to start.
  */
-final class InstanceSlot implements ProcessInstance, ManagedInstanceView {
+final class InstanceSlot implements ProcessInstance {
 
     private final ManagedGroup group;
     /** Private, so a user who synchronizes on a handle cannot block a reload's swap. */
@@ -227,11 +227,6 @@ final class InstanceSlot implements ProcessInstance, ManagedInstanceView {
     @Override
     public boolean signal(Signal signal) {
         return current.signal(signal);
-    }
-
-    @Override
-    public Optional<String> lastProbeResult() {
-        return current.lastProbeResult();
     }
 
     @Override

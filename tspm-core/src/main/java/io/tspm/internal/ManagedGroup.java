@@ -263,7 +263,13 @@ public final class ManagedGroup implements ProcessGroup {
         return out;
     }
 
-    /** Fails as soon as one instance fails to start (the others go on starting). */
+    /** This group at one moment, for the supervisor's snapshot. */
+    public io.tspm.GroupSnapshot groupSnapshot() {
+        ProcessSpec now = spec();
+        return new io.tspm.GroupSnapshot(now.name(), now.namespace(), now.labels(), now, snapshot());
+    }
+
+        /** Fails as soon as one instance fails to start (the others go on starting). */
     @Override
     public CompletableFuture<Void> startAsync() {
         List<ManagedInstance> now;

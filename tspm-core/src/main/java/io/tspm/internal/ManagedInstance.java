@@ -55,7 +55,7 @@ import org.slf4j.LoggerFactory;
  * released (the {@link #after} list), so no callback ever runs under it. The last request wins: a
  * stop cancels a start queued behind a running stop, and a start queues behind a running stop.
  */
-final class ManagedInstance implements ManagedInstanceView {
+final class ManagedInstance {
 
     private static final Logger LOG = LoggerFactory.getLogger(ManagedInstance.class);
     /** Lines of output a failed start carries. */
@@ -103,6 +103,10 @@ final class ManagedInstance implements ManagedInstanceView {
     /** Counts the user's stops; a strategy's restart carries the count it saw, and is void if it moved. */
     private long userStops;
     private HealthMonitor health;
+    /** The probes' last word when no monitor runs (the process stopped or exited). */
+    private List<io.tspm.ProbeStatus> lastProbes = List.of();
+    /** The CPU of the current process's last samples, for the rolling average. */
+    private final CpuAverage cpu = new CpuAverage(ResourceUsage.AVERAGED_SAMPLES);
     /** RUNNING and its readiness probe (if any) passing. */
     private boolean ready;
     /** Why the supervisor is killing the current process (a probe, the memory limit), told when it exits. */
@@ -209,7 +213,7 @@ final class ManagedInstance implements ManagedInstanceView {
                 uptime, Optional.ofNullable(startedAt), Optional.ofNullable(lastExit),
                 Optional.ofNullable(failureReason),
                 history.stats(planner.restartsInWindow(engine.ticker.read()), planner.currentBackoff()),
-                Optional.ofNullable(usage));
+                Optional.ofNullable(usage), port(), health != null ? health.statuses() : lastProbes, output.stats());
     }
 
     public List<ExitRecord> exitHistory() {
@@ -452,6 +456,7 @@ final class ManagedInstance implements ManagedInstanceView {
         }
         engine.publish(new ProcessSpawned(engine.now(), spec.name(), id, p.pid()));
         usage = null;
+        cpu.clear(); // a new process: its average starts afresh
         if (memoryLimit != null) {
             memoryLimit.reset();
         }
@@ -471,7 +476,7 @@ final class ManagedInstance implements ManagedInstanceView {
                     || (state != InstanceState.RUNNING && state != InstanceState.STARTING)) {
                 return; // a stopping process is not judged
             }
-            usage = sample;
+            usage = sample.withCpuPercentAverage(cpu.add(sample.cpuPercent()));
             if (memoryLimit == null || sample.memoryBytes().isEmpty()) {
                 return;
             }
@@ -548,20 +553,20 @@ final class ManagedInstance implements ManagedInstanceView {
             }
 
             @Override
-            public void failed(HealthMonitor.Kind kind, String probe, int failures, ProbeResult last) {
+            public void failed(io.tspm.ProbeKind kind, String probe, int failures, ProbeResult last) {
                 synchronized (ManagedInstance.this) {
                     if (!current(gen, p) || killReason != null
                             || (state != InstanceState.STARTING && state != InstanceState.RUNNING)) {
                         return;
                     }
-                    killReason = kind.label + " probe " + probe + " failed"
+                    killReason = kind.label() + " probe " + probe + " failed"
                             + (last.fatal() ? "" : " " + failures + (failures == 1 ? " time" : " times"))
                             + ": " + last.message();
                     failStart(killReason, null); // start() fails at once, before the process is gone
                     if (ready) { // no longer to be picked while it is being killed
                         ready = false;
                         engine.publish(new HealthChanged(engine.now(), spec.name(), id,
-                                kind.label + " probe " + probe, false, last.message()));
+                                kind.label() + " probe " + probe, false, last.message()));
                     }
                     after.add(() -> kill(p, ticks));
                 }
@@ -577,15 +582,6 @@ final class ManagedInstance implements ManagedInstanceView {
         engine.tree.kill(p, ticks, spec.stopSignal(), spec.stopTimeout(), spec.name() + "#" + id);
     }
 
-    @Override
-    public Optional<String> lastProbeResult() {
-        HealthMonitor h;
-        synchronized (this) {
-            h = health;
-        }
-        return h == null ? Optional.empty() : h.lastResult();
-    }
-
     private boolean current(long gen, Process p) {
         return gen == generation && p == process;
     }
@@ -594,6 +590,7 @@ final class ManagedInstance implements ManagedInstanceView {
         if (health != null) {
             HealthMonitor h = health;
             after.add(h::stop);
+            lastProbes = h.statuses();
             health = null;
         }
         ready = false;

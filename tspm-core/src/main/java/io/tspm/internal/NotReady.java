@@ -1,6 +1,8 @@
 package io.tspm.internal;
 
 import io.tspm.InstanceSnapshot;
+import io.tspm.ProbeKind;
+import io.tspm.ProbeStatus;
 import io.tspm.ProcessInstance;
 import io.tspm.ProcessStartException;
 import io.tspm.TspmException;
@@ -32,8 +34,10 @@ public final class NotReady {
                     .append(Human.duration(timeout)).append(" (the work goes on): not ready, ")
                     .append(s.state());
             s.failureReason().ifPresent(r -> reason.append(": ").append(r));
-            if (i instanceof ManagedInstanceView) {
-                ((ManagedInstanceView) i).lastProbeResult().ifPresent(r -> reason.append("; ").append(r));
+            for (ProbeStatus p : s.probes()) { // what it waits on: a startup or readiness probe not passing
+                if (p.kind() != ProbeKind.LIVENESS && !p.passing()) {
+                    reason.append("; ").append(p);
+                }
             }
             ProcessStartException e = new ProcessStartException(s.process(), s.instanceId(), reason.toString(),
                     i.recentOutput(ManagedInstance.START_FAILURE_LINES), null);

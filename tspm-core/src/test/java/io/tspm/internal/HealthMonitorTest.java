@@ -81,8 +81,8 @@ class HealthMonitorTest {
             }
 
             @Override
-            public void failed(HealthMonitor.Kind kind, String probe, int failures, ProbeResult last) {
-                verdicts.add(at() + " " + kind.label + " failed x" + failures + ": " + last.message());
+            public void failed(io.tspm.ProbeKind kind, String probe, int failures, ProbeResult last) {
+                verdicts.add(at() + " " + kind.label() + " failed x" + failures + ": " + last.message());
             }
 
             @Override
@@ -305,7 +305,7 @@ class HealthMonitorTest {
                         }
 
                         @Override
-                        public void failed(HealthMonitor.Kind kind, String probe, int failures, ProbeResult last) {
+                        public void failed(io.tspm.ProbeKind kind, String probe, int failures, ProbeResult last) {
                         }
 
                         @Override
