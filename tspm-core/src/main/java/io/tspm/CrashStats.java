@@ -28,10 +28,10 @@ public record CrashStats(
         StringBuilder sb = new StringBuilder().append(crashes).append(crashes == 1 ? " crash" : " crashes")
                 .append(", ").append(restartsInWindow).append(" restarts in the window");
         if (!currentBackoff.isZero()) {
-            sb.append(", backoff ").append(io.tspm.internal.Human.duration(currentBackoff));
+            sb.append(", backoff ").append(Human.duration(currentBackoff));
         }
         meanTimeBetweenFailures.ifPresent(m -> sb.append(", mean uptime before a crash ")
-                .append(io.tspm.internal.Human.duration(m)));
+                .append(Human.duration(m)));
         lastCrash.ifPresent(t -> sb.append(", last at ").append(t));
         return sb.toString();
     }

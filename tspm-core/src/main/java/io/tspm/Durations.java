@@ -15,7 +15,7 @@ final class Durations {
     static Duration nonNegative(String field, Duration value) {
         Objects.requireNonNull(value, field);
         if (value.isNegative()) {
-            throw new IllegalArgumentException(field + " must not be negative, but was " + io.tspm.internal.Human.duration(value));
+            throw new IllegalArgumentException(field + " must not be negative, but was " + Human.duration(value));
         }
         return value.compareTo(MAX) > 0 ? MAX : value;
     }
@@ -23,7 +23,7 @@ final class Durations {
     static Duration positive(String field, Duration value) {
         Objects.requireNonNull(value, field);
         if (value.isNegative() || value.isZero()) {
-            throw new IllegalArgumentException(field + " must be positive, but was " + io.tspm.internal.Human.duration(value));
+            throw new IllegalArgumentException(field + " must be positive, but was " + Human.duration(value));
         }
         return value.compareTo(MAX) > 0 ? MAX : value;
     }

@@ -1,6 +1,5 @@
 package io.tspm;
 
-import io.tspm.internal.Human;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

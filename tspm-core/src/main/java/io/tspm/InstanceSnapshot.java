@@ -57,7 +57,7 @@ public record InstanceSnapshot(
         }
         port.ifPresent(p -> sb.append(" port ").append(p));
         pid.ifPresent(p -> sb.append(" pid ").append(p).append(", up ")
-                .append(io.tspm.internal.Human.duration(uptime)));
+                .append(Human.duration(uptime)));
         sb.append(", ").append(restarts).append(restarts == 1 ? " restart" : " restarts");
         lastExit.ifPresent(e -> sb.append(", last exit: ").append(e));
         failureReason.ifPresent(r -> sb.append(", failed: ").append(r));

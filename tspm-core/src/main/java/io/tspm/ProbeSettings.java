@@ -1,6 +1,5 @@
 package io.tspm;
 
-import io.tspm.internal.Human;
 import io.tspm.spi.Probe;
 import java.time.Duration;
 import java.util.Objects;

@@ -40,7 +40,7 @@ public record ResourceUsage(Instant sampledAt, double cpuPercent, double cpuPerc
         StringBuilder sb = new StringBuilder("cpu ")
                 .append(String.format(java.util.Locale.ROOT, "%.1f%% (%.1f%% on average)", cpuPercent,
                         cpuPercentAverage));
-        memoryBytes.ifPresent(m -> sb.append(", ").append(io.tspm.internal.Human.bytes(m)));
+        memoryBytes.ifPresent(m -> sb.append(", ").append(Human.bytes(m)));
         sb.append(", ").append(threads).append(threads == 1 ? " thread" : " threads").append(" in ").append(processes)
                 .append(processes == 1 ? " process" : " processes");
         openFiles.ifPresent(f -> sb.append(", ").append(f).append(" open files"));

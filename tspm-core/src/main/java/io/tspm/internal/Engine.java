@@ -1,5 +1,6 @@
 package io.tspm.internal;
 
+import io.tspm.Human;
 import io.tspm.event.SupervisorEvent;
 import io.tspm.event.SupervisorListener;
 import io.tspm.time.Scheduler;

@@ -1,5 +1,6 @@
 package io.tspm.internal;
 
+import io.tspm.Human;
 import io.tspm.CrashStats;
 import io.tspm.ExitRecord;
 import java.time.Duration;

@@ -1,5 +1,6 @@
 package io.tspm.internal;
 
+import io.tspm.Human;
 import io.tspm.ProbeKind;
 import io.tspm.ProbeSettings;
 import io.tspm.ProbeStatus;

@@ -1,5 +1,6 @@
 package io.tspm.internal;
 
+import io.tspm.Human;
 import io.tspm.LineListener;
 import io.tspm.LogSettings;
 import io.tspm.OutputLine;

@@ -1,5 +1,6 @@
 package io.tspm.internal;
 
+import io.tspm.Human;
 import io.tspm.ExitRecord;
 import io.tspm.ExitStatus;
 import io.tspm.InstanceSnapshot;

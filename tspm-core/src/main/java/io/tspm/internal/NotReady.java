@@ -1,5 +1,6 @@
 package io.tspm.internal;
 
+import io.tspm.Human;
 import io.tspm.InstanceSnapshot;
 import io.tspm.ProbeKind;
 import io.tspm.ProbeStatus;

@@ -1,5 +1,6 @@
 package io.tspm.internal;
 
+import io.tspm.Human;
 import io.tspm.Signal;
 import io.tspm.StopOutcome;
 import io.tspm.time.Scheduler;

@@ -1,5 +1,6 @@
 package io.tspm.internal;
 
+import io.tspm.Human;
 import io.tspm.ExitStatus;
 import io.tspm.RestartDecision;
 import io.tspm.RestartPolicy;

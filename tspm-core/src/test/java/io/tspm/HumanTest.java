@@ -1,4 +1,4 @@
-package io.tspm.internal;
+package io.tspm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,11 +1,12 @@
-package io.tspm.internal;
+package io.tspm;
 
 import java.time.Duration;
 import java.util.Locale;
 
 /**
- * Durations and sizes as a person reads them, one way everywhere a message, a {@code toString} or a
- * log line shows them: {@code 6 ms}, {@code 1.5 s}, {@code 30 s}, {@code 2 min 5 s}, {@code 10 MiB}.
+ * Durations and sizes as TSPM writes them for people, one way everywhere (messages,
+ * {@code toString}, the runner's table): {@code 6 ms}, {@code 1.5 s}, {@code 30 s},
+ * {@code 2 min 5 s}, {@code 10 MiB}. Public so that probes and tools built on TSPM read the same.
  */
 public final class Human {
 
