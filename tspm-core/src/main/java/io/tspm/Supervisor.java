@@ -1,34 +1,19 @@
 package io.tspm;
 
-import io.tspm.event.ProcessAdded;
-import io.tspm.event.ProcessRemoved;
 import io.tspm.event.SupervisorListener;
-import io.tspm.internal.DependencyGraph;
-import io.tspm.internal.Engine;
-import io.tspm.internal.ManagedGroup;
-import io.tspm.internal.NotReady;
-import io.tspm.internal.Waits;
+import io.tspm.internal.SupervisorCore;
 import io.tspm.time.Scheduler;
 import io.tspm.time.Ticker;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalLong;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
-import java.util.function.Predicate;
-import java.util.stream.Collectors;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Runs and watches a set of child processes. Built by {@link #builder()}; {@link #start()} starts
@@ -50,61 +35,20 @@ import org.slf4j.LoggerFactory;
  */
 public final class Supervisor implements AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(Supervisor.class);
+    private final SupervisorCore core;
 
-    private enum Lifecycle { NEW, STARTED, STOPPED, CLOSED }
-
-    private final String name;
-    private final Engine engine;
-    private final Duration startTimeout;
-    private final boolean useShutdownHook;
-    private final java.nio.file.Path logDirectory;
-    private final boolean stopOnStartFailure;
-    /** Private: users hold the supervisor, and must not be able to block it by locking on it. */
-    private final Object lock = new Object();
-    private final Map<String, ManagedGroup> groups = new LinkedHashMap<>(); // guarded by lock
-    private Lifecycle lifecycle = Lifecycle.NEW; // guarded by lock
-    private java.time.Instant startedAt; // guarded by lock
-    private Thread shutdownHook; // guarded by lock
-
-    private Supervisor(Builder b) {
-        this.name = b.name;
-        this.startTimeout = b.startTimeout;
-        this.useShutdownHook = b.shutdownHook;
-        this.logDirectory = b.logDirectory;
-        this.stopOnStartFailure = b.stopOnStartFailure;
-        this.engine = new Engine(b.name, b.clock, b.ticker, b.scheduler, b.orphanProtection, b.parentDeathSignal,
-                b.logDirectory, b.sampleInterval, b.startTimeout);
-        try {
-            b.listeners.forEach(engine::addListener);
-            for (ProcessSpec spec : b.specs.values()) {
-                checkWatch(spec, b.logDirectory);
-                groups.put(spec.name(), new ManagedGroup(engine, spec));
-            }
-        } catch (RuntimeException | Error e) {
-            // Nothing was started yet, but the engine's threads run and groups hold timers and watches.
-            groups.values().forEach(ManagedGroup::retire);
-            engine.beginClose();
-            engine.close();
-            throw e;
-        }
-        engine.coordinator(this::restarting);
-        if (useShutdownHook) {
-            synchronized (lock) {
-                installShutdownHook();
-            }
-        }
+    private Supervisor(SupervisorCore core) {
+        this.core = core;
     }
 
+    /** A builder for a supervisor. */
     public static Builder builder() {
         return new Builder();
     }
 
     public String name() {
-        return name;
+        return core.name();
     }
-
-    // ---- lifecycle --------------------------------------------------------------------------
 
     /**
      * Starts every autostart process, each after the processes it depends on are running, and
@@ -115,14 +59,7 @@ public final class Supervisor implements AutoCloseable {
      * {@link Builder#stopOnStartFailure(boolean)} says otherwise).
      */
     public void start() {
-        Set<String> names;
-        synchronized (lock) {
-            checkNotClosed();
-            lifecycle = Lifecycle.STARTED;
-            startedAt = engine.now();
-            names = autostartNames();
-        }
-        startAndWait(names, "start of supervisor '" + name + "'");
+        core.start();
     }
 
     /**
@@ -130,24 +67,12 @@ public final class Supervisor implements AutoCloseable {
      * stopped for it (the restart policies go on working), and it has no time limit.
      */
     public CompletableFuture<Void> startAsync() {
-        Set<String> names;
-        synchronized (lock) {
-            checkNotClosed();
-            lifecycle = Lifecycle.STARTED;
-            startedAt = engine.now();
-            names = autostartNames();
-        }
-        return startInOrder(names);
+        return core.startAsync();
     }
 
     /** Stops every process, dependents before their dependencies, and waits until all are stopped. */
     public void stop() {
-        synchronized (lock) {
-            if (lifecycle == Lifecycle.STARTED) {
-                lifecycle = Lifecycle.STOPPED;
-            }
-        }
-        Waits.join(stopInOrder(groupNames(), "the stop of supervisor '" + name + "'"));
+        core.stop();
     }
 
     /**
@@ -157,37 +82,8 @@ public final class Supervisor implements AutoCloseable {
      */
     @Override
     public void close() {
-        synchronized (lock) {
-            if (lifecycle == Lifecycle.CLOSED) {
-                return;
-            }
-            lifecycle = Lifecycle.CLOSED;
-        }
-        engine.beginClose();
-        try {
-            stopAll();
-        } finally {
-            synchronized (lock) {
-                removeShutdownHook();
-            }
-            engine.close();
-        }
+        core.close();
     }
-
-    /** Stops every process; repeats while a start that was already under way left something running. */
-    private void stopAll() {
-        for (int pass = 0; pass < 3; pass++) {
-            Waits.join(stopInOrder(groupNames(), "the close of supervisor '" + name + "'"));
-            boolean quiet = list().stream().allMatch(i -> i.pid().isEmpty() && i.state() != InstanceState.STARTING
-                    && i.state() != InstanceState.STOPPING && i.state() != InstanceState.BACKOFF);
-            if (quiet) {
-                return;
-            }
-        }
-        LOG.warn("supervisor '{}': processes still running after close: {}", name, list());
-    }
-
-    // ---- processes --------------------------------------------------------------------------
 
     /**
      * Adds a process. When the supervisor is started and the spec is autostart, the process is
@@ -196,58 +92,7 @@ public final class Supervisor implements AutoCloseable {
      * the process is not registered, and nothing of it runs.
      */
     public ProcessGroup add(ProcessSpec spec) {
-        Objects.requireNonNull(spec, "spec");
-        synchronized (lock) {
-            checkAddable(spec);
-        }
-        // Set up outside the lock: a watch walks its directory tree.
-        checkWatch(spec, logDirectory);
-        ManagedGroup group = new ManagedGroup(engine, spec);
-        boolean startNow;
-        synchronized (lock) {
-            try {
-                checkAddable(spec); // again: another add may have come in between
-            } catch (RuntimeException e) {
-                group.retire();
-                throw e;
-            }
-            groups.put(spec.name(), group);
-            engine.publish(new ProcessAdded(engine.now(), spec.name(), spec.instances()));
-            startNow = lifecycle == Lifecycle.STARTED && spec.autostart();
-        }
-        if (startNow) {
-            try {
-                startAndWait(Set.of(spec.name()), "start of process '" + spec.name() + "'");
-            } catch (RuntimeException e) {
-                unregister(spec.name(), group);
-                throw e;
-            }
-        }
-        return group;
-    }
-
-    /** Throws unless a process of this name may be added now (guarded by lock). */
-    private void checkAddable(ProcessSpec spec) {
-        checkNotClosed();
-        if (groups.containsKey(spec.name())) {
-            throw new IllegalArgumentException("a process named '" + spec.name() + "' already exists");
-        }
-        Map<String, List<String>> deps = dependencies();
-        deps.put(spec.name(), spec.dependsOn());
-        DependencyGraph.check(deps);
-    }
-
-    /** Stops a group and forgets it (a removal, or an add that failed). */
-    private void unregister(String processName, ManagedGroup group) {
-        group.retire();
-        group.stop();
-        synchronized (lock) {
-            if (!groups.remove(processName, group)) {
-                return;
-            }
-        }
-        engine.forgetLogs(processName);
-        engine.publish(new ProcessRemoved(engine.now(), processName));
+        return core.add(spec);
     }
 
     /**
@@ -255,41 +100,27 @@ public final class Supervisor implements AutoCloseable {
      * moment it is called its instances refuse to start.
      */
     public void remove(String processName) {
-        ManagedGroup group;
-        synchronized (lock) {
-            group = groupOrThrow(processName);
-            List<String> dependents = groups.values().stream()
-                    .filter(g -> g.spec().dependsOn().contains(processName)).map(ManagedGroup::name).toList();
-            if (!dependents.isEmpty()) {
-                throw new IllegalStateException("process '" + processName + "' cannot be removed: " + dependents
-                        + " depend on it");
-            }
-        }
-        unregister(processName, group);
+        core.remove(processName);
     }
 
     /** The process named {@code processName}; {@link NoSuchProcessException} if there is none. */
     public ProcessGroup group(String processName) {
-        synchronized (lock) {
-            return groupOrThrow(processName);
-        }
+        return core.group(processName);
     }
 
     /** Every process, in the order they were added. */
     public List<ProcessGroup> groups() {
-        synchronized (lock) {
-            return List.copyOf(groups.values());
-        }
+        return core.groups();
     }
 
     /** A snapshot of every instance of every process. */
     public List<InstanceSnapshot> list() {
-        return snapshot().instances();
+        return core.list();
     }
 
     /** A snapshot of every instance of one process: a shortcut to that group in {@link #snapshot()}. */
     public List<InstanceSnapshot> describe(String processName) {
-        return group(processName).snapshot();
+        return core.describe(processName);
     }
 
     /**
@@ -299,15 +130,7 @@ public final class Supervisor implements AutoCloseable {
      * lock, so an instance is consistent in itself; two instances may be a moment apart.
      */
     public SupervisorSnapshot snapshot() {
-        List<ManagedGroup> now;
-        java.time.Instant started;
-        synchronized (lock) {
-            now = List.copyOf(groups.values());
-            started = startedAt;
-        }
-        List<GroupSnapshot> out = new ArrayList<>(now.size());
-        now.forEach(g -> out.add(g.groupSnapshot()));
-        return new SupervisorSnapshot(name, java.util.Optional.ofNullable(started), engine.now(), out);
+        return core.snapshot();
     }
 
     /**
@@ -316,39 +139,37 @@ public final class Supervisor implements AutoCloseable {
      * the timeout, naming the instances not ready, their probes' last results and last lines.
      */
     public void awaitReady(String processName, Duration timeout) {
-        group(processName).awaitReady(timeout);
+        core.awaitReady(processName, timeout);
     }
 
     /** Restarts every process, dependencies first. */
     public void restartAll() {
-        restartWhere(g -> true);
+        core.restartAll();
     }
 
     /** Starts the processes of a namespace (and what they depend on) and waits until they run. */
     public void startNamespace(String namespace) {
-        Set<String> names = namesWhere(inNamespace(namespace));
-        startAndWait(names, "start of namespace '" + namespace + "'");
+        core.startNamespace(namespace);
     }
 
     /** Stops the processes of a namespace, dependents first. */
     public void stopNamespace(String namespace) {
-        Set<String> names = namesWhere(inNamespace(namespace));
-        Waits.join(stopInOrder(names, "the stop of namespace '" + namespace + "'"));
+        core.stopNamespace(namespace);
     }
 
     /** Restarts the processes of a namespace: stopped dependents first, started dependencies first. */
     public void restartNamespace(String namespace) {
-        restartWhere(inNamespace(namespace));
+        core.restartNamespace(namespace);
     }
 
     /** The directory where processes write their log files by default, if one was set. */
     public java.util.Optional<java.nio.file.Path> logDirectory() {
-        return java.util.Optional.ofNullable(logDirectory);
+        return core.logDirectory();
     }
 
     /** Empties every open log file, as PM2's {@code flush}; rotated files stay. Lines keep coming. */
     public void flushLogs() {
-        engine.truncateLogs();
+        core.flushLogs();
     }
 
     /**
@@ -356,15 +177,15 @@ public final class Supervisor implements AutoCloseable {
      * (logrotate) moved the files away, new lines go to new files under the old names.
      */
     public void reopenLogs() {
-        engine.reopenLogs();
+        core.reopenLogs();
     }
 
     public void addListener(SupervisorListener listener) {
-        engine.addListener(listener);
+        core.addListener(listener);
     }
 
     public void removeListener(SupervisorListener listener) {
-        engine.removeListener(listener);
+        core.removeListener(listener);
     }
 
     /**
@@ -372,7 +193,7 @@ public final class Supervisor implements AutoCloseable {
      * waiting): a listener should return quickly and hand slow work to a thread of its own.
      */
     public long droppedEvents() {
-        return engine.droppedEvents();
+        return core.droppedEvents();
     }
 
     /**
@@ -380,270 +201,12 @@ public final class Supervisor implements AutoCloseable {
      * (Linux, orphan protection on, after the first spawn).
      */
     public OptionalLong reaperPid() {
-        return engine.reaperPid();
+        return core.reaperPid();
     }
 
     @Override
     public String toString() {
-        return "Supervisor{" + name + ", " + lifecycleName() + ", processes=" + groupNames() + '}';
-    }
-
-    // ---- internals --------------------------------------------------------------------------
-
-    /**
-     * Carries out ONE_FOR_ALL and REST_FOR_ONE after an instance's unexpected exit; the returned
-     * future says when the crashed instance may restart.
-     */
-    private CompletableFuture<Void> restarting(ProcessSpec spec, int instanceId, CompletableFuture<Void> running) {
-        ManagedGroup group;
-        Map<String, List<String>> deps;
-        Map<String, ManagedGroup> snapshot;
-        synchronized (lock) {
-            group = groups.get(spec.name());
-            if (group == null || lifecycle == Lifecycle.CLOSED) {
-                return CompletableFuture.completedFuture(null);
-            }
-            deps = dependencies();
-            snapshot = new LinkedHashMap<>(groups);
-        }
-        switch (spec.restartStrategy()) {
-            case ONE_FOR_ALL:
-                group.restartSiblings(instanceId).exceptionally(e -> {
-                    LOG.warn("ONE_FOR_ALL restart of the siblings of {}#{} failed", spec.name(), instanceId, e);
-                    return null;
-                });
-                return CompletableFuture.completedFuture(null);
-            case REST_FOR_ONE:
-                Set<String> dependents = DependencyGraph.dependentsOf(spec.name(), deps);
-                if (dependents.isEmpty()) {
-                    return CompletableFuture.completedFuture(null);
-                }
-                // Stop the active instances of the dependents, dependents first; remember exactly those.
-                Map<String, List<Object>> stopped = new java.util.concurrent.ConcurrentHashMap<>();
-                CompletableFuture<Void> allStopped = DependencyGraph.inOrder(dependents, deps, true, n -> {
-                    List<CompletableFuture<?>> stops = new ArrayList<>();
-                    stopped.put(n, snapshot.get(n).stopForStrategy(stops));
-                    return CompletableFuture.allOf(stops.toArray(new CompletableFuture<?>[0]));
-                });
-                running.thenCombine(allStopped, (a, b) -> null)
-                        .thenCompose(x -> DependencyGraph.inOrder(dependents, deps, false,
-                                n -> ManagedGroup.startForStrategy(stopped.getOrDefault(n, List.of()))))
-                        .exceptionally(e -> {
-                            LOG.warn("REST_FOR_ONE: {} stay stopped: {}", dependents, Waits.unwrap(e).getMessage());
-                            return null;
-                        });
-                return allStopped.handle((x, e) -> null);
-            default:
-                return CompletableFuture.completedFuture(null);
-        }
-    }
-
-    private void restartWhere(Predicate<ProcessGroup> filter) {
-        Set<String> names = namesWhere(filter);
-        Waits.join(stopInOrder(names, null));
-        startAndWait(names, "restart");
-    }
-
-    /**
-     * Starts {@code names} (dependencies first) and waits up to the start timeout; on failure
-     * stops what this start started, before throwing, when {@link #stopOnStartFailure} says so.
-     */
-    private void startAndWait(Set<String> names, String what) {
-        Set<String> started = startedBy(names);
-        try {
-            Waits.await(startInOrder(names), startTimeout, () -> NotReady.after(what, startTimeout, instancesOf(
-                    DependencyGraph.withDependencies(names, dependencies()))));
-        } catch (RuntimeException e) {
-            try {
-                cleanUpFailedStart(started).get(); // bounded: stops end at their kill
-            } catch (InterruptedException ie) {
-                Thread.currentThread().interrupt();
-            } catch (java.util.concurrent.ExecutionException stopFailed) {
-                e.addSuppressed(stopFailed.getCause());
-            }
-            throw e;
-        }
-    }
-
-    /** Of {@code names} and what they depend on, the processes a start would start: none of their instances is active. */
-    private Set<String> startedBy(Set<String> names) {
-        Map<String, ManagedGroup> snapshot;
-        Set<String> all;
-        synchronized (lock) {
-            snapshot = new LinkedHashMap<>(groups);
-            all = DependencyGraph.withDependencies(names, dependencies());
-        }
-        Set<String> idle = new LinkedHashSet<>();
-        for (String n : all) {
-            ManagedGroup g = snapshot.get(n);
-            if (g != null && g.snapshot().stream().noneMatch(i -> i.state().isActive())) {
-                idle.add(n);
-            }
-        }
-        return idle;
-    }
-
-    private CompletableFuture<Void> cleanUpFailedStart(Set<String> started) {
-        if (!stopOnStartFailure || started.isEmpty()) {
-            return CompletableFuture.completedFuture(null);
-        }
-        LOG.info("supervisor '{}': the start failed; stopping what it started: {}", name, started);
-        Map<String, List<String>> deps = dependencies();
-        Map<String, ManagedGroup> snapshot;
-        synchronized (lock) {
-            snapshot = new LinkedHashMap<>(groups);
-        }
-        return DependencyGraph.inOrder(started, deps, true,
-                n -> snapshot.get(n).stopActiveAsync("the stop after a failed start"));
-    }
-
-    private List<ProcessInstance> instancesOf(Set<String> names) {
-        List<ProcessInstance> all = new ArrayList<>();
-        for (ProcessGroup g : groups()) {
-            if (names.contains(g.name())) {
-                all.addAll(g.instances());
-            }
-        }
-        return all;
-    }
-
-    private Set<String> autostartNames() {
-        return groups.values().stream().filter(g -> g.spec().autostart()).map(ManagedGroup::name)
-                .collect(Collectors.toCollection(LinkedHashSet::new));
-    }
-
-    private CompletableFuture<Void> startInOrder(Set<String> names) {
-        Map<String, List<String>> deps;
-        Map<String, ManagedGroup> snapshot;
-        synchronized (lock) {
-            deps = dependencies();
-            snapshot = new LinkedHashMap<>(groups);
-        }
-        Set<String> all = DependencyGraph.withDependencies(names, deps);
-        return DependencyGraph.inOrder(all, deps, false, n -> snapshot.get(n).startAsync());
-    }
-
-    /** @param by the request, in words, for the starts it cancels; null for a restart's stop */
-    private CompletableFuture<Void> stopInOrder(Set<String> names, String by) {
-        Map<String, List<String>> deps;
-        Map<String, ManagedGroup> snapshot;
-        synchronized (lock) {
-            deps = dependencies();
-            snapshot = new LinkedHashMap<>(groups);
-        }
-        return DependencyGraph.inOrder(names, deps, true, n -> {
-            ManagedGroup g = snapshot.get(n);
-            return by == null ? g.stopAsync() : g.stopAsync(by);
-        });
-    }
-
-    /**
-     * Refuses a watch that covers the process's own log directory (every line it writes would
-     * restart it), unless an ignore pattern excludes that directory.
-     */
-    private static void checkWatch(ProcessSpec spec, java.nio.file.Path supervisorLogs) {
-        java.nio.file.Path logs = spec.logs().files() ? spec.logs().directory().orElse(supervisorLogs) : null;
-        if (logs == null || spec.watchPaths().isEmpty()) {
-            return;
-        }
-        java.nio.file.Path base = spec.workingDirectory().orElse(java.nio.file.Path.of("")).toAbsolutePath();
-        java.nio.file.Path logDir = real(logs.toAbsolutePath().normalize()); // as the log files resolve it
-        for (java.nio.file.Path w : spec.watchPaths()) {
-            java.nio.file.Path root = real(base.resolve(w).normalize());
-            if (logDir.startsWith(root)) {
-                java.nio.file.Path rel = root.relativize(logDir);
-                boolean ignored = spec.watchIgnore().stream().anyMatch(g -> {
-                    java.nio.file.PathMatcher m = java.nio.file.FileSystems.getDefault().getPathMatcher("glob:" + g);
-                    return !rel.toString().isEmpty() && (m.matches(rel) || m.matches(rel.resolve("x.log")));
-                });
-                if (!ignored) {
-                    throw new IllegalStateException("process '" + spec.name() + "' watches " + root
-                            + ", which holds its own log directory " + logDir + ": every line it logs would restart it."
-                            + " Watch a narrower path, or add a watchIgnore pattern for the logs");
-                }
-            }
-        }
-    }
-
-    /** The real path where it exists (symlinks followed), else the path as given. */
-    private static java.nio.file.Path real(java.nio.file.Path p) {
-        try {
-            return p.toRealPath();
-        } catch (java.io.IOException e) {
-            return p;
-        }
-    }
-
-    private Map<String, List<String>> dependencies() {
-        synchronized (lock) {
-            Map<String, List<String>> deps = new LinkedHashMap<>();
-            groups.forEach((n, g) -> deps.put(n, g.spec().dependsOn()));
-            return deps;
-        }
-    }
-
-    private Set<String> namesWhere(Predicate<ProcessGroup> filter) {
-        synchronized (lock) {
-            return groups.values().stream().filter(filter).map(ManagedGroup::name)
-                    .collect(Collectors.toCollection(LinkedHashSet::new));
-        }
-    }
-
-    private static Predicate<ProcessGroup> inNamespace(String namespace) {
-        Objects.requireNonNull(namespace, "namespace");
-        return g -> g.spec().namespace().equals(namespace);
-    }
-
-    private ManagedGroup groupOrThrow(String processName) {
-        Objects.requireNonNull(processName, "processName");
-        ManagedGroup g = groups.get(processName);
-        if (g == null) {
-            throw new NoSuchProcessException(processName, groups.keySet());
-        }
-        return g;
-    }
-
-    private void checkNotClosed() {
-        if (lifecycle == Lifecycle.CLOSED) {
-            throw new IllegalStateException("supervisor '" + name + "' is closed");
-        }
-    }
-
-    private String lifecycleName() {
-        synchronized (lock) {
-            return lifecycle.name().toLowerCase(java.util.Locale.ROOT);
-        }
-    }
-
-    private Set<String> groupNames() {
-        synchronized (lock) {
-            return new LinkedHashSet<>(groups.keySet());
-        }
-    }
-
-    private void installShutdownHook() {
-        if (!useShutdownHook || shutdownHook != null) {
-            return;
-        }
-        shutdownHook = new Thread(() -> {
-            try {
-                stop();
-            } catch (RuntimeException e) {
-                LOG.warn("stopping supervisor '{}' at JVM exit failed", name, e);
-            }
-        }, "tspm-" + name + "-shutdown");
-        Runtime.getRuntime().addShutdownHook(shutdownHook);
-    }
-
-    private void removeShutdownHook() {
-        if (shutdownHook != null && Thread.currentThread() != shutdownHook) {
-            try {
-                Runtime.getRuntime().removeShutdownHook(shutdownHook);
-            } catch (IllegalStateException e) {
-                // The JVM is already shutting down; the hook runs or has run.
-            }
-        }
-        shutdownHook = null;
+        return core.toString();
     }
 
     /** Builds a {@link Supervisor}. */
@@ -783,10 +346,9 @@ public final class Supervisor implements AutoCloseable {
 
         /** Checks that every dependency is declared and that there is no cycle. */
         public Supervisor build() {
-            Map<String, List<String>> deps = new LinkedHashMap<>();
-            specs.forEach((n, s) -> deps.put(n, s.dependsOn()));
-            DependencyGraph.check(deps);
-            return new Supervisor(this);
+            return new Supervisor(new SupervisorCore(new SupervisorCore.Settings(name, List.copyOf(specs.values()),
+                    List.copyOf(listeners), clock, ticker, scheduler, startTimeout, shutdownHook, orphanProtection,
+                    parentDeathSignal, stopOnStartFailure, logDirectory, sampleInterval)));
         }
     }
 }

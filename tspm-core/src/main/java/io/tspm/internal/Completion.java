@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /** Future helpers the engine and the supervisor share. */
-public final class Completion {
+final class Completion {
 
     private Completion() {
     }

@@ -10,7 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 
 /** {@code dependsOn} as a graph: checks it and runs actions in its order, independent ones in parallel. */
-public final class DependencyGraph {
+final class DependencyGraph {
 
     private DependencyGraph() {
     }

@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * What the instances of one supervisor share: its clock and ticker, its scheduler, its launcher
  * thread, its event bus, the process-tree operations and the companion reaper.
  */
-public final class Engine implements AutoCloseable {
+final class Engine implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
 

@@ -36,7 +36,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** The instances of one spec; group operations fan out to every instance in parallel. */
-public final class ManagedGroup implements ProcessGroup {
+final class ManagedGroup implements ProcessGroup {
 
     private static final Logger LOG = LoggerFactory.getLogger(ManagedGroup.class);
 
@@ -635,23 +635,21 @@ public final class ManagedGroup implements ProcessGroup {
     }
 
     /** REST_FOR_ONE: stops the active instances; the returned stops know how to undo themselves. */
-    public List<Object> stopForStrategy(List<CompletableFuture<?>> stopped) {
-        List<Object> stops = new ArrayList<>();
+    List<ManagedInstance.StrategyStop> stopForStrategy() {
+        List<ManagedInstance.StrategyStop> stops = new ArrayList<>();
         for (ManagedInstance i : instances) {
             ManagedInstance.StrategyStop s = i.stopForStrategy();
             if (s != null) {
                 stops.add(s);
-                stopped.add(s.stopped());
             }
         }
         return stops;
     }
 
     /** REST_FOR_ONE: starts again what {@link #stopForStrategy} stopped, unless the user stopped it since. */
-    public static CompletableFuture<Void> startForStrategy(List<Object> stops) {
+    static CompletableFuture<Void> startForStrategy(List<ManagedInstance.StrategyStop> stops) {
         List<CompletableFuture<Void>> starts = new ArrayList<>();
-        for (Object o : stops) {
-            ManagedInstance.StrategyStop s = (ManagedInstance.StrategyStop) o;
+        for (ManagedInstance.StrategyStop s : stops) {
             starts.add(s.instance().startForStrategy(s.epoch()));
         }
         return CompletableFuture.allOf(starts.toArray(new CompletableFuture<?>[0]));

@@ -15,7 +15,7 @@ import java.util.List;
  * {@link ProcessStartException} for the first instance that is not ready (its state, the last
  * result of the probe it waits on, its last lines), the other ones not ready as suppressed.
  */
-public final class NotReady {
+final class NotReady {
 
     private NotReady() {
     }

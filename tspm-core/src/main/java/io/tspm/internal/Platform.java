@@ -13,7 +13,7 @@ import java.util.Optional;
  * (each child leads its own session, so its whole tree can be found and killed) and
  * {@code setpriv --pdeathsig} (the kernel kills the child when its spawning thread dies).
  */
-public final class Platform {
+final class Platform {
 
     private static final List<String> SYSTEM_DIRS = List.of("/usr/bin", "/bin", "/usr/sbin", "/sbin",
             "/usr/local/bin");

@@ -16,7 +16,7 @@ import java.nio.file.Paths;
  * @param threads    number of threads (field 20)
  * @param rssPages   resident set size in pages (field 24)
  */
-public record ProcStat(long pid, char state, long ppid, long processGroup, long session, long startTicks,
+record ProcStat(long pid, char state, long ppid, long processGroup, long session, long startTicks,
         long cpuTicks, int threads, long rssPages) {
 
     /** A pid and start time only (a root to look up), no figures. */

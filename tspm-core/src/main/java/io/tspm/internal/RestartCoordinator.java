@@ -7,7 +7,7 @@ import java.util.concurrent.CompletableFuture;
  * Carries out the group strategies (ONE_FOR_ALL, REST_FOR_ONE) that reach past one instance; the
  * supervisor, which knows every process and the dependency graph, implements it.
  */
-public interface RestartCoordinator {
+interface RestartCoordinator {
 
     /**
      * An instance of {@code spec} exited unexpectedly and is to be restarted.

@@ -19,7 +19,7 @@ import java.util.function.Supplier;
  * same type created here, with the original as its cause, so the stack trace starts in the
  * caller's code (as {@code CompletableFuture.join} does with its {@code CompletionException}).
  */
-public final class Waits {
+final class Waits {
 
     private Waits() {
     }
