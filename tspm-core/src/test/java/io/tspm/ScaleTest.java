@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tspm.event.Scaled;
 import io.tspm.testing.EventRecorder;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -88,10 +89,40 @@ class ScaleTest {
             assertThatThrownBy(() -> s.group("w").scale(-1)).hasMessage("instances must be in 0..10000, but was -1");
             assertThatThrownBy(() -> s.group("w").scale(3))
                     .hasMessage("process 'w': basePort 65534 + instances 3 runs past port 65535");
-            assertThatThrownBy(() -> s.group("w").scale(6))
-                    .hasMessage("process 'w': 6 instances would share ports with the ports reloads use, which start at"
-                            + " basePort + reloadPortSpan (reloadPortSpan is 5); set reloadPortSpan to at least 6");
             assertThat(s.list()).hasSize(1);
+        }
+    }
+
+    /** Each instance's port, as the snapshot and the child itself (its $PORT) say. */
+    private static List<Integer> ports(ProcessGroup g) {
+        List<Integer> ports = new ArrayList<>();
+        for (ProcessInstance i : g.instances()) {
+            int port = i.port().getAsInt();
+            await().until(() -> i.recentOutput(5).contains("port=" + port));
+            ports.add(port);
+        }
+        return ports;
+    }
+
+    @Test
+    void scalingPastTheReloadSpanRaisesItAndNoTwoInstancesShareAPort() {
+        int base = 47310;
+        try (Supervisor s = Supervisor.builder()
+                .addProcess("web", p -> p.shell("echo port=$PORT; exec sleep 60").instances(2).basePort(base)
+                        .readyAfter(Duration.ZERO).reloadDrain(Duration.ZERO))
+                .build()) {
+            s.start();
+            ProcessGroup web = s.group("web");
+            web.reload(); // both now on their second port: base+2, base+3
+            assertThat(ports(web)).containsExactly(base + 2, base + 3);
+            web.scale(4); // base+2 and base+3 are taken: the new ones get their second port under the raised span
+            assertThat(web.spec().instances()).isEqualTo(4);
+            assertThat(web.spec().reloadPortSpan()).isEqualTo(4);
+            assertThat(ports(web)).containsExactly(base + 2, base + 3, base + 6, base + 7);
+            web.reload();
+            assertThat(ports(web)).doesNotHaveDuplicates().containsExactly(base, base + 1, base + 2, base + 3);
+            web.scale(1);
+            assertThat(web.spec().instances()).isEqualTo(1);
         }
     }
 }

@@ -24,6 +24,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -43,7 +44,8 @@ final class ManagedGroup implements ProcessGroup {
     private static final int MAX_INSTANCES = 10_000;
 
     private final Engine engine;
-    private final ProcessSpec spec;
+    /** The spec as it runs now: scaling changes its instance count (replaced whole, under lock). */
+    private volatile ProcessSpec spec;
     /** Private: users hold this group as their ProcessGroup, and must not be able to block it. */
     private final Object lock = new Object();
     /** Replaced whole on scale and reload (under this), so readers iterate a stable list without locking. */
@@ -87,7 +89,7 @@ final class ManagedGroup implements ProcessGroup {
         this.spec = spec;
         List<ManagedInstance> list = new ArrayList<>(spec.instances());
         for (int i = 0; i < spec.instances(); i++) {
-            list.add(new ManagedInstance(engine, this, spec, i));
+            list.add(new ManagedInstance(engine, this, spec, i, firstPort(spec, i)));
         }
         this.instances = List.copyOf(list);
         this.slots = list.stream().map(i -> new InstanceSlot(this, i)).toList();
@@ -163,11 +165,7 @@ final class ManagedGroup implements ProcessGroup {
         if (n < 0 || n > MAX_INSTANCES) {
             throw new IllegalArgumentException("instances must be in 0.." + MAX_INSTANCES + ", but was " + n);
         }
-        if (spec.basePort().isPresent() && n > spec.reloadPortSpan()) {
-            throw new IllegalArgumentException("process '" + spec.name() + "': " + n + " instances would share ports"
-                    + " with the ports reloads use, which start at basePort + reloadPortSpan (reloadPortSpan is "
-                    + spec.reloadPortSpan() + "); set reloadPortSpan to at least " + n);
-        }
+        ProcessSpec spec = this.spec;
         if (spec.basePort().isPresent() && n > 0 && spec.basePort().getAsInt() + n - 1 > 65535) {
             throw new IllegalArgumentException("process '" + spec.name() + "': basePort " + spec.basePort().getAsInt()
                     + " + instances " + n + " runs past port 65535");
@@ -180,9 +178,10 @@ final class ManagedGroup implements ProcessGroup {
             if (retired) {
                 throw new IllegalStateException("process '" + spec.name() + "' was removed");
             }
-            if (reloading) {
+            if (reload != null) {
                 throw new IllegalStateException("process '" + spec.name() + "' cannot scale while it reloads");
             }
+            ProcessSpec scaled = scaledSpec(this.spec, n);
             List<ManagedInstance> now = new ArrayList<>(instances);
             List<InstanceSlot> handles = new ArrayList<>(slots);
             from = now.size();
@@ -202,7 +201,7 @@ final class ManagedGroup implements ProcessGroup {
                 work.add(stopped);
             }
             for (int i = from; i < n; i++) {
-                ManagedInstance inst = new ManagedInstance(engine, this, spec, i);
+                ManagedInstance inst = new ManagedInstance(engine, this, scaled, i, freePort(scaled, i, now));
                 lineListeners.forEach(inst::addLineListener);
                 now.add(inst);
                 handles.add(new InstanceSlot(this, inst));
@@ -223,12 +222,59 @@ final class ManagedGroup implements ProcessGroup {
             }
             instances = List.copyOf(now);
             slots = List.copyOf(handles);
+            this.spec = scaled;
         }
         begin.forEach(Runnable::run);
         if (from != n) {
             engine.publish(new Scaled(engine.now(), spec.name(), from, n));
         }
         return CompletableFuture.allOf(work.toArray(new CompletableFuture<?>[0]));
+    }
+
+    /**
+     * The spec with {@code n} instances. The reload port span follows the instance count when it
+     * grows past it: ports are chosen free ({@link #freePort}), so a larger span never collides
+     * with an instance that still holds a port of the old one.
+     */
+    private static ProcessSpec scaledSpec(ProcessSpec spec, int n) {
+        if (spec.instances() == n) {
+            return spec;
+        }
+        ProcessSpec.Builder b = spec.toBuilder().instances(n);
+        if (spec.reloadPortSpan() < n) {
+            b.reloadPortSpan(n);
+        }
+        return b.build();
+    }
+
+    /** Instance {@code id}'s first port: {@code basePort + id}; empty without a basePort. */
+    private static OptionalInt firstPort(ProcessSpec spec, int id) {
+        return spec.basePort().isPresent() ? OptionalInt.of(spec.basePort().getAsInt() + id) : OptionalInt.empty();
+    }
+
+    /**
+     * A port for a new process of slot {@code id}: the first of its two ({@code basePort + id},
+     * {@code basePort + reloadPortSpan + id}) that no live instance of the group holds (guarded by
+     * lock). A reload's replacement so gets the one its predecessor does not hold.
+     */
+    OptionalInt freePort(ProcessSpec spec, int id, List<ManagedInstance> alsoLive) {
+        if (spec.basePort().isEmpty()) {
+            return OptionalInt.empty();
+        }
+        Set<Integer> taken = new HashSet<>();
+        java.util.function.Consumer<ManagedInstance> hold = i -> i.port().ifPresent(taken::add);
+        instances.forEach(hold);
+        alsoLive.forEach(hold);
+        replacements.keySet().forEach(hold);
+        stopping.forEach(hold);
+        int base = spec.basePort().getAsInt();
+        for (int port : new int[] {base + id, base + spec.reloadPortSpan() + id}) {
+            if (!taken.contains(port)) {
+                return OptionalInt.of(port);
+            }
+        }
+        throw new IllegalStateException("process '" + spec.name() + "': both ports of instance " + id + " ("
+                + (base + id) + ", " + (base + spec.reloadPortSpan() + id) + ") are held by other instances");
     }
 
     @Override
@@ -375,7 +421,8 @@ final class ManagedGroup implements ProcessGroup {
         return CompletableFuture.allOf(all.toArray(new CompletableFuture<?>[0])).thenCompose(x -> result);
     }
 
-    private volatile boolean reloading;
+    /** The reload under way, if any (guarded by lock): one at a time. */
+    private Reload reload;
 
     @Override
     public CompletableFuture<Void> rollingRestartAsync() {
@@ -401,12 +448,12 @@ final class ManagedGroup implements ProcessGroup {
 
     @Override
     public CompletableFuture<Void> reloadAsync() {
-        long epoch;
+        Reload run;
         synchronized (lock) {
             if (retired) {
                 throw new IllegalStateException("process '" + spec.name() + "' was removed");
             }
-            if (reloading) {
+            if (reload != null) {
                 throw new IllegalStateException("process '" + spec.name() + "' is already reloading");
             }
             if (spec.basePort().isPresent()
@@ -414,95 +461,70 @@ final class ManagedGroup implements ProcessGroup {
                 throw new IllegalStateException("process '" + spec.name() + "': a reload needs ports up to basePort + "
                         + "reloadPortSpan + instances - 1, past 65535");
             }
-            reloading = true;
-            epoch = groupStops;
+            run = new Reload(engine, this, spec, groupStops);
+            reload = run;
         }
-        int size = instances.size();
-        int batch = spec.reloadBatch();
-        CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
-        for (int from = 0; from < size; from += batch) {
-            int a = from;
-            int b = Math.min(size, from + batch);
-            chain = chain.thenCompose(x -> reloadSlots(a, b, epoch));
-        }
-        return chain.whenComplete((x, e) -> reloading = false);
+        return run.all(instances.size()).whenComplete((x, e) -> ended(run));
     }
 
     /** Replaces one instance (the memory limit asked); skipped while another reload runs. */
     void reloadInstance(ManagedInstance old) {
-        long epoch;
+        Reload run;
         synchronized (lock) {
-            if (reloading || retired || !instances.contains(old)) {
+            if (reload != null || retired || !instances.contains(old)) {
                 old.reloadFailed();
                 return;
             }
-            reloading = true;
-            epoch = groupStops;
+            run = new Reload(engine, this, spec, groupStops);
+            reload = run;
         }
-        reloadSlots(old.id(), old.id() + 1, epoch).whenComplete((x, e) -> {
-            reloading = false;
+        run.slots(old.id(), old.id() + 1).whenComplete((x, e) -> {
+            ended(run);
             if (!old.isRetired()) { // not replaced (it failed, or it was no longer running): judge it again
                 old.reloadFailed();
             }
         });
     }
 
-    /**
-     * Replaces the running instances with ids in [a, b): replacements first, each old one once its
-     * replacement is ready. A stop of the old instance (or of the group) meanwhile cancels the swap.
-     * Completes when every swap of the batch has settled (failing if one failed), so no second
-     * reload overlaps a replacement still being given up.
-     */
-    private CompletableFuture<Void> reloadSlots(int a, int b, long epoch) {
-        List<CompletableFuture<Void>> swaps = new ArrayList<>();
-        for (int id = a; id < b; id++) {
-            ManagedInstance old;
-            InstanceSlot handle;
-            ManagedInstance fresh;
-            synchronized (lock) {
-                if (groupStops != epoch) { // the group was stopped: no more replacements
-                    swaps.add(CompletableFuture.failedFuture(new TspmException("reload of process '"
-                            + spec.name() + "' ended at instance " + id + ": the process was stopped during the reload")));
-                    break;
-                }
-                if (id >= instances.size()) {
-                    break;
-                }
-                old = instances.get(id);
-                handle = slots.get(id);
-                long userStops = old.userStops(); // before the state: a stop in between shows in the state
-                if (old.state() != InstanceState.RUNNING) {
-                    continue; // a stopped (or failing) instance is not reloaded
-                }
-                fresh = new ManagedInstance(engine, this, spec, id, 1 - old.portLane(), old);
-                lineListeners.forEach(fresh::addLineListener);
-                handle.prepare(fresh);
-                replacements.put(fresh, new Pending(old, userStops, epoch));
+    private void ended(Reload run) {
+        synchronized (lock) {
+            if (reload == run) {
+                reload = null;
             }
-            int slot = id;
-            CompletableFuture<Void> ready = engine.within(fresh.startAsync().thenCompose(x -> fresh.awaitReadyAsync()),
-                    spec.reloadTimeout());
-            swaps.add(ready.handle((x, e) -> e).thenCompose(error -> {
-                String reason = swap(slot, old, fresh, handle, error);
-                if (reason != null) {
-                    engine.publish(new ReloadFailed(engine.now(), spec.name(), slot, reason));
-                    return stopTracked(fresh).thenCompose(o -> CompletableFuture.<Void>failedFuture(
-                            new TspmException("reload of process '" + spec.name() + "' failed at instance "
-                                    + slot + ": " + reason)));
-                }
-                // Drain: the old one keeps serving what it took before the swap, then stops (at
-                // once if the group is stopped meanwhile, or the supervisor closes).
-                CompletableFuture<Void> drained;
-                synchronized (lock) {
-                    drained = drains.getOrDefault(old, CompletableFuture.completedFuture(null));
-                }
-                if (engine.schedule(() -> drained.complete(null), spec.reloadDrain()).isCancelled()) {
-                    drained.complete(null);
-                }
-                return drained.thenCompose(x -> stopTracked(old)).thenApply(o -> (Void) null);
-            }));
         }
-        return CompletableFuture.allOf(swaps.toArray(new CompletableFuture<?>[0]));
+    }
+
+    /** A replacement a reload prepared: the instance it replaces, the slot's handle, the replacement. */
+    record Replacement(ManagedInstance old, InstanceSlot handle, ManagedInstance fresh) {
+    }
+
+    /**
+     * Sets up the replacement of instance {@code id} with {@code newSpec} (not started): null when
+     * the slot does not run and is left alone; throws when the group was stopped since
+     * {@code epoch}, or the id is gone (scaled away), as {@link IndexOutOfBoundsException}.
+     */
+    Replacement prepareReplacement(int id, long epoch, ProcessSpec newSpec) {
+        synchronized (lock) {
+            if (groupStops != epoch) { // the group was stopped: no more replacements
+                throw new TspmException("reload of process '" + spec.name() + "' ended at instance " + id
+                        + ": the process was stopped during the reload");
+            }
+            if (id >= instances.size()) {
+                throw new IndexOutOfBoundsException(id);
+            }
+            ManagedInstance old = instances.get(id);
+            InstanceSlot handle = slots.get(id);
+            long userStops = old.userStops(); // before the state: a stop in between shows in the state
+            if (old.state() != InstanceState.RUNNING) {
+                return null; // a stopped (or failing) instance is not reloaded
+            }
+            ManagedInstance fresh = new ManagedInstance(engine, this, newSpec, id, freePort(newSpec, id, List.of()),
+                    old);
+            lineListeners.forEach(fresh::addLineListener);
+            handle.prepare(fresh);
+            replacements.put(fresh, new Pending(old, userStops, epoch));
+            return new Replacement(old, handle, fresh);
+        }
     }
 
     /**
@@ -510,10 +532,9 @@ final class ManagedGroup implements ProcessGroup {
      * exited, or the old one or the group was stopped meanwhile), or null once it has. Either way
      * the one that goes on to be stopped is tracked until it has, so a group stop reaches it.
      */
-    private String swap(int slot, ManagedInstance old, ManagedInstance fresh, InstanceSlot handle,
-            Throwable error) {
+    String swap(int slot, Replacement r, Throwable error) {
         synchronized (lock) {
-            return swapLocked(slot, old, fresh, handle, error);
+            return swapLocked(slot, r.old(), r.fresh(), r.handle(), error);
         }
     }
 
@@ -560,8 +581,15 @@ final class ManagedGroup implements ProcessGroup {
         return why + "; the old instance keeps serving";
     }
 
+    /** The drain of a swapped-out instance: completed early by a stop of the group or of its slot. */
+    CompletableFuture<Void> drainOf(ManagedInstance old) {
+        synchronized (lock) {
+            return drains.getOrDefault(old, CompletableFuture.completedFuture(null));
+        }
+    }
+
     /** Stops an instance the reload let go, and forgets it once it has stopped. */
-    private CompletableFuture<StopOutcome> stopTracked(ManagedInstance instance) {
+    CompletableFuture<StopOutcome> stopTracked(ManagedInstance instance) {
         return instance.stopAsync().whenComplete((o, e) -> {
             synchronized (lock) {
                 stopping.remove(instance);

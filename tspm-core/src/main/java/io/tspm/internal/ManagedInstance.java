@@ -67,7 +67,7 @@ final class ManagedInstance {
     static final Duration OUTPUT_DRAIN = Duration.ofMillis(200);
 
     private final Engine engine;
-    private final int portLane;
+    private final OptionalInt port;
     private final ManagedGroup group;
     private final ProcessSpec spec;
     private final int id;
@@ -119,22 +119,18 @@ final class ManagedInstance {
     private final MemoryLimit memoryLimit;
     private final List<Runnable> after = new ArrayList<>();
 
-    ManagedInstance(Engine engine, ManagedGroup group, ProcessSpec spec, int id) {
-        this(engine, group, spec, id, 0);
-    }
-
-    /** @param portLane 0: {@code basePort + id}; 1: {@code + reloadPortSpan} (a reload's replacement) */
-    ManagedInstance(Engine engine, ManagedGroup group, ProcessSpec spec, int id, int portLane) {
-        this(engine, group, spec, id, portLane, null);
+    /** @param port the port its processes get (chosen by the group), empty without a basePort */
+    ManagedInstance(Engine engine, ManagedGroup group, ProcessSpec spec, int id, OptionalInt port) {
+        this(engine, group, spec, id, port, null);
     }
 
     /**
      * @param predecessor the instance this one replaces in a reload: the slot keeps its exit history
      *                    (shared) and crash-loop window (copied); null for a new slot
      */
-    ManagedInstance(Engine engine, ManagedGroup group, ProcessSpec spec, int id, int portLane,
+    ManagedInstance(Engine engine, ManagedGroup group, ProcessSpec spec, int id, OptionalInt port,
             ManagedInstance predecessor) {
-        this.portLane = portLane;
+        this.port = port;
         this.engine = engine;
         this.group = group;
         this.spec = spec;
@@ -184,14 +180,9 @@ final class ManagedInstance {
         return state;
     }
 
+    /** The port its processes get: fixed for the instance's life (a reload's replacement has the other one). */
     public OptionalInt port() {
-        return spec.basePort().isPresent()
-                ? OptionalInt.of(spec.basePort().getAsInt() + id + portLane * spec.reloadPortSpan())
-                : OptionalInt.empty();
-    }
-
-    int portLane() {
-        return portLane;
+        return port;
     }
 
     /** A memory-limit reload of this instance failed: it keeps running, and may be judged again. */
