@@ -81,13 +81,22 @@ class ResourceTest {
             await().until(() -> !i.exitHistory().isEmpty());
             ExitRecord r = i.exitHistory().get(0);
             assertThat(r.pid()).isEqualTo(first);
-            assertThat(r.reason()).get().asString().matches("memory limit exceeded: \\d+\\.\\d MiB > 150\\.0 MiB for 2 samples in a row");
+            assertThat(r.reason()).get().asString().matches("memory limit exceeded: \\d+(\\.\\d)? MiB > 150 MiB for 2 samples in a row");
             assertThat(r.isCrash()).isTrue();
             assertThat(r.decision()).isEqualTo(RestartDecision.RESTART);
             await().until(() -> !events.of(MemoryLimitExceeded.class).isEmpty());
             MemoryLimitExceeded e = events.of(MemoryLimitExceeded.class).get(0);
             assertThat(e.memoryBytes()).isGreaterThan(e.limitBytes());
             assertThat(e.limitBytes()).isEqualTo(150 * MIB);
+            // Warned first, once, when the tree crossed 80% of the limit, before the limit restarted it.
+            List<io.tspm.event.SupervisorEvent> forFirst = events.all().stream()
+                    .filter(x -> x instanceof io.tspm.event.MemoryLimitWarning || x instanceof MemoryLimitExceeded)
+                    .toList();
+            assertThat(forFirst.get(0)).isInstanceOfSatisfying(io.tspm.event.MemoryLimitWarning.class, w -> {
+                assertThat(w.memoryBytes()).isGreaterThanOrEqualTo((long) (0.8 * 150 * MIB));
+                assertThat(w.ratio()).isEqualTo(0.8);
+            });
+            assertThat(forFirst.get(1)).isInstanceOf(MemoryLimitExceeded.class);
             await().until(() -> i.state() == InstanceState.RUNNING && i.pid().getAsLong() != first);
         }
     }

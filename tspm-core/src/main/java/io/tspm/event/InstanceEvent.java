@@ -2,7 +2,8 @@ package io.tspm.event;
 
 /** An event about one instance of a process. */
 public sealed interface InstanceEvent extends SupervisorEvent
-        permits TransitionEvent, ProcessSpawned, HealthChanged, MemoryLimitExceeded, InstanceReplaced {
+        permits TransitionEvent, ProcessSpawned, HealthChanged, MemoryLimitWarning, MemoryLimitExceeded,
+        InstanceReplaced {
 
     /** The instance's id, 0..instances-1; it stays the same across the instance's restarts. */
     int instanceId();

@@ -59,6 +59,8 @@ import org.slf4j.LoggerFactory;
 final class ManagedInstance {
 
     private static final Logger LOG = LoggerFactory.getLogger(ManagedInstance.class);
+    /** The share of maxMemory whose crossing warns (MemoryLimitWarning) before the limit restarts. */
+    static final double MEMORY_WARNING_RATIO = 0.8;
     /** Lines of output a failed start carries. */
     static final int START_FAILURE_LINES = 200;
     /** Lines of output kept with each exit record. */
@@ -137,7 +139,7 @@ final class ManagedInstance {
         this.id = id;
         this.output = new InstanceOutput(engine, spec, id);
         this.memoryLimit = spec.maxMemory().isPresent()
-                ? new MemoryLimit(spec.maxMemory().getAsLong(), spec.memoryLimitSamples()) : null;
+                ? new MemoryLimit(spec.maxMemory().getAsLong(), spec.memoryLimitSamples(), MEMORY_WARNING_RATIO) : null;
         if (predecessor == null) {
             this.planner = new RestartPlanner(spec.restartPolicy(), () -> ThreadLocalRandom.current().nextDouble());
             this.history = new ExitHistory(spec.exitHistorySize());
@@ -473,6 +475,10 @@ final class ManagedInstance {
                 return;
             }
             long used = sample.memoryBytes().getAsLong();
+            if (memoryLimit.warnedBy(used)) {
+                engine.publish(new io.tspm.event.MemoryLimitWarning(engine.now(), spec.name(), id, used,
+                        memoryLimit.limitBytes(), memoryLimit.warningRatio()));
+            }
             if (!memoryLimit.exceededBy(used) || killReason != null || reloadReason != null) {
                 return;
             }
@@ -513,60 +519,59 @@ final class ManagedInstance {
 
     /** Starts the probes of a fresh process; their verdicts count only while it is the current one. */
     private void startHealth(long gen, Process p, long ticks, InstanceProbeContext context) {
-        HealthMonitor monitor = new HealthMonitor(engine, engine.probePool, context, new HealthMonitor.Verdicts() {
-            @Override
-            public void startupPassed() {
-                synchronized (ManagedInstance.this) {
-                    if (current(gen, p) && state == InstanceState.STARTING && spec.readinessProbe().isEmpty()) {
-                        becomeReady(p);
-                    }
-                }
-                runAfter();
-            }
-
-            @Override
-            public void readinessChanged(boolean passing, String probe, ProbeResult last) {
-                synchronized (ManagedInstance.this) {
-                    if (!current(gen, p)) {
-                        return;
-                    }
-                    if (state == InstanceState.STARTING && passing) {
-                        becomeReady(p);
-                    } else if (state == InstanceState.RUNNING && ready != passing) {
-                        ready = passing;
-                        if (passing) {
-                            settleReadyWaiters(null);
-                        }
-                        engine.publish(new HealthChanged(engine.now(), spec.name(), id,
-                                "readiness probe " + probe, passing, last.message()));
-                    }
-                }
-                runAfter();
-            }
-
-            @Override
-            public void failed(io.tspm.ProbeKind kind, String probe, int failures, ProbeResult last) {
-                synchronized (ManagedInstance.this) {
-                    if (!current(gen, p) || killReason != null
-                            || (state != InstanceState.STARTING && state != InstanceState.RUNNING)) {
-                        return;
-                    }
-                    killReason = kind.label() + " probe " + probe + " failed"
-                            + (last.fatal() ? "" : " " + failures + (failures == 1 ? " time" : " times"))
-                            + ": " + last.message();
-                    failStart(killReason, null); // start() fails at once, before the process is gone
-                    if (ready) { // no longer to be picked while it is being killed
-                        ready = false;
-                        engine.publish(new HealthChanged(engine.now(), spec.name(), id,
-                                kind.label() + " probe " + probe, false, last.message()));
-                    }
-                    after.add(() -> kill(p, ticks));
-                }
-                runAfter();
-            }
-        }, spec.startupProbe().orElse(null), spec.readinessProbe().orElse(null), spec.livenessProbe().orElse(null));
+        HealthMonitor monitor = new HealthMonitor(engine, engine.probePool, context, new ProbeVerdicts(this, gen, p, ticks),
+                spec.startupProbe().orElse(null), spec.readinessProbe().orElse(null), spec.livenessProbe().orElse(null));
         health = monitor;
         after.add(monitor::start);
+    }
+
+    // ---- what the probes decide (ProbeVerdicts words them); each counts only for its own process ----
+
+    /** The startup probe passed: without a readiness probe that makes it ready. */
+    void startupPassed(long gen, Process p) {
+        synchronized (this) {
+            if (current(gen, p) && state == InstanceState.STARTING && spec.readinessProbe().isEmpty()) {
+                becomeReady(p);
+            }
+        }
+        runAfter();
+    }
+
+    /** The readiness probe's verdict changed: RUNNING at first, later only the ready flag. */
+    void readinessChanged(long gen, Process p, boolean passing, String probe, String message) {
+        synchronized (this) {
+            if (!current(gen, p)) {
+                return;
+            }
+            if (state == InstanceState.STARTING && passing) {
+                becomeReady(p);
+            } else if (state == InstanceState.RUNNING && ready != passing) {
+                ready = passing;
+                if (passing) {
+                    settleReadyWaiters(null);
+                }
+                engine.publish(new HealthChanged(engine.now(), spec.name(), id, probe, passing, message));
+            }
+        }
+        runAfter();
+    }
+
+    /** A probe failed for good: the process is killed, and its exit is a failure with {@code reason}. */
+    void probeFailed(long gen, Process p, long ticks, String probe, String reason, String message) {
+        synchronized (this) {
+            if (!current(gen, p) || killReason != null
+                    || (state != InstanceState.STARTING && state != InstanceState.RUNNING)) {
+                return;
+            }
+            killReason = reason;
+            failStart(killReason, null); // start() fails at once, before the process is gone
+            if (ready) { // no longer to be picked while it is being killed
+                ready = false;
+                engine.publish(new HealthChanged(engine.now(), spec.name(), id, probe, false, message));
+            }
+            after.add(() -> kill(p, ticks));
+        }
+        runAfter();
     }
 
     /** Stops the tree of a process the supervisor gave up on (a probe, the memory limit); its exit follows. */

@@ -1,20 +1,37 @@
 package io.tspm.internal;
 
-import java.util.Locale;
+import io.tspm.Human;
 
 /**
- * Counts an instance's resource samples in a row over its memory limit, and says when the limit
- * is exceeded. Not thread-safe: the instance's lock guards it.
+ * Counts an instance's resource samples in a row over its memory limit, says when the limit is
+ * exceeded, and when the tree first crosses the warning share of it. Not thread-safe: the
+ * instance's lock guards it.
  */
 final class MemoryLimit {
 
     private final long limitBytes;
     private final int samples;
+    private final double warningRatio;
     private int over;
+    /** Whether the last sample was at or above the warning share (a warning fires on the way up). */
+    private boolean warned;
 
-    MemoryLimit(long limitBytes, int samples) {
+    MemoryLimit(long limitBytes, int samples, double warningRatio) {
         this.limitBytes = limitBytes;
         this.samples = samples;
+        this.warningRatio = warningRatio;
+    }
+
+    double warningRatio() {
+        return warningRatio;
+    }
+
+    /** Takes one sample for the warning: true when it crosses the share (once per crossing). */
+    boolean warnedBy(long usedBytes) {
+        boolean above = usedBytes >= (long) (limitBytes * warningRatio);
+        boolean crossed = above && !warned;
+        warned = above;
+        return crossed;
     }
 
     long limitBytes() {
@@ -38,15 +55,12 @@ final class MemoryLimit {
 
     void reset() {
         over = 0;
+        warned = false;
     }
 
-    /** "memory limit exceeded: 187.2 MiB > 150.0 MiB for 2 samples in a row" */
+    /** "memory limit exceeded: 187.2 MiB > 150 MiB for 2 samples in a row" */
     String reason(long usedBytes) {
-        return "memory limit exceeded: " + mib(usedBytes) + " > " + mib(limitBytes) + " for " + over
+        return "memory limit exceeded: " + Human.bytes(usedBytes) + " > " + Human.bytes(limitBytes) + " for " + over
                 + (over == 1 ? " sample" : " samples in a row");
-    }
-
-    private static String mib(long bytes) {
-        return String.format(Locale.ROOT, "%.1f MiB", bytes / 1048576.0);
     }
 }
