@@ -99,7 +99,7 @@ final class ManagedInstance {
     private boolean queuedStartByUser;
     private CompletableFuture<Void> restartWatch;
     /** Waiters for readiness of an instance that runs unready or is between starts; see {@link #awaitReadyAsync}. */
-    private final List<CompletableFuture<Void>> readyWaiters = new ArrayList<>();
+    private final ReadyWaiters readyWaiters;
     /** Scaled away or replaced: it refuses to start again. */
     private volatile boolean retired;
 
@@ -138,6 +138,7 @@ final class ManagedInstance {
         this.spec = spec;
         this.id = id;
         this.output = new InstanceOutput(engine, spec, id);
+        this.readyWaiters = new ReadyWaiters(this, spec.name(), id);
         this.memoryLimit = spec.maxMemory().isPresent()
                 ? new MemoryLimit(spec.maxMemory().getAsLong(), spec.memoryLimitSamples(), MEMORY_WARNING_RATIO) : null;
         if (predecessor == null) {
@@ -260,14 +261,7 @@ final class ManagedInstance {
                         output.lastTexts(START_FAILURE_LINES), null));
             }
             // Running but not ready (its readiness probe failing), or between starts: wait for readiness.
-            CompletableFuture<Void> waiter = new CompletableFuture<>();
-            readyWaiters.add(waiter);
-            waiter.whenComplete((x, e) -> {
-                synchronized (this) {
-                    readyWaiters.remove(waiter); // a waiter that timed out or was cancelled leaves no trace
-                }
-            });
-            return waiter;
+            return readyWaiters.add();
         }
     }
 
@@ -291,17 +285,9 @@ final class ManagedInstance {
 
     /** Completes (ready) or fails (cannot become ready for now) every readiness waiter, after the lock. */
     private void settleReadyWaiters(String failure) {
-        if (readyWaiters.isEmpty()) {
-            return;
-        }
-        List<CompletableFuture<Void>> waiters = new ArrayList<>(readyWaiters);
-        readyWaiters.clear();
-        if (failure == null) {
-            after.add(() -> waiters.forEach(w -> w.complete(null)));
-        } else {
-            List<String> lines = output.lastTexts(START_FAILURE_LINES);
-            after.add(() -> waiters.forEach(w -> w.completeExceptionally(
-                    new ProcessStartException(spec.name(), id, "not ready: " + failure, lines, null))));
+        Runnable settle = readyWaiters.settle(failure, () -> output.lastTexts(START_FAILURE_LINES));
+        if (settle != null) {
+            after.add(settle);
         }
     }
 
@@ -621,31 +607,19 @@ final class ManagedInstance {
             ExitStatus status = new ExitStatus(p.exitValue());
             long now = engine.ticker.read();
             Duration uptime = Duration.ofNanos(Math.max(0, now - spawnedAtNanos));
-            // A kill for a failed probe is a failure, though the supervisor sent the signal.
-            boolean signalled = killedForProbe == null && signalSent != null && status.signal().orElse(null) == signalSent;
             long ticks = startTicks;
             lastExit = status;
             process = null;
             move(new ProcessExited(engine.now(), spec.name(), id, p.pid(), status, uptime));
             after.add(() -> reapLeftovers(p, ticks));
-            // A death by a signal sent through signal() was asked for: one rule whether it was ready or not.
-            String failedStart = wasReady ? null
-                    : signalled ? "ended by " + signalSent + ", sent through signal(), before it was ready"
-                    : "exited before it was ready (" + status + " after " + Human.duration(uptime) + ")";
-            if (failedStart != null) {
-                failStart(killedForProbe != null ? killedForProbe : failedStart, null);
+            ExitJudgement j = ExitJudgement.of(status, uptime, wasReady, killedForProbe, signalSent,
+                    !retired && group.isMember(this), planner, history, now);
+            if (j.startFailure() != null) {
+                failStart(j.startFailure(), null);
             }
-            // A reload's replacement not yet swapped in, or an instance a reload or scaling let go,
-            // is never restarted, nor does its exit restart its siblings: the reload decides.
-            RestartPlanner.Decision d = !retired && group.isMember(this)
-                    ? planner.onExit(status, uptime, signalled, wasReady || signalled, killedForProbe != null, now)
-                    : new RestartPlanner.Decision(RestartDecision.STAY_EXITED, Duration.ZERO, null);
-            String why = killedForProbe != null ? killedForProbe : signalled ? null : failedStart;
-            String reason = d.kind() == RestartDecision.GIVE_UP
-                    ? d.reason() + (why != null ? " (this time: " + why + ")" : "") + "; last exits: "
-                            + history.describeLast(status, uptime, 4)
-                    : why;
-            record(p, status, uptime, signalled, d.kind(), d.delay(), reason); // a signal sent through us was asked for
+            RestartPlanner.Decision d = j.decision();
+            String reason = j.reason();
+            record(p, status, uptime, j.signalled(), d.kind(), d.delay(), reason); // a signal sent through us was asked for
             switch (d.kind()) {
                 case GIVE_UP:
                     failureReason = reason;
