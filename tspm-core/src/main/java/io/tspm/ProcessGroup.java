@@ -109,6 +109,14 @@ public interface ProcessGroup {
      */
     CompletableFuture<Void> rollingRestartAsync();
 
+    /**
+     * Sets every instance's restart count, crash-loop window and backoff back to zero; the exit
+     * histories stay unless {@code clearExitHistory}.
+     */
+    default void reset(boolean clearExitHistory) {
+        instances().forEach(i -> i.reset(clearExitHistory));
+    }
+
     /** {@link #rollingRestartAsync()} and wait. */
     void rollingRestart();
 

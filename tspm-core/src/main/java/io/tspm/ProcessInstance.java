@@ -103,6 +103,17 @@ public interface ProcessInstance {
     /** {@link #restart()}, waiting up to {@code timeout}. */
     void restart(java.time.Duration timeout);
 
+    /**
+     * Sets the restart count, the crash-loop window and the backoff back to zero (PM2's
+     * {@code reset}); the exit history stays. A pending restart keeps its delay.
+     */
+    default void reset() {
+        reset(false);
+    }
+
+    /** {@link #reset()}, and with {@code clearExitHistory} the exit history and crash count too. */
+    void reset(boolean clearExitHistory);
+
     /** Sends {@code signal} to the instance's process (not its descendants); false if none runs. */
     boolean signal(Signal signal);
 }

@@ -162,6 +162,47 @@ public final class Supervisor implements AutoCloseable {
         core.restartNamespace(namespace);
     }
 
+    /** The processes whose labels {@code selector} matches, in the order they were added. */
+    public List<ProcessGroup> groups(LabelSelector selector) {
+        return core.groups(selector);
+    }
+
+    /**
+     * Starts the processes whose labels {@code selector} matches (and what they depend on), and
+     * waits until they are ready, as {@link #start()} does.
+     */
+    public void start(LabelSelector selector) {
+        core.start(selector);
+    }
+
+    /** Stops the processes whose labels {@code selector} matches, dependents first. */
+    public void stop(LabelSelector selector) {
+        core.stop(selector);
+    }
+
+    /** Restarts the processes whose labels {@code selector} matches: stopped dependents first, started dependencies first. */
+    public void restart(LabelSelector selector) {
+        core.restart(selector);
+    }
+
+    /** Each namespace with the names of its processes (the seed's {@code groups} command). */
+    public Map<String, List<String>> namespaces() {
+        return core.namespaces();
+    }
+
+    /**
+     * Sets the restart count, crash-loop window and backoff of every instance of a process back to
+     * zero (PM2's {@code reset}); the exit history stays.
+     */
+    public void reset(String processName) {
+        core.reset(processName, false);
+    }
+
+    /** {@link #reset(String)}, and with {@code clearExitHistory} the exit histories and crash counts too. */
+    public void reset(String processName, boolean clearExitHistory) {
+        core.reset(processName, clearExitHistory);
+    }
+
     /** The directory where processes write their log files by default, if one was set. */
     public java.util.Optional<java.nio.file.Path> logDirectory() {
         return core.logDirectory();

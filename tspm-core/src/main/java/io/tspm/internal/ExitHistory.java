@@ -51,6 +51,12 @@ final class ExitHistory {
         return s;
     }
 
+    /** Forgets every record and the crash count (a reset that asked for it). */
+    synchronized void clear() {
+        slots.clear();
+        crashes = 0;
+    }
+
     synchronized List<ExitRecord> records() {
         List<ExitRecord> out = new ArrayList<>(slots.size());
         slots.forEach(s -> out.add(s.record));

@@ -225,6 +225,11 @@ final class InstanceSlot implements ProcessInstance {
     }
 
     @Override
+    public void reset(boolean clearExitHistory) {
+        current.reset(clearExitHistory);
+    }
+
+    @Override
     public boolean signal(Signal signal) {
         return current.signal(signal);
     }

@@ -152,6 +152,15 @@ final class ManagedInstance {
         }
     }
 
+    /** The restart count, crash-loop window and backoff back to zero; the history too if asked. */
+    synchronized void reset(boolean clearExitHistory) {
+        spawns = process != null ? 1 : 0;
+        planner.reset();
+        if (clearExitHistory) {
+            history.clear();
+        }
+    }
+
     /** Refuses every later start: it was scaled away, replaced by a reload, or its replacement was given up. */
     void retire() {
         retired = true;

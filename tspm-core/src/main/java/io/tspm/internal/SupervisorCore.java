@@ -340,6 +340,43 @@ public final class SupervisorCore implements AutoCloseable {
         restartWhere(inNamespace(namespace));
     }
 
+    public List<ProcessGroup> groups(io.tspm.LabelSelector selector) {
+        Objects.requireNonNull(selector, "selector");
+        List<ProcessGroup> out = new ArrayList<>();
+        for (ProcessGroup g : groups()) {
+            if (selector.matches(g.spec().labels())) {
+                out.add(g);
+            }
+        }
+        return out;
+    }
+
+    public void start(io.tspm.LabelSelector selector) {
+        startAndWait(namesWhere(labelled(selector)), "start of the processes with labels '" + selector + "'");
+    }
+
+    public void stop(io.tspm.LabelSelector selector) {
+        Waits.join(stopInOrder(namesWhere(labelled(selector)), "the stop of the processes with labels '" + selector
+                + "'"));
+    }
+
+    public void restart(io.tspm.LabelSelector selector) {
+        restartWhere(labelled(selector));
+    }
+
+    public Map<String, List<String>> namespaces() {
+        return snapshot().namespaces();
+    }
+
+    public void reset(String processName, boolean clearExitHistory) {
+        group(processName).reset(clearExitHistory);
+    }
+
+    private static Predicate<ProcessGroup> labelled(io.tspm.LabelSelector selector) {
+        Objects.requireNonNull(selector, "selector");
+        return g -> selector.matches(g.spec().labels());
+    }
+
     /** The directory where processes write their log files by default, if one was set. */
     public java.util.Optional<java.nio.file.Path> logDirectory() {
         return java.util.Optional.ofNullable(logDirectory);
