@@ -211,7 +211,7 @@ public final class SupervisorCore implements AutoCloseable {
                 throw e;
             }
             groups.put(spec.name(), group);
-            engine.publish(new ProcessAdded(engine.now(), spec.name(), spec.instances()));
+            engine.publish(new ProcessAdded(engine.now(), spec.name(), spec.instances(), spec.namespace(), spec.labels()));
             startNow = lifecycle == Lifecycle.STARTED && spec.autostart();
         }
         if (startNow) {
