@@ -1,5 +1,6 @@
 package io.tspm;
 
+import static io.tspm.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -13,6 +14,7 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
@@ -158,5 +160,32 @@ class LaunchTest {
         String logged = log.toString(StandardCharsets.UTF_8);
         assertThat(logged).as("the library logged the failure").contains("line 2");
         assertThat(logged).doesNotContain("hunter2");
+    }
+
+    @Test
+    void portAndInstancePlaceholdersAreFilledInTheCommandItsArgumentsAndTheEnvironment() {
+        try (Supervisor s = Supervisor.builder()
+                .addProcess("pg", p -> p.shell("echo \"args=$1 $2 url=$URL\"; exec sleep 60").args("-p", "{port}")
+                        .env("URL", "http://127.0.0.1:{port}/{name}/{instance}").instances(2).basePort(47400)
+                        .readyAfter(Duration.ZERO))
+                .build()) {
+            s.start();
+            for (int id = 0; id < 2; id++) {
+                ProcessInstance i = s.group("pg").instance(id);
+                int port = 47400 + id;
+                String expected = "args=-p " + port + " url=http://127.0.0.1:" + port + "/pg/" + id;
+                await().until(() -> i.recentOutput(5).contains(expected));
+            }
+        }
+    }
+
+    @Test
+    void aPortPlaceholderWithoutABasePortIsASpawnFailureThatSaysSo() {
+        try (Supervisor s = Supervisor.builder()
+                .addProcess("pg", p -> p.command("sleep", "{port}")).build()) {
+            assertThatThrownBy(s::start).isInstanceOf(ProcessStartException.class)
+                    .hasMessageContaining("argument 1 ('{port}') uses {port}, but process 'pg' has no basePort");
+            assertThat(s.group("pg").instance(0).state()).isEqualTo(InstanceState.FAILED);
+        }
     }
 }

@@ -75,7 +75,10 @@ final class LaunchPlan {
                 throw new SpawnFailure(e.getMessage(), e);
             }
         }
-        env.putAll(spec.environment());
+        for (Map.Entry<String, String> e : spec.environment().entrySet()) {
+            env.put(e.getKey(), Placeholders.expand(e.getValue(), spec.name(), instanceId, port,
+                    "env " + e.getKey()));
+        }
         spec.removedEnvironment().forEach(env::remove);
         for (io.tspm.ProbeSettings probe : spec.probes()) {
             env.putAll(probe.probe().environment(spawnContext));
@@ -85,6 +88,10 @@ final class LaunchPlan {
         port.ifPresent(p -> env.put(spec.portVar(), Integer.toString(p)));
 
         List<String> argv = new ArrayList<>(spec.argv());
+        for (int i = 0; i < argv.size(); i++) {
+            argv.set(i, Placeholders.expand(argv.get(i), spec.name(), instanceId, port, i == 0 ? "the program"
+                    : "argument " + i + " ('" + argv.get(i) + "')"));
+        }
         if (spec.kind() == ProcessSpec.Kind.SCRIPT) {
             Path script = base.resolve(spec.script().orElseThrow());
             if (!Files.isRegularFile(script)) {
