@@ -33,6 +33,30 @@ public interface ProcessGroup {
 
     List<InstanceSnapshot> snapshot();
 
+    /**
+     * The instances that may take traffic now, as an immutable, versioned view (see
+     * {@link io.tspm.spi.Endpoints}); a new one is published on every change.
+     */
+    io.tspm.spi.Endpoints endpoints();
+
+    /**
+     * Picks an instance for one piece of work through the group's load balancer, for a client that
+     * balances its own connections: the lease counts the work in the instance's in-flight count until
+     * closed. Empty when no instance may take traffic (at once: it never waits).
+     */
+    java.util.Optional<Lease> pick(io.tspm.spi.PickContext context);
+
+    /** {@link #pick(io.tspm.spi.PickContext)} with nothing to say about the work. */
+    default java.util.Optional<Lease> pick() {
+        return pick(io.tspm.spi.PickContext.NONE);
+    }
+
+    /** Hears of every new endpoints view, after the supervisor's locks are released; must return quickly. */
+    void addEndpointsListener(java.util.function.Consumer<io.tspm.spi.Endpoints> listener);
+
+    /** Stops telling {@code listener} of new views. */
+    void removeEndpointsListener(java.util.function.Consumer<io.tspm.spi.Endpoints> listener);
+
     /** Adds a listener to every instance of the process. */
     default void addLineListener(LineListener listener) {
         instances().forEach(i -> i.addLineListener(listener));

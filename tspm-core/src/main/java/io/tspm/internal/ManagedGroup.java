@@ -46,6 +46,8 @@ final class ManagedGroup implements ProcessGroup {
     private final Engine engine;
     /** The spec as it runs now: scaling changes its instance count (replaced whole, under lock). */
     private volatile ProcessSpec spec;
+    /** The endpoints view this group publishes and the picker over it. */
+    private final GroupEndpoints endpoints;
     /** Private: users hold this group as their ProcessGroup, and must not be able to block it. */
     private final Object lock = new Object();
     /** Replaced whole on scale and reload (under this), so readers iterate a stable list without locking. */
@@ -87,6 +89,7 @@ final class ManagedGroup implements ProcessGroup {
     public ManagedGroup(Engine engine, ProcessSpec spec) {
         this.engine = engine;
         this.spec = spec;
+        this.endpoints = new GroupEndpoints(spec.name(), RoundRobin.INSTANCE);
         List<ManagedInstance> list = new ArrayList<>(spec.instances());
         for (int i = 0; i < spec.instances(); i++) {
             list.add(new ManagedInstance(engine, this, spec, i, firstPort(spec, i)));
@@ -225,6 +228,7 @@ final class ManagedGroup implements ProcessGroup {
             this.spec = scaled;
         }
         begin.forEach(Runnable::run);
+        endpointsChanged();
         if (from != n) {
             engine.publish(new Scaled(engine.now(), spec.name(), from, n));
         }
@@ -308,6 +312,32 @@ final class ManagedGroup implements ProcessGroup {
         List<InstanceSnapshot> out = new ArrayList<>(now.size());
         now.forEach(i -> out.add(i.snapshot()));
         return out;
+    }
+
+    /** Who may take traffic may have changed: rebuild the view (call outside every instance lock). */
+    void endpointsChanged() {
+        endpoints.refresh(instances);
+    }
+
+    @Override
+    public io.tspm.spi.Endpoints endpoints() {
+        return endpoints.view();
+    }
+
+    @Override
+    public java.util.Optional<io.tspm.Lease> pick(io.tspm.spi.PickContext context) {
+        Objects.requireNonNull(context, "context");
+        return java.util.Optional.ofNullable(endpoints.pick(context));
+    }
+
+    @Override
+    public void addEndpointsListener(java.util.function.Consumer<io.tspm.spi.Endpoints> listener) {
+        endpoints.addListener(Objects.requireNonNull(listener, "listener"));
+    }
+
+    @Override
+    public void removeEndpointsListener(java.util.function.Consumer<io.tspm.spi.Endpoints> listener) {
+        endpoints.removeListener(listener);
     }
 
     /** This group at one moment, for the supervisor's snapshot. */
@@ -533,9 +563,14 @@ final class ManagedGroup implements ProcessGroup {
      * the one that goes on to be stopped is tracked until it has, so a group stop reaches it.
      */
     String swap(int slot, Replacement r, Throwable error) {
+        String reason;
         synchronized (lock) {
-            return swapLocked(slot, r.old(), r.fresh(), r.handle(), error);
+            reason = swapLocked(slot, r.old(), r.fresh(), r.handle(), error);
         }
+        if (reason == null) {
+            endpointsChanged(); // the replacement takes traffic, the old one none from now on
+        }
+        return reason;
     }
 
     private String swapLocked(int slot, ManagedInstance old, ManagedInstance fresh, InstanceSlot handle,

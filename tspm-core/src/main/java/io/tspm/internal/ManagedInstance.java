@@ -110,8 +110,12 @@ final class ManagedInstance {
     private List<io.tspm.ProbeStatus> lastProbes = List.of();
     /** The CPU of the current process's last samples, for the rolling average. */
     private final CpuAverage cpu = new CpuAverage(ResourceUsage.AVERAGED_SAMPLES);
-    /** RUNNING and its readiness probe (if any) passing. */
+    /** RUNNING and its readiness probe (if any) passing: it may take traffic. */
     private boolean ready;
+    /** When it last became ready (for the endpoints view). */
+    private volatile java.time.Instant readySince = java.time.Instant.EPOCH;
+    /** Work handed to it and not finished (leases, proxied connections); read live by load balancers. */
+    final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
     /** Why the supervisor is killing the current process (a probe, the memory limit), told when it exits. */
     private String killReason;
     /** Why a reload is replacing this instance (the memory limit); its last exit record tells it. */
@@ -152,6 +156,32 @@ final class ManagedInstance {
         }
     }
 
+    /** Sets the ready flag; a change reaches the group's endpoints view after the lock (call with it held). */
+    private void setReady(boolean now) {
+        if (ready == now) {
+            return;
+        }
+        ready = now;
+        if (now) {
+            readySince = engine.now();
+        }
+        after.add(group::endpointsChanged);
+    }
+
+    /** Whether it may take traffic now: RUNNING and ready. */
+    synchronized boolean takesTraffic() {
+        return state == InstanceState.RUNNING && ready;
+    }
+
+    java.time.Instant readySince() {
+        return readySince;
+    }
+
+    /** The latest resource sample, if any (read without the lock: a volatile). */
+    Optional<ResourceUsage> latestUsage() {
+        return Optional.ofNullable(usage);
+    }
+
     /** The restart count, crash-loop window and backoff back to zero; the history too if asked. */
     synchronized void reset(boolean clearExitHistory) {
         spawns = process != null ? 1 : 0;
@@ -182,6 +212,10 @@ final class ManagedInstance {
 
     public String processName() {
         return spec.name();
+    }
+
+    Map<String, String> labels() {
+        return spec.labels();
     }
 
     public int id() {
@@ -487,7 +521,7 @@ final class ManagedInstance {
             } else {
                 killReason = reason;
                 failStart(killReason, null);
-                ready = false;
+                setReady(false);
                 Process p = process;
                 long ticks = startTicks;
                 after.add(() -> kill(p, ticks));
@@ -541,7 +575,7 @@ final class ManagedInstance {
             if (state == InstanceState.STARTING && passing) {
                 becomeReady(p);
             } else if (state == InstanceState.RUNNING && ready != passing) {
-                ready = passing;
+                setReady(passing);
                 if (passing) {
                     settleReadyWaiters(null);
                 }
@@ -561,7 +595,7 @@ final class ManagedInstance {
             killReason = reason;
             failStart(killReason, null); // start() fails at once, before the process is gone
             if (ready) { // no longer to be picked while it is being killed
-                ready = false;
+                setReady(false);
                 engine.publish(new HealthChanged(engine.now(), spec.name(), id, probe, false, message));
             }
             after.add(() -> kill(p, ticks));
@@ -585,11 +619,11 @@ final class ManagedInstance {
             lastProbes = h.statuses();
             health = null;
         }
-        ready = false;
+        setReady(false);
     }
 
     private void becomeReady(Process p) {
-        ready = true;
+        setReady(true);
         if (health != null) {
             health.markReady();
         }

@@ -1,6 +1,7 @@
 /**
  * What users and the other TSPM modules implement: {@link io.tspm.spi.Probe}, a health check, and
- * the contexts it is given. New data reaches implementations as default methods on the contexts,
+ * {@link io.tspm.spi.LoadBalancer}, a strategy that turns each {@link io.tspm.spi.Endpoints} view of
+ * a group into a lock-free {@link io.tspm.spi.Picker}, with the contexts they are given. New data reaches implementations as default methods on the contexts,
  * so an implementation never breaks.
  */
 package io.tspm.spi;

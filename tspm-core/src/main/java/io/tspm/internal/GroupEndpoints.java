@@ -1,0 +1,198 @@
+package io.tspm.internal;
+
+import io.tspm.Lease;
+import io.tspm.ResourceUsage;
+import io.tspm.spi.Endpoint;
+import io.tspm.spi.Endpoints;
+import io.tspm.spi.LoadBalancer;
+import io.tspm.spi.PickContext;
+import io.tspm.spi.Picker;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The endpoints view a group publishes, and the picker its load balancer built for it. A refresh
+ * rebuilds the view from the group's members, and publishes it (with its picker) only when who
+ * may take traffic changed; listeners hear of it after every lock is released.
+ */
+final class GroupEndpoints {
+
+    private static final Logger LOG = LoggerFactory.getLogger(GroupEndpoints.class);
+
+    private final String process;
+    private final LoadBalancer balancer;
+    private final CopyOnWriteArrayList<Consumer<Endpoints>> listeners = new CopyOnWriteArrayList<>();
+    /** The view and its picker, replaced together (guarded by this for writers; read without lock). */
+    private volatile Published published;
+
+    private record Published(Endpoints view, Picker picker, List<ManagedInstance> members) {
+    }
+
+    GroupEndpoints(String process, LoadBalancer balancer) {
+        this.process = process;
+        this.balancer = balancer;
+        this.published = new Published(new Endpoints(process, 0, List.of(), 0), c -> null, List.of());
+    }
+
+    Endpoints view() {
+        return published.view();
+    }
+
+    void addListener(Consumer<Endpoints> listener) {
+        listeners.add(listener);
+    }
+
+    void removeListener(Consumer<Endpoints> listener) {
+        listeners.remove(listener);
+    }
+
+    /**
+     * Rebuilds the view from {@code instances} (the group's members by id); publishes and announces
+     * it when the instances that may take traffic changed. Call without holding an instance's lock.
+     */
+    void refresh(List<ManagedInstance> instances) {
+        Endpoints announced = null;
+        synchronized (this) {
+            List<ManagedInstance> members = new ArrayList<>();
+            for (ManagedInstance i : instances) {
+                if (i.takesTraffic()) {
+                    members.add(i);
+                }
+            }
+            Published now = published;
+            if (members.equals(now.members()) && instances.size() == now.view().total()) {
+                return; // the same instances: no new view
+            }
+            List<Endpoint> endpoints = new ArrayList<>(members.size());
+            members.forEach(m -> endpoints.add(new InstanceEndpoint(m)));
+            Endpoints view = new Endpoints(process, now.view().version() + 1, endpoints, instances.size());
+            Picker picker;
+            try {
+                picker = balancer.picker(view);
+            } catch (RuntimeException e) {
+                LOG.warn("load balancer {} failed to build a picker for '{}'; picking the first ready instance",
+                        balancer.name(), process, e);
+                picker = c -> view.isEmpty() ? null : view.get(0);
+            }
+            published = new Published(view, picker, List.copyOf(members));
+            announced = view;
+        }
+        for (Consumer<Endpoints> l : listeners) {
+            try {
+                l.accept(announced);
+            } catch (RuntimeException e) {
+                LOG.warn("endpoints listener {} threw on version {} of '{}'", l, announced.version(), process, e);
+            }
+        }
+    }
+
+    /** A lease on the endpoint the picker chooses, or null when none may take traffic. */
+    Lease pick(PickContext context) {
+        Endpoint e = published.picker().pick(context);
+        if (e == null) {
+            return null;
+        }
+        InstanceEndpoint mine = (InstanceEndpoint) e;
+        mine.instance.inFlight.incrementAndGet();
+        return new InstanceLease(mine);
+    }
+
+    /** An instance as an endpoint: identity fixed at the view, load read live. */
+    private static final class InstanceEndpoint implements Endpoint {
+        final ManagedInstance instance;
+        private final int port;
+        private final Instant readySince;
+        private final Map<String, String> labels;
+
+        InstanceEndpoint(ManagedInstance instance) {
+            this.instance = instance;
+            this.port = instance.port().orElse(0);
+            this.readySince = instance.readySince();
+            this.labels = instance.labels();
+        }
+
+        @Override
+        public String processName() {
+            return instance.processName();
+        }
+
+        @Override
+        public int instanceId() {
+            return instance.id();
+        }
+
+        @Override
+        public String host() {
+            return "127.0.0.1";
+        }
+
+        @Override
+        public int port() {
+            return port;
+        }
+
+        @Override
+        public int weight() {
+            return 1;
+        }
+
+        @Override
+        public Instant readySince() {
+            return readySince;
+        }
+
+        @Override
+        public Map<String, String> labels() {
+            return labels;
+        }
+
+        @Override
+        public int inFlight() {
+            return instance.inFlight.get();
+        }
+
+        @Override
+        public Optional<ResourceUsage> resources() {
+            return instance.latestUsage();
+        }
+
+        @Override
+        public String toString() {
+            return instance.processName() + "#" + instance.id() + "@127.0.0.1:" + port;
+        }
+    }
+
+    private static final class InstanceLease implements Lease {
+        private final InstanceEndpoint endpoint;
+        private final AtomicBoolean open = new AtomicBoolean(true);
+
+        InstanceLease(InstanceEndpoint endpoint) {
+            this.endpoint = endpoint;
+        }
+
+        @Override
+        public Endpoint endpoint() {
+            return endpoint;
+        }
+
+        @Override
+        public void close() {
+            if (open.compareAndSet(true, false)) {
+                endpoint.instance.inFlight.decrementAndGet();
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "Lease{" + endpoint + (open.get() ? ", open}" : ", closed}");
+        }
+    }
+}
