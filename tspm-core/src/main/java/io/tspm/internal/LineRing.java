@@ -15,20 +15,31 @@ final class LineRing {
     /** How far back a late line is moved at most, so a pathological stall costs bounded work per line. */
     private static final int MAX_SHIFT = 4096;
 
-    private final OutputLine[] lines;
-    private final long[] arrivals;
+    /** Where the ring starts: most processes print little, and 1,000 children must not cost 12 KB each. */
+    private static final int INITIAL = 16;
+
+    private final int capacity;
+    /** Grown by doubling up to {@link #capacity}, only before the ring first wraps (so indices hold). */
+    private OutputLine[] lines;
+    private long[] arrivals;
     private long written;
 
     LineRing(int capacity) {
         if (capacity < 1) {
             throw new IllegalArgumentException("capacity must be >= 1, but was " + capacity);
         }
-        this.lines = new OutputLine[capacity];
-        this.arrivals = new long[capacity];
+        this.capacity = capacity;
+        this.lines = new OutputLine[Math.min(capacity, INITIAL)];
+        this.arrivals = new long[lines.length];
     }
 
     /** Adds a line that arrived as number {@code arrival} (ascending per stream, shared by both). */
     synchronized void add(OutputLine line, long arrival) {
+        if (written == lines.length && lines.length < capacity) {
+            int grown = (int) Math.min(capacity, 2L * lines.length);
+            lines = java.util.Arrays.copyOf(lines, grown);
+            arrivals = java.util.Arrays.copyOf(arrivals, grown);
+        }
         int n = lines.length;
         long low = Math.max(Math.max(0, written - n + 1), written - MAX_SHIFT);
         long at = written;

@@ -51,4 +51,17 @@ class LineRingTest {
         ring.add(line("b"), 7);
         assertThat(texts(ring, 5)).containsExactly("b");
     }
+
+    @Test
+    void aRingThatGrowsOnDemandKeepsOrderAcrossItsGrowthAndItsWrap() {
+        LineRing ring = new LineRing(50); // starts small, grows to 50, then wraps
+        for (int k = 0; k < 120; k++) {
+            ring.add(line("l-" + k), k);
+        }
+        ring.add(line("late"), 118); // a late line crossing the wrap point
+        java.util.List<String> last = ring.last(50).stream().map(OutputLine::text).toList();
+        assertThat(last).hasSize(50).startsWith("l-71").endsWith("l-118", "late", "l-119");
+        assertThat(ring.last(5).stream().map(OutputLine::text)).containsExactly("l-116", "l-117", "l-118", "late",
+                "l-119");
+    }
 }
