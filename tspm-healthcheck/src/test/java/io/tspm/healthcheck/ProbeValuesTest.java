@@ -1,13 +1,83 @@
 package io.tspm.healthcheck;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /** The built-in probes as data: accessors, type names, equality and toString. */
 class ProbeValuesTest {
+
+    @Test
+    void httpProbeWithTheDefaultsTellsThemAndPrintsAsItDescribesItself() {
+        HttpProbe probe = Probes.http("http://127.0.0.1:{port}/health");
+        assertThat(probe.urlTemplate()).isEqualTo("http://127.0.0.1:{port}/health");
+        assertThat(probe.method()).isEqualTo("GET");
+        assertThat(probe.requestBody()).isEmpty();
+        assertThat(probe.minStatus()).isEqualTo(200);
+        assertThat(probe.maxStatus()).isEqualTo(399);
+        assertThat(probe.expectedBody()).isEmpty();
+        assertThat(probe.expectedBodyPattern()).isEmpty();
+        assertThat(probe.headers()).isEmpty();
+        assertThat(probe.trustsAllCertificates()).isFalse();
+        assertThat(probe.type()).isEqualTo("http");
+        assertThat(probe).hasToString("http GET http://127.0.0.1:{port}/health").hasToString(probe.describe());
+    }
+
+    private static HttpProbe everySetting() {
+        return Probes.http("https://localhost:{port}/ready").post("ping").expectStatus(200, 204).expectBody("UP")
+                .expectBodyMatching("status: (UP|OK)").header("Accept", "text/plain").header("X-Api-Key", "k3y")
+                .header("Accept", "application/json").trustAllCertificates();
+    }
+
+    @Test
+    void httpProbeTellsEverySettingThatWasSet() {
+        HttpProbe probe = everySetting();
+        assertThat(probe.urlTemplate()).isEqualTo("https://localhost:{port}/ready");
+        assertThat(probe.method()).isEqualTo("POST");
+        assertThat(probe.requestBody()).contains("ping");
+        assertThat(probe.minStatus()).isEqualTo(200);
+        assertThat(probe.maxStatus()).isEqualTo(204);
+        assertThat(probe.expectedBody()).contains("UP");
+        assertThat(probe.expectedBodyPattern()).get().extracting(Pattern::pattern).isEqualTo("status: (UP|OK)");
+        assertThat(probe.headers()).containsExactly(entry("Accept", "application/json"), entry("X-Api-Key", "k3y"));
+        assertThat(probe.headers()).isUnmodifiable();
+        assertThat(probe.trustsAllCertificates()).isTrue();
+        assertThat(probe.type()).isEqualTo("https");
+        assertThat(Probes.http("HTTPS://x/").type()).isEqualTo("https");
+        assertThat(Probes.http("http://x/").method("head").method()).isEqualTo("HEAD");
+    }
+
+    @Test
+    void httpProbesBuiltTheSameWayAreEqualAndEachSettingMakesThemDiffer() {
+        HttpProbe probe = everySetting();
+        assertThat(probe).isEqualTo(everySetting()).hasSameHashCodeAs(everySetting());
+        String url = "https://localhost:{port}/ready";
+        assertThat(Probes.http(url)).isEqualTo(Probes.http(url).method("get"))
+                .isEqualTo(Probes.http(url).expectStatus(200, 399));
+        assertThat(List.of(Probes.http(url + "/x"), Probes.http(url).method("HEAD"), Probes.http(url).post("pong"),
+                Probes.http(url).expectStatus(200, 299), Probes.http(url).expectStatus(201, 399),
+                Probes.http(url).expectBody("DOWN"), Probes.http(url).expectBodyMatching("status: (UP|OK)"),
+                Probes.http(url).expectBodyMatching("status: UP"), Probes.http(url).header("Accept", "text/plain"),
+                Probes.http(url).trustAllCertificates()))
+                .allSatisfy(other -> assertThat(other).isNotEqualTo(Probes.http(url)))
+                .doesNotHaveDuplicates();
+        // Headers compare as a map: the order they were set in does not matter.
+        assertThat(Probes.http(url).header("A", "1").header("B", "2")).isEqualTo(Probes.http(url).header("B", "2").header("A", "1"));
+    }
+
+    @Test
+    void httpProbePrintsWhatItDescribesAndTheSettingsThatDifferFromTheDefaultsWithSecretHeadersMasked() {
+        assertThat(everySetting()).hasToString("http POST https://localhost:{port}/ready {requestBody='ping',"
+                + " expectStatus=200..204, expectBody='UP', expectBodyMatching=/status: (UP|OK)/,"
+                + " headers={Accept=application/json, X-Api-Key=***}, trustAllCertificates=true}");
+        assertThat(Probes.http("http://x/").header("Authorization", "Bearer abc").header("Cookie", "s=1")
+                .header("X-Auth-Token", "t").header("X-Request-Id", "42"))
+                .hasToString("http GET http://x/ {headers={Authorization=***, Cookie=***, X-Auth-Token=***, X-Request-Id=42}}");
+    }
 
     @Test
     void tcpProbeTellsItsHostAndPortAndEqualsOneBuiltTheSameWay() {
@@ -63,7 +133,8 @@ class ProbeValuesTest {
 
     @Test
     void builtInProbesAreOneOfTheKnownTypes() {
-        List<BuiltInProbe> probes = List.of(Probes.tcp(1), Probes.command("true"), Probes.readyFile());
-        assertThat(probes).extracting(BuiltInProbe::type).containsExactly("tcp", "command", "ready-file");
+        List<BuiltInProbe> probes = List.of(Probes.http("http://x/"), Probes.http("https://x/"), Probes.tcp(1),
+                Probes.command("true"), Probes.readyFile());
+        assertThat(probes).extracting(BuiltInProbe::type).containsExactly("http", "https", "tcp", "command", "ready-file");
     }
 }
