@@ -80,6 +80,37 @@ class ProbeValuesTest {
     }
 
     @Test
+    void logLineProbeTellsItsPatternCountAndFailurePatterns() {
+        LogLineProbe plain = Probes.logLine("Started .* in");
+        assertThat(plain.pattern().pattern()).isEqualTo("Started .* in");
+        assertThat(plain.times()).isEqualTo(1);
+        assertThat(plain.failurePatterns()).isEmpty();
+        assertThat(plain.type()).isEqualTo("log-line");
+        assertThat(plain).hasToString("log line /Started .* in/").hasToString(plain.describe());
+
+        LogLineProbe probe = plain.times(2).failOn("Address already in use").failOn("FATAL", "panic");
+        assertThat(probe.times()).isEqualTo(2);
+        assertThat(probe.failurePatterns()).extracting(Pattern::pattern)
+                .containsExactly("Address already in use", "FATAL", "panic");
+        assertThat(probe.failurePatterns()).isUnmodifiable();
+        assertThat(probe).hasToString("log line /Started .* in/ x2 {failOn=[/Address already in use/, /FATAL/, /panic/]}");
+    }
+
+    @Test
+    void logLineProbesCompareTheirPatternsByTextAndFlags() {
+        LogLineProbe probe = Probes.logLine("ready").times(3).failOn("in use");
+        assertThat(probe).isEqualTo(Probes.logLine("ready").times(3).failOn("in use"))
+                .hasSameHashCodeAs(Probes.logLine("ready").times(3).failOn("in use"));
+        assertThat(Probes.logLine("ready").failOn()).isEqualTo(Probes.logLine("ready"));
+        assertThat(List.of(Probes.logLine("ready!").times(3).failOn("in use"), Probes.logLine("ready").failOn("in use"),
+                Probes.logLine("ready").times(3), Probes.logLine("ready").times(3).failOn("in use", "FATAL")))
+                .allSatisfy(other -> assertThat(other).isNotEqualTo(probe)).doesNotHaveDuplicates();
+        assertThat(Regexes.equal(Pattern.compile("a"), Pattern.compile("a", Pattern.CASE_INSENSITIVE))).isFalse();
+        assertThat(Regexes.equal(Pattern.compile("a", Pattern.CASE_INSENSITIVE),
+                Pattern.compile("a", Pattern.CASE_INSENSITIVE))).isTrue();
+    }
+
+    @Test
     void tcpProbeTellsItsHostAndPortAndEqualsOneBuiltTheSameWay() {
         TcpProbe probe = Probes.tcp("10.0.0.5", "{port}");
         assertThat(probe.host()).isEqualTo("10.0.0.5");
@@ -134,7 +165,8 @@ class ProbeValuesTest {
     @Test
     void builtInProbesAreOneOfTheKnownTypes() {
         List<BuiltInProbe> probes = List.of(Probes.http("http://x/"), Probes.http("https://x/"), Probes.tcp(1),
-                Probes.command("true"), Probes.readyFile());
-        assertThat(probes).extracting(BuiltInProbe::type).containsExactly("http", "https", "tcp", "command", "ready-file");
+                Probes.command("true"), Probes.logLine("x"), Probes.readyFile());
+        assertThat(probes).extracting(BuiltInProbe::type)
+                .containsExactly("http", "https", "tcp", "command", "log-line", "ready-file");
     }
 }
