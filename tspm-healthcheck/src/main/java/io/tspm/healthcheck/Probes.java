@@ -59,12 +59,12 @@ public final class Probes {
     }
 
     /** Passes when every probe passes (checked together). */
-    public static Probe all(Probe... probes) {
-        return new CompositeProbe(true, List.of(Objects.requireNonNull(probes, "probes")));
+    public static AllProbe all(Probe... probes) {
+        return new AllProbe(List.of(Objects.requireNonNull(probes, "probes")));
     }
 
-    /** Passes when at least one probe passes. */
-    public static Probe any(Probe... probes) {
-        return new CompositeProbe(false, List.of(Objects.requireNonNull(probes, "probes")));
+    /** Passes when at least one probe passes (checked together). */
+    public static AnyProbe any(Probe... probes) {
+        return new AnyProbe(List.of(Objects.requireNonNull(probes, "probes")));
     }
 }

@@ -3,6 +3,8 @@ package io.tspm.healthcheck;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.entry;
 
+import io.tspm.spi.Probe;
+import io.tspm.spi.ProbeResult;
 import java.time.Duration;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -156,6 +158,39 @@ class ProbeValuesTest {
     }
 
     @Test
+    void compositesTellTheirProbesAndCompareThemInOrder() {
+        AllProbe all = Probes.all(Probes.readyFile(), Probes.tcp("{port}"));
+        AnyProbe any = Probes.any(Probes.readyFile(), Probes.tcp("{port}"));
+        assertThat(all.probes()).containsExactly(Probes.readyFile(), Probes.tcp("{port}"));
+        assertThat(any.probes()).containsExactly(Probes.readyFile(), Probes.tcp("{port}"));
+        assertThat(all.probes()).isUnmodifiable();
+        assertThat(all.type()).isEqualTo("all");
+        assertThat(any.type()).isEqualTo("any");
+
+        assertThat(all).isEqualTo(Probes.all(Probes.readyFile(), Probes.tcp("{port}")))
+                .hasSameHashCodeAs(Probes.all(Probes.readyFile(), Probes.tcp("{port}")))
+                .isNotEqualTo(any)
+                .isNotEqualTo(Probes.all(Probes.tcp("{port}"), Probes.readyFile()))
+                .isNotEqualTo(Probes.all(Probes.readyFile()));
+        assertThat(any).isEqualTo(Probes.any(Probes.readyFile(), Probes.tcp("{port}")))
+                .hasSameHashCodeAs(Probes.any(Probes.readyFile(), Probes.tcp("{port}")));
+        assertThat(Probes.all(Probes.any(Probes.tcp(1)), Probes.logLine("up").failOn("FATAL")))
+                .isEqualTo(Probes.all(Probes.any(Probes.tcp(1)), Probes.logLine("up").failOn("FATAL")));
+    }
+
+    @Test
+    void compositesPrintTheSettingsOfTheirProbes() {
+        Probe custom = Probe.blocking("my check", c -> ProbeResult.success("ok"));
+        AllProbe all = Probes.all(Probes.http("http://x/").expectBody("UP"),
+                Probes.any(Probes.logLine("up").failOn("FATAL"), custom));
+        assertThat(all.describe()).isEqualTo("all(http GET http://x/, any(log line /up/, my check))");
+        assertThat(all).hasToString("all(http GET http://x/ {expectBody='UP'}, any(log line /up/ {failOn=[/FATAL/]}, my check))");
+        // A probe of the user's equals only itself.
+        assertThat(Probes.any(custom)).isEqualTo(Probes.any(custom))
+                .isNotEqualTo(Probes.any(Probe.blocking("my check", c -> ProbeResult.success("ok"))));
+    }
+
+    @Test
     void aCommandCutOffAtItsTimeoutSaysSoForPeople() {
         CommandProbe probe = Probes.command("sleep", "30");
         String message = probe.check(new FixedProbeContext(Duration.ofMillis(200))).join().message();
@@ -165,8 +200,8 @@ class ProbeValuesTest {
     @Test
     void builtInProbesAreOneOfTheKnownTypes() {
         List<BuiltInProbe> probes = List.of(Probes.http("http://x/"), Probes.http("https://x/"), Probes.tcp(1),
-                Probes.command("true"), Probes.logLine("x"), Probes.readyFile());
+                Probes.command("true"), Probes.logLine("x"), Probes.readyFile(), Probes.all(Probes.tcp(1)), Probes.any(Probes.tcp(1)));
         assertThat(probes).extracting(BuiltInProbe::type)
-                .containsExactly("http", "https", "tcp", "command", "log-line", "ready-file");
+                .containsExactly("http", "https", "tcp", "command", "log-line", "ready-file", "all", "any");
     }
 }
