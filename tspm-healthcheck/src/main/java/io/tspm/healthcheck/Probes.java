@@ -6,7 +6,9 @@ import java.util.Objects;
 
 /**
  * The built-in probes. Hosts, ports and URLs may use {@code {port}} (the instance's assigned
- * port, {@code basePort + id}), {@code {id}} and {@code {name}}.
+ * port, {@code basePort + id}), {@code {id}} and {@code {name}}. Each probe is an immutable
+ * {@link BuiltInProbe} value: its fluent methods return a new probe, and two built the same way
+ * are equal.
  *
  * <pre>{@code
  * ProcessSpec.builder("api").command("java", "-jar", "api.jar").basePort(8080).instances(2)
