@@ -1,6 +1,6 @@
 package io.tspm.healthcheck;
 
-import io.tspm.spi.Probe;
+import io.tspm.Human;
 import io.tspm.spi.ProbeContext;
 import io.tspm.spi.ProbeResult;
 import java.io.File;
@@ -12,8 +12,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * Runs a command with the process's environment (so {@code $PORT} works); passes when it exits 0
  * within the timeout. A command still running at the timeout is killed with its descendants.
+ * Immutable; two probes of the same command are equal.
  */
-public final class CommandProbe implements Probe {
+public final class CommandProbe implements BuiltInProbe {
 
     private final List<String> argv;
 
@@ -22,6 +23,17 @@ public final class CommandProbe implements Probe {
             throw new IllegalArgumentException("command must name a program, but was " + argv);
         }
         this.argv = List.copyOf(argv);
+    }
+
+    /** The program and its arguments, run as given (no shell). */
+    public List<String> command() {
+        return argv;
+    }
+
+    /** {@code command}. */
+    @Override
+    public String type() {
+        return "command";
     }
 
     @Override
@@ -39,7 +51,8 @@ public final class CommandProbe implements Probe {
                             }
                             p.descendants().forEach(ProcessHandle::destroyForcibly);
                             p.destroyForcibly();
-                            return ProbeResult.failure(describe() + " did not finish within " + context.timeout());
+                            return ProbeResult.failure(describe() + " did not finish within "
+                                    + Human.duration(context.timeout()));
                         }));
     }
 
@@ -62,5 +75,21 @@ public final class CommandProbe implements Probe {
     @Override
     public String describe() {
         return "command " + argv;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof CommandProbe && argv.equals(((CommandProbe) o).argv);
+    }
+
+    @Override
+    public int hashCode() {
+        return argv.hashCode();
+    }
+
+    /** As {@link #describe()}: the command is all there is. */
+    @Override
+    public String toString() {
+        return describe();
     }
 }

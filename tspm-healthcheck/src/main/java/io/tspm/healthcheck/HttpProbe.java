@@ -1,6 +1,5 @@
 package io.tspm.healthcheck;
 
-import io.tspm.spi.Probe;
 import io.tspm.spi.ProbeContext;
 import io.tspm.spi.ProbeResult;
 import java.net.URI;
@@ -9,19 +8,24 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.regex.Pattern;
 
 /**
  * An HTTP(S) request (GET, HEAD or POST) that passes on an expected status (default 200..399) and,
  * if asked, a body containing a text or matching a regex. Sent with the supervisor's shared
- * {@link HttpClient}, asynchronously. Immutable: each setter returns a new probe.
+ * {@link HttpClient}, asynchronously. Redirects are not followed: a 3xx is itself the answer.
+ * Immutable: each setter returns a new probe; two probes built the same way are equal.
  */
-public final class HttpProbe implements Probe {
+public final class HttpProbe implements BuiltInProbe {
 
     private final String urlTemplate;
     private final String method;
@@ -46,7 +50,7 @@ public final class HttpProbe implements Probe {
         this.maxStatus = maxStatus;
         this.bodyContains = bodyContains;
         this.bodyMatches = bodyMatches;
-        this.headers = Map.copyOf(headers);
+        this.headers = Collections.unmodifiableMap(new LinkedHashMap<>(headers)); // in the order they were set
         this.trustAll = trustAll;
     }
 
@@ -87,7 +91,8 @@ public final class HttpProbe implements Probe {
 
     /** Passes only when the body matches {@code regex} ({@link java.util.regex.Matcher#find()}). */
     public HttpProbe expectBodyMatching(String regex) {
-        return with(method, body, minStatus, maxStatus, bodyContains, Pattern.compile(regex), headers, trustAll);
+        return with(method, body, minStatus, maxStatus, bodyContains,
+                Pattern.compile(Objects.requireNonNull(regex, "regex")), headers, trustAll);
     }
 
     /** Sends this request header; a second call with the same name replaces its value. */
@@ -100,6 +105,57 @@ public final class HttpProbe implements Probe {
     /** Accepts any TLS certificate and host name: for self-signed test servers only. */
     public HttpProbe trustAllCertificates() {
         return with(method, body, minStatus, maxStatus, bodyContains, bodyMatches, headers, true);
+    }
+
+    /** The URL as given, with {@code {port}}, {@code {id}} and {@code {name}} still in it (expanded at each check). */
+    public String urlTemplate() {
+        return urlTemplate;
+    }
+
+    /** {@code GET}, {@code HEAD} or {@code POST}. */
+    public String method() {
+        return method;
+    }
+
+    /** The request body {@link #post} set, if any. */
+    public Optional<String> requestBody() {
+        return Optional.ofNullable(body);
+    }
+
+    /** The lowest passing status (default 200). */
+    public int minStatus() {
+        return minStatus;
+    }
+
+    /** The highest passing status (default 399). */
+    public int maxStatus() {
+        return maxStatus;
+    }
+
+    /** The text the body must contain ({@link #expectBody}), if any. */
+    public Optional<String> expectedBody() {
+        return Optional.ofNullable(bodyContains);
+    }
+
+    /** The regex the body must match ({@link #expectBodyMatching}), if any. */
+    public Optional<Pattern> expectedBodyPattern() {
+        return Optional.ofNullable(bodyMatches);
+    }
+
+    /** The request headers, in the order they were first set. */
+    public Map<String, String> headers() {
+        return headers;
+    }
+
+    /** Whether any TLS certificate and host name is accepted ({@link #trustAllCertificates()}). */
+    public boolean trustsAllCertificates() {
+        return trustAll;
+    }
+
+    /** {@code https} for a URL with that scheme, {@code http} otherwise. */
+    @Override
+    public String type() {
+        return urlTemplate.regionMatches(true, 0, "https:", 0, 6) ? "https" : "http";
     }
 
     @Override
@@ -161,6 +217,65 @@ public final class HttpProbe implements Probe {
     @Override
     public String describe() {
         return "http " + method + " " + urlTemplate;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (!(o instanceof HttpProbe)) {
+            return false;
+        }
+        HttpProbe p = (HttpProbe) o;
+        return urlTemplate.equals(p.urlTemplate) && method.equals(p.method) && Objects.equals(body, p.body)
+                && minStatus == p.minStatus && maxStatus == p.maxStatus && Objects.equals(bodyContains, p.bodyContains)
+                && Regexes.equal(bodyMatches, p.bodyMatches) && headers.equals(p.headers) && trustAll == p.trustAll;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(urlTemplate, method, body, minStatus, maxStatus, bodyContains, Regexes.hash(bodyMatches),
+                headers, trustAll);
+    }
+
+    /**
+     * {@link #describe()} and the settings that differ from the defaults, named as their setters:
+     * {@code http POST http://127.0.0.1:{port}/ {requestBody='ping', expectStatus=200..204,
+     * headers={Authorization=***}}}. Values of headers whose name looks secret (authorization,
+     * cookie, token, key, secret, password, credential) are masked.
+     */
+    @Override
+    public String toString() {
+        List<String> set = new ArrayList<>();
+        if (body != null) {
+            set.add("requestBody='" + body + "'");
+        }
+        if (minStatus != 200 || maxStatus != 399) {
+            set.add("expectStatus=" + minStatus + ".." + maxStatus);
+        }
+        if (bodyContains != null) {
+            set.add("expectBody='" + bodyContains + "'");
+        }
+        if (bodyMatches != null) {
+            set.add("expectBodyMatching=" + Regexes.slashed(bodyMatches));
+        }
+        if (!headers.isEmpty()) {
+            Map<String, String> shown = new LinkedHashMap<>();
+            headers.forEach((name, value) -> shown.put(name, secret(name) ? "***" : value));
+            set.add("headers=" + shown);
+        }
+        if (trustAll) {
+            set.add("trustAllCertificates=true");
+        }
+        return set.isEmpty() ? describe() : describe() + " {" + String.join(", ", set) + "}";
+    }
+
+    private static boolean secret(String headerName) {
+        String n = headerName.toLowerCase(Locale.ROOT);
+        for (String word : new String[] {"auth", "cookie", "token", "key", "secret", "password", "credential"}) {
+            if (n.contains(word)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static Duration connectTimeout() {

@@ -6,7 +6,9 @@ import java.util.Objects;
 
 /**
  * The built-in probes. Hosts, ports and URLs may use {@code {port}} (the instance's assigned
- * port, {@code basePort + id}), {@code {id}} and {@code {name}}.
+ * port, {@code basePort + id}), {@code {id}} and {@code {name}}. Each probe is an immutable
+ * {@link BuiltInProbe} value: its fluent methods return a new probe, and two built the same way
+ * are equal.
  *
  * <pre>{@code
  * ProcessSpec.builder("api").command("java", "-jar", "api.jar").basePort(8080).instances(2)
@@ -59,12 +61,12 @@ public final class Probes {
     }
 
     /** Passes when every probe passes (checked together). */
-    public static Probe all(Probe... probes) {
-        return new CompositeProbe(true, List.of(Objects.requireNonNull(probes, "probes")));
+    public static AllProbe all(Probe... probes) {
+        return new AllProbe(List.of(Objects.requireNonNull(probes, "probes")));
     }
 
-    /** Passes when at least one probe passes. */
-    public static Probe any(Probe... probes) {
-        return new CompositeProbe(false, List.of(Objects.requireNonNull(probes, "probes")));
+    /** Passes when at least one probe passes (checked together). */
+    public static AnyProbe any(Probe... probes) {
+        return new AnyProbe(List.of(Objects.requireNonNull(probes, "probes")));
     }
 }

@@ -1,6 +1,5 @@
 package io.tspm.healthcheck;
 
-import io.tspm.spi.Probe;
 import io.tspm.spi.ProbeContext;
 import io.tspm.spi.ProbeResult;
 import io.tspm.spi.SpawnContext;
@@ -9,20 +8,34 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 
 /**
  * Passes once the child created the file named in its environment ({@code TSPM_READY_FILE}): a
- * readiness signal any language can send. The file is removed before every spawn.
+ * readiness signal any language can send. The file is removed before every spawn; it lives in a
+ * private directory of the supervisor's, named after the process and instance. Immutable; two
+ * probes of the same variable are equal.
  */
-public final class ReadyFileProbe implements Probe {
+public final class ReadyFileProbe implements BuiltInProbe {
 
     static final String DEFAULT_VARIABLE = "TSPM_READY_FILE";
 
     private final String variable;
 
     ReadyFileProbe(String variable) {
-        this.variable = variable;
+        this.variable = Objects.requireNonNull(variable, "variable");
+    }
+
+    /** The environment variable that tells the child the file's path (default {@code TSPM_READY_FILE}). */
+    public String variable() {
+        return variable;
+    }
+
+    /** {@code ready-file}. */
+    @Override
+    public String type() {
+        return "ready-file";
     }
 
     @Override
@@ -74,5 +87,21 @@ public final class ReadyFileProbe implements Probe {
     @Override
     public String describe() {
         return "ready file $" + variable;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ReadyFileProbe && variable.equals(((ReadyFileProbe) o).variable);
+    }
+
+    @Override
+    public int hashCode() {
+        return variable.hashCode();
+    }
+
+    /** As {@link #describe()}: the variable is all there is. */
+    @Override
+    public String toString() {
+        return describe();
     }
 }

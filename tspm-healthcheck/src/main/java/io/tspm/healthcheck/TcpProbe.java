@@ -1,6 +1,6 @@
 package io.tspm.healthcheck;
 
-import io.tspm.spi.Probe;
+import io.tspm.Human;
 import io.tspm.spi.ProbeContext;
 import io.tspm.spi.ProbeResult;
 import java.io.IOException;
@@ -11,8 +11,11 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-/** Passes when a TCP connection opens. Asynchronous: no thread waits on the connect. */
-public final class TcpProbe implements Probe {
+/**
+ * Passes when a TCP connection opens. Asynchronous: no thread waits on the connect. Immutable; two
+ * probes of the same host and port template are equal ({@code tcp(8080)} equals {@code tcp("8080")}).
+ */
+public final class TcpProbe implements BuiltInProbe {
 
     private final String host;
     private final String portTemplate;
@@ -20,6 +23,22 @@ public final class TcpProbe implements Probe {
     TcpProbe(String host, String portTemplate) {
         this.host = Objects.requireNonNull(host, "host");
         this.portTemplate = Objects.requireNonNull(portTemplate, "port");
+    }
+
+    /** The host connected to (default {@code 127.0.0.1}). */
+    public String host() {
+        return host;
+    }
+
+    /** The port as given: a number ({@code "8080"}) or a template ({@code "{port}"}) expanded at each check. */
+    public String portTemplate() {
+        return portTemplate;
+    }
+
+    /** {@code tcp}. */
+    @Override
+    public String type() {
+        return "tcp";
     }
 
     @Override
@@ -64,7 +83,7 @@ public final class TcpProbe implements Probe {
             result.complete(ProbeResult.failure("tcp " + target + ": " + e));
         }
         return result.completeOnTimeout(ProbeResult.failure("tcp " + target + ": no connection within "
-                + context.timeout()), context.timeout().toNanos(), TimeUnit.NANOSECONDS)
+                + Human.duration(context.timeout())), context.timeout().toNanos(), TimeUnit.NANOSECONDS)
                 .whenComplete((r, e) -> {
                     try {
                         channel.close();
@@ -77,5 +96,22 @@ public final class TcpProbe implements Probe {
     @Override
     public String describe() {
         return "tcp " + host + ":" + portTemplate;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof TcpProbe && host.equals(((TcpProbe) o).host)
+                && portTemplate.equals(((TcpProbe) o).portTemplate);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(host, portTemplate);
+    }
+
+    /** As {@link #describe()}: the host and port are all there is. */
+    @Override
+    public String toString() {
+        return describe();
     }
 }

@@ -3,40 +3,41 @@ package io.tspm.healthcheck;
 import io.tspm.spi.Probe;
 import io.tspm.spi.ProbeContext;
 import io.tspm.spi.ProbeResult;
+import io.tspm.spi.SpawnContext;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
 
-/** all(...) or any(...) of several probes, checked together. */
-final class CompositeProbe implements Probe {
+/** What {@link AllProbe} and {@link AnyProbe} share: their probes are checked together. */
+final class Composites {
 
-    private final boolean all;
-    private final List<Probe> probes;
-
-    CompositeProbe(boolean all, List<Probe> probes) {
-        if (probes.isEmpty()) {
-            throw new IllegalArgumentException((all ? "all" : "any") + " needs at least one probe, but got none");
-        }
-        this.all = all;
-        this.probes = List.copyOf(probes);
+    private Composites() {
     }
 
-    @Override
-    public Map<String, String> environment(io.tspm.spi.SpawnContext context) {
+    static List<Probe> copy(String type, List<Probe> probes) {
+        if (probes.isEmpty()) {
+            throw new IllegalArgumentException(type + " needs at least one probe, but got none");
+        }
+        return List.copyOf(probes);
+    }
+
+    static Map<String, String> environment(List<Probe> probes, SpawnContext context) {
         Map<String, String> env = new HashMap<>();
         probes.forEach(p -> env.putAll(p.environment(context)));
         return env;
     }
 
-    @Override
-    public void spawned(ProbeContext context) {
+    static void spawned(List<Probe> probes, ProbeContext context) {
         probes.forEach(p -> p.spawned(context));
     }
 
-    @Override
-    public CompletableFuture<ProbeResult> check(ProbeContext context) {
+    /**
+     * Checks every probe at once; passes when all (or any) passed. The messages of all are joined;
+     * a fatal result of one makes an all fatal, never an any (another may still pass).
+     */
+    static CompletableFuture<ProbeResult> check(boolean all, List<Probe> probes, ProbeContext context) {
         List<CompletableFuture<ProbeResult>> checks = probes.stream().map(p -> {
             try {
                 return p.check(context).exceptionally(e -> ProbeResult.failure(p.describe() + " threw " + e));
@@ -57,8 +58,14 @@ final class CompositeProbe implements Probe {
         });
     }
 
-    @Override
-    public String describe() {
-        return (all ? "all" : "any") + probes.stream().map(Probe::describe).collect(Collectors.joining(", ", "(", ")"));
+    /** {@code all(tcp 127.0.0.1:{port}, ready file $TSPM_READY_FILE)}. */
+    static String describe(String type, List<Probe> probes) {
+        return type + probes.stream().map(Probe::describe).collect(Collectors.joining(", ", "(", ")"));
+    }
+
+    /** As {@link #describe} with each built-in probe's {@code toString}, so its settings show. */
+    static String toString(String type, List<Probe> probes) {
+        return type + probes.stream().map(p -> p instanceof BuiltInProbe ? p.toString() : p.describe())
+                .collect(Collectors.joining(", ", "(", ")"));
     }
 }
