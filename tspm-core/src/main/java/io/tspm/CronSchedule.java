@@ -169,6 +169,27 @@ public final class CronSchedule {
         return new IllegalArgumentException("cron " + name + " field must be " + expected + ", but was '" + text + "'");
     }
 
+    /** Equal when they fire at the same times (the same fields, however written). */
+    @Override
+    public boolean equals(Object o) {
+        if (this == o) {
+            return true;
+        }
+        if (!(o instanceof CronSchedule)) {
+            return false;
+        }
+        CronSchedule c = (CronSchedule) o;
+        return minutes.equals(c.minutes) && hours.equals(c.hours) && daysOfMonth.equals(c.daysOfMonth)
+                && months.equals(c.months) && daysOfWeek.equals(c.daysOfWeek) && anyDayOfMonth == c.anyDayOfMonth
+                && anyDayOfWeek == c.anyDayOfWeek;
+    }
+
+    @Override
+    public int hashCode() {
+        return java.util.Objects.hash(minutes, hours, daysOfMonth, months, daysOfWeek, anyDayOfMonth, anyDayOfWeek);
+    }
+
+    /** The expression as written. */
     @Override
     public String toString() {
         return expression;

@@ -171,12 +171,75 @@ public final class LogSettings {
     }
 
     @Override
+    public boolean equals(Object o) {
+        if (this == o) {
+            return true;
+        }
+        if (!(o instanceof LogSettings)) {
+            return false;
+        }
+        LogSettings l = (LogSettings) o;
+        return files == l.files && java.util.Objects.equals(directory, l.directory) && mergeInstances == l.mergeInstances
+                && combineStreams == l.combineStreams && java.util.Objects.equals(timestampFormat, l.timestampFormat)
+                && json == l.json && maxFileSize == l.maxFileSize && maxFiles == l.maxFiles && gzip == l.gzip
+                && maxTotalSize == l.maxTotalSize && stdoutLevel == l.stdoutLevel && stderrLevel == l.stderrLevel
+                && recentLines == l.recentLines && maxLineLength == l.maxLineLength;
+    }
+
+    @Override
+    public int hashCode() {
+        return java.util.Objects.hash(files, directory, mergeInstances, combineStreams, timestampFormat, json,
+                maxFileSize, maxFiles, gzip, maxTotalSize, stdoutLevel, stderrLevel, recentLines, maxLineLength);
+    }
+
+    /** The settings that differ from {@link #defaults()}: {@code LogSettings{maxFileSize=1 MiB, gzip}}. */
+    @Override
     public String toString() {
-        return "LogSettings{files=" + files + ", directory=" + directory + ", mergeInstances=" + mergeInstances
-                + ", combineStreams=" + combineStreams + ", timestampFormat=" + timestampFormat + ", json=" + json
-                + ", maxFileSize=" + maxFileSize + ", maxFiles=" + maxFiles + ", gzip=" + gzip
-                + ", maxTotalSize=" + maxTotalSize + ", stdoutLevel=" + stdoutLevel + ", stderrLevel=" + stderrLevel
-                + ", recentLines=" + recentLines + ", maxLineLength=" + maxLineLength + '}';
+        LogSettings d = DEFAULTS == null ? this : DEFAULTS;
+        java.util.List<String> set = new java.util.ArrayList<>();
+        if (files != d.files) {
+            set.add("files=" + files);
+        }
+        if (directory != null) {
+            set.add("directory=" + directory);
+        }
+        if (mergeInstances) {
+            set.add("mergeInstances");
+        }
+        if (combineStreams) {
+            set.add("combineStreams");
+        }
+        if (!java.util.Objects.equals(timestampFormat, d.timestampFormat)) {
+            set.add(timestampFormat == null ? "noTimestamps" : "timestampFormat='" + timestampFormat + "'");
+        }
+        if (json) {
+            set.add("json");
+        }
+        if (maxFileSize != d.maxFileSize) {
+            set.add("maxFileSize=" + Human.bytes(maxFileSize));
+        }
+        if (maxFiles != d.maxFiles) {
+            set.add("maxFiles=" + maxFiles);
+        }
+        if (gzip) {
+            set.add("gzip");
+        }
+        if (maxTotalSize != d.maxTotalSize) {
+            set.add("maxTotalSize=" + Human.bytes(maxTotalSize));
+        }
+        if (stdoutLevel != d.stdoutLevel) {
+            set.add("stdoutLevel=" + stdoutLevel);
+        }
+        if (stderrLevel != d.stderrLevel) {
+            set.add("stderrLevel=" + stderrLevel);
+        }
+        if (recentLines != d.recentLines) {
+            set.add("recentLines=" + recentLines);
+        }
+        if (maxLineLength != d.maxLineLength) {
+            set.add("maxLineLength=" + Human.bytes(maxLineLength));
+        }
+        return "LogSettings{" + String.join(", ", set) + "}";
     }
 
     /** Builds {@link LogSettings}; each setter checks its value. */

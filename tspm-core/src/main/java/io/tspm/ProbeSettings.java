@@ -84,6 +84,25 @@ public final class ProbeSettings {
     }
 
     @Override
+    public boolean equals(Object o) {
+        if (this == o) {
+            return true;
+        }
+        if (!(o instanceof ProbeSettings)) {
+            return false;
+        }
+        ProbeSettings p = (ProbeSettings) o;
+        return probe.equals(p.probe) && initialDelay.equals(p.initialDelay) && period.equals(p.period)
+                && timeout.equals(p.timeout) && successThreshold == p.successThreshold
+                && failureThreshold == p.failureThreshold;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(probe, initialDelay, period, timeout, successThreshold, failureThreshold);
+    }
+
+    @Override
     public String toString() {
         return probe.describe() + " {initialDelay=" + Human.duration(initialDelay) + ", period="
                 + Human.duration(period) + ", timeout=" + Human.duration(timeout)

@@ -51,13 +51,17 @@ class ProcessSpecTest {
     }
 
     @Test
-    void exactlyOneProgram_isRequired() {
+    void aProgramIsRequiredAndTheLastOneSetWins() {
         assertThatThrownBy(() -> b().build()).isInstanceOf(IllegalStateException.class)
-                .hasMessage("process 'app': exactly one of command, script or shell must be set, but none was");
-        assertThatThrownBy(() -> b().command("ls").shell("ls").build()).isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("but 2 were");
+                .hasMessage("process 'app': a program must be set: command, script or shell");
+        assertThat(b().command("ls").shell("ls -l").build().kind()).isEqualTo(ProcessSpec.Kind.SHELL);
+        ProcessSpec script = b().script(Path.of("tool.py")).interpreter("pypy3").build();
+        assertThat(script.toBuilder().shell("echo hi").build().argv()).containsExactly("/bin/sh", "-c", "echo hi", "app");
+        assertThat(script.toBuilder().command("true").build().interpreter()).isEmpty();
         assertThatThrownBy(() -> b().command("ls").interpreter("python3").build())
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("interpreter [python3] is set but no script");
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("process 'app': interpreter [python3] is set but the program is a command, not a script");
+        assertThat(b().interpreter("pypy3").script(Path.of("t.py")).build().argv()).containsExactly("pypy3", "t.py");
     }
 
     @Test
@@ -156,18 +160,132 @@ class ProcessSpecTest {
         assertThatThrownBy(() -> first.environment().put("B", "x")).isInstanceOf(UnsupportedOperationException.class);
     }
 
-    @Test
-    void toBuilderRoundTripsEverySetting() {
-        ProcessSpec spec = b().script(Path.of("tool.py")).interpreter("pypy3").args("a").workingDirectory(Path.of("/tmp"))
+    /** A spec that sets every setting to something other than its default. */
+    static ProcessSpec everything() {
+        io.tspm.spi.Probe probe = ctx -> java.util.concurrent.CompletableFuture.completedFuture(
+                io.tspm.spi.ProbeResult.success("ok"));
+        return b().script(Path.of("tool.py")).interpreter("pypy3").args("a").workingDirectory(Path.of("/tmp"))
                 .inheritEnvironment(false).env("K", "V").removeEnv("HOME").envFile(Path.of(".env")).autostart(false)
-                .instances(3).instanceVar("ID").basePort(9000).portVar("HTTP_PORT").namespace("ns").label("team", "a")
-                .nice(5).stopSignal(Signal.INT).stopTimeout(Duration.ofSeconds(9)).dependsOn("db")
+                .instances(3).instanceVar("ID").basePort(9000).portVar("HTTP_PORT").reloadPortSpan(7)
+                .namespace("ns").label("team", "a").nice(5).user("postgres", "postgres")
+                .stopSignal(Signal.INT).stopTimeout(Duration.ofSeconds(9))
+                .addDependency("db", DependencyCondition.COMPLETED)
                 .restartPolicy(RestartPolicy.never()).captureOutput(false).mergeStderr(true)
-                .restartStrategy(RestartStrategy.REST_FOR_ONE).readyAfter(Duration.ofSeconds(2)).exitHistorySize(7).build();
+                .logs(LogSettings.builder().gzip(true).build())
+                .restartStrategy(RestartStrategy.REST_FOR_ONE).readyAfter(Duration.ofSeconds(2)).exitHistorySize(7)
+                .startupProbe(probe).readinessProbe(probe).livenessProbe(probe)
+                .maxMemory(64L << 20).memoryLimitSamples(2).memoryLimitAction(MemoryLimitAction.RELOAD)
+                .memoryWarningRatio(0.5).cronRestart("0 3 * * *")
+                .watch(Path.of("src")).watchIgnore("**/*.log").watchDebounce(Duration.ofSeconds(2))
+                .reloadBatch(2).reloadTimeout(Duration.ofSeconds(5)).reloadDrain(Duration.ofSeconds(3))
+                .preStart(Hook.command("migrate")).postStart(Hook.shell("echo up"))
+                .preStop(Hook.command("deregister").withTimeout(Duration.ofSeconds(3))).postStop(Hook.shell("rm -f x"))
+                .build();
+    }
+
+    @Test
+    void toBuilderRoundTripsEverySetting() throws Exception {
+        ProcessSpec spec = everything();
         ProcessSpec copy = spec.toBuilder().build();
-        assertThat(copy.argv()).isEqualTo(spec.argv());
-        assertThat(copy).usingRecursiveComparison().isEqualTo(spec);
+        assertThat(copy).isEqualTo(spec).hasSameHashCodeAs(spec);
+        assertThat(copy.toString()).isEqualTo(spec.toString());
         assertThat(spec.toBuilder().instances(1).build().instances()).isEqualTo(1);
+        // The spec above must set every setting: each accessor differs from a default spec's.
+        ProcessSpec plain = b().script(Path.of("tool.py")).build();
+        java.util.Set<String> derived = java.util.Set.of("name", "kind", "program", "argv", "script", "command",
+                "shell", "probes", "hashCode", "toString", "toBuilder", "getClass",
+                "oneShot"); // a one-shot refuses readiness and liveness probes: round-tripped in its own test
+        for (java.lang.reflect.Method m : ProcessSpec.class.getMethods()) {
+            if (m.getParameterCount() == 0 && !java.lang.reflect.Modifier.isStatic(m.getModifiers())
+                    && !derived.contains(m.getName()) && m.getDeclaringClass() == ProcessSpec.class) {
+                assertThat(m.invoke(spec)).as("everything() sets %s", m.getName()).isNotEqualTo(m.invoke(plain));
+            }
+        }
+    }
+
+    @Test
+    void specsBuiltFromTheSameValuesAreEqualAndOneChangeMakesThemDiffer() {
+        assertThat(everything()).isEqualTo(everything());
+        ProcessSpec spec = everything();
+        assertThat(spec.toBuilder().nice(6).build()).isNotEqualTo(spec);
+        assertThat(spec.toBuilder().label("team", "b").build()).isNotEqualTo(spec);
+        assertThat(spec.toBuilder().reloadDrain(Duration.ofSeconds(4)).build()).isNotEqualTo(spec);
+        assertThat(spec.toBuilder().clearHooks().build()).isNotEqualTo(spec);
+        assertThat(spec.toBuilder().args("b").build()).isNotEqualTo(spec);
+    }
+
+    @Test
+    void settersReplaceAddersAppendAndEveryOptionalPartCanBeCleared() {
+        ProcessSpec spec = b().command("x").args("a", "b").args(List.of("c")).addArg("d")
+                .env("A", "1").env(Map.of("B", "2")).label("k", "v").labels(Map.of("t", "w"))
+                .dependsOn("db").dependsOn("cache").addDependency("mq", DependencyCondition.STARTED)
+                .watch(Path.of("a")).watch(List.of(Path.of("b"))).build();
+        assertThat(spec.args()).containsExactly("c", "d");
+        assertThat(spec.environment()).isEqualTo(Map.of("B", "2"));
+        assertThat(spec.labels()).isEqualTo(Map.of("t", "w"));
+        assertThat(spec.dependsOn()).containsExactly("cache", "mq");
+        assertThat(spec.dependencies()).containsExactly(new Dependency("cache", DependencyCondition.READY),
+                new Dependency("mq", DependencyCondition.STARTED));
+        assertThat(spec.watchPaths()).containsExactly(Path.of("b"));
+
+        ProcessSpec cleared = everything().toBuilder().clearBasePort().clearMaxMemory().clearStartupProbe()
+                .clearReadinessProbe().clearLivenessProbe().clearEnvFile().clearCronRestart().clearWatch()
+                .clearDependencies().clearUser().clearHooks().clearWorkingDirectory().clearReloadPortSpan().build();
+        assertThat(cleared.basePort()).isEmpty();
+        assertThat(cleared.maxMemory()).isEmpty();
+        assertThat(cleared.probes()).isEmpty();
+        assertThat(cleared.envFile()).isEmpty();
+        assertThat(cleared.cronRestart()).isEmpty();
+        assertThat(cleared.watchPaths()).isEmpty();
+        assertThat(cleared.dependsOn()).isEmpty();
+        assertThat(cleared.user()).isEmpty();
+        assertThat(cleared.hooks().isEmpty()).isTrue();
+        assertThat(cleared.workingDirectory()).isEmpty();
+        assertThat(cleared.reloadPortSpan()).isEqualTo(3);
+    }
+
+    @Test
+    void aOneShotRunsOnceAndRefusesWhatContradictsIt() {
+        ProcessSpec task = b().command("migrate").oneShot(true).build();
+        assertThat(task.toBuilder().build()).isEqualTo(task).isNotEqualTo(task.toBuilder().oneShot(false).build());
+        assertThat(task.restartPolicy().mode()).isEqualTo(RestartMode.NEVER);
+        assertThat(task.readyAfter()).isZero();
+        assertThat(b().command("migrate").oneShot(true).restartPolicy(RestartPolicy.builder()
+                .mode(RestartMode.ON_FAILURE).build()).build().restartPolicy().mode()).isEqualTo(RestartMode.ON_FAILURE);
+        assertThatThrownBy(() -> b().command("migrate").oneShot(true)
+                .restartPolicy(RestartPolicy.builder().mode(RestartMode.ALWAYS).build()).build())
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageStartingWith("process 'app' is a one-shot task: restartPolicy ALWAYS");
+        io.tspm.spi.Probe probe = ctx -> null;
+        assertThatThrownBy(() -> b().command("m").oneShot(true).readinessProbe(probe).build())
+                .hasMessageContaining("a readiness probe has nothing to wait for");
+        assertThatThrownBy(() -> b().command("m").oneShot(true).livenessProbe(probe).build())
+                .hasMessageContaining("a liveness probe would restart");
+        assertThatThrownBy(() -> b().command("m").oneShot(true).readyAfter(Duration.ofSeconds(1)).build())
+                .hasMessageContaining("readyAfter has no meaning");
+    }
+
+    @Test
+    void userAndHooksAreChecked() {
+        assertThat(b().command("x").user("1000").build().user()).hasValue("1000");
+        assertThatThrownBy(() -> b().user("bad name")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("user must be a user or group name").hasMessageEndingWith("but was 'bad name'");
+        assertThatThrownBy(() -> b().user("pg", "")).hasMessageStartingWith("group must be");
+        assertThatThrownBy(() -> Hook.command()).hasMessage("hook command must name a program, but was []");
+        assertThatThrownBy(() -> Hook.command("x").withTimeout(Duration.ZERO))
+                .hasMessage("hook timeout must be positive, but was 0 ms");
+        HookAction action = ctx -> { };
+        assertThat(Hook.callback(action)).isNotEqualTo(Hook.callback(action));
+        assertThat(Hook.shell("echo")).isEqualTo(Hook.shell("echo"));
+        assertThatThrownBy(() -> b().memoryWarningRatio(1.0))
+                .hasMessage("memoryWarningRatio must be in (0, 1), but was 1.0");
+    }
+
+    @Test
+    void toStringShowsWhatIsSetAndNoSecretValue() {
+        String s = b().command("server").env("DB_PASSWORD", "hunter2").instances(2).basePort(8080).build().toString();
+        assertThat(s).contains("command [server]", "count=2", "basePort=8080", "DB_PASSWORD").doesNotContain("hunter2");
+        assertThat(b().command("x").build().toString()).isEqualTo("ProcessSpec{app: command [x]}");
     }
 
     @Test
