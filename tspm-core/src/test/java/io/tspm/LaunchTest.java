@@ -188,4 +188,25 @@ class LaunchTest {
             assertThat(s.group("pg").instance(0).state()).isEqualTo(InstanceState.FAILED);
         }
     }
+
+    @Test
+    @EnabledOnOs(OS.LINUX)
+    void aChildRunsAsAnotherUserWithThatUsersGroup() {
+        org.junit.jupiter.api.Assumptions.assumeTrue("root".equals(System.getProperty("user.name")),
+                "switching users needs root (or CAP_SETUID and CAP_SETGID): run the tests as root to cover it");
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isExecutable(Path.of("/usr/bin/setpriv")),
+                "needs setpriv (util-linux)");
+        try (Supervisor s = Supervisor.builder()
+                .addProcess("as-nobody", p -> p.shell("echo \"user=$(id -un) uid=$(id -u)\"; exec sleep 60")
+                        .user("nobody").readyAfter(Duration.ZERO))
+                .addProcess("ghost", p -> p.command("true").user("no-such-user-here").autostart(false))
+                .build()) {
+            s.start();
+            ProcessInstance i = s.group("as-nobody").instance(0);
+            await().until(() -> i.recentOutput(5).stream().anyMatch(l -> l.startsWith("user=nobody uid=")));
+            assertThat(i.recentOutput(5).get(0)).doesNotContain("uid=0");
+            assertThatThrownBy(() -> s.group("ghost").start()).isInstanceOf(ProcessStartException.class)
+                    .hasMessageContaining("user 'no-such-user-here' does not exist on this machine");
+        }
+    }
 }

@@ -105,7 +105,15 @@ final class LaunchPlan {
 
         List<String> command;
         try {
-            command = new ArrayList<>(platform.wrapperPrefix(spec.nice(), pdeathsig));
+            if (spec.user().isPresent()) {
+                String why = Platform.cannotSwitchUser();
+                if (why != null) {
+                    throw new SpawnFailure("process '" + spec.name() + "' is to run as user '" + spec.user().get()
+                            + "', but " + why);
+                }
+            }
+            command = new ArrayList<>(platform.wrapperPrefix(spec.nice(), pdeathsig, spec.user().orElse(null),
+                    spec.group().orElse(null)));
         } catch (IllegalStateException e) {
             throw new SpawnFailure(e.getMessage());
         }

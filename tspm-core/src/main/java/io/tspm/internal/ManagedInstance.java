@@ -59,8 +59,6 @@ import org.slf4j.LoggerFactory;
 final class ManagedInstance {
 
     private static final Logger LOG = LoggerFactory.getLogger(ManagedInstance.class);
-    /** The share of maxMemory whose crossing warns (MemoryLimitWarning) before the limit restarts. */
-    static final double MEMORY_WARNING_RATIO = 0.8;
     /** Lines of output a failed start carries. */
     static final int START_FAILURE_LINES = 200;
     /** Lines of output kept with each exit record. */
@@ -144,7 +142,7 @@ final class ManagedInstance {
         this.output = new InstanceOutput(engine, spec, id);
         this.readyWaiters = new ReadyWaiters(this, spec.name(), id);
         this.memoryLimit = spec.maxMemory().isPresent()
-                ? new MemoryLimit(spec.maxMemory().getAsLong(), spec.memoryLimitSamples(), MEMORY_WARNING_RATIO) : null;
+                ? new MemoryLimit(spec.maxMemory().getAsLong(), spec.memoryLimitSamples(), spec.memoryWarningRatio()) : null;
         if (predecessor == null) {
             this.planner = new RestartPlanner(spec.restartPolicy(), () -> ThreadLocalRandom.current().nextDouble());
             this.history = new ExitHistory(spec.exitHistorySize());
@@ -214,8 +212,9 @@ final class ManagedInstance {
         return spec.name();
     }
 
+    /** The labels of its group as the group runs now (an apply may change them without new processes). */
     Map<String, String> labels() {
-        return spec.labels();
+        return group.spec().labels();
     }
 
     public int id() {

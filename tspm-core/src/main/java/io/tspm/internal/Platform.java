@@ -22,6 +22,8 @@ final class Platform {
     private final boolean proc;
     private final String setsid;
     private final String setpriv;
+    /** setpriv for switching users, found whether or not the parent-death signal is wanted. */
+    private final String setprivTool;
     private final String nice;
     private boolean pdeathsigMissing;
     private String libcDefaultPath;
@@ -33,6 +35,7 @@ final class Platform {
         this.proc = proc;
         this.setsid = setsid;
         this.setpriv = setpriv;
+        this.setprivTool = setpriv != null ? setpriv : unix ? findSystemTool("setpriv") : null;
         this.nice = nice;
     }
 
@@ -78,15 +81,18 @@ final class Platform {
      * found), {@code setsid} and {@code nice -n N} where available. Each execs the next, so the child keeps the spawned pid.
      */
     List<String> wrapperPrefix(int niceness, boolean pdeathsig) {
-        List<String> prefix = new ArrayList<>(7);
-        if (pdeathsig && setpriv != null) {
-            prefix.add(setpriv);
-            prefix.add("--pdeathsig");
-            prefix.add("KILL");
-        }
-        if (setsid != null) {
-            prefix.add(setsid);
-        }
+        return wrapperPrefix(niceness, pdeathsig, null, null);
+    }
+
+    /**
+     * The wrappers before a child's program: the nice value (while still privileged: a negative
+     * one needs it), {@code setpriv} for the parent-death signal and another user and group, then
+     * the new session.
+     *
+     * @param user  the user to run as, or null; {@code group} the group, or null for the user's primary one
+     */
+    List<String> wrapperPrefix(int niceness, boolean pdeathsig, String user, String group) {
+        List<String> prefix = new ArrayList<>(12);
         if (niceness != 0) {
             if (nice == null) {
                 throw new IllegalStateException("nice " + niceness + " was asked for, but no 'nice' program exists");
@@ -95,7 +101,70 @@ final class Platform {
             prefix.add("-n");
             prefix.add(Integer.toString(niceness));
         }
+        boolean withPdeathsig = pdeathsig && setpriv != null;
+        if (withPdeathsig || (user != null && setprivTool != null)) {
+            prefix.add(withPdeathsig ? setpriv : setprivTool);
+            if (withPdeathsig) {
+                prefix.add("--pdeathsig");
+                prefix.add("KILL");
+            }
+            if (user != null) {
+                prefix.add("--reuid=" + user);
+                prefix.add("--regid=" + (group != null ? group : primaryGroup(user)));
+                prefix.add("--init-groups");
+            }
+        } else if (user != null) {
+            throw new IllegalStateException("user '" + user + "' was asked for, but no 'setpriv' program"
+                    + " (util-linux) exists to switch to it");
+        }
+        if (setsid != null) {
+            prefix.add(setsid);
+        }
         return prefix;
+    }
+
+    /** User names (and ids) to their primary group ids, asked of {@code id -g} once each. */
+    private final java.util.Map<String, String> primaryGroups = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** The primary group id of {@code user}; IllegalStateException when there is no such user. */
+    String primaryGroup(String user) {
+        String gid = primaryGroups.get(user);
+        if (gid == null) {
+            String id = findSystemTool("id");
+            gid = id == null ? null : firstLineOf(id, "-g", "--", user);
+            if (gid == null) {
+                throw new IllegalStateException("user '" + user + "' does not exist on this machine (id -g found no"
+                        + " such user)");
+            }
+            primaryGroups.put(user, gid);
+        }
+        return gid;
+    }
+
+    /**
+     * Why this JVM cannot run children as another user, or null when it can: it needs to be root,
+     * or to hold CAP_SETUID and CAP_SETGID.
+     */
+    static String cannotSwitchUser() {
+        try {
+            String uid = null;
+            long caps = 0;
+            for (String line : Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
+                if (line.startsWith("Uid:")) {
+                    uid = line.substring(4).trim().split("\\s+")[1]; // the effective uid
+                } else if (line.startsWith("CapEff:")) {
+                    caps = Long.parseUnsignedLong(line.substring(7).trim(), 16);
+                }
+            }
+            boolean capable = (caps & (1L << 6)) != 0 && (caps & (1L << 7)) != 0; // CAP_SETGID, CAP_SETUID
+            if ("0".equals(uid) || capable) {
+                return null;
+            }
+            return "the supervisor runs as uid " + uid + " without CAP_SETUID and CAP_SETGID; run it as root, or"
+                    + " grant them (setcap cap_setuid,cap_setgid+ep on the java binary)";
+        } catch (java.io.IOException | RuntimeException e) {
+            return null; // no /proc: let setpriv say
+        }
     }
 
     /** {@code setsid} alone where it exists: a new session without the parent-death signal. */
