@@ -49,6 +49,29 @@ final class DependencyGraph {
         path.remove(path.size() - 1);
     }
 
+    /** {@code selected} in an order where each comes after what it depends on (the graph is checked). */
+    static List<String> topological(Set<String> selected, Map<String, List<String>> dependsOn) {
+        List<String> out = new ArrayList<>();
+        Set<String> done = new java.util.HashSet<>();
+        for (String n : selected) {
+            place(n, selected, dependsOn, done, out);
+        }
+        return out;
+    }
+
+    private static void place(String n, Set<String> selected, Map<String, List<String>> g, Set<String> done,
+            List<String> out) {
+        if (!done.add(n)) {
+            return;
+        }
+        for (String d : g.getOrDefault(n, List.of())) {
+            if (selected.contains(d)) {
+                place(d, selected, g, done, out);
+            }
+        }
+        out.add(n);
+    }
+
     /** {@code names} plus everything they depend on, transitively. */
     public static Set<String> withDependencies(Set<String> names, Map<String, List<String>> dependsOn) {
         Set<String> out = new java.util.LinkedHashSet<>();

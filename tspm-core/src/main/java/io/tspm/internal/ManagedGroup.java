@@ -356,9 +356,21 @@ final class ManagedGroup implements ProcessGroup {
         }
         List<CompletableFuture<?>> starts = new ArrayList<>();
         for (ManagedInstance i : now) {
-            starts.add(i.startAsync());
+            if (!i.completed()) { // a one-shot that completed is not run again by a group start (restart runs it)
+                starts.add(i.startAsync());
+            }
         }
         return Completion.allOrFirstFailure(starts);
+    }
+
+    /**
+     * Completes when every instance has been spawned (it has a process, runs, or completed as a
+     * one-shot): what a STARTED dependency waits for. Call after starting the group.
+     */
+    CompletableFuture<Void> startedAsync() {
+        List<CompletableFuture<?>> each = new ArrayList<>();
+        instances.forEach(i -> each.add(i.spawnedAsync()));
+        return Completion.allOrFirstFailure(each);
     }
 
     @Override

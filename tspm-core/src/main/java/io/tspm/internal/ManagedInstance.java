@@ -98,6 +98,8 @@ final class ManagedInstance {
     private CompletableFuture<Void> restartWatch;
     /** Waiters for readiness of an instance that runs unready or is between starts; see {@link #awaitReadyAsync}. */
     private final ReadyWaiters readyWaiters;
+    /** Waiters for a process to be spawned (a STARTED dependency condition). */
+    private final ReadyWaiters spawnWaiters;
     /** Scaled away or replaced: it refuses to start again. */
     private volatile boolean retired;
 
@@ -141,6 +143,7 @@ final class ManagedInstance {
         this.id = id;
         this.output = new InstanceOutput(engine, spec, id);
         this.readyWaiters = new ReadyWaiters(this, spec.name(), id);
+        this.spawnWaiters = new ReadyWaiters(this, spec.name(), id);
         this.memoryLimit = spec.maxMemory().isPresent()
                 ? new MemoryLimit(spec.maxMemory().getAsLong(), spec.memoryLimitSamples(), spec.memoryWarningRatio()) : null;
         if (predecessor == null) {
@@ -291,6 +294,14 @@ final class ManagedInstance {
 
     public CompletableFuture<Void> awaitReadyAsync() {
         synchronized (this) {
+            if (spec.oneShot()) {
+                if (completed()) {
+                    return CompletableFuture.completedFuture(null);
+                }
+                if (starting != null && !starting.isDone() && state.isActive()) {
+                    return starting.copy(); // a one-shot is "ready" when it has completed
+                }
+            }
             if (state == InstanceState.RUNNING && ready) {
                 return CompletableFuture.completedFuture(null);
             }
@@ -326,6 +337,38 @@ final class ManagedInstance {
     }
 
     /** Completes (ready) or fails (cannot become ready for now) every readiness waiter, after the lock. */
+    /**
+     * Completes when it has been spawned (it has a process, runs, or completed as a one-shot);
+     * fails when it cannot be without a new request.
+     */
+    CompletableFuture<Void> spawnedAsync() {
+        synchronized (this) {
+            if (process != null || state == InstanceState.RUNNING || completed()) {
+                return CompletableFuture.completedFuture(null);
+            }
+            if (state == InstanceState.STARTING || state == InstanceState.BACKOFF
+                    || (state == InstanceState.STOPPING && queuedStart != null)) {
+                return spawnWaiters.add();
+            }
+            String why = notReadyForGood();
+            return CompletableFuture.failedFuture(new ProcessStartException(spec.name(), id, "not started: "
+                    + (why != null ? why : state), output.lastTexts(START_FAILURE_LINES), null));
+        }
+    }
+
+    /** Fails every waiter, for readiness and for a spawn: it cannot become either without a new request. */
+    private void settleWaiters(String failure) {
+        settleReadyWaiters(failure);
+        settleSpawnWaiters(failure);
+    }
+
+    private void settleSpawnWaiters(String failure) {
+        Runnable settle = spawnWaiters.settle(failure, () -> output.lastTexts(START_FAILURE_LINES));
+        if (settle != null) {
+            after.add(settle);
+        }
+    }
+
     private void settleReadyWaiters(String failure) {
         Runnable settle = readyWaiters.settle(failure, () -> output.lastTexts(START_FAILURE_LINES));
         if (settle != null) {
@@ -428,7 +471,7 @@ final class ManagedInstance {
                 move(new ProcessFailed(engine.now(), spec.name(), id, reason));
                 failStart(reason, cause);
                 failRestartWatch(reason);
-                settleReadyWaiters(reason);
+                settleWaiters(reason);
                 if (stopWhenSpawned) {
                     stopWhenSpawned = false;
                     complete(stopping, StopOutcome.NOT_RUNNING);
@@ -462,6 +505,7 @@ final class ManagedInstance {
 
     /** Takes ownership of a spawned process: identity and output pumps. */
     private void attach(Process p, long ticks) {
+        settleSpawnWaiters(null);
         process = p;
         startTicks = ticks;
         spawnedAtNanos = engine.ticker.read();
@@ -622,6 +666,12 @@ final class ManagedInstance {
     }
 
     private void becomeReady(Process p) {
+        if (spec.oneShot()) {
+            // Running, not ready: a one-shot takes no traffic, and its start completes when it exits 0.
+            move(new ProcessReady(engine.now(), spec.name(), id, p.pid()));
+            complete(restartWatch, null);
+            return;
+        }
         setReady(true);
         if (health != null) {
             health.markReady();
@@ -630,6 +680,11 @@ final class ManagedInstance {
         complete(starting, null);
         complete(restartWatch, null);
         settleReadyWaiters(null);
+    }
+
+    /** Whether it is a one-shot whose last run completed: it exited 0 and rests (EXITED). */
+    synchronized boolean completed() {
+        return spec.oneShot() && state == InstanceState.EXITED && lastExit != null && lastExit.isZero();
     }
 
     // ---- exit -------------------------------------------------------------------------------
@@ -666,8 +721,12 @@ final class ManagedInstance {
                 case GIVE_UP:
                     failureReason = reason;
                     move(new ProcessFailed(engine.now(), spec.name(), id, reason));
+                    if (spec.oneShot()) {
+                        failStart(reason, null);
+                    }
                     failRestartWatch(reason);
                     settleReadyWaiters(reason);
+                    settleSpawnWaiters(reason);
                     break;
                 case RESTART:
                     move(new RestartScheduled(engine.now(), spec.name(), id, spawns, d.delay()));
@@ -686,6 +745,15 @@ final class ManagedInstance {
                     }
                     break;
                 case STAY_EXITED:
+                    if (spec.oneShot() && status.isZero()) { // the task is done: that is what its start waited for
+                        complete(starting, null);
+                        settleReadyWaiters(null);
+                        settleSpawnWaiters(null);
+                        break;
+                    }
+                    if (spec.oneShot()) {
+                        failStart("the one-shot task failed: " + status + " after " + Human.duration(uptime), null);
+                    }
                     failRestartWatch("exited with " + status + " and is not restarted");
                     settleReadyWaiters("it exited (" + status + ") and is not restarted");
                     break;
@@ -771,7 +839,7 @@ final class ManagedInstance {
                 cancelRestartTimer();
                 failRestartWatch("stopped");
                 if (by != null) {
-                    settleReadyWaiters("it was stopped");
+                    settleWaiters("it was stopped");
                 }
                 move(new ProcessStopped(engine.now(), spec.name(), id, OptionalLong.empty(), StopOutcome.NOT_RUNNING,
                         Optional.empty()));
@@ -784,7 +852,7 @@ final class ManagedInstance {
                     stopWhenSpawned = true; // the spawn is in flight; stop what it brings
                     if (by != null) {
                         cancelStart(by);
-                        settleReadyWaiters("it was stopped");
+                        settleWaiters("it was stopped");
                     }
                     return stopping;
                 }
@@ -811,7 +879,7 @@ final class ManagedInstance {
         move(new ProcessStopping(engine.now(), spec.name(), id, p.pid(), spec.stopSignal()));
         if (by != null) {
             cancelStart(by);
-            settleReadyWaiters("it was stopped");
+            settleWaiters("it was stopped");
         } // a restart's start takes over the start under way (beginStart reuses its future) and the waiters
         failRestartWatch("stopped");
         CompletableFuture<StopOutcome> result = stopping;
@@ -987,7 +1055,7 @@ final class ManagedInstance {
             CompletableFuture<Void> f = queuedStart;
             after.add(() -> f.completeExceptionally(new io.tspm.StartCancelledException(spec.name(), id, by, null)));
             cancelStart(by); // a start a restart took over waits on the queued one
-            settleReadyWaiters("it was stopped");
+            settleWaiters("it was stopped");
         }
         queuedStart = null;
         queuedStartByUser = false;

@@ -70,6 +70,7 @@ public final class SupervisorCore implements AutoCloseable {
         Map<String, List<String>> deps = new LinkedHashMap<>();
         b.specs().forEach(s -> deps.put(s.name(), s.dependsOn()));
         DependencyGraph.check(deps); // before any thread starts
+        checkConditions(b.specs());
         this.name = b.name();
         this.startTimeout = b.startTimeout();
         this.useShutdownHook = b.shutdownHook();
@@ -234,6 +235,10 @@ public final class SupervisorCore implements AutoCloseable {
         Map<String, List<String>> deps = dependencies();
         deps.put(spec.name(), spec.dependsOn());
         DependencyGraph.check(deps);
+        List<ProcessSpec> all = new ArrayList<>();
+        groups.values().forEach(g -> all.add(g.spec()));
+        all.add(spec);
+        checkConditions(all);
     }
 
     /** Stops a group and forgets it (a removal, or an add that failed). */
@@ -516,7 +521,48 @@ public final class SupervisorCore implements AutoCloseable {
             snapshot = new LinkedHashMap<>(groups);
         }
         Set<String> all = DependencyGraph.withDependencies(names, deps);
-        return DependencyGraph.inOrder(all, deps, false, n -> snapshot.get(n).startAsync());
+        // Each process starts once each dependency meets its condition: spawned for STARTED, its
+        // start done for READY (and COMPLETED: a one-shot's start is done when it exited 0).
+        Map<String, CompletableFuture<Void>> done = new LinkedHashMap<>();
+        Map<String, CompletableFuture<Void>> spawned = new LinkedHashMap<>();
+        for (String n : DependencyGraph.topological(all, deps)) {
+            ManagedGroup g = snapshot.get(n);
+            List<CompletableFuture<?>> gate = new ArrayList<>();
+            for (io.tspm.Dependency d : g.spec().dependencies()) {
+                if (all.contains(d.name())) {
+                    gate.add(d.condition() == io.tspm.DependencyCondition.STARTED ? spawned.get(d.name())
+                            : done.get(d.name()));
+                }
+            }
+            CompletableFuture<CompletableFuture<Void>[]> begun = Completion.allOrFirstFailure(gate).thenApply(x -> {
+                @SuppressWarnings("unchecked")
+                CompletableFuture<Void>[] both = new CompletableFuture[] {g.startAsync(), null};
+                both[1] = g.startedAsync(); // after the start began
+                return both;
+            });
+            done.put(n, begun.thenCompose(both -> both[0]));
+            spawned.put(n, begun.thenCompose(both -> both[1]));
+        }
+        return Completion.allOrFirstFailure(new ArrayList<>(done.values()));
+    }
+
+    /**
+     * Checks what the dependencies wait for against the processes they name: COMPLETED needs a
+     * one-shot (a process that keeps running never completes). READY on a one-shot means it completed.
+     */
+    static void checkConditions(java.util.Collection<ProcessSpec> specs) {
+        Map<String, ProcessSpec> byName = new LinkedHashMap<>();
+        specs.forEach(s -> byName.put(s.name(), s));
+        for (ProcessSpec s : specs) {
+            for (io.tspm.Dependency d : s.dependencies()) {
+                ProcessSpec target = byName.get(d.name());
+                if (target != null && d.condition() == io.tspm.DependencyCondition.COMPLETED && !target.oneShot()) {
+                    throw new IllegalStateException("process '" + s.name() + "' waits for '" + d.name()
+                            + "' to complete, but '" + d.name() + "' is not a one-shot task (oneShot(true)) and never"
+                            + " completes: wait for it to be READY or STARTED instead");
+                }
+            }
+        }
     }
 
     /** @param by the request, in words, for the starts it cancels; null for a restart's stop */
