@@ -162,6 +162,24 @@ public final class Supervisor implements AutoCloseable {
         core.restartNamespace(namespace);
     }
 
+    /**
+     * Brings a running supervisor to a new list of specs, doing only what each change needs:
+     * processes gone from the list are stopped and removed (dependents first), new ones added
+     * (and started when the supervisor runs), a change no process needs (labels, namespace,
+     * autostart, dependencies) is taken as it is, a change of the instance count scales, any
+     * other change replaces the group's processes by a rolling reload (no downtime), and equal
+     * specs are left alone. Returns what it did, one line per process in its {@code toString}.
+     * A step that fails stops the apply, with what was done before it in the message.
+     */
+    public ApplyPlan apply(List<ProcessSpec> specs) {
+        return core.apply(specs);
+    }
+
+    /** What {@link #apply(List)} would do, without doing it (a dry run). */
+    public ApplyPlan plan(List<ProcessSpec> specs) {
+        return core.plan(specs);
+    }
+
     /** The processes whose labels {@code selector} matches, in the order they were added. */
     public List<ProcessGroup> groups(LabelSelector selector) {
         return core.groups(selector);

@@ -100,6 +100,11 @@ final class ManagedGroup implements ProcessGroup {
             LOG.warn("process '{}': maxMemory is not enforced on this machine, which has no /proc to read memory from",
                     spec.name());
         }
+        armTimers(spec);
+    }
+
+    /** Sets up the cron restarts and the watch of {@code spec}; a watch that cannot be set up throws, leaving neither. */
+    private void armTimers(ProcessSpec spec) {
         spec.cronRestart().ifPresent(c -> scheduleCron());
         if (!spec.watchPaths().isEmpty()) {
             Path base = spec.workingDirectory().orElse(Path.of("")).toAbsolutePath();
@@ -109,13 +114,111 @@ final class ManagedGroup implements ProcessGroup {
                 watch = engine.watcher.watch(spec.name(), roots, spec.watchIgnore(), spec.watchDebounce(),
                         this::restartActive);
             } catch (IOException e) {
-                if (cronTimer != null) {
-                    cronTimer.cancel(false); // this group is never used: nothing else would stop the timer
-                }
+                disarmTimers(); // nothing else would stop the timer
                 throw new UncheckedIOException("cannot watch " + roots + " for process '" + spec.name() + "'",
                         e);
             }
         }
+    }
+
+    private void disarmTimers() {
+        FileWatcher.Watch w;
+        synchronized (lock) {
+            if (cronTimer != null) {
+                cronTimer.cancel(false);
+                cronTimer = null;
+            }
+            cronDue = null;
+            w = watch;
+            watch = null;
+        }
+        if (w != null) {
+            w.cancel();
+        }
+    }
+
+    // ---- apply: a new spec for a running group ----------------------------------------------
+
+    /** Takes a spec that differs only in what no process needs (labels, namespace, autostart, dependencies). */
+    void update(ProcessSpec now) {
+        synchronized (lock) {
+            this.spec = now;
+        }
+    }
+
+    /**
+     * Brings the group to a spec its processes need: running instances are replaced by a rolling
+     * reload with the new spec, resting ones take it at once, others are restarted with it; then
+     * the group scales to the new count. The cron and the watch are set up again when they changed.
+     */
+    CompletableFuture<Void> reloadWith(ProcessSpec now) {
+        ProcessSpec old;
+        Reload run;
+        synchronized (lock) {
+            if (retired) {
+                throw new IllegalStateException("process '" + now.name() + "' was removed");
+            }
+            if (reload != null) {
+                throw new IllegalStateException("process '" + now.name() + "' is already reloading");
+            }
+            old = spec;
+            spec = scaledSpec(now, instances.size()); // the count changes by scaling, after the reload
+            run = new Reload(engine, this, spec, groupStops);
+            reload = run;
+        }
+        if (!old.cronRestart().equals(now.cronRestart()) || !old.watch().equals(now.watch())) {
+            disarmTimers();
+            armTimers(now);
+        }
+        List<ManagedInstance> before = instances;
+        List<CompletableFuture<?>> restarts = new ArrayList<>();
+        for (ManagedInstance i : before) {
+            InstanceState st = i.state();
+            if (st == InstanceState.STOPPED || st == InstanceState.EXITED || st == InstanceState.FAILED) {
+                replaceInPlace(i, false); // nothing runs: it simply takes the new spec
+            }
+        }
+        return run.all(before.size()).handle((x, e) -> e).thenCompose(error -> {
+            ended(run);
+            // Whatever the reload did not replace (it was starting or backing off) restarts with the new spec.
+            for (ManagedInstance i : instances) {
+                if (!i.spec().equals(spec) && i.state().isActive()) {
+                    restarts.add(replaceInPlace(i, true));
+                }
+            }
+            CompletableFuture<Void> rest = Completion.allOrFirstFailure(restarts);
+            return error == null ? rest : rest.handle((y, e2) -> {
+                throw error instanceof CompletionException ? (CompletionException) error : new CompletionException(error);
+            });
+        }).thenCompose(x -> scaleAsync(now.instances()));
+    }
+
+    /**
+     * Puts a new-spec instance in {@code old}'s place (same id, its history kept): a resting one at
+     * once; an active one ({@code restart}) after it stopped, then starts the new one.
+     */
+    private CompletableFuture<Void> replaceInPlace(ManagedInstance old, boolean restart) {
+        CompletableFuture<?> stopped = restart ? old.stopAsync(System.nanoTime(), "the apply of a new spec")
+                : CompletableFuture.completedFuture(null);
+        return stopped.thenCompose(x -> {
+            ManagedInstance fresh;
+            synchronized (lock) {
+                int id = old.id();
+                if (id >= instances.size() || instances.get(id) != old) {
+                    return CompletableFuture.<Void>completedFuture(null); // replaced or scaled away meanwhile
+                }
+                fresh = new ManagedInstance(engine, this, spec, id, freePort(spec, id, List.of()), old);
+                lineListeners.forEach(fresh::addLineListener);
+                InstanceSlot handle = slots.get(id);
+                handle.prepare(fresh);
+                List<ManagedInstance> now = new ArrayList<>(instances);
+                now.set(id, fresh);
+                instances = List.copyOf(now);
+                handle.replaceWith(fresh);
+                old.retire();
+            }
+            return restart ? fresh.startAsync() : CompletableFuture.<Void>completedFuture(null);
+        });
     }
 
     private FileWatcher.Watch watch;
@@ -141,7 +244,10 @@ final class ManagedGroup implements ProcessGroup {
         synchronized (lock) {
             ZonedDateTime now = ZonedDateTime.ofInstant(engine.now(), ZoneId.systemDefault());
             ZonedDateTime from = cronDue != null && cronDue.isAfter(now) ? cronDue : now;
-            cronDue = spec.cronRestart().orElseThrow().next(from);
+            if (spec.cronRestart().isEmpty()) {
+                return; // an apply took the cron away
+            }
+            cronDue = spec.cronRestart().get().next(from);
             if (!retired) {
                 cronTimer = engine.schedule(this::cronFired, Duration.between(now, cronDue));
             }
@@ -152,7 +258,10 @@ final class ManagedGroup implements ProcessGroup {
         if (retired || engine.isClosing()) {
             return;
         }
-        LOG.info("cron restart of '{}' ({})", spec.name(), spec.cronRestart().orElseThrow());
+        if (spec.cronRestart().isEmpty()) {
+            return;
+        }
+        LOG.info("cron restart of '{}' ({})", spec.name(), spec.cronRestart().get());
         restartActive();
         scheduleCron();
     }
@@ -244,8 +353,8 @@ final class ManagedGroup implements ProcessGroup {
         if (spec.instances() == n) {
             return spec;
         }
-        ProcessSpec.Builder b = spec.toBuilder().instances(n);
-        if (spec.reloadPortSpan() < n) {
+        ProcessSpec.Builder b = spec.toBuilder().instances(n); // a span not set follows the count by itself
+        if (spec.instanceSettings().reloadPortSpanSet() && spec.reloadPortSpan() < n) {
             b.reloadPortSpan(n);
         }
         return b.build();
@@ -647,17 +756,10 @@ final class ManagedGroup implements ProcessGroup {
 
     /** Refuses every later start (the process is being removed), and stops its cron timer and watch. */
     public void retire() {
-        FileWatcher.Watch w;
         synchronized (lock) {
             retired = true;
-            if (cronTimer != null) {
-                cronTimer.cancel(false);
-            }
-            w = watch;
         }
-        if (w != null) {
-            w.cancel();
-        }
+        disarmTimers();
     }
 
     @Override

@@ -215,6 +215,11 @@ final class ManagedInstance {
         return spec.name();
     }
 
+    /** The spec its processes run with. */
+    ProcessSpec spec() {
+        return spec;
+    }
+
     /** The labels of its group as the group runs now (an apply may change them without new processes). */
     Map<String, String> labels() {
         return group.spec().labels();

@@ -1,5 +1,6 @@
 package io.tspm.internal;
 
+import io.tspm.ApplyPlan;
 import io.tspm.GroupSnapshot;
 import io.tspm.InstanceSnapshot;
 import io.tspm.InstanceState;
@@ -9,6 +10,7 @@ import io.tspm.ProcessInstance;
 import io.tspm.ProcessSpec;
 import io.tspm.ProcessStartException;
 import io.tspm.SupervisorSnapshot;
+import io.tspm.TspmException;
 import io.tspm.event.ProcessAdded;
 import io.tspm.event.ProcessRemoved;
 import io.tspm.event.SupervisorListener;
@@ -224,6 +226,110 @@ public final class SupervisorCore implements AutoCloseable {
             }
         }
         return group;
+    }
+
+    /**
+     * What {@link #apply} would do to bring this supervisor to {@code specs}, without doing it;
+     * throws when the list is not one a supervisor can run (a name twice, an unknown dependency,
+     * a cycle, a condition no process can meet).
+     */
+    public ApplyPlan plan(List<ProcessSpec> specs) {
+        Objects.requireNonNull(specs, "specs");
+        Map<String, ProcessSpec> wanted = new LinkedHashMap<>();
+        for (ProcessSpec spec : specs) {
+            Objects.requireNonNull(spec, "spec");
+            if (wanted.put(spec.name(), spec) != null) {
+                throw new IllegalArgumentException("a process named '" + spec.name() + "' is in the list twice");
+            }
+        }
+        Map<String, List<String>> deps = new LinkedHashMap<>();
+        wanted.forEach((n, sp) -> deps.put(n, sp.dependsOn()));
+        DependencyGraph.check(deps);
+        checkConditions(wanted.values());
+        Map<String, ManagedGroup> now;
+        synchronized (lock) {
+            now = new LinkedHashMap<>(groups);
+        }
+        List<ApplyPlan.Change> changes = new ArrayList<>();
+        for (String gone : now.keySet()) {
+            if (!wanted.containsKey(gone)) {
+                changes.add(new ApplyPlan.Change(gone, ApplyPlan.Action.REMOVE, List.of(), ""));
+            }
+        }
+        for (ProcessSpec spec : wanted.values()) {
+            ManagedGroup g = now.get(spec.name());
+            changes.add(g == null
+                    ? new ApplyPlan.Change(spec.name(), ApplyPlan.Action.ADD, List.of(),
+                            spec.instances() + (spec.instances() == 1 ? " instance" : " instances"))
+                    : SpecDiff.of(g.spec(), spec));
+        }
+        return new ApplyPlan(changes);
+    }
+
+    /**
+     * Brings the supervisor to {@code specs}: removes the processes that are gone (dependents
+     * first), adds the new ones (dependencies first; started when the supervisor runs and they
+     * are autostart), takes changes no process needs as they are, scales where only the count
+     * changed, and rolling-reloads a group whose processes need the change; equal ones are left
+     * alone. Returns what it did. Stops at the first step that fails, with what was done before it.
+     */
+    public ApplyPlan apply(List<ProcessSpec> specs) {
+        ApplyPlan plan = plan(specs);
+        Map<String, ProcessSpec> wanted = new LinkedHashMap<>();
+        specs.forEach(sp -> wanted.put(sp.name(), sp));
+        List<String> done = new ArrayList<>();
+        ApplyPlan.Change step = null;
+        try {
+            // Removals first, dependents before their dependencies (the new list needs none of them).
+            Set<String> removed = new LinkedHashSet<>();
+            plan.of(ApplyPlan.Action.REMOVE).forEach(c -> removed.add(c.process()));
+            List<String> order = DependencyGraph.topological(removed, dependencies());
+            for (int k = order.size() - 1; k >= 0; k--) {
+                String n = order.get(k);
+                step = plan.changes().stream().filter(c -> c.process().equals(n)).findFirst().orElseThrow();
+                ManagedGroup g;
+                synchronized (lock) {
+                    g = groups.get(n);
+                }
+                if (g != null) {
+                    unregister(n, g);
+                }
+                done.add(step.toString());
+            }
+            for (ApplyPlan.Change c : plan.changes()) {
+                step = c;
+                ProcessSpec spec = wanted.get(c.process());
+                switch (c.action()) {
+                    case UPDATE:
+                        ((ManagedGroup) group(c.process())).update(spec);
+                        break;
+                    case SCALE:
+                        ManagedGroup scaled = (ManagedGroup) group(c.process());
+                        scaled.update(spec.toBuilder().instances(scaled.instances().size()).build());
+                        scaled.scale(spec.instances());
+                        break;
+                    case RELOAD:
+                        Waits.join(((ManagedGroup) group(c.process())).reloadWith(spec));
+                        break;
+                    default:
+                        continue; // ADD below, in dependency order; REMOVE above; UNCHANGED
+                }
+                done.add(c.toString());
+            }
+            Set<String> added = new LinkedHashSet<>();
+            plan.of(ApplyPlan.Action.ADD).forEach(c -> added.add(c.process()));
+            Map<String, List<String>> newDeps = new LinkedHashMap<>();
+            wanted.forEach((n, sp) -> newDeps.put(n, sp.dependsOn()));
+            for (String n : DependencyGraph.topological(added, newDeps)) {
+                step = plan.changes().stream().filter(c -> c.process().equals(n)).findFirst().orElseThrow();
+                add(wanted.get(n));
+                done.add(step.toString());
+            }
+        } catch (RuntimeException e) {
+            throw new TspmException("apply stopped at '" + step + "': " + e.getMessage()
+                    + (done.isEmpty() ? "; nothing was changed before it" : "; done before it: " + done), e);
+        }
+        return plan;
     }
 
     /** Throws unless a process of this name may be added now (guarded by lock). */
