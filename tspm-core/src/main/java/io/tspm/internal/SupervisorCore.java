@@ -67,8 +67,17 @@ public final class SupervisorCore implements AutoCloseable {
             Duration sampleInterval) {
     }
 
-    /** Starts the engine's threads and sets up every group (nothing is started). */
+    /**
+     * Starts the engine's threads and sets up every group (nothing is started). Only
+     * {@link io.tspm.Supervisor} may call it: on the class path, where the module system cannot
+     * hide this package, the engine is still not an API to build on.
+     */
     public SupervisorCore(Settings b) {
+        Class<?> caller = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE).getCallerClass();
+        if (caller.getNestHost() != io.tspm.Supervisor.class) {
+            throw new UnsupportedOperationException("io.tspm.internal is not an API; build a supervisor with"
+                    + " Supervisor.builder() (called from " + caller.getName() + ")");
+        }
         Map<String, List<String>> deps = new LinkedHashMap<>();
         b.specs().forEach(s -> deps.put(s.name(), s.dependsOn()));
         DependencyGraph.check(deps); // before any thread starts
