@@ -10,4 +10,8 @@ module io.tspm.core {
     exports io.tspm.event;
     exports io.tspm.time;
     exports io.tspm.spi;
+
+    // Configuration (tspm-config) looks these up by name; declared here, where the services are defined.
+    uses io.tspm.spi.ProbeTypeProvider;
+    uses io.tspm.spi.LoadBalancerTypeProvider;
 }
