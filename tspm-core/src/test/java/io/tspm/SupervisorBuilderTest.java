@@ -47,4 +47,11 @@ class SupervisorBuilderTest {
             assertThat(s.groups()).hasSize(1);
         }
     }
+
+    @Test
+    void theEngineCannotBeBuiltAroundTheApiOnTheClassPath() {
+        assertThatThrownBy(() -> new io.tspm.internal.SupervisorCore(null))
+                .isInstanceOf(UnsupportedOperationException.class)
+                .hasMessageStartingWith("io.tspm.internal is not an API; build a supervisor with Supervisor.builder()");
+    }
 }

@@ -67,8 +67,17 @@ public final class SupervisorCore implements AutoCloseable {
             Duration sampleInterval) {
     }
 
-    /** Starts the engine's threads and sets up every group (nothing is started). */
+    /**
+     * Starts the engine's threads and sets up every group (nothing is started). Only
+     * {@link io.tspm.Supervisor} may call it: on the class path, where the module system cannot
+     * hide this package, the engine is still not an API to build on.
+     */
     public SupervisorCore(Settings b) {
+        Class<?> caller = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE).getCallerClass();
+        if (caller.getNestHost() != io.tspm.Supervisor.class) {
+            throw new UnsupportedOperationException("io.tspm.internal is not an API; build a supervisor with"
+                    + " Supervisor.builder() (called from " + caller.getName() + ")");
+        }
         Map<String, List<String>> deps = new LinkedHashMap<>();
         b.specs().forEach(s -> deps.put(s.name(), s.dependsOn()));
         DependencyGraph.check(deps); // before any thread starts
@@ -169,6 +178,11 @@ public final class SupervisorCore implements AutoCloseable {
         try {
             stopAll();
         } finally {
+            List<ManagedGroup> all;
+            synchronized (lock) {
+                all = new ArrayList<>(groups.values());
+            }
+            all.forEach(ManagedGroup::closeProxy);
             synchronized (lock) {
                 removeShutdownHook();
             }
@@ -205,12 +219,19 @@ public final class SupervisorCore implements AutoCloseable {
         // Set up outside the lock: a watch walks its directory tree.
         checkWatch(spec, logDirectory);
         ManagedGroup group = new ManagedGroup(engine, spec);
+        try {
+            group.openProxy(spec); // binds a port and starts threads: not under the lock
+        } catch (RuntimeException e) {
+            group.retire();
+            throw e;
+        }
         boolean startNow;
         synchronized (lock) {
             try {
                 checkAddable(spec); // again: another add may have come in between
             } catch (RuntimeException e) {
                 group.retire();
+                group.closeProxy();
                 throw e;
             }
             groups.put(spec.name(), group);
@@ -351,6 +372,7 @@ public final class SupervisorCore implements AutoCloseable {
     private void unregister(String processName, ManagedGroup group) {
         group.retire();
         group.stop();
+        group.closeProxy();
         synchronized (lock) {
             if (!groups.remove(processName, group)) {
                 return;
