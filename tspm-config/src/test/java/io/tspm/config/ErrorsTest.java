@@ -47,6 +47,22 @@ class ErrorsTest {
     }
 
     @Test
+    void badTrafficSettings_nameTheEntryAndTheValue() {
+        assertThat(problems(String.join("\n",
+                "processes:",
+                "  - name: web",
+                "    shell: ./web",
+                "    weights: [3, 0]",
+                "    panicThreshold: 2",
+                "    proxyPort: 70000",
+                ""))).containsExactly(
+                "tspm.yaml:4:18: processes[0].weights[1]: expected a whole number in 1..1000000, but was 0 (a number)",
+                "tspm.yaml:5:21: processes[0].panicThreshold: expected a share of the instances, 0..1, but was 2"
+                        + " (a number)",
+                "tspm.yaml:6:16: processes[0].proxyPort: expected a whole number in 1..65535, but was 70000 (a number)");
+    }
+
+    @Test
     void aValueTheBuilderRefuses_isReportedWithTheBuildersReason() {
         assertThat(problems("processes: [{name: a, shell: x, maxMemory: 10kb}]")).containsExactly(
                 "tspm.yaml:1:44: processes[0].maxMemory: '10kb' (a string) is not accepted: maxMemory must be >= 1048576"

@@ -20,6 +20,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.OptionalInt;
 import java.util.function.Function;
 
 /**
@@ -502,6 +504,35 @@ public final class ProcessKeys {
         k.add(key("lbStrategy", Shapes.string(), "The load-balancing strategy by name (default round-robin).",
                 (x, n, p, v) -> v.string(n, p, "a strategy name").ifPresent(name -> LoadBalancing.bind(x, n, p, v,
                         name)), null));
+        k.add(key("weights", Shapes.of("type", "array", "items", Shapes.integer(1, 1_000_000)), "The weight of each"
+                + " instance by id for weighted strategies (default 1 each).", (x, n, p, v) -> {
+                    if (!(n instanceof Node.ListNode)) {
+                        v.wrong(n, p, "a list of whole numbers, one per instance");
+                        return;
+                    }
+                    List<Node> items = ((Node.ListNode) n).items();
+                    List<Integer> weights = new ArrayList<>();
+                    for (int i = 0; i < items.size(); i++) {
+                        OptionalInt w = v.integer(items.get(i), p + "[" + i + "]", 1, 1_000_000);
+                        if (w.isEmpty()) {
+                            return;
+                        }
+                        weights.add(w.getAsInt());
+                    }
+                    x.spec.weights(weights);
+                }, s -> s.traffic().weights().isEmpty() ? null : s.traffic().weights()));
+        k.add(key("panicThreshold", Shapes.number(0, 1), "Below this share of ready instances, pick among every"
+                + " live one (default 0: off).", (x, n, p, v) -> {
+                    OptionalDouble t = v.number(n, p);
+                    if (t.isPresent() && (t.getAsDouble() < 0 || t.getAsDouble() > 1)) {
+                        v.wrong(n, p, "a share of the instances, 0..1");
+                    } else {
+                        t.ifPresent(x.spec::panicThreshold);
+                    }
+                }, s -> changed(s.traffic().panicThreshold(), 0.0, y -> y)));
+        k.add(key("proxyPort", Shapes.integer(1, 65535), "A TCP proxy on this port in front of the instances.",
+                (x, n, p, v) -> v.integer(n, p, 1, 65535).ifPresent(x.spec::proxyPort),
+                s -> s.proxyPort().isPresent() ? s.proxyPort().getAsInt() : null));
         k.add(key("maxMemory", Shapes.size(), "Restart an instance whose tree stays above this (512mb, 1gb; numbers"
                 + " are bytes).", (x, n, p, v) -> v.size(n, p).ifPresent(x.spec::maxMemory),
                 s -> s.maxMemory().isPresent() ? Units.size(s.maxMemory().getAsLong()) : null));
