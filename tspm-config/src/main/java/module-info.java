@@ -9,6 +9,8 @@ module io.tspm.config {
     requires io.tspm.loadbalancer;
     requires org.snakeyaml.engine;
     requires com.fasterxml.jackson.core;
+    // Only for TspmMeterBinder: an application without Micrometer never loads it.
+    requires static micrometer.core;
 
     exports io.tspm.config;
 
