@@ -244,5 +244,14 @@ class TrafficTest {
             assertThat(SocketProxyFactory.OPEN).containsEntry(port, "api");
         }
         assertThat(SocketProxyFactory.OPEN).as("closed with the supervisor").doesNotContainKey(port);
+
+        try (Supervisor s = Supervisor.builder().addProcess(sleepers("web", 1).proxyPort(port).build()).build()) {
+            assertThat(SocketProxyFactory.OPEN).as("a spec given to the builder").containsEntry(port, "web");
+        }
+        assertThat(SocketProxyFactory.OPEN).doesNotContainKey(port);
+        try (ServerSocket taken = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+            assertThatThrownBy(() -> Supervisor.builder().addProcess(sleepers("web", 1).proxyPort(port).build()).build())
+                    .hasMessageContaining("cannot open its proxy on port " + port);
+        }
     }
 }
