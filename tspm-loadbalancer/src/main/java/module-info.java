@@ -1,7 +1,9 @@
 /**
- * Load-balancing strategies and a TCP proxy over a cluster's instances. The strategies arrive with
- * the load-balancing issue; the SPI lives in tspm-core.
+ * Load-balancing strategies ({@link io.tspm.loadbalancer.Strategies}) and a TCP proxy over a
+ * cluster's instances. The SPI they implement lives in tspm-core ({@code io.tspm.spi}).
  */
 module io.tspm.loadbalancer {
     requires transitive io.tspm.core;
+
+    exports io.tspm.loadbalancer;
 }
