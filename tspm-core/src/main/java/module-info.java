@@ -10,4 +10,7 @@ module io.tspm.core {
     exports io.tspm.event;
     exports io.tspm.time;
     exports io.tspm.spi;
+
+    // The TCP proxy a spec asks for with proxyPort (tspm-loadbalancer provides it).
+    uses io.tspm.spi.ProxyFactory;
 }

@@ -24,6 +24,7 @@ import java.util.OptionalLong;
  * @param port           the port it is given (it changes lane in a reload), empty without a basePort
  * @param probes         the last word of each of its probes (of its current or last process)
  * @param output         the counters of its output
+ * @param traffic        what it served through picks and the proxy
  */
 public record InstanceSnapshot(
         String process,
@@ -41,7 +42,8 @@ public record InstanceSnapshot(
         Optional<ResourceUsage> resources,
         java.util.OptionalInt port,
         java.util.List<ProbeStatus> probes,
-        OutputStats output) {
+        OutputStats output,
+        TrafficStats traffic) {
 
     /** Copies the list of probes. */
     public InstanceSnapshot {

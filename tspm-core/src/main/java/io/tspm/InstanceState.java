@@ -17,6 +17,7 @@ import java.util.Set;
  * STARTING  EXITED     exited before it became ready                  ProcessExited
  * STARTING  FAILED     could not be spawned (no such file, ...)       ProcessFailed
  * STARTING  STOPPING   stop() while starting                          ProcessStopping
+ * STARTING  STOPPED    stop() during its preStart hook (no process)   ProcessStopped
  * RUNNING   EXITED     exited without being asked to                  ProcessExited
  * RUNNING   STOPPING   stop()                                         ProcessStopping
  * STOPPING  STOPPED    the process tree is gone                       ProcessStopped
@@ -51,7 +52,7 @@ public enum InstanceState {
             case STOPPED:
                 return EnumSet.of(STARTING);
             case STARTING:
-                return EnumSet.of(RUNNING, EXITED, FAILED, STOPPING);
+                return EnumSet.of(RUNNING, EXITED, FAILED, STOPPING, STOPPED);
             case RUNNING:
                 return EnumSet.of(EXITED, STOPPING);
             case STOPPING:

@@ -12,6 +12,17 @@ public interface Lease extends AutoCloseable {
     /** The endpoint the work goes to. */
     Endpoint endpoint();
 
+    /** Counts bytes moved for this work: {@code toInstance} sent to it, {@code fromInstance} it sent back. */
+    default void bytes(long toInstance, long fromInstance) {
+    }
+
+    /**
+     * The connect to the endpoint was refused or timed out: counted in its connect failures, and
+     * this lease is not counted as served when closed.
+     */
+    default void connectFailed() {
+    }
+
     /** The work is done: the endpoint's in-flight count goes down by one (once). */
     @Override
     void close();

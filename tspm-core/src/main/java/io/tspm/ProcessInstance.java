@@ -116,4 +116,15 @@ public interface ProcessInstance {
 
     /** Sends {@code signal} to the instance's process (not its descendants); false if none runs. */
     boolean signal(Signal signal);
+
+    /**
+     * Takes the instance out of load balancing for at least {@code duration} (on the supervisor's
+     * scheduler): no pick returns it until the time is up and it is ready again. The process
+     * keeps running. For outlier detection (the proxy calls it after consecutive connect
+     * failures); a second eject while ejected extends the time.
+     */
+    void eject(java.time.Duration duration, String reason);
+
+    /** Whether it is ejected now. */
+    boolean isEjected();
 }

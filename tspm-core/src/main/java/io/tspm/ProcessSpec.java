@@ -1,5 +1,6 @@
 package io.tspm;
 
+import io.tspm.spi.LoadBalancer;
 import io.tspm.spi.Probe;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -88,6 +89,7 @@ public final class ProcessSpec {
     private final CronSchedule cronRestart;
     private final WatchSettings watch;
     private final ReloadSettings reload;
+    private final TrafficSettings traffic;
     private final Hooks hooks;
     private final boolean oneShot;
     private final boolean autostart;
@@ -120,6 +122,7 @@ public final class ProcessSpec {
         this.cronRestart = b.cronRestart;
         this.watch = b.watch;
         this.reload = b.reload;
+        this.traffic = b.traffic;
         this.hooks = b.hooks.build();
         this.oneShot = b.oneShot;
         this.autostart = b.autostart;
@@ -155,6 +158,7 @@ public final class ProcessSpec {
         b.cronRestart = cronRestart;
         b.watch = watch;
         b.reload = reload;
+        b.traffic = traffic;
         b.hooks = hooks.toBuilder();
         b.oneShot = oneShot;
         b.autostart = autostart;
@@ -458,6 +462,21 @@ public final class ProcessSpec {
         return watch.debounce();
     }
 
+    /** How traffic reaches the instances: strategy, weights, panic threshold, proxy. */
+    public TrafficSettings traffic() {
+        return traffic;
+    }
+
+    /** The load-balancing strategy of the group's picks; empty for the default, round-robin. */
+    public Optional<LoadBalancer> loadBalancer() {
+        return traffic.loadBalancer();
+    }
+
+    /** The port of the TCP proxy the supervisor opens in front of the group; empty for none. */
+    public OptionalInt proxyPort() {
+        return traffic.proxyPort();
+    }
+
     /** The reload settings whole. */
     public ReloadSettings reload() {
         return reload;
@@ -513,14 +532,14 @@ public final class ProcessSpec {
                 && restartStrategy == s.restartStrategy && readyAfter().equals(s.readyAfter())
                 && exitHistorySize == s.exitHistorySize && output.equals(s.output) && health.equals(s.health)
                 && memory.equals(s.memory) && Objects.equals(cronRestart, s.cronRestart) && watch.equals(s.watch)
-                && reload.equals(s.reload) && hooks.equals(s.hooks) && oneShot == s.oneShot && autostart == s.autostart;
+                && reload.equals(s.reload) && traffic.equals(s.traffic) && hooks.equals(s.hooks) && oneShot == s.oneShot && autostart == s.autostart;
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(name, namespace, labels, program, args, workingDirectory, env, instanceSettings, nice, user,
                 group, stop, dependencies, restartPolicy, restartStrategy, readyAfter(), exitHistorySize, output, health,
-                memory, cronRestart, watch, reload, hooks, oneShot, autostart);
+                memory, cronRestart, watch, reload, traffic, hooks, oneShot, autostart);
     }
 
     /** The name, the program and every setting that is not the default. */
@@ -567,6 +586,7 @@ public final class ProcessSpec {
         cronRestart().ifPresent(c -> set.add("cronRestart='" + c + "'"));
         addIfChanged(set, watch, d.watch);
         addIfChanged(set, reload, d.reload);
+        addIfChanged(set, traffic, d.traffic);
         addIfChanged(set, hooks, d.hooks);
         if (oneShot) {
             set.add("oneShot");
@@ -648,6 +668,7 @@ public final class ProcessSpec {
         private CronSchedule cronRestart;
         private WatchSettings watch = WatchSettings.NONE;
         private ReloadSettings reload = ReloadSettings.DEFAULTS;
+        private TrafficSettings traffic = TrafficSettings.DEFAULTS;
         private Hooks.Builder hooks = Hooks.builder();
         private boolean oneShot;
         private boolean autostart = true;
@@ -1239,6 +1260,72 @@ public final class ProcessSpec {
             return this;
         }
 
+        // ---- traffic ------------------------------------------------------------------------
+
+        /** The traffic settings whole. */
+        public Builder traffic(TrafficSettings traffic) {
+            this.traffic = Objects.requireNonNull(traffic, "traffic");
+            return this;
+        }
+
+        /**
+         * The strategy {@link ProcessGroup#pick} and a proxy use (default round-robin; the others are
+         * in tspm-loadbalancer's {@code Strategies}).
+         */
+        public Builder loadBalancer(LoadBalancer loadBalancer) {
+            this.traffic = traffic.withLoadBalancer(Objects.requireNonNull(loadBalancer, "loadBalancer"));
+            return this;
+        }
+
+        /** Back to round-robin. */
+        public Builder clearLoadBalancer() {
+            this.traffic = traffic.withLoadBalancer(null);
+            return this;
+        }
+
+        /** The weight of each instance by id, each at least 1 (an instance past the end weighs 1). */
+        public Builder weights(int... weights) {
+            List<Integer> list = new ArrayList<>(weights.length);
+            for (int w : weights) {
+                list.add(w);
+            }
+            return weights(list);
+        }
+
+        /** The weight of each instance by id, each at least 1 (an instance past the end weighs 1). */
+        public Builder weights(Collection<Integer> weights) {
+            this.traffic = traffic.withWeights(weights);
+            return this;
+        }
+
+        /** Every instance weighs 1. */
+        public Builder clearWeights() {
+            this.traffic = traffic.withWeights(List.of());
+            return this;
+        }
+
+        /** Below this share (0..1) of instances taking traffic, pick among every live one; see {@link TrafficSettings}. */
+        public Builder panicThreshold(double share) {
+            this.traffic = traffic.withPanicThreshold(share);
+            return this;
+        }
+
+        /**
+         * A TCP proxy on {@code port} (1..65535) in front of the group, opened when the process is
+         * added and closed when it is removed; needs a {@link io.tspm.spi.ProxyFactory} on the
+         * class path (tspm-loadbalancer).
+         */
+        public Builder proxyPort(int port) {
+            this.traffic = traffic.withProxyPort(port);
+            return this;
+        }
+
+        /** No proxy. */
+        public Builder clearProxyPort() {
+            this.traffic = traffic.withProxyPort(null);
+            return this;
+        }
+
         // ---- hooks --------------------------------------------------------------------------
 
         /** The hooks whole. */
@@ -1316,6 +1403,15 @@ public final class ProcessSpec {
                     || (inst.basePort().isPresent() && inst.portVar().equals(PROCESS_NAME_VAR))) {
                 throw new IllegalStateException("process '" + name + "': instanceVar and portVar must not be "
                         + PROCESS_NAME_VAR);
+            }
+            if (traffic.proxyPort().isPresent() && inst.basePort().isPresent()) {
+                int proxy = traffic.proxyPort().getAsInt();
+                int base = inst.basePort().getAsInt();
+                int end = base + 2 * inst.reloadPortSpan(); // both lanes of every slot
+                if (proxy >= base && proxy < end) {
+                    throw new IllegalStateException("process '" + name + "': proxyPort " + proxy
+                            + " is one of its instances' ports (" + base + ".." + (end - 1) + ")");
+                }
             }
             if (oneShot) {
                 checkOneShot();

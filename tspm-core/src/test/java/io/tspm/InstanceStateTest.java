@@ -29,7 +29,7 @@ class InstanceStateTest {
     @Test
     void transitionTableIsExactlyTheDocumentedOne() {
         assertThat(STOPPED.next()).containsExactlyInAnyOrder(STARTING);
-        assertThat(STARTING.next()).containsExactlyInAnyOrder(RUNNING, EXITED, FAILED, STOPPING);
+        assertThat(STARTING.next()).containsExactlyInAnyOrder(RUNNING, EXITED, FAILED, STOPPING, STOPPED);
         assertThat(RUNNING.next()).containsExactlyInAnyOrder(EXITED, STOPPING);
         assertThat(STOPPING.next()).containsExactlyInAnyOrder(STOPPED);
         assertThat(EXITED.next()).containsExactlyInAnyOrder(STARTING, BACKOFF, FAILED, STOPPED);

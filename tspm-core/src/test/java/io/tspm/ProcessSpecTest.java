@@ -178,6 +178,7 @@ class ProcessSpecTest {
                 .memoryWarningRatio(0.5).cronRestart("0 3 * * *")
                 .watch(Path.of("src")).watchIgnore("**/*.log").watchDebounce(Duration.ofSeconds(2))
                 .reloadBatch(2).reloadTimeout(Duration.ofSeconds(5)).reloadDrain(Duration.ofSeconds(3))
+                .loadBalancer(new TrafficTest.LastOne()).weights(2, 1).panicThreshold(0.5).proxyPort(9100)
                 .preStart(Hook.command("migrate")).postStart(Hook.shell("echo up"))
                 .preStop(Hook.command("deregister").withTimeout(Duration.ofSeconds(3))).postStop(Hook.shell("rm -f x"))
                 .build();
@@ -230,7 +231,11 @@ class ProcessSpecTest {
 
         ProcessSpec cleared = everything().toBuilder().clearBasePort().clearMaxMemory().clearStartupProbe()
                 .clearReadinessProbe().clearLivenessProbe().clearEnvFile().clearCronRestart().clearWatch()
-                .clearDependencies().clearUser().clearHooks().clearWorkingDirectory().clearReloadPortSpan().build();
+                .clearDependencies().clearUser().clearHooks().clearWorkingDirectory().clearReloadPortSpan()
+                .clearLoadBalancer().clearWeights().clearProxyPort().build();
+        assertThat(cleared.loadBalancer()).isEmpty();
+        assertThat(cleared.traffic().weights()).isEmpty();
+        assertThat(cleared.proxyPort()).isEmpty();
         assertThat(cleared.basePort()).isEmpty();
         assertThat(cleared.maxMemory()).isEmpty();
         assertThat(cleared.probes()).isEmpty();

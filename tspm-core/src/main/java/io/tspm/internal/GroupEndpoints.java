@@ -2,6 +2,7 @@ package io.tspm.internal;
 
 import io.tspm.Lease;
 import io.tspm.ResourceUsage;
+import io.tspm.TrafficSettings;
 import io.tspm.spi.Endpoint;
 import io.tspm.spi.Endpoints;
 import io.tspm.spi.LoadBalancer;
@@ -28,7 +29,13 @@ final class GroupEndpoints {
     private static final Logger LOG = LoggerFactory.getLogger(GroupEndpoints.class);
 
     private final String process;
-    private final LoadBalancer balancer;
+    /** The strategy, weights and panic threshold in force (guarded by this). */
+    private LoadBalancer balancer;
+    private TrafficSettings traffic;
+    /** Set by a new configuration: the next refresh publishes even for the same members (guarded by this). */
+    private boolean stale;
+    /** Set once a lease was taken: from then on in-flight counts tell when a drain may end. */
+    private volatile boolean tracked;
     private final CopyOnWriteArrayList<Consumer<Endpoints>> listeners = new CopyOnWriteArrayList<>();
     /** The view and its picker, replaced together (guarded by this for writers; read without lock). */
     private volatile Published published;
@@ -36,10 +43,30 @@ final class GroupEndpoints {
     private record Published(Endpoints view, Picker picker, List<ManagedInstance> members) {
     }
 
-    GroupEndpoints(String process, LoadBalancer balancer) {
+    GroupEndpoints(String process, TrafficSettings traffic) {
         this.process = process;
-        this.balancer = balancer;
+        this.traffic = traffic;
+        this.balancer = traffic.loadBalancer().orElse(RoundRobin.INSTANCE);
         this.published = new Published(new Endpoints(process, 0, List.of(), 0), c -> null, List.of());
+    }
+
+    /** Takes a new strategy, weights and panic threshold; the next refresh publishes a view with them. */
+    synchronized void configure(TrafficSettings now) {
+        if (!now.equals(traffic)) {
+            traffic = now;
+            balancer = now.loadBalancer().orElse(RoundRobin.INSTANCE);
+            stale = true;
+        }
+    }
+
+    /** Whether a lease was ever taken, so in-flight counts mean something. */
+    boolean tracked() {
+        return tracked;
+    }
+
+    /** From now on in-flight counts mean something (a proxy is attached). */
+    void track() {
+        tracked = true;
     }
 
     Endpoints view() {
@@ -67,12 +94,22 @@ final class GroupEndpoints {
                     members.add(i);
                 }
             }
+            if (members.size() < traffic.panicThreshold() * instances.size()) {
+                // Panic: too few are healthy; spreading over every live one beats overloading those few.
+                members.clear();
+                for (ManagedInstance i : instances) {
+                    if (i.alive()) {
+                        members.add(i);
+                    }
+                }
+            }
             Published now = published;
-            if (members.equals(now.members()) && instances.size() == now.view().total()) {
+            if (!stale && members.equals(now.members()) && instances.size() == now.view().total()) {
                 return; // the same instances: no new view
             }
+            stale = false;
             List<Endpoint> endpoints = new ArrayList<>(members.size());
-            members.forEach(m -> endpoints.add(new InstanceEndpoint(m)));
+            members.forEach(m -> endpoints.add(new InstanceEndpoint(m, traffic.weight(m.id()))));
             Endpoints view = new Endpoints(process, now.view().version() + 1, endpoints, instances.size());
             Picker picker;
             try {
@@ -101,6 +138,7 @@ final class GroupEndpoints {
             return null;
         }
         InstanceEndpoint mine = (InstanceEndpoint) e;
+        tracked = true;
         mine.instance.inFlight.incrementAndGet();
         return new InstanceLease(mine);
     }
@@ -111,9 +149,11 @@ final class GroupEndpoints {
         private final int port;
         private final Instant readySince;
         private final Map<String, String> labels;
+        private final int weight;
 
-        InstanceEndpoint(ManagedInstance instance) {
+        InstanceEndpoint(ManagedInstance instance, int weight) {
             this.instance = instance;
+            this.weight = weight;
             this.port = instance.port().orElse(0);
             this.readySince = instance.readySince();
             this.labels = instance.labels();
@@ -141,7 +181,7 @@ final class GroupEndpoints {
 
         @Override
         public int weight() {
-            return 1;
+            return weight;
         }
 
         @Override
@@ -173,6 +213,7 @@ final class GroupEndpoints {
     private static final class InstanceLease implements Lease {
         private final InstanceEndpoint endpoint;
         private final AtomicBoolean open = new AtomicBoolean(true);
+        private volatile boolean failed;
 
         InstanceLease(InstanceEndpoint endpoint) {
             this.endpoint = endpoint;
@@ -184,9 +225,31 @@ final class GroupEndpoints {
         }
 
         @Override
+        public void bytes(long toInstance, long fromInstance) {
+            TrafficCounters t = endpoint.instance.traffic;
+            if (toInstance > 0) {
+                t.bytesIn.add(toInstance);
+            }
+            if (fromInstance > 0) {
+                t.bytesOut.add(fromInstance);
+            }
+        }
+
+        @Override
+        public void connectFailed() {
+            if (!failed) {
+                failed = true;
+                endpoint.instance.traffic.connectFailures.increment();
+            }
+        }
+
+        @Override
         public void close() {
             if (open.compareAndSet(true, false)) {
-                endpoint.instance.inFlight.decrementAndGet();
+                if (!failed) {
+                    endpoint.instance.traffic.served.increment();
+                }
+                endpoint.instance.leaseClosed(endpoint.instance.inFlight.decrementAndGet());
             }
         }
 

@@ -73,6 +73,8 @@ final class InstanceOutput {
     final class Writer {
         private final OutputStreamKind kind;
         private final long pid;
+        /** Put before each line: "[preStart] " for a hook's output, else empty. */
+        private final byte[] tag;
         private final RotatingLogFile file;
         private byte[] buf = new byte[512];
         private long prefixMillis = Long.MIN_VALUE;
@@ -81,15 +83,23 @@ final class InstanceOutput {
         private String jsonTime;
         private long arrival;
 
-        private Writer(OutputStreamKind kind, long pid) {
+        private Writer(OutputStreamKind kind, long pid, String tag) {
             this.kind = kind;
             this.pid = pid;
+            this.tag = tag.getBytes(StandardCharsets.UTF_8);
             this.file = file(kind);
         }
 
         /** One line, without its terminator. Nothing a line does may stop the pump. */
         void line(byte[] src, int off, int len) {
             try {
+                if (tag.length > 0) {
+                    byte[] tagged = new byte[tag.length + len];
+                    System.arraycopy(tag, 0, tagged, 0, tag.length);
+                    System.arraycopy(src, off, tagged, tag.length, len);
+                    deliverLine(tagged, 0, tagged.length);
+                    return;
+                }
                 deliverLine(src, off, len);
             } catch (Throwable t) {
                 dropped.incrementAndGet();
@@ -197,7 +207,12 @@ final class InstanceOutput {
     /** A writer for one stream of the process {@code pid} (one per pump thread). */
     Writer writer(OutputStreamKind kind, long pid) {
         counters.keySet().removeIf(p -> p != pid); // counts of earlier processes are done with
-        return new Writer(kind, pid);
+        return new Writer(kind, pid, "");
+    }
+
+    /** A writer for a hook's process {@code pid}: each line goes to the instance's output behind {@code tag}. */
+    Writer hookWriter(long pid, String tag) {
+        return new Writer(OutputStreamKind.STDOUT, pid, tag);
     }
 
     /**

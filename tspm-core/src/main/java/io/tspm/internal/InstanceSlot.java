@@ -235,6 +235,16 @@ final class InstanceSlot implements ProcessInstance {
     }
 
     @Override
+    public void eject(java.time.Duration duration, String reason) {
+        current.eject(duration, reason);
+    }
+
+    @Override
+    public boolean isEjected() {
+        return current.isEjected();
+    }
+
+    @Override
     public String toString() {
         return "instance " + current.processName() + "#" + current.id();
     }

@@ -59,33 +59,8 @@ final class LaunchPlan {
         }
         Path base = dir != null ? dir : Paths.get("").toAbsolutePath();
 
+        fillEnvironment(pb.environment(), spec, instanceId, port, base, spawnContext);
         Map<String, String> env = pb.environment();
-        if (!spec.inheritEnvironment()) {
-            env.clear();
-        }
-        if (spec.envFile().isPresent()) {
-            Path file = base.resolve(spec.envFile().get());
-            try {
-                env.putAll(Dotenv.read(file));
-            } catch (java.nio.file.NoSuchFileException e) {
-                throw new SpawnFailure("env file " + file + " does not exist");
-            } catch (IOException e) {
-                throw new SpawnFailure("cannot read env file " + file + ": " + e, e);
-            } catch (Dotenv.DotenvException e) {
-                throw new SpawnFailure(e.getMessage(), e);
-            }
-        }
-        for (Map.Entry<String, String> e : spec.environment().entrySet()) {
-            env.put(e.getKey(), Placeholders.expand(e.getValue(), spec.name(), instanceId, port,
-                    "env " + e.getKey()));
-        }
-        spec.removedEnvironment().forEach(env::remove);
-        for (io.tspm.ProbeSettings probe : spec.probes()) {
-            env.putAll(probe.probe().environment(spawnContext));
-        }
-        env.put(ProcessSpec.PROCESS_NAME_VAR, spec.name());
-        env.put(spec.instanceVar(), Integer.toString(instanceId));
-        port.ifPresent(p -> env.put(spec.portVar(), Integer.toString(p)));
 
         List<String> argv = new ArrayList<>(spec.argv());
         for (int i = 0; i < argv.size(); i++) {
@@ -130,6 +105,41 @@ final class LaunchPlan {
             pb.redirectErrorStream(true);
         }
         return pb;
+    }
+
+    /**
+     * Makes {@code env} (the supervisor's own, as a ProcessBuilder starts with) the environment an
+     * instance gets: the env file, the spec's variables with their placeholders expanded, the
+     * removals, the probes' variables, and the supervisor's own (name, instance id, port).
+     */
+    static void fillEnvironment(Map<String, String> env, ProcessSpec spec, int instanceId,
+            java.util.OptionalInt port, Path base, io.tspm.spi.SpawnContext spawnContext) throws SpawnFailure {
+        if (!spec.inheritEnvironment()) {
+            env.clear();
+        }
+        if (spec.envFile().isPresent()) {
+            Path file = base.resolve(spec.envFile().get());
+            try {
+                env.putAll(Dotenv.read(file));
+            } catch (java.nio.file.NoSuchFileException e) {
+                throw new SpawnFailure("env file " + file + " does not exist");
+            } catch (IOException e) {
+                throw new SpawnFailure("cannot read env file " + file + ": " + e, e);
+            } catch (Dotenv.DotenvException e) {
+                throw new SpawnFailure(e.getMessage(), e);
+            }
+        }
+        for (Map.Entry<String, String> e : spec.environment().entrySet()) {
+            env.put(e.getKey(), Placeholders.expand(e.getValue(), spec.name(), instanceId, port,
+                    "env " + e.getKey()));
+        }
+        spec.removedEnvironment().forEach(env::remove);
+        for (io.tspm.ProbeSettings probe : spec.probes()) {
+            env.putAll(probe.probe().environment(spawnContext));
+        }
+        env.put(ProcessSpec.PROCESS_NAME_VAR, spec.name());
+        env.put(spec.instanceVar(), Integer.toString(instanceId));
+        port.ifPresent(p -> env.put(spec.portVar(), Integer.toString(p)));
     }
 
     /**

@@ -12,6 +12,7 @@ import io.tspm.TspmException;
 import io.tspm.event.InstanceReplaced;
 import io.tspm.event.ReloadFailed;
 import io.tspm.event.Scaled;
+import io.tspm.spi.ProxyFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -26,6 +27,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
+import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -89,7 +91,7 @@ final class ManagedGroup implements ProcessGroup {
     public ManagedGroup(Engine engine, ProcessSpec spec) {
         this.engine = engine;
         this.spec = spec;
-        this.endpoints = new GroupEndpoints(spec.name(), RoundRobin.INSTANCE);
+        this.endpoints = new GroupEndpoints(spec.name(), spec.traffic());
         List<ManagedInstance> list = new ArrayList<>(spec.instances());
         for (int i = 0; i < spec.instances(); i++) {
             list.add(new ManagedInstance(engine, this, spec, i, firstPort(spec, i)));
@@ -141,8 +143,24 @@ final class ManagedGroup implements ProcessGroup {
 
     /** Takes a spec that differs only in what no process needs (labels, namespace, autostart, dependencies). */
     void update(ProcessSpec now) {
+        ProcessSpec old;
         synchronized (lock) {
+            old = spec;
             this.spec = now;
+        }
+        retraffic(old, now);
+    }
+
+    /** Takes the new strategy, weights and panic threshold, and moves the proxy when its port changed. */
+    private void retraffic(ProcessSpec old, ProcessSpec now) {
+        if (old.traffic().equals(now.traffic())) {
+            return;
+        }
+        endpoints.configure(now.traffic());
+        endpointsChanged();
+        if (!old.proxyPort().equals(now.proxyPort())) {
+            closeProxy();
+            openProxy(now);
         }
     }
 
@@ -170,6 +188,7 @@ final class ManagedGroup implements ProcessGroup {
             disarmTimers();
             armTimers(now);
         }
+        retraffic(old, now);
         List<ManagedInstance> before = instances;
         List<CompletableFuture<?>> restarts = new ArrayList<>();
         for (ManagedInstance i : before) {
@@ -222,6 +241,97 @@ final class ManagedGroup implements ProcessGroup {
     }
 
     private FileWatcher.Watch watch;
+
+    // ---- traffic: the proxy and drains ---------------------------------------------------------
+
+    /** The proxy in front of the group, null without a proxyPort (guarded by lock). */
+    private AutoCloseable proxy;
+
+    /**
+     * Opens the proxy {@code spec} asks for, through the {@link ProxyFactory} on the class path;
+     * throws naming the port and the process when it cannot.
+     */
+    void openProxy(ProcessSpec spec) {
+        if (spec.proxyPort().isEmpty()) {
+            return;
+        }
+        int port = spec.proxyPort().getAsInt();
+        ProxyFactory factory = ServiceLoader.load(ProxyFactory.class).findFirst()
+                .or(() -> ServiceLoader.load(ProxyFactory.class, ProxyFactory.class.getClassLoader()).findFirst())
+                .orElseThrow(() -> new IllegalStateException("process '" + spec.name() + "': proxyPort " + port
+                        + " needs a proxy on the class path: add the io.tspm:tspm-loadbalancer dependency"));
+        AutoCloseable opened;
+        try {
+            opened = factory.open(this, port);
+        } catch (IOException e) {
+            throw new UncheckedIOException("process '" + spec.name() + "': cannot open its proxy on port " + port
+                    + ": " + e.getMessage(), e);
+        }
+        endpoints.track(); // from now on a drain ends when the last proxied connection closes
+        synchronized (lock) {
+            proxy = opened;
+        }
+    }
+
+    /** Closes the proxy, if any: no new connection, the open ones closed. */
+    void closeProxy() {
+        AutoCloseable p;
+        synchronized (lock) {
+            p = proxy;
+            proxy = null;
+        }
+        if (p != null) {
+            try {
+                p.close();
+            } catch (Exception e) {
+                LOG.warn("process '{}': closing its proxy failed", spec.name(), e);
+            }
+        }
+    }
+
+    /**
+     * Lets an instance on its way out finish its in-flight work first: it takes no new traffic
+     * from now on, and the returned future completes when its last lease closed or the drain time
+     * ended. At once when nothing tracks its traffic or nothing is in flight. A group stop ends it early.
+     */
+    private CompletableFuture<Void> drainFirst(ManagedInstance i) {
+        if (!endpoints.tracked() || i.inFlight.get() == 0 || engine.isClosing() || spec.reloadDrain().isZero()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        CompletableFuture<Void> drained = new CompletableFuture<>();
+        synchronized (lock) {
+            drains.put(i, drained);
+        }
+        i.startDraining();
+        endDrainIfIdle(i);
+        if (engine.schedule(() -> drained.complete(null), spec.reloadDrain()).isCancelled()) {
+            drained.complete(null);
+        }
+        return drained.whenComplete((x, e) -> {
+            synchronized (lock) {
+                drains.remove(i, drained);
+            }
+        });
+    }
+
+    /** The last lease on {@code instance} closed: a drain waiting for that ends. */
+    void idle(ManagedInstance instance) {
+        endDrainIfIdle(instance);
+    }
+
+    /** Ends the drain of {@code instance} now when traffic is tracked and nothing is in flight on it. */
+    void endDrainIfIdle(ManagedInstance instance) {
+        if (!endpoints.tracked() || instance.inFlight.get() != 0) {
+            return;
+        }
+        CompletableFuture<Void> d;
+        synchronized (lock) {
+            d = drains.get(instance);
+        }
+        if (d != null) {
+            d.complete(null);
+        }
+    }
 
     /** Restarts the instances that run (stopped ones stay stopped): cron and watch restarts. */
     private void restartActive() {
@@ -304,7 +414,8 @@ final class ManagedGroup implements ProcessGroup {
                 CompletableFuture<Object> stopped = new CompletableFuture<>();
                 retiring.put(last.id(), stopped);
                 String by = "scaling process '" + spec.name() + "' to " + n + " instances";
-                begin.add(() -> last.stopAsync(System.nanoTime(), by).whenComplete((x, e) -> {
+                begin.add(() -> drainFirst(last).thenCompose(d -> last.stopAsync(System.nanoTime(), by))
+                        .whenComplete((x, e) -> {
                     synchronized (lock) {
                         retiring.remove(last.id(), stopped);
                     }
@@ -506,7 +617,10 @@ final class ManagedGroup implements ProcessGroup {
         drainsCut.forEach(d -> d.complete(null));
         CompletableFuture<?>[] stops = new CompletableFuture<?>[all.size()];
         for (int i = 0; i < stops.length; i++) {
-            stops[i] = all.get(i).stopAsync(requestedAt, by);
+            ManagedInstance inst = all.get(i);
+            CompletableFuture<Void> drained = drainFirst(inst); // its open connections first
+            stops[i] = drained.isDone() ? inst.stopAsync(requestedAt, by)
+                    : drained.thenCompose(d -> inst.stopAsync(System.nanoTime(), by));
         }
         return CompletableFuture.allOf(stops);
     }

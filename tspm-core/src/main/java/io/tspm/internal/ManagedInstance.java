@@ -1,5 +1,6 @@
 package io.tspm.internal;
 
+import io.tspm.HookPhase;
 import io.tspm.Human;
 import io.tspm.ExitRecord;
 import io.tspm.ExitStatus;
@@ -20,6 +21,9 @@ import io.tspm.Signal;
 import io.tspm.StopOutcome;
 import io.tspm.TspmException;
 import io.tspm.event.HealthChanged;
+import io.tspm.event.HookFailed;
+import io.tspm.event.InstanceEjected;
+import io.tspm.event.InstanceReturned;
 import io.tspm.event.MemoryLimitExceeded;
 import io.tspm.event.ProcessExited;
 import io.tspm.event.ProcessFailed;
@@ -92,6 +96,12 @@ final class ManagedInstance {
     private CompletableFuture<Void> starting;
     private CompletableFuture<StopOutcome> stopping;
     private boolean stopWhenSpawned;
+    /** Runs the lifecycle hooks of this instance. */
+    private final HookRunner hooks;
+    /** Cuts off the preStart hook under way, null when none runs (guarded by this). */
+    private Runnable cutPreStart;
+    /** A postStart hook under way, cut off when the instance stops (guarded by this). */
+    private HookRunner.Run postStartRun;
     /** A start asked for while a stop runs; it begins when the stop ends, unless a later stop cancels it. */
     private CompletableFuture<Void> queuedStart;
     private boolean queuedStartByUser;
@@ -116,6 +126,12 @@ final class ManagedInstance {
     private volatile java.time.Instant readySince = java.time.Instant.EPOCH;
     /** Work handed to it and not finished (leases, proxied connections); read live by load balancers. */
     final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
+    /** What it served through leases and the proxy. */
+    final TrafficCounters traffic = new TrafficCounters();
+    /** The token of the ejection in force, null when not ejected (guarded by this). */
+    private Object ejectedUntil;
+    /** Takes no new traffic: on its way out (guarded by this). */
+    private boolean draining;
     /** Why the supervisor is killing the current process (a probe, the memory limit), told when it exits. */
     private String killReason;
     /** Why a reload is replacing this instance (the memory limit); its last exit record tells it. */
@@ -142,6 +158,7 @@ final class ManagedInstance {
         this.spec = spec;
         this.id = id;
         this.output = new InstanceOutput(engine, spec, id);
+        this.hooks = new HookRunner(engine, spec, id, port, output);
         this.readyWaiters = new ReadyWaiters(this, spec.name(), id);
         this.spawnWaiters = new ReadyWaiters(this, spec.name(), id);
         this.memoryLimit = spec.maxMemory().isPresent()
@@ -169,9 +186,63 @@ final class ManagedInstance {
         after.add(group::endpointsChanged);
     }
 
-    /** Whether it may take traffic now: RUNNING and ready. */
+    /** Whether it may take traffic now: RUNNING and ready, neither ejected nor draining. */
     synchronized boolean takesTraffic() {
-        return state == InstanceState.RUNNING && ready;
+        return state == InstanceState.RUNNING && ready && ejectedUntil == null && !draining;
+    }
+
+    /** Whether a panic-mode pick may take it: its process is alive and it is not draining. */
+    synchronized boolean alive() {
+        return (state == InstanceState.RUNNING || state == InstanceState.STARTING) && process != null && !draining;
+    }
+
+    /** Takes no new traffic from now on: it is about to stop (a reload let it go, a scale-down, a stop). */
+    void startDraining() {
+        synchronized (this) {
+            if (draining) {
+                return;
+            }
+            draining = true;
+        }
+        group.endpointsChanged();
+    }
+
+    public void eject(Duration duration, String reason) {
+        Objects.requireNonNull(reason, "reason");
+        if (duration.isNegative() || duration.isZero()) {
+            throw new IllegalArgumentException("eject duration must be positive, but was " + duration);
+        }
+        int count;
+        Object token = new Object();
+        synchronized (this) {
+            ejectedUntil = token;
+            count = traffic.ejections.incrementAndGet();
+        }
+        engine.publish(new InstanceEjected(engine.now(), spec.name(), id, duration, count, reason));
+        group.endpointsChanged();
+        engine.schedule(() -> endEjection(token), duration);
+    }
+
+    private void endEjection(Object token) {
+        synchronized (this) {
+            if (ejectedUntil != token) {
+                return; // ejected again meanwhile: the later one decides
+            }
+            ejectedUntil = null;
+        }
+        engine.publish(new InstanceReturned(engine.now(), spec.name(), id));
+        group.endpointsChanged();
+    }
+
+    public synchronized boolean isEjected() {
+        return ejectedUntil != null;
+    }
+
+    /** A lease on it closed: a draining instance's drain may end when its last one has. */
+    void leaseClosed(int stillOpen) {
+        if (stillOpen == 0) {
+            group.idle(this);
+        }
     }
 
     java.time.Instant readySince() {
@@ -258,7 +329,8 @@ final class ManagedInstance {
                 uptime, Optional.ofNullable(startedAt), Optional.ofNullable(lastExit),
                 Optional.ofNullable(failureReason),
                 history.stats(planner.restartsInWindow(engine.ticker.read()), planner.currentBackoff()),
-                Optional.ofNullable(usage), port(), health != null ? health.statuses() : lastProbes, output.stats());
+                Optional.ofNullable(usage), port(), health != null ? health.statuses() : lastProbes, output.stats(),
+                traffic.stats(inFlight.get()));
     }
 
     public List<ExitRecord> exitHistory() {
@@ -440,9 +512,29 @@ final class ManagedInstance {
         move(new ProcessStarting(engine.now(), spec.name(), id, spawns));
         CompletableFuture<Void> result = starting;
         // The launcher thread only spawns (and registers with the reaper); the rest runs on the engine thread.
-        after.add(() -> engine.launcher.submit(() -> SpawnedProcess.spawn(engine, spec, id, port()))
-                .whenCompleteAsync((sp, err) -> onSpawned(gen, sp, err), engine.callbacks));
+        Optional<io.tspm.Hook> preStart = spec.hooks().preStart();
+        if (preStart.isEmpty()) {
+            after.add(() -> engine.launcher.submit(() -> SpawnedProcess.spawn(engine, spec, id, port()))
+                    .whenCompleteAsync((sp, err) -> onSpawned(gen, sp, err), engine.callbacks));
+        } else {
+            after.add(() -> runPreStartThenSpawn(gen, preStart.get()));
+        }
         return result;
+    }
+
+    /** The preStart hook, then (when it succeeded) the spawn; a stop meanwhile cuts the hook off. */
+    private void runPreStartThenSpawn(long gen, io.tspm.Hook hook) {
+        HookRunner.Run run = hooks.run(HookPhase.PRE_START, hook, OptionalLong.empty(), null);
+        boolean cut;
+        synchronized (this) {
+            cutPreStart = run.cancel();
+            cut = gen != generation || stopWhenSpawned;
+        }
+        if (cut) {
+            run.cancel().run();
+        }
+        run.result().thenCompose(x -> engine.launcher.submit(() -> SpawnedProcess.spawn(engine, spec, id, port())))
+                .whenCompleteAsync((sp, err) -> onSpawned(gen, sp, err), engine.callbacks);
     }
 
     private void onSpawned(long gen, SpawnedProcess sp, Throwable err) {
@@ -467,7 +559,11 @@ final class ManagedInstance {
                 }
                 return;
             }
-            if (err != null) {
+            cutPreStart = null;
+            Throwable hookCause = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
+            if (hookCause instanceof HookRunner.HookFailure) {
+                preStartFailed(gen, (HookRunner.HookFailure) hookCause);
+            } else if (err != null) {
                 Throwable cause = err instanceof CompletionException && err.getCause() != null
                         ? err.getCause() : err;
                 String reason = cause instanceof LaunchPlan.SpawnFailure ? cause.getMessage()
@@ -526,6 +622,9 @@ final class ManagedInstance {
             outputDrained = CompletableFuture.completedFuture(null);
         }
         engine.publish(new ProcessSpawned(engine.now(), spec.name(), id, p.pid()));
+        if (spec.traffic().panicThreshold() > 0) {
+            after.add(group::endpointsChanged);
+        }
         usage = null;
         cpu.clear(); // a new process: its average starts afresh
         if (memoryLimit != null) {
@@ -674,6 +773,7 @@ final class ManagedInstance {
         if (spec.oneShot()) {
             // Running, not ready: a one-shot takes no traffic, and its start completes when it exits 0.
             move(new ProcessReady(engine.now(), spec.name(), id, p.pid()));
+            spec.hooks().postStart().ifPresent(h -> after.add(() -> runPostStart(h, p.pid())));
             complete(restartWatch, null);
             return;
         }
@@ -682,6 +782,7 @@ final class ManagedInstance {
             health.markReady();
         }
         move(new ProcessReady(engine.now(), spec.name(), id, p.pid()));
+        spec.hooks().postStart().ifPresent(h -> after.add(() -> runPostStart(h, p.pid())));
         complete(starting, null);
         complete(restartWatch, null);
         settleReadyWaiters(null);
@@ -722,53 +823,113 @@ final class ManagedInstance {
             RestartPlanner.Decision d = j.decision();
             String reason = j.reason();
             record(p, status, uptime, j.signalled(), d.kind(), d.delay(), reason); // a signal sent through us was asked for
-            switch (d.kind()) {
-                case GIVE_UP:
-                    failureReason = reason;
-                    move(new ProcessFailed(engine.now(), spec.name(), id, reason));
-                    if (spec.oneShot()) {
-                        failStart(reason, null);
-                    }
-                    failRestartWatch(reason);
-                    settleReadyWaiters(reason);
-                    settleSpawnWaiters(reason);
-                    break;
-                case RESTART:
-                    move(new RestartScheduled(engine.now(), spec.name(), id, spawns, d.delay()));
-                    if (spec.restartStrategy() != RestartStrategy.ONE_FOR_ONE && engine.coordinator != null) {
-                        if (restartWatch == null || restartWatch.isDone()) {
-                            restartWatch = new CompletableFuture<>();
-                        }
-                        CompletableFuture<Void> watch = restartWatch;
-                        RestartCoordinator coordinator = engine.coordinator;
-                        Duration delay = d.delay();
-                        // REST_FOR_ONE: the delay starts once the dependents have stopped (OTP's order).
-                        after.add(() -> coordinator.restarting(spec, id, watch)
-                                .whenComplete((x, e) -> scheduleRestart(gen, delay)));
-                    } else {
-                        restartTimer = engine.schedule(() -> onRestartDue(gen), d.delay());
-                    }
-                    break;
-                case STAY_EXITED:
-                    if (spec.oneShot() && status.isZero()) { // the task is done: that is what its start waited for
-                        complete(starting, null);
-                        settleReadyWaiters(null);
-                        settleSpawnWaiters(null);
-                        break;
-                    }
-                    if (spec.oneShot()) {
-                        failStart("the one-shot task failed: " + status + " after " + Human.duration(uptime), null);
-                    }
-                    failRestartWatch("exited with " + status + " and is not restarted");
-                    settleReadyWaiters("it exited (" + status + ") and is not restarted");
-                    break;
-                default:
-                    throw new AssertionError(d.kind());
-            }
+            decide(gen, j, status, uptime);
         }
         runAfter();
     }
 
+
+    /** What follows an exit the supervisor did not ask for (or a failed preStart), as the judgement decided. */
+    private void decide(long gen, ExitJudgement j, ExitStatus status, Duration uptime) {
+        RestartPlanner.Decision d = j.decision();
+        String reason = j.reason();
+        switch (d.kind()) {
+            case GIVE_UP:
+                failureReason = reason;
+                move(new ProcessFailed(engine.now(), spec.name(), id, reason));
+                if (spec.oneShot()) {
+                    failStart(reason, null);
+                }
+                failRestartWatch(reason);
+                settleReadyWaiters(reason);
+                settleSpawnWaiters(reason);
+                break;
+            case RESTART:
+                move(new RestartScheduled(engine.now(), spec.name(), id, spawns, d.delay()));
+                if (spec.restartStrategy() != RestartStrategy.ONE_FOR_ONE && engine.coordinator != null) {
+                    if (restartWatch == null || restartWatch.isDone()) {
+                        restartWatch = new CompletableFuture<>();
+                    }
+                    CompletableFuture<Void> watch = restartWatch;
+                    RestartCoordinator coordinator = engine.coordinator;
+                    Duration delay = d.delay();
+                    // REST_FOR_ONE: the delay starts once the dependents have stopped (OTP's order).
+                    after.add(() -> coordinator.restarting(spec, id, watch)
+                            .whenComplete((x, e) -> scheduleRestart(gen, delay)));
+                } else {
+                    restartTimer = engine.schedule(() -> onRestartDue(gen), d.delay());
+                }
+                break;
+            case STAY_EXITED:
+                if (spec.oneShot() && status.isZero()) { // the task is done: that is what its start waited for
+                    complete(starting, null);
+                    settleReadyWaiters(null);
+                    settleSpawnWaiters(null);
+                    break;
+                }
+                if (spec.oneShot()) {
+                    failStart("the one-shot task failed: " + status + " after " + Human.duration(uptime), null);
+                }
+                failRestartWatch("exited with " + status + " and is not restarted");
+                settleReadyWaiters("it exited (" + status + ") and is not restarted");
+                break;
+            default:
+                throw new AssertionError(d.kind());
+        }
+    }
+
+    /**
+     * A preStart hook failed: a failed start with the hook's output, counted by the restart policy
+     * as a crash would be; or, when a stop came meanwhile, the stop, with no process to stop.
+     */
+    private void preStartFailed(long gen, HookRunner.HookFailure f) {
+        engine.publish(new HookFailed(engine.now(), spec.name(), id, HookPhase.PRE_START,
+                spec.hooks().preStart().map(Object::toString).orElse("?"), f.getMessage(), f.lines));
+        if (stopWhenSpawned) {
+            stopWhenSpawned = false;
+            move(new ProcessStopped(engine.now(), spec.name(), id, OptionalLong.empty(), StopOutcome.NOT_RUNNING,
+                    Optional.empty()));
+            complete(stopping, StopOutcome.NOT_RUNNING);
+            releaseQueuedStart();
+            return;
+        }
+        ExitStatus status = f.status;
+        lastExit = status;
+        move(new ProcessExited(engine.now(), spec.name(), id, f.pid, status, Duration.ZERO));
+        ExitJudgement j = ExitJudgement.of(status, Duration.ZERO, false, f.getMessage(), null,
+                !retired && group.isMember(this), planner, history, engine.ticker.read());
+        failStart(j.startFailure(), f);
+        history.add(new ExitRecord(engine.now(), f.pid, status, Duration.ZERO, false, j.decision().kind(),
+                j.decision().delay(), Optional.ofNullable(j.reason()), f.lines));
+        decide(gen, j, status, Duration.ZERO);
+    }
+
+    /** Runs the postStart hook in the background; a failure is an event and a log line, not a stop. */
+    private void runPostStart(io.tspm.Hook hook, long pid) {
+        HookRunner.Run run = hooks.run(HookPhase.POST_START, hook, OptionalLong.of(pid), null);
+        synchronized (this) {
+            postStartRun = run;
+        }
+        run.result().whenComplete((x, e) -> {
+            synchronized (this) {
+                if (postStartRun == run) {
+                    postStartRun = null;
+                }
+            }
+            if (e != null) {
+                hookFailed(HookPhase.POST_START, hook, e);
+            }
+        });
+    }
+
+    /** Tells of a failed hook that does not fail a start: an event and a warning. */
+    private void hookFailed(HookPhase phase, io.tspm.Hook hook, Throwable error) {
+        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        List<String> lines = cause instanceof HookRunner.HookFailure ? ((HookRunner.HookFailure) cause).lines : List.of();
+        LOG.warn("{}", cause.getMessage());
+        engine.publish(new HookFailed(engine.now(), spec.name(), id, phase, hook.toString(),
+                String.valueOf(cause.getMessage()), lines));
+    }
 
     /**
      * Adds an exit to the history; its output lines follow once the process's output has been read
@@ -855,6 +1016,9 @@ final class ManagedInstance {
                         stopping = new CompletableFuture<>();
                     }
                     stopWhenSpawned = true; // the spawn is in flight; stop what it brings
+                    if (cutPreStart != null) {
+                        after.add(cutPreStart); // a preStart hook under way: no need to wait for it
+                    }
                     if (by != null) {
                         cancelStart(by);
                         settleWaiters("it was stopped");
@@ -888,23 +1052,68 @@ final class ManagedInstance {
         } // a restart's start takes over the start under way (beginStart reuses its future) and the waiters
         failRestartWatch("stopped");
         CompletableFuture<StopOutcome> result = stopping;
+        HookRunner.Run postStart = postStartRun;
+        postStartRun = null;
+        if (postStart != null) {
+            after.add(postStart.cancel()); // the process it was for is going
+        }
+        String why = by != null ? by : "a restart of " + spec.name() + "#" + id;
+        Optional<io.tspm.Hook> preStop = spec.hooks().preStop();
         after.add(() -> {
-            CompletableFuture<StopOutcome> tree;
-            try {
-                tree = engine.tree.stop(p, ticks, spec.stopSignal(), spec.stopTimeout(), requestedAt);
-            } catch (RuntimeException e) {
-                LOG.error("stopping {}#{} (pid {}) failed; killing it", spec.name(), id, p.pid(), e);
-                p.destroyForcibly();
-                tree = CompletableFuture.completedFuture(StopOutcome.KILLED);
+            if (preStop.isEmpty()) {
+                stopTree(gen, p, ticks, requestedAt, spec.stopTimeout(), why);
+                return;
             }
-            tree.exceptionally(e -> {
-                LOG.error("stopping {}#{} (pid {}) failed; killing it", spec.name(), id, p.pid(), e);
-                p.destroyForcibly();
-                return StopOutcome.KILLED;
-            }).thenCompose(outcome -> p.onExit().thenApply(x -> outcome))
-                    .whenCompleteAsync((outcome, e) -> onStopped(gen, p, outcome), engine.callbacks);
+            // The hook runs inside the stop timeout: what it takes, the signal's grace loses.
+            long began = engine.ticker.read();
+            HookRunner.Run run = hooks.run(HookPhase.PRE_STOP, preStop.get(), OptionalLong.of(p.pid()), why);
+            engine.orAfter(run.result().handle((x, e) -> {
+                if (e != null) {
+                    hookFailed(HookPhase.PRE_STOP, preStop.get(), e);
+                }
+                return true;
+            }), spec.stopTimeout()).whenComplete((done, e) -> {
+                if (done == null) {
+                    run.cancel().run(); // it used up the whole stop timeout
+                }
+                Duration left = spec.stopTimeout().minusNanos(engine.ticker.read() - began);
+                stopTree(gen, p, ticks, System.nanoTime(), left.isNegative() ? Duration.ZERO : left, why);
+            });
         });
         return result;
+    }
+
+    /** Signals the process tree, kills it at {@code timeout}, then runs the postStop hook; then STOPPED. */
+    private void stopTree(long gen, Process p, long ticks, long requestedAt, Duration timeout, String why) {
+        CompletableFuture<StopOutcome> tree;
+        try {
+            tree = engine.tree.stop(p, ticks, spec.stopSignal(), timeout, requestedAt);
+        } catch (RuntimeException e) {
+            LOG.error("stopping {}#{} (pid {}) failed; killing it", spec.name(), id, p.pid(), e);
+            p.destroyForcibly();
+            tree = CompletableFuture.completedFuture(StopOutcome.KILLED);
+        }
+        tree.exceptionally(e -> {
+            LOG.error("stopping {}#{} (pid {}) failed; killing it", spec.name(), id, p.pid(), e);
+            p.destroyForcibly();
+            return StopOutcome.KILLED;
+        }).thenCompose(outcome -> p.onExit().thenApply(x -> outcome))
+                .thenCompose(outcome -> postStop(p.pid(), why).thenApply(x -> outcome))
+                .whenCompleteAsync((outcome, e) -> onStopped(gen, p, outcome), engine.callbacks);
+    }
+
+    /** The postStop hook, if any, once the tree is gone; never fails (a failure is an event and a log line). */
+    private CompletableFuture<Void> postStop(long pid, String why) {
+        Optional<io.tspm.Hook> postStop = spec.hooks().postStop();
+        if (postStop.isEmpty()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return hooks.run(HookPhase.POST_STOP, postStop.get(), OptionalLong.empty(), why).result().handle((x, e) -> {
+            if (e != null) {
+                hookFailed(HookPhase.POST_STOP, postStop.get(), e);
+            }
+            return null;
+        });
     }
 
     /** The process has exited (waited for: never called while it may still run). */
@@ -1034,6 +1243,9 @@ final class ManagedInstance {
         }
         state = to;
         engine.publish(event);
+        if (spec.traffic().panicThreshold() > 0) {
+            after.add(group::endpointsChanged); // in panic mode, alive counts, not only ready
+        }
     }
 
     /** After a stop: begins the start that was queued behind it, if any. */

@@ -83,6 +83,7 @@ final class Reload {
             if (engine.schedule(() -> drained.complete(null), spec.reloadDrain()).isCancelled()) {
                 drained.complete(null);
             }
+            group.endDrainIfIdle(r.old()); // with tracked traffic: the drain ends with its last connection
             return drained.thenCompose(x -> group.stopTracked(r.old())).thenApply(o -> (Void) null);
         });
     }

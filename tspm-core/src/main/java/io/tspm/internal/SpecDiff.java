@@ -9,7 +9,7 @@ import java.util.function.Function;
 
 /**
  * Which settings of a spec differ, and what that asks of its running processes: nothing (labels,
- * namespace, autostart, dependencies), a scale (the instance count), or new processes (everything
+ * namespace, autostart, dependencies, traffic), a scale (the instance count), or new processes (everything
  * a process is started with or supervised by).
  */
 final class SpecDiff {
@@ -22,7 +22,8 @@ final class SpecDiff {
             new Setting("labels", ProcessSpec::labels),
             new Setting("namespace", ProcessSpec::namespace),
             new Setting("autostart", ProcessSpec::autostart),
-            new Setting("dependencies", ProcessSpec::dependencies));
+            new Setting("dependencies", ProcessSpec::dependencies),
+            new Setting("traffic", ProcessSpec::traffic));
 
     /** Settings a process is started with or supervised by: a change needs new processes. */
     private static final List<Setting> PROCESS = List.of(

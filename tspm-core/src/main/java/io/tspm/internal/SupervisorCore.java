@@ -169,6 +169,11 @@ public final class SupervisorCore implements AutoCloseable {
         try {
             stopAll();
         } finally {
+            List<ManagedGroup> all;
+            synchronized (lock) {
+                all = new ArrayList<>(groups.values());
+            }
+            all.forEach(ManagedGroup::closeProxy);
             synchronized (lock) {
                 removeShutdownHook();
             }
@@ -205,12 +210,19 @@ public final class SupervisorCore implements AutoCloseable {
         // Set up outside the lock: a watch walks its directory tree.
         checkWatch(spec, logDirectory);
         ManagedGroup group = new ManagedGroup(engine, spec);
+        try {
+            group.openProxy(spec); // binds a port and starts threads: not under the lock
+        } catch (RuntimeException e) {
+            group.retire();
+            throw e;
+        }
         boolean startNow;
         synchronized (lock) {
             try {
                 checkAddable(spec); // again: another add may have come in between
             } catch (RuntimeException e) {
                 group.retire();
+                group.closeProxy();
                 throw e;
             }
             groups.put(spec.name(), group);
@@ -351,6 +363,7 @@ public final class SupervisorCore implements AutoCloseable {
     private void unregister(String processName, ManagedGroup group) {
         group.retire();
         group.stop();
+        group.closeProxy();
         synchronized (lock) {
             if (!groups.remove(processName, group)) {
                 return;
