@@ -10,7 +10,7 @@ import java.util.concurrent.Executors;
 
 /**
  * A cluster member for the proxy tests: answers {@code instance <id> pid <pid>} on 127.0.0.1:$PORT
- * and prints "listening" once it serves. The instance whose id is $SLOW_INSTANCE answers after
+ * and prints "listening" once it serves, and "stopping" when told to stop. The instance whose id is $SLOW_INSTANCE answers after
  * $SLOW_MS milliseconds. On SIGTERM it stops taking new exchanges and finishes those it has (up to
  * 2 s), as a well-behaved server does.
  */
@@ -43,7 +43,8 @@ public final class ClusterHttpMain {
         });
         server.start();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.stop(2);
+            System.out.println("stopping");
+            server.stop(2); // on JDK 17 this waits the whole 2 s, busy or not
             workers.shutdownNow();
         }));
         System.out.println("listening on " + port);

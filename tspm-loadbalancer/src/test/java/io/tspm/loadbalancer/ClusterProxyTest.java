@@ -31,15 +31,17 @@ class ClusterProxyTest {
             ctx -> ctx.countMatches(Pattern.compile("^listening")) > 0 ? ProbeResult.success("listening")
                     : ProbeResult.failure("not listening yet"));
 
+    static ProcessSpec spec(int basePort, int instances, Consumer<ProcessSpec.Builder> more) {
+        ProcessSpec.Builder p = ProcessSpec.builder("web").command(Scripts.java(ClusterHttpMain.class))
+                .instances(instances).basePort(basePort)
+                .readinessProbe(ProbeSettings.builder(LISTENING).period(Duration.ofMillis(50)).build())
+                .reloadDrain(Duration.ofMillis(500)).reloadTimeout(Duration.ofSeconds(20));
+        more.accept(p);
+        return p.build();
+    }
+
     static Supervisor cluster(int basePort, int instances, Consumer<ProcessSpec.Builder> more) {
-        return Supervisor.builder()
-                .addProcess("web", p -> {
-                    p.command(Scripts.java(ClusterHttpMain.class)).instances(instances).basePort(basePort)
-                            .readinessProbe(ProbeSettings.builder(LISTENING).period(Duration.ofMillis(50)).build())
-                            .reloadDrain(Duration.ofMillis(500)).reloadTimeout(Duration.ofSeconds(20));
-                    more.accept(p);
-                })
-                .build();
+        return Supervisor.builder().addProcess(spec(basePort, instances, more)).build();
     }
 
     /** Client threads asking through the proxy until stopped, recording answers and failures. */
@@ -160,8 +162,11 @@ class ClusterProxyTest {
                 }
                 await().until(() -> all.size() > 100);
                 long victim = web.instance(1).pid().getAsLong();
-                long killedAt = System.nanoTime();
-                ProcessHandle.of(victim).orElseThrow().destroyForcibly(); // SIGKILL
+                ProcessHandle handle = ProcessHandle.of(victim).orElseThrow();
+                java.util.concurrent.CompletableFuture<Long> died = handle.onExit().thenApply(h -> System.nanoTime());
+                handle.destroyForcibly(); // SIGKILL
+                // Until it is gone its socket still takes connections: the kill lands at its exit.
+                long killedAt = died.get();
                 await().until(() -> web.instance(1).pid().orElse(victim) != victim && web.endpoints().size() == 3);
                 int sizeAfter = all.size();
                 await().until(() -> all.size() > sizeAfter + 100);
