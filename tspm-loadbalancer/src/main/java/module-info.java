@@ -10,4 +10,5 @@ module io.tspm.loadbalancer {
     exports io.tspm.loadbalancer;
 
     provides io.tspm.spi.ProxyFactory with io.tspm.loadbalancer.internal.TcpProxyFactory;
+    provides io.tspm.spi.LoadBalancerTypeProvider with io.tspm.loadbalancer.StrategyTypes;
 }

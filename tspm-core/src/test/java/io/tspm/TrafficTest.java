@@ -140,6 +140,14 @@ class TrafficTest {
             await().until(() -> events.of(InstanceReturned.class).size() == 1);
             assertThat(web.endpoints().endpoints()).extracting(Endpoint::instanceId).containsExactly(0, 1);
             assertThat(web.instance(0).snapshot().traffic().ejections()).isEqualTo(1);
+
+            web.instance(1).eject(Duration.ofMinutes(5), "refused");
+            CompletableFuture<Void> restarted = web.instance(1).restartAsync();
+            await().until(() -> {
+                time.advance(Duration.ofMillis(50));
+                return restarted.isDone();
+            });
+            assertThat(web.instance(1).isEjected()).as("a new process is judged afresh").isFalse();
         } finally {
             Thread closer = new Thread(s::close);
             closer.start();

@@ -575,6 +575,7 @@ final class ManagedInstance {
             outputDrained = CompletableFuture.completedFuture(null);
         }
         engine.publish(new ProcessSpawned(engine.now(), spec.name(), id, p.pid()));
+        after.add(traffic::newProcess);
         if (spec.traffic().panicThreshold() > 0) {
             after.add(group::endpointsChanged);
         }
