@@ -76,13 +76,34 @@ public final class ConfigLoader {
             String text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(java.nio.ByteBuffer.wrap(Files.readAllBytes(file))).toString();
-            return read(new StringReader(text), format, source);
+            return anchored(read(new StringReader(text), format, source), file.toAbsolutePath().getParent());
         } catch (CharacterCodingException e) {
             throw new ConfigException(source, List.of(new ConfigProblem(source, 1, 1, "", "not valid UTF-8: "
                     + e.getMessage())));
         } catch (IOException e) {
             throw new ConfigException("cannot read " + source + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * A file's relative paths mean what they say wherever it is loaded from: a process without a
+     * working directory runs in the file's directory, a relative one (and a relative log
+     * directory) is taken from there, and the process's other paths (script, env file, watch)
+     * follow its working directory as always.
+     */
+    private static TspmConfig anchored(TspmConfig config, Path dir) {
+        List<io.tspm.ProcessSpec> specs = new java.util.ArrayList<>();
+        for (io.tspm.ProcessSpec spec : config.processes()) {
+            Path wd = spec.workingDirectory().map(dir::resolve).orElse(dir).normalize();
+            specs.add(spec.toBuilder().workingDirectory(wd).build());
+        }
+        SupervisorSettings s = config.supervisor();
+        if (s.logDirectory() != null && !s.logDirectory().isAbsolute()) {
+            s = new SupervisorSettings(s.name(), dir.resolve(s.logDirectory()).normalize(), s.sampleInterval(),
+                    s.startTimeout(), s.stopOnStartFailure(), s.shutdownHook(), s.orphanProtection(),
+                    s.parentDeathSignal());
+        }
+        return new TspmConfig(config.source(), specs, s, config.warnings());
     }
 
     /** Parses {@code text}; its problems name the source {@code <string>}. */

@@ -75,7 +75,13 @@ class RoundTripTest {
         String yaml = ConfigWriter.toYaml(specs());
         Path file = dir.resolve("saved.yaml");
         Files.writeString(file, yaml);
-        assertThat(TspmConfig.load(file).processes()).as(yaml).isEqualTo(specs());
+        assertThat(TspmConfig.load(file).processes()).as(yaml).isEqualTo(anchored(specs(), dir));
+    }
+
+    /** A file's processes without a working directory run in the file's directory. */
+    static List<ProcessSpec> anchored(List<ProcessSpec> specs, Path dir) {
+        return specs.stream().map(s -> s.toBuilder().workingDirectory(s.workingDirectory().orElse(dir.toAbsolutePath()))
+                .build()).toList();
     }
 
     @Test
@@ -88,7 +94,7 @@ class RoundTripTest {
     void write_isAtomic_andPicksTheFormatByExtension() {
         Path file = dir.resolve("dump.json");
         ConfigWriter.write(file, specs());
-        assertThat(TspmConfig.load(file).processes()).isEqualTo(specs());
+        assertThat(TspmConfig.load(file).processes()).isEqualTo(anchored(specs(), dir));
     }
 
     @Test
