@@ -103,7 +103,7 @@ public final class ConfigLoader {
                     s.startTimeout(), s.stopOnStartFailure(), s.shutdownHook(), s.orphanProtection(),
                     s.parentDeathSignal());
         }
-        return new TspmConfig(config.source(), specs, s, config.warnings());
+        return new TspmConfig(config.source(), specs, s, config.warnings(), config.webhooks());
     }
 
     /** Parses {@code text}; its problems name the source {@code <string>}. */
@@ -131,6 +131,6 @@ public final class ConfigLoader {
         if (problems.hasErrors()) {
             throw new ConfigException(source, problems.errors());
         }
-        return new TspmConfig(source, result.specs(), result.supervisor(), problems.warnings());
+        return new TspmConfig(source, result.specs(), result.supervisor(), problems.warnings(), result.webhooks());
     }
 }

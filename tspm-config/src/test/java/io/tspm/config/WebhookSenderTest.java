@@ -107,4 +107,26 @@ class WebhookSenderTest {
         assertThat(w.wants("process-exited")).isTrue();
         assertThat(w.withEvents("process-*").wants("instance-ejected")).isFalse();
     }
+
+    @Test
+    void aFilesWebhooksSectionIsBoundAndItsMistakesPointAtTheLine() {
+        TspmConfig config = TspmConfig.loader().environment(java.util.Map.of("HOOK_SECRET", "from-env"))
+                .parse(String.join("\n",
+                        "processes: [{name: a, shell: x}]",
+                        "webhooks:",
+                        "  - url: https://hooks.example.com/tspm",
+                        "    events: [process-exited, process-failed]",
+                        "    secret: ${HOOK_SECRET}",
+                        "    timeout: 2s",
+                        "    retries: 5",
+                        ""), ConfigFormat.YAML);
+        assertThat(config.webhooks()).containsExactly(Webhook.to("https://hooks.example.com/tspm")
+                .withEvents("process-exited", "process-failed").withSecret("from-env")
+                .withTimeout(Duration.ofSeconds(2)).withRetries(5));
+        ConfigException e = org.assertj.core.api.Assertions.catchThrowableOfType(ConfigException.class,
+                () -> TspmConfig.parse("webhooks: [{url: 'ftp://x/y', queuesize: 2}]", ConfigFormat.YAML));
+        assertThat(e.problems()).extracting(ConfigProblem::toString).containsExactly(
+                "<string>:1:31: webhooks[0].queuesize: unknown key of a webhook; did you mean 'queueSize'?",
+                "<string>:1:18: webhooks[0].url: expected an http or https URL with a host, but was 'ftp://x/y'");
+    }
 }
