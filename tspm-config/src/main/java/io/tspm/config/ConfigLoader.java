@@ -106,7 +106,21 @@ public final class ConfigLoader {
         return new TspmConfig(config.source(), specs, s, config.warnings(), config.webhooks());
     }
 
-    /** Parses {@code text}; its problems name the source {@code <string>}. */
+    /** All of {@code reader}, or null when it holds more than {@code max} characters. */
+    private static String readAtMost(Reader reader, int max) throws IOException {
+        StringBuilder sb = new StringBuilder();
+        char[] buf = new char[8192];
+        int n;
+        while ((n = reader.read(buf)) > 0) {
+            if (sb.length() + n > max) {
+                return null;
+            }
+            sb.append(buf, 0, n);
+        }
+        return sb.toString();
+    }
+
+        /** Parses {@code text}; its problems name the source {@code <string>}. */
     public TspmConfig parse(String text, ConfigFormat format) {
         return read(new StringReader(Objects.requireNonNull(text, "text")), format, "<string>");
     }
@@ -119,7 +133,13 @@ public final class ConfigLoader {
         Problems problems = new Problems();
         Node tree;
         try {
-            tree = ConfigReader.read(reader, format, source, problems);
+            // Whole and bounded before any parser sees it: a parser fed a huge scalar slows to a crawl.
+            String text = readAtMost(reader, Limits.DEFAULTS.maxChars());
+            if (text == null) {
+                throw new ConfigException(source, List.of(new ConfigProblem(source, 1, 1, "", "too large (more than "
+                        + Limits.DEFAULTS.maxChars() + " characters)")));
+            }
+            tree = ConfigReader.read(new StringReader(text), format, source, problems);
         } catch (IOException e) {
             throw new ConfigException("cannot read " + source + ": " + e.getMessage(), e);
         }
