@@ -13,6 +13,7 @@ module io.tspm.core {
     exports io.tspm.time;
     exports io.tspm.spi;
     exports io.tspm.testing;
+    exports io.tspm.junit;
 
     // The TCP proxy a spec asks for with proxyPort (tspm-loadbalancer provides it).
     uses io.tspm.spi.ProxyFactory;

@@ -30,7 +30,7 @@ class ModulePathTest {
         String described = run(List.of(java, "--module-path", modulePath, "--describe-module", "io.tspm.core"));
         assertThat(described).contains("exports io.tspm\n", "exports io.tspm.event", "exports io.tspm.time",
                 "requires org.slf4j", "contains io.tspm.internal",
-                "exports io.tspm.testing", "requires org.junit.jupiter.api static");
+                "exports io.tspm.testing", "exports io.tspm.junit", "requires org.junit.jupiter.api static");
         assertThat(described).doesNotContain("exports io.tspm.internal");
 
         String out = run(List.of(java, "--module-path", modulePath, "--add-modules", "io.tspm.core",
