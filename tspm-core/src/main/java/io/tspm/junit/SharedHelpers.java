@@ -50,13 +50,15 @@ final class SharedHelpers implements Supplier<Set<Long>>, AutoCloseable, Extensi
     /**
      * The running helpers shared under {@code key}, started now by the first caller (the others
      * wait for it); a start that failed fails every class that asks for them, with the same cause.
-     * The same key with other specs is refused, naming both.
+     * The first declaration's specs run; one with other process names under the same key is
+     * refused, naming both (specs are not compared further: a probe or hook written as a lambda
+     * is a new object in every class).
      */
     HelperRun get(String key, List<ProcessSpec> specs, Consumer<Supervisor.Builder> configure) {
         Entry e = entries.computeIfAbsent(key, k -> new Entry(specs));
-        if (!e.specs.equals(specs)) {
-            throw new IllegalStateException("shared helpers '" + key + "' were first declared as " + e.specs
-                    + ", but are now declared as " + specs + ": give one of them another key");
+        if (!names(e.specs).equals(names(specs))) {
+            throw new IllegalStateException("shared helpers '" + key + "' were first declared with the processes "
+                    + names(e.specs) + ", but are now declared with " + names(specs) + ": give one of them another key");
         }
         synchronized (e) {
             if (e.run == null && e.failure == null) {
@@ -74,6 +76,12 @@ final class SharedHelpers implements Supplier<Set<Long>>, AutoCloseable, Extensi
             }
             return e.run;
         }
+    }
+
+    private static List<String> names(List<ProcessSpec> specs) {
+        List<String> names = new ArrayList<>();
+        specs.forEach(s -> names.add(s.name()));
+        return names;
     }
 
     /** Counts {@code run} as in use until it is closed. */

@@ -369,8 +369,10 @@ public final class TspmExtension implements BeforeAllCallback, AfterAllCallback,
         }
 
         /**
-         * Shares the helpers under {@code key} with every test class of the run that uses the key;
-         * the key with other specs is refused. They stop when the run ends.
+         * Shares the helpers under {@code key} with every test class of the run that uses the key:
+         * the first class's specs run, and a class declaring other process names under the key is
+         * refused. They stop when the run ends. Prefer this to {@link #shared()} when a spec holds
+         * Java callbacks (a lambda probe or hook), which make specs of two classes differ.
          */
         public Builder shared(String key) {
             Objects.requireNonNull(key, "key");

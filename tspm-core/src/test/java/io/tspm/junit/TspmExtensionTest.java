@@ -280,8 +280,8 @@ class TspmExtensionTest {
 
         assertThat(run.outcome("KeyedA").status()).isEqualTo(Status.SUCCESSFUL);
         assertThat(run.outcome("KeyedB").error().orElseThrow()).isInstanceOf(IllegalStateException.class)
-                .hasMessageStartingWith("shared helpers 'db' were first declared as [ProcessSpec{db: ")
-                .hasMessageContaining("but are now declared as [ProcessSpec{pg: ");
+                .hasMessage("shared helpers 'db' were first declared with the processes [db], but are now declared "
+                        + "with [pg]: give one of them another key");
         assertThat(KeyedB.helpers.toString()).isEqualTo("TspmExtension[pg] shared as 'db'");
     }
 }
