@@ -15,6 +15,10 @@ module io.tspm.core {
     exports io.tspm.testing;
     exports io.tspm.junit;
 
+    // Configuration (tspm-config) looks these up by name; declared here, where the services are defined.
+    uses io.tspm.spi.ProbeTypeProvider;
+    uses io.tspm.spi.LoadBalancerTypeProvider;
+
     // The TCP proxy a spec asks for with proxyPort (tspm-loadbalancer provides it).
     uses io.tspm.spi.ProxyFactory;
 }

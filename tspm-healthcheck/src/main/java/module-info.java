@@ -7,4 +7,7 @@ module io.tspm.healthcheck {
     requires java.net.http;
 
     exports io.tspm.healthcheck;
+
+    // Configuration finds the built-in probes by type name.
+    provides io.tspm.spi.ProbeTypeProvider with io.tspm.healthcheck.ProbeTypes;
 }

@@ -54,6 +54,8 @@ class ResourceTest {
             s.start();
             ProcessInstance i = s.group("busy").instance(0);
             await().until(() -> i.snapshot().resources().map(r -> r.cpuPercent() > 50).orElse(false));
+            double first = i.snapshot().resources().orElseThrow().cpuSeconds();
+            await().until(() -> i.snapshot().resources().orElseThrow().cpuSeconds() > first + 0.2);
         }
     }
 

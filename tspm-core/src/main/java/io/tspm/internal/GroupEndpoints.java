@@ -139,7 +139,7 @@ final class GroupEndpoints {
         }
         InstanceEndpoint mine = (InstanceEndpoint) e;
         tracked = true;
-        mine.instance.inFlight.incrementAndGet();
+        mine.instance.traffic.inFlight.incrementAndGet();
         return new InstanceLease(mine);
     }
 
@@ -196,7 +196,7 @@ final class GroupEndpoints {
 
         @Override
         public int inFlight() {
-            return instance.inFlight.get();
+            return instance.traffic.inFlight.get();
         }
 
         @Override
@@ -226,7 +226,7 @@ final class GroupEndpoints {
 
         @Override
         public void bytes(long toInstance, long fromInstance) {
-            TrafficCounters t = endpoint.instance.traffic;
+            InstanceTraffic t = endpoint.instance.traffic;
             if (toInstance > 0) {
                 t.bytesIn.add(toInstance);
             }
@@ -246,10 +246,7 @@ final class GroupEndpoints {
         @Override
         public void close() {
             if (open.compareAndSet(true, false)) {
-                if (!failed) {
-                    endpoint.instance.traffic.served.increment();
-                }
-                endpoint.instance.leaseClosed(endpoint.instance.inFlight.decrementAndGet());
+                endpoint.instance.traffic.leaseClosed(!failed);
             }
         }
 

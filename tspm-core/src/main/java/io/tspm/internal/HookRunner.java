@@ -8,6 +8,7 @@ import io.tspm.Human;
 import io.tspm.ProcessSpec;
 import io.tspm.Program;
 import io.tspm.Signal;
+import io.tspm.event.HookFailed;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -19,10 +20,13 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs one lifecycle hook of an instance, cut off at its timeout on the supervisor's scheduler.
@@ -33,6 +37,8 @@ import java.util.function.Supplier;
  * {@link HookFailure} when the hook exits non-zero, throws, or runs past its timeout.
  */
 final class HookRunner {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HookRunner.class);
 
     /** Lines of a hook's output its failure carries. */
     private static final int FAILURE_LINES = 20;
@@ -81,6 +87,25 @@ final class HookRunner {
                 : io.tspm.Hooks.DEFAULT_TIMEOUT);
         return hook.kind() == Hook.Kind.CALLBACK ? callback(phase, hook, timeout, context(pid, reason))
                 : command(phase, hook, timeout);
+    }
+
+    /** Runs {@code hook} and reports a failure (an event and a warning); the future never fails. */
+    CompletableFuture<Void> runReported(HookPhase phase, Hook hook, OptionalLong pid, String reason) {
+        return run(phase, hook, pid, reason).result().handle((x, e) -> {
+            if (e != null) {
+                reportFailure(phase, hook, e);
+            }
+            return null;
+        });
+    }
+
+    /** Tells of a failed hook that does not fail a start: a {@link HookFailed} event and a warning. */
+    void reportFailure(HookPhase phase, Hook hook, Throwable error) {
+        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        List<String> lines = cause instanceof HookFailure ? ((HookFailure) cause).lines : List.of();
+        LOG.warn("{}", cause.getMessage());
+        engine.publish(new HookFailed(engine.now(), spec.name(), id, phase, hook.toString(),
+                String.valueOf(cause.getMessage()), lines));
     }
 
     private String describe(HookPhase phase, Hook hook) {

@@ -295,14 +295,15 @@ final class ManagedGroup implements ProcessGroup {
      * ended. At once when nothing tracks its traffic or nothing is in flight. A group stop ends it early.
      */
     private CompletableFuture<Void> drainFirst(ManagedInstance i) {
-        if (!endpoints.tracked() || i.inFlight.get() == 0 || engine.isClosing() || spec.reloadDrain().isZero()) {
+        if (!endpoints.tracked() || i.traffic.inFlight.get() == 0 || engine.isClosing()
+                || spec.reloadDrain().isZero()) {
             return CompletableFuture.completedFuture(null);
         }
         CompletableFuture<Void> drained = new CompletableFuture<>();
         synchronized (lock) {
             drains.put(i, drained);
         }
-        i.startDraining();
+        i.traffic.startDraining();
         endDrainIfIdle(i);
         if (engine.schedule(() -> drained.complete(null), spec.reloadDrain()).isCancelled()) {
             drained.complete(null);
@@ -314,14 +315,9 @@ final class ManagedGroup implements ProcessGroup {
         });
     }
 
-    /** The last lease on {@code instance} closed: a drain waiting for that ends. */
-    void idle(ManagedInstance instance) {
-        endDrainIfIdle(instance);
-    }
-
     /** Ends the drain of {@code instance} now when traffic is tracked and nothing is in flight on it. */
     void endDrainIfIdle(ManagedInstance instance) {
-        if (!endpoints.tracked() || instance.inFlight.get() != 0) {
+        if (!endpoints.tracked() || instance.traffic.inFlight.get() != 0) {
             return;
         }
         CompletableFuture<Void> d;

@@ -22,8 +22,6 @@ import io.tspm.StopOutcome;
 import io.tspm.TspmException;
 import io.tspm.event.HealthChanged;
 import io.tspm.event.HookFailed;
-import io.tspm.event.InstanceEjected;
-import io.tspm.event.InstanceReturned;
 import io.tspm.event.MemoryLimitExceeded;
 import io.tspm.event.ProcessExited;
 import io.tspm.event.ProcessFailed;
@@ -125,14 +123,8 @@ final class ManagedInstance {
     private boolean ready;
     /** When it last became ready (for the endpoints view). */
     private volatile java.time.Instant readySince = java.time.Instant.EPOCH;
-    /** Work handed to it and not finished (leases, proxied connections); read live by load balancers. */
-    final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
-    /** What it served through leases and the proxy. */
-    final TrafficCounters traffic = new TrafficCounters();
-    /** The token of the ejection in force, null when not ejected (guarded by this). */
-    private Object ejectedUntil;
-    /** Takes no new traffic: on its way out (guarded by this). */
-    private boolean draining;
+    /** In-flight work, what it served, ejection and drain: what load balancing knows of it. */
+    final InstanceTraffic traffic;
     /** Why the supervisor is killing the current process (a probe, the memory limit), told when it exits. */
     private String killReason;
     /** Why a reload is replacing this instance (the memory limit); its last exit record tells it. */
@@ -160,6 +152,7 @@ final class ManagedInstance {
         this.id = id;
         this.output = new InstanceOutput(engine, spec, id);
         this.hooks = new HookRunner(engine, spec, id, this::port, output);
+        this.traffic = new InstanceTraffic(engine, group, spec.name(), id, () -> group.endDrainIfIdle(this));
         this.readyWaiters = new ReadyWaiters(this, spec.name(), id);
         this.spawnWaiters = new ReadyWaiters(this, spec.name(), id);
         this.memoryLimit = spec.maxMemory().isPresent()
@@ -189,61 +182,21 @@ final class ManagedInstance {
 
     /** Whether it may take traffic now: RUNNING and ready, neither ejected nor draining. */
     synchronized boolean takesTraffic() {
-        return state == InstanceState.RUNNING && ready && ejectedUntil == null && !draining;
+        return state == InstanceState.RUNNING && ready && traffic.open();
     }
 
     /** Whether a panic-mode pick may take it: its process is alive and it is not draining. */
     synchronized boolean alive() {
-        return (state == InstanceState.RUNNING || state == InstanceState.STARTING) && process != null && !draining;
-    }
-
-    /** Takes no new traffic from now on: it is about to stop (a reload let it go, a scale-down, a stop). */
-    void startDraining() {
-        synchronized (this) {
-            if (draining) {
-                return;
-            }
-            draining = true;
-        }
-        group.endpointsChanged();
+        return (state == InstanceState.RUNNING || state == InstanceState.STARTING) && process != null
+                && !traffic.draining();
     }
 
     public void eject(Duration duration, String reason) {
-        Objects.requireNonNull(reason, "reason");
-        if (duration.isNegative() || duration.isZero()) {
-            throw new IllegalArgumentException("eject duration must be positive, but was " + duration);
-        }
-        int count;
-        Object token = new Object();
-        synchronized (this) {
-            ejectedUntil = token;
-            count = traffic.ejections.incrementAndGet();
-        }
-        engine.publish(new InstanceEjected(engine.now(), spec.name(), id, duration, count, reason));
-        group.endpointsChanged();
-        engine.schedule(() -> endEjection(token), duration);
+        traffic.eject(duration, reason);
     }
 
-    private void endEjection(Object token) {
-        synchronized (this) {
-            if (ejectedUntil != token) {
-                return; // ejected again meanwhile: the later one decides
-            }
-            ejectedUntil = null;
-        }
-        engine.publish(new InstanceReturned(engine.now(), spec.name(), id));
-        group.endpointsChanged();
-    }
-
-    public synchronized boolean isEjected() {
-        return ejectedUntil != null;
-    }
-
-    /** A lease on it closed: a draining instance's drain may end when its last one has. */
-    void leaseClosed(int stillOpen) {
-        if (stillOpen == 0) {
-            group.idle(this);
-        }
+    public boolean isEjected() {
+        return traffic.ejected();
     }
 
     java.time.Instant readySince() {
@@ -337,7 +290,7 @@ final class ManagedInstance {
                 Optional.ofNullable(failureReason),
                 history.stats(planner.restartsInWindow(engine.ticker.read()), planner.currentBackoff()),
                 Optional.ofNullable(usage), port(), health != null ? health.statuses() : lastProbes, output.stats(),
-                traffic.stats(inFlight.get()));
+                traffic.stats());
     }
 
     public List<ExitRecord> exitHistory() {
@@ -632,6 +585,7 @@ final class ManagedInstance {
             outputDrained = CompletableFuture.completedFuture(null);
         }
         engine.publish(new ProcessSpawned(engine.now(), spec.name(), id, p.pid()));
+        after.add(traffic::newProcess);
         if (spec.traffic().panicThreshold() > 0) {
             after.add(group::endpointsChanged);
         }
@@ -927,19 +881,11 @@ final class ManagedInstance {
                 }
             }
             if (e != null) {
-                hookFailed(HookPhase.POST_START, hook, e);
+                hooks.reportFailure(HookPhase.POST_START, hook, e);
             }
         });
     }
 
-    /** Tells of a failed hook that does not fail a start: an event and a warning. */
-    private void hookFailed(HookPhase phase, io.tspm.Hook hook, Throwable error) {
-        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-        List<String> lines = cause instanceof HookRunner.HookFailure ? ((HookRunner.HookFailure) cause).lines : List.of();
-        LOG.warn("{}", cause.getMessage());
-        engine.publish(new HookFailed(engine.now(), spec.name(), id, phase, hook.toString(),
-                String.valueOf(cause.getMessage()), lines));
-    }
 
     /**
      * Adds an exit to the history; its output lines follow once the process's output has been read
@@ -1079,7 +1025,7 @@ final class ManagedInstance {
             HookRunner.Run run = hooks.run(HookPhase.PRE_STOP, preStop.get(), OptionalLong.of(p.pid()), why);
             engine.orAfter(run.result().handle((x, e) -> {
                 if (e != null) {
-                    hookFailed(HookPhase.PRE_STOP, preStop.get(), e);
+                    hooks.reportFailure(HookPhase.PRE_STOP, preStop.get(), e);
                 }
                 return true;
             }), spec.stopTimeout()).whenComplete((done, e) -> {
@@ -1108,22 +1054,14 @@ final class ManagedInstance {
             p.destroyForcibly();
             return StopOutcome.KILLED;
         }).thenCompose(outcome -> p.onExit().thenApply(x -> outcome))
-                .thenCompose(outcome -> postStop(p.pid(), why).thenApply(x -> outcome))
+                .thenCompose(outcome -> postStop(why).thenApply(x -> outcome))
                 .whenCompleteAsync((outcome, e) -> onStopped(gen, p, outcome), engine.callbacks);
     }
 
     /** The postStop hook, if any, once the tree is gone; never fails (a failure is an event and a log line). */
-    private CompletableFuture<Void> postStop(long pid, String why) {
-        Optional<io.tspm.Hook> postStop = spec.hooks().postStop();
-        if (postStop.isEmpty()) {
-            return CompletableFuture.completedFuture(null);
-        }
-        return hooks.run(HookPhase.POST_STOP, postStop.get(), OptionalLong.empty(), why).result().handle((x, e) -> {
-            if (e != null) {
-                hookFailed(HookPhase.POST_STOP, postStop.get(), e);
-            }
-            return null;
-        });
+    private CompletableFuture<Void> postStop(String why) {
+        return spec.hooks().postStop().map(h -> hooks.runReported(HookPhase.POST_STOP, h, OptionalLong.empty(), why))
+                .orElse(CompletableFuture.completedFuture(null));
     }
 
     /** The process has exited (waited for: never called while it may still run). */

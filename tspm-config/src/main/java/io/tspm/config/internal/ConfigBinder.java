@@ -1,0 +1,300 @@
+package io.tspm.config.internal;
+
+import io.tspm.ProcessSpec;
+import io.tspm.ProbeSettings;
+import io.tspm.config.SupervisorSettings;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The one binder: walks the tree of a file (ours, or a PM2 ecosystem translated into ours) onto
+ * the core builders through the key tables, records every error, then checks what crosses
+ * processes (duplicate names, unknown or cyclic dependsOn, overlapping ports, a {port} probe on a
+ * process without a port). One binder binds one file.
+ */
+public final class ConfigBinder {
+
+    /** What a file binds to. */
+    public record Result(List<ProcessSpec> specs, SupervisorSettings supervisor) {
+    }
+
+    private static final List<String> TOP = List.of("processes", "supervisor", "$schema");
+
+    /** The path of each bound process mapping, for the cross-process checks (a binder binds one file). */
+    private final Map<Node.MapNode, String> paths = new java.util.IdentityHashMap<>();
+
+    private final TypeRegistry types;
+    private final String profile;
+
+    /** A binder over {@code types}; {@code profile} (may be null) selects {@code env_<profile>}. */
+    public ConfigBinder(TypeRegistry types, String profile) {
+        this.types = types;
+        this.profile = profile;
+    }
+
+    /** Binds {@code root}; errors and warnings go to {@code problems}. */
+    public Result bind(Node root, Problems problems) {
+        Values values = new Values(problems);
+        Node.MapNode ours = Pm2Apps.isEcosystem(root) ? new Pm2Apps(values).translate(root) : null;
+        if (ours == null) {
+            if (!(root instanceof Node.MapNode)) {
+                values.wrong(root, "", "a mapping with a processes list (or a PM2 ecosystem with apps)");
+                return new Result(List.of(), SupervisorSettings.NONE);
+            }
+            ours = (Node.MapNode) root;
+        }
+        SupervisorSettings supervisor = SupervisorSettings.NONE;
+        List<ProcessSpec> specs = new ArrayList<>();
+        Map<String, Node.MapNode> nodes = new LinkedHashMap<>();
+        for (Node.Entry e : ours.entries().values()) {
+            switch (e.key()) {
+                case "processes":
+                    processes(e.value(), values, specs, nodes);
+                    break;
+                case "supervisor":
+                    if (e.value() instanceof Node.MapNode) {
+                        SupervisorKeys.Draft d = new SupervisorKeys.Draft();
+                        SupervisorKeys.table().bind(d, (Node.MapNode) e.value(), "supervisor", values, k -> false);
+                        supervisor = d.build();
+                    } else {
+                        values.wrong(e.value(), "supervisor", "a mapping of supervisor settings");
+                    }
+                    break;
+                case "$schema":
+                    break;
+                default:
+                    String near = Suggestions.nearest(e.key(), TOP);
+                    problems.error(e.keyMark(), e.key(), "unknown key" + (near == null ? "" : "; did you mean '"
+                            + near + "'?") + " (the top level has processes and supervisor)");
+            }
+        }
+        if (ours.get("processes") == null && !problems.hasErrors()) {
+            problems.warn(ours.mark(), "processes", "no processes are declared");
+        }
+        crossChecks(specs, nodes, values);
+        return new Result(List.copyOf(specs), supervisor);
+    }
+
+    private void processes(Node node, Values values, List<ProcessSpec> specs, Map<String, Node.MapNode> nodes) {
+        if (!(node instanceof Node.ListNode)) {
+            values.wrong(node, "processes", "a list of processes, each a mapping with a name");
+            return;
+        }
+        List<Node> items = ((Node.ListNode) node).items();
+        for (int i = 0; i < items.size(); i++) {
+            String path = "processes[" + i + "]";
+            Node item = items.get(i);
+            if (!(item instanceof Node.MapNode)) {
+                values.wrong(item, path, "a process: a mapping with a name and a command, script or shell");
+                continue;
+            }
+            Node.MapNode map = (Node.MapNode) item;
+            ProcessSpec spec = process(map, path, values);
+            if (spec == null) {
+                continue;
+            }
+            if (nodes.containsKey(spec.name())) {
+                Node.MapNode first = nodes.get(spec.name());
+                values.problems().error(map.get("name").mark(), path + ".name", "duplicate process name '"
+                        + spec.name() + "' (first at line " + first.get("name").mark().line() + ")");
+                continue;
+            }
+            nodes.put(spec.name(), map);
+            paths.put(map, path);
+            specs.add(spec);
+        }
+    }
+
+    /** One process, or null after recording what is wrong. */
+    ProcessSpec process(Node.MapNode map, String path, Values values) {
+        Problems problems = values.problems();
+        Node nameNode = map.get("name");
+        if (nameNode == null) {
+            problems.error(map.mark(), path + ".name", "missing: every process needs a name");
+            return null;
+        }
+        Optional<String> name = values.string(nameNode, path + ".name", "a process name");
+        if (name.isEmpty()) {
+            return null;
+        }
+        ProcessSpec.Builder builder;
+        try {
+            builder = ProcessSpec.builder(name.get());
+        } catch (RuntimeException e) {
+            problems.error(nameNode.mark(), path + ".name", Problems.show("name", nameNode) + " is not accepted: "
+                    + KeyTable.reason(e));
+            return null;
+        }
+        int before = problems.errorCount();
+        SpecDraft d = new SpecDraft(builder, map, path, new ProbeBinder(types, values));
+        ProcessKeys.table().bind(d, map, path, values, key -> {
+            if (key.startsWith("env_") && key.length() > 4) {
+                d.profileEnvs.put(key.substring(4), map.get(key));
+                return true;
+            }
+            return false;
+        });
+        finish(d, values);
+        if (problems.errorCount() > before) {
+            return null;
+        }
+        try {
+            return builder.build();
+        } catch (RuntimeException e) {
+            problems.error(map.mark(), path, KeyTable.reason(e));
+            return null;
+        }
+    }
+
+    private void finish(SpecDraft d, Values values) {
+        Problems problems = values.problems();
+        try {
+            if (d.user != null) {
+                if (d.group != null) {
+                    d.spec.user(d.user, d.group);
+                } else {
+                    d.spec.user(d.user);
+                }
+            } else if (d.group != null) {
+                problems.error(d.node.get("group").mark(), d.path + ".group", "group needs user: set user as well");
+            }
+        } catch (RuntimeException e) {
+            problems.error(d.node.get("user").mark(), d.path + ".user", KeyTable.reason(e));
+        }
+        if (profile != null && d.profileEnvs.containsKey(profile)) {
+            String at = d.path + ".env_" + profile;
+            Map<String, String> env = values.stringMap(d.profileEnvs.get(profile), at);
+            if (env != null) {
+                try {
+                    env.forEach(d.spec::env);
+                } catch (RuntimeException e) {
+                    problems.error(d.profileEnvs.get(profile).mark(), at, KeyTable.reason(e));
+                }
+            }
+        }
+        try {
+            d.applyRestart();
+        } catch (RuntimeException e) {
+            problems.error(d.node.mark(), d.path, "the restart settings do not fit together: " + KeyTable.reason(e));
+        }
+        if (d.logs != null) {
+            try {
+                d.spec.logs(d.logs.build());
+            } catch (RuntimeException e) {
+                problems.error(d.node.get("logs").mark(), d.path + ".logs", KeyTable.reason(e));
+            }
+        }
+        if (d.healthCheck != null) {
+            try {
+                HealthCheckSugar.apply(d, values);
+            } catch (RuntimeException e) {
+                problems.error(d.healthCheck.mark(), d.healthCheckPath, KeyTable.reason(e));
+            }
+        }
+    }
+
+    private void crossChecks(List<ProcessSpec> specs, Map<String, Node.MapNode> nodes, Values values) {
+        Problems problems = values.problems();
+        Set<String> names = nodes.keySet();
+        for (int i = 0; i < specs.size(); i++) {
+            ProcessSpec s = specs.get(i);
+            Node.MapNode map = nodes.get(s.name());
+            String path = pathOf(map);
+            for (String dep : s.dependsOn()) {
+                if (!names.contains(dep)) {
+                    String near = Suggestions.nearest(dep, names);
+                    problems.error(map.get("dependsOn").mark(), path + ".dependsOn", "'" + dep + "' is not a process"
+                            + " of this file" + (near == null ? "" : "; did you mean '" + near + "'?"));
+                }
+            }
+            if (s.basePort().isEmpty()) {
+                for (ProbeSettings p : s.probes()) {
+                    if (p.probe().toString().contains("{port}")) {
+                        Node at = map.get("readinessProbe") != null ? map.get("readinessProbe")
+                                : map.get("livenessProbe") != null ? map.get("livenessProbe")
+                                : map.get("startupProbe") != null ? map.get("startupProbe") : map;
+                        problems.error(at.mark(), path, "a probe checks {port} (" + p.probe().describe() + "), but"
+                                + " the process has no port: set basePort (instance i gets basePort + i) or give"
+                                + " the probe a port");
+                        break;
+                    }
+                }
+            }
+        }
+        cycles(specs, nodes, problems);
+        ports(specs, nodes, problems);
+    }
+
+    /** The key path of a process's mapping: processes[i]. */
+    private String pathOf(Node.MapNode map) {
+        return map.entries().isEmpty() ? "processes" : paths.getOrDefault(map, "processes");
+    }
+
+    private void cycles(List<ProcessSpec> specs, Map<String, Node.MapNode> nodes, Problems problems) {
+        Map<String, List<String>> graph = new HashMap<>();
+        specs.forEach(s -> graph.put(s.name(), s.dependsOn()));
+        Set<String> done = new HashSet<>();
+        for (ProcessSpec s : specs) {
+            List<String> stack = new ArrayList<>();
+            List<String> cycle = findCycle(s.name(), graph, new HashSet<>(), stack, done);
+            if (cycle != null) {
+                Node.MapNode map = nodes.get(cycle.get(0));
+                problems.error(map.get("dependsOn").mark(), pathOf(map) + ".dependsOn", "dependencies form a cycle: "
+                        + String.join(" -> ", cycle));
+                return;
+            }
+        }
+    }
+
+    private static List<String> findCycle(String name, Map<String, List<String>> graph, Set<String> onPath,
+            List<String> stack, Set<String> done) {
+        if (done.contains(name) || !graph.containsKey(name)) {
+            return null;
+        }
+        if (onPath.contains(name)) {
+            List<String> cycle = new ArrayList<>(stack.subList(stack.indexOf(name), stack.size()));
+            cycle.add(name);
+            return cycle;
+        }
+        onPath.add(name);
+        stack.add(name);
+        for (String dep : graph.get(name)) {
+            List<String> c = findCycle(dep, graph, onPath, stack, done);
+            if (c != null) {
+                return c;
+            }
+        }
+        stack.remove(stack.size() - 1);
+        onPath.remove(name);
+        done.add(name);
+        return null;
+    }
+
+    private void ports(List<ProcessSpec> specs, Map<String, Node.MapNode> nodes, Problems problems) {
+        List<ProcessSpec> withPorts = new ArrayList<>();
+        for (ProcessSpec s : specs) {
+            if (s.basePort().isEmpty() || s.instances() == 0) {
+                continue;
+            }
+            int from = s.basePort().getAsInt();
+            int to = from + s.instances() - 1;
+            for (ProcessSpec o : withPorts) {
+                int oFrom = o.basePort().getAsInt();
+                int oTo = oFrom + o.instances() - 1;
+                if (from <= oTo && oFrom <= to) {
+                    Node.MapNode map = nodes.get(s.name());
+                    Node at = map.get("basePort") != null ? map.get("basePort") : map;
+                    problems.error(at.mark(), pathOf(map) + ".basePort", "ports " + from + ".." + to + " overlap "
+                            + o.name() + "'s " + oFrom + ".." + oTo);
+                }
+            }
+            withPorts.add(s);
+        }
+    }
+}

@@ -1,0 +1,74 @@
+package io.tspm.config.internal;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Fills {@code ${VAR}} and {@code ${VAR:-default}} in every string value from the variables given
+ * (the host environment unless the caller passes others); {@code $${} writes a literal {@code ${}.
+ * An unset variable without a default is an error that names it.
+ */
+public final class Interpolation {
+
+    private static final Pattern REFERENCE = Pattern.compile("\\$\\$\\{|\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?}");
+
+    private final Map<String, String> variables;
+    private final Problems problems;
+
+    /** Interpolation from {@code variables}, errors to {@code problems}. */
+    public Interpolation(Map<String, String> variables, Problems problems) {
+        this.variables = variables;
+        this.problems = problems;
+    }
+
+    /** {@code node} with its strings filled in. */
+    public Node apply(Node node, String path) {
+        if (node instanceof Node.MapNode) {
+            Node.MapNode m = (Node.MapNode) node;
+            Map<String, Node.Entry> out = new LinkedHashMap<>();
+            for (Node.Entry e : m.entries().values()) {
+                String at = path.isEmpty() ? e.key() : path + "." + e.key();
+                out.put(e.key(), new Node.Entry(e.key(), e.keyMark(), apply(e.value(), at)));
+            }
+            return new Node.MapNode(m.mark(), out);
+        } else if (node instanceof Node.ListNode) {
+            List<Node> out = new ArrayList<>();
+            List<Node> items = ((Node.ListNode) node).items();
+            for (int i = 0; i < items.size(); i++) {
+                out.add(apply(items.get(i), path + "[" + i + "]"));
+            }
+            return new Node.ListNode(node.mark(), out);
+        }
+        Node.Scalar s = (Node.Scalar) node;
+        if (!(s.value() instanceof String) || !((String) s.value()).contains("${")) {
+            return s;
+        }
+        String text = (String) s.value();
+        Matcher m = REFERENCE.matcher(text);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            String replacement;
+            if (m.group().equals("$${")) {
+                replacement = "${";
+            } else {
+                String value = variables.get(m.group(1));
+                if (value == null || (value.isEmpty() && m.group(2) != null)) {
+                    value = m.group(2);
+                }
+                if (value == null) {
+                    problems.error(s.mark(), path, "environment variable " + m.group(1) + " is not set; set it, or"
+                            + " give a default: ${" + m.group(1) + ":-value}");
+                    value = "";
+                }
+                replacement = value;
+            }
+            m.appendReplacement(out, Matcher.quoteReplacement(replacement));
+        }
+        m.appendTail(out);
+        return new Node.Scalar(s.mark(), out.toString(), out.toString());
+    }
+}
