@@ -1,6 +1,6 @@
 package io.tspm;
 
-import static io.tspm.testing.Await.await;
+import static io.tspm.testsupport.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -13,9 +13,9 @@ import io.tspm.spi.LoadBalancer;
 import io.tspm.spi.Picker;
 import io.tspm.spi.Probe;
 import io.tspm.spi.ProbeResult;
-import io.tspm.testing.EventRecorder;
+import io.tspm.testsupport.EventRecorder;
 import io.tspm.testing.ManualScheduler;
-import io.tspm.testing.SocketProxyFactory;
+import io.tspm.testsupport.SocketProxyFactory;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;

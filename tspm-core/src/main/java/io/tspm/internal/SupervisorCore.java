@@ -186,6 +186,7 @@ public final class SupervisorCore implements AutoCloseable {
                 all = new ArrayList<>(groups.values());
             }
             all.forEach(ManagedGroup::closeProxy);
+            all.forEach(ManagedGroup::releasePorts);
             synchronized (lock) {
                 removeShutdownHook();
             }

@@ -1,6 +1,6 @@
 package io.tspm.loadbalancer;
 
-import static io.tspm.testing.Await.await;
+import static io.tspm.testsupport.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tspm.InstanceSnapshot;
@@ -10,7 +10,7 @@ import io.tspm.ProcessSpec;
 import io.tspm.Supervisor;
 import io.tspm.spi.Probe;
 import io.tspm.spi.ProbeResult;
-import io.tspm.testing.Scripts;
+import io.tspm.testsupport.Scripts;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package io.tspm.testing;
+package io.tspm.testsupport;
 
 import io.tspm.ProcessGroup;
 import io.tspm.spi.ProxyFactory;

@@ -1,4 +1,4 @@
-package io.tspm.testing;
+package io.tspm.testsupport;
 
 /**
  * A small Java child for tests: prints its pid and instance id, then sleeps until killed, or

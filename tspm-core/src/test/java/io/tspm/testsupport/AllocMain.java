@@ -1,4 +1,4 @@
-package io.tspm.testing;
+package io.tspm.testsupport;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -11,8 +11,17 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A scheduler and ticker driven by hand: time moves only in {@link #advance(Duration)}, which runs
- * the tasks that fall due, in time order, on the calling thread.
+ * A {@link Scheduler} and {@link Ticker} driven by hand, for tests of restart, backoff and probe
+ * timing that do not sleep: time moves only in {@link #advance(Duration)}, which runs the tasks
+ * that fall due, in time order, on the calling thread. Give the same object as both:
+ *
+ * <pre>{@code
+ * ManualScheduler time = new ManualScheduler();
+ * Supervisor supervisor = Supervisor.builder().scheduler(time).ticker(time)...build();
+ * time.advance(Duration.ofSeconds(2));   // a 2 s backoff has passed; the restart runs now
+ * }</pre>
+ *
+ * Thread-safe: tasks may be scheduled from any thread; {@code advance} runs them on its caller's.
  */
 public final class ManualScheduler implements Scheduler, Ticker {
 
@@ -20,11 +29,17 @@ public final class ManualScheduler implements Scheduler, Ticker {
     private final PriorityQueue<Task> tasks = new PriorityQueue<>();
     private long sequence;
 
+    /** A manual time starting at an arbitrary origin, with nothing scheduled. */
+    public ManualScheduler() {
+    }
+
+    /** The current manual time in nanoseconds; moves only in {@link #advance(Duration)}. */
     @Override
     public long read() {
         return now.get();
     }
 
+    /** Queues {@code task} to run when time has advanced by {@code delay}; cancel it through the future. */
     @Override
     public synchronized Future<?> schedule(Runnable task, Duration delay) {
         Task t = new Task(now.get() + delay.toNanos(), sequence++, task, delay);

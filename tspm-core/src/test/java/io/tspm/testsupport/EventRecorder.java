@@ -1,4 +1,4 @@
-package io.tspm.testing;
+package io.tspm.testsupport;
 
 import io.tspm.event.InstanceEvent;
 import io.tspm.event.SupervisorEvent;

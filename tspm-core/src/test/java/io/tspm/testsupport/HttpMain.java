@@ -1,4 +1,4 @@
-package io.tspm.testing;
+package io.tspm.testsupport;
 
 import com.sun.net.httpserver.HttpServer;
 import java.io.OutputStream;
