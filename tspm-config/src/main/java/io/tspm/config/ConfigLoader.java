@@ -103,7 +103,8 @@ public final class ConfigLoader {
                     s.startTimeout(), s.stopOnStartFailure(), s.shutdownHook(), s.orphanProtection(),
                     s.parentDeathSignal());
         }
-        return new TspmConfig(config.source(), specs, s, config.warnings(), config.webhooks());
+        return new TspmConfig(config.source(), specs, s, config.warnings(), config.webhooks(),
+                config.control(), config.metrics());
     }
 
     /** All of {@code reader}, or null when it holds more than {@code max} characters. */
@@ -151,6 +152,7 @@ public final class ConfigLoader {
         if (problems.hasErrors()) {
             throw new ConfigException(source, problems.errors());
         }
-        return new TspmConfig(source, result.specs(), result.supervisor(), problems.warnings(), result.webhooks());
+        return new TspmConfig(source, result.specs(), result.supervisor(), problems.warnings(), result.webhooks(),
+                result.control(), result.metrics());
     }
 }

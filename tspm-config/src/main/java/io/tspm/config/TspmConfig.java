@@ -29,11 +29,15 @@ public final class TspmConfig {
     private final SupervisorSettings supervisor;
     private final List<ConfigProblem> warnings;
     private final List<Webhook> webhooks;
+    private final ControlSettings control;
+    private final MetricsSettings metrics;
 
     TspmConfig(String source, List<ProcessSpec> processes, SupervisorSettings supervisor,
-            List<ConfigProblem> warnings, List<Webhook> webhooks) {
+            List<ConfigProblem> warnings, List<Webhook> webhooks, ControlSettings control, MetricsSettings metrics) {
         this.source = source;
         this.webhooks = List.copyOf(webhooks);
+        this.control = Objects.requireNonNull(control, "control");
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
         this.processes = List.copyOf(processes);
         this.supervisor = Objects.requireNonNull(supervisor, "supervisor");
         this.warnings = List.copyOf(warnings);
@@ -72,6 +76,16 @@ public final class TspmConfig {
     /** The {@code webhooks:} section: hand it to a {@link WebhookSender}. */
     public List<Webhook> webhooks() {
         return webhooks;
+    }
+
+    /** The {@code control:} section: where the runner's control API listens. */
+    public ControlSettings control() {
+        return control;
+    }
+
+    /** The {@code metrics:} section. */
+    public MetricsSettings metrics() {
+        return metrics;
     }
 
     /** What was loaded but deserves a look (PM2 fields not carried, a default port chosen). */

@@ -101,7 +101,8 @@ class ErrorsTest {
                 "tspm.yaml:8:28: processes[2].readinessProbe.type: unknown probe type 'htp', expected one of http,"
                         + " https, tcp, command, logLine, readyFile, all, any; did you mean 'http'?",
                 "tspm.yaml:5:21: processes[1]: a probe checks {port} (tcp 127.0.0.1:{port}), but the process has no"
-                        + " port: set basePort (instance i gets basePort + i) or give the probe a port");
+                        + " port: set basePort (instance i gets basePort + i), freePorts: true, or give the probe a"
+                        + " port");
     }
 
     @Test

@@ -63,7 +63,7 @@ class RoundTripTest {
                 ProcessSpec.builder("db").command("postgres", "-D", "/data").build(),
                 ProcessSpec.builder("migrate").shell("./migrate $1").args("up").oneShot(true)
                         .restartPolicy(RestartPolicy.builder().maxRestarts(2, Duration.ofMinutes(1)).build()).build(),
-                ProcessSpec.builder("forever").command("sleep", "1000")
+                ProcessSpec.builder("forever").command("sleep", "1000").freePorts()
                         .restartPolicy(RestartPolicy.builder().unlimitedRestarts().build()).build());
     }
 

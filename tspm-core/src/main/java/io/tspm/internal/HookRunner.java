@@ -9,7 +9,6 @@ import io.tspm.ProcessSpec;
 import io.tspm.Program;
 import io.tspm.Signal;
 import io.tspm.event.HookFailed;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
@@ -206,23 +205,10 @@ final class HookRunner {
     private Run command(HookPhase phase, Hook hook, Duration timeout) {
         CompletableFuture<Void> result = new CompletableFuture<>();
         AtomicBoolean cutOff = new AtomicBoolean();
-        CompletableFuture<Process> spawned = engine.launcher.submit(() -> {
-            ProcessBuilder pb = LaunchPlan.build(hookSpec(hook), id, port.get(), engine.platform, engine.parentDeathSignal,
-                    engine.spawnContext(spec.name(), id), engine.programs);
-            Process p;
-            try {
-                p = pb.start();
-            } catch (IOException e) {
-                throw new LaunchPlan.SpawnFailure("cannot run " + pb.command() + ": " + e.getMessage(), e);
-            }
-            long ticks = engine.tree.startTicks(p.pid());
-            OrphanReaper reaper = engine.reaper();
-            if (reaper != null && ticks >= 0) {
-                reaper.register(p.pid(), ticks); // a hook must not outlive a crashed supervisor either
-            }
-            return p;
-        });
-        spawned.whenComplete((p, err) -> {
+        // Spawned as the instance is, registered with the reaper: a hook must not outlive a crashed supervisor either.
+        CompletableFuture<SpawnedProcess> spawned = engine.launcher.submit(
+                () -> SpawnedProcess.spawn(engine, hookSpec(hook), id, port.get()));
+        spawned.whenComplete((sp, err) -> {
             if (err != null) {
                 Throwable cause = err instanceof java.util.concurrent.CompletionException && err.getCause() != null
                         ? err.getCause() : err;
@@ -230,17 +216,16 @@ final class HookRunner {
                         + cause.getMessage(), new ExitStatus(127), 0, List.of(), cause));
                 return;
             }
-            watch(phase, hook, timeout, p, cutOff, result);
+            watch(phase, hook, timeout, sp.process(), sp.startTicks(), cutOff, result);
         });
         return new Run(result, () -> {
             cutOff.set(true);
-            spawned.thenAccept(this::kill);
+            spawned.thenAccept(sp -> kill(sp.process()));
         });
     }
 
-    private void watch(HookPhase phase, Hook hook, Duration timeout, Process p, AtomicBoolean cutOff,
+    private void watch(HookPhase phase, Hook hook, Duration timeout, Process p, long ticks, AtomicBoolean cutOff,
             CompletableFuture<Void> result) {
-        long ticks = engine.tree.startTicks(p.pid());
         CompletableFuture<Void> drained = OutputPump.start("tspm-" + engine.name + "-" + spec.name() + "-" + id + "-"
                 + phase.configName(), p.getInputStream(), output.hookWriter(p.pid(), "[" + phase.configName() + "] "),
                 spec.logs().maxLineLength());

@@ -21,10 +21,12 @@ import java.util.Set;
 public final class ConfigBinder {
 
     /** What a file binds to. */
-    public record Result(List<ProcessSpec> specs, SupervisorSettings supervisor, List<io.tspm.config.Webhook> webhooks) {
+    public record Result(List<ProcessSpec> specs, SupervisorSettings supervisor, List<io.tspm.config.Webhook> webhooks,
+            io.tspm.config.ControlSettings control, io.tspm.config.MetricsSettings metrics) {
     }
 
-    private static final List<String> TOP = List.of("processes", "supervisor", "webhooks", "$schema");
+    private static final List<String> TOP = List.of("processes", "supervisor", "webhooks", "control", "metrics",
+            "$schema");
 
     /** The path of each bound process mapping, for the cross-process checks (a binder binds one file). */
     private final Map<Node.MapNode, String> paths = new java.util.IdentityHashMap<>();
@@ -45,12 +47,15 @@ public final class ConfigBinder {
         if (ours == null) {
             if (!(root instanceof Node.MapNode)) {
                 values.wrong(root, "", "a mapping with a processes list (or a PM2 ecosystem with apps)");
-                return new Result(List.of(), SupervisorSettings.NONE, List.of());
+                return new Result(List.of(), SupervisorSettings.NONE, List.of(), io.tspm.config.ControlSettings.DEFAULTS,
+                        io.tspm.config.MetricsSettings.DEFAULTS);
             }
             ours = (Node.MapNode) root;
         }
         SupervisorSettings supervisor = SupervisorSettings.NONE;
         List<io.tspm.config.Webhook> webhooks = List.of();
+        io.tspm.config.ControlSettings control = io.tspm.config.ControlSettings.DEFAULTS;
+        io.tspm.config.MetricsSettings metrics = io.tspm.config.MetricsSettings.DEFAULTS;
         List<ProcessSpec> specs = new ArrayList<>();
         Map<String, Node.MapNode> nodes = new LinkedHashMap<>();
         for (Node.Entry e : ours.entries().values()) {
@@ -70,19 +75,25 @@ public final class ConfigBinder {
                 case "webhooks":
                     webhooks = WebhookBinder.bind(e.value(), values);
                     break;
+                case "control":
+                    control = SectionBinder.control(e.value(), values);
+                    break;
+                case "metrics":
+                    metrics = SectionBinder.metrics(e.value(), values);
+                    break;
                 case "$schema":
                     break;
                 default:
                     String near = Suggestions.nearest(e.key(), TOP);
                     problems.error(e.keyMark(), e.key(), "unknown key" + (near == null ? "" : "; did you mean '"
-                            + near + "'?") + " (the top level has processes, supervisor and webhooks)");
+                            + near + "'?") + " (the top level has processes, supervisor, webhooks, control and metrics)");
             }
         }
         if (ours.get("processes") == null && !problems.hasErrors()) {
             problems.warn(ours.mark(), "processes", "no processes are declared");
         }
         crossChecks(specs, nodes, values);
-        return new Result(List.copyOf(specs), supervisor, List.copyOf(webhooks));
+        return new Result(List.copyOf(specs), supervisor, List.copyOf(webhooks), control, metrics);
     }
 
     private void processes(Node node, Values values, List<ProcessSpec> specs, Map<String, Node.MapNode> nodes) {
@@ -217,15 +228,15 @@ public final class ConfigBinder {
                             + " of this file" + (near == null ? "" : "; did you mean '" + near + "'?"));
                 }
             }
-            if (s.basePort().isEmpty()) {
+            if (!s.instanceSettings().hasPorts()) {
                 for (ProbeSettings p : s.probes()) {
                     if (p.probe().toString().contains("{port}")) {
                         Node at = map.get("readinessProbe") != null ? map.get("readinessProbe")
                                 : map.get("livenessProbe") != null ? map.get("livenessProbe")
                                 : map.get("startupProbe") != null ? map.get("startupProbe") : map;
                         problems.error(at.mark(), path, "a probe checks {port} (" + p.probe().describe() + "), but"
-                                + " the process has no port: set basePort (instance i gets basePort + i) or give"
-                                + " the probe a port");
+                                + " the process has no port: set basePort (instance i gets basePort + i), freePorts: true,"
+                                + " or give the probe a port");
                         break;
                     }
                 }

@@ -384,6 +384,13 @@ public final class ProcessKeys {
                     x.spec.basePort(port);
                     x.basePort = true;
                 }), s -> s.basePort().isPresent() ? s.basePort().getAsInt() : null));
+        k.add(key("freePorts", Shapes.bool(), "Each instance gets a port that was free when it started, instead of"
+                + " basePort + i.", (x, n, p, v) -> v.bool(n, p).ifPresent(on -> {
+                    if (on) {
+                        x.spec.freePorts();
+                        x.basePort = true;
+                    }
+                }), s -> s.freePorts() ? Boolean.TRUE : null));
         k.add(key("portVar", Shapes.string(), "The variable holding the instance's port (default PORT).",
                 (x, n, p, v) -> v.string(n, p, "a variable name").ifPresent(x.spec::portVar),
                 s -> changed(s.portVar(), ProcessSpec.DEFAULT_PORT_VAR, y -> y)));

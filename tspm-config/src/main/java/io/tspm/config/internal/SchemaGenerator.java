@@ -67,7 +67,9 @@ public final class SchemaGenerator {
         root.put("properties", Shapes.of("$schema", Shapes.string(),
                 "processes", Shapes.of("type", "array", "items", Shapes.ref("process")),
                 "supervisor", Shapes.ref("supervisor"),
-                "webhooks", Shapes.of("type", "array", "items", WebhookBinder.schema())));
+                "webhooks", Shapes.of("type", "array", "items", WebhookBinder.schema()),
+                "control", SectionBinder.controlSchema(),
+                "metrics", SectionBinder.metricsSchema()));
         root.put("additionalProperties", false);
         root.put("$defs", defs);
         return root;
