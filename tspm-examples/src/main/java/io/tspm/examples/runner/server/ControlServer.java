@@ -76,7 +76,7 @@ final class ControlServer implements AutoCloseable {
         }
         HttpServer http = HttpServer.create(new InetSocketAddress(address, port), 64);
         AtomicInteger n = new AtomicInteger();
-        ThreadPoolExecutor pool = new ThreadPoolExecutor(MAX_STREAMS + 4, MAX_STREAMS + 4, 30, TimeUnit.SECONDS,
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(MAX_STREAMS + 4, MAX_STREAMS + 4, 5, TimeUnit.SECONDS,
                 new LinkedBlockingQueue<>(256), r -> {
                     Thread t = new Thread(null, r, "tspm-api-" + n.incrementAndGet(), 256 * 1024);
                     t.setDaemon(true);
