@@ -9,6 +9,9 @@ module io.tspm.config {
     requires io.tspm.loadbalancer;
     requires org.snakeyaml.engine;
     requires com.fasterxml.jackson.core;
+    requires java.net.http; // the webhook sender
+    // Only for TspmMeterBinder: an application without Micrometer never loads it.
+    requires static micrometer.core;
 
     exports io.tspm.config;
 

@@ -5,11 +5,15 @@
 module io.tspm.core {
     // The API exposes org.slf4j.event.Level (LogSettings, ProcessSpec): readers of io.tspm.core read slf4j too.
     requires transitive org.slf4j;
+    // Optional: only io.tspm.junit and the leak check in io.tspm.testing use it, and only a test class path has it.
+    requires static org.junit.jupiter.api;
 
     exports io.tspm;
     exports io.tspm.event;
     exports io.tspm.time;
     exports io.tspm.spi;
+    exports io.tspm.testing;
+    exports io.tspm.junit;
 
     // Configuration (tspm-config) looks these up by name; declared here, where the services are defined.
     uses io.tspm.spi.ProbeTypeProvider;

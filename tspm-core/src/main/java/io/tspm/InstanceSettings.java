@@ -6,7 +6,10 @@ import java.util.OptionalInt;
 /**
  * How many instances run and what each is told: its id (in {@link #instanceVar()}) and, with a
  * base port, its port (in {@link #portVar()}): instance {@code i} gets {@code basePort + i}, and in
- * a reload its replacement {@code basePort + reloadPortSpan + i}.
+ * a reload its replacement {@code basePort + reloadPortSpan + i}. With {@link #freePorts()} instead,
+ * each instance gets a port that was free when it started (so tests in parallel never clash): it
+ * keeps it across restarts while the port is still free, and a reload's replacement gets another
+ * free port, which the slot then keeps.
  */
 public final class InstanceSettings {
 
@@ -19,6 +22,7 @@ public final class InstanceSettings {
     private final int basePort;
     private final String portVar;
     private final int reloadPortSpan;
+    private final boolean freePorts;
 
     private InstanceSettings(Builder b) {
         this.count = b.count;
@@ -26,6 +30,7 @@ public final class InstanceSettings {
         this.basePort = b.basePort;
         this.portVar = b.portVar;
         this.reloadPortSpan = b.reloadPortSpan;
+        this.freePorts = b.freePorts;
     }
 
     /** One instance, {@code TSPM_INSTANCE_ID}, no port. */
@@ -44,6 +49,7 @@ public final class InstanceSettings {
         b.basePort = basePort;
         b.portVar = portVar;
         b.reloadPortSpan = reloadPortSpan;
+        b.freePorts = freePorts;
         return b;
     }
 
@@ -57,9 +63,19 @@ public final class InstanceSettings {
         return instanceVar;
     }
 
-    /** The port of instance 0; empty when instances get no port. */
+    /** The port of instance 0; empty when instances get no port, or free ones ({@link #freePorts()}). */
     public OptionalInt basePort() {
         return basePort == 0 ? OptionalInt.empty() : OptionalInt.of(basePort);
+    }
+
+    /** Whether each instance gets a port that is free when it starts, rather than {@code basePort + id}. */
+    public boolean freePorts() {
+        return freePorts;
+    }
+
+    /** Whether instances get a port at all: a base port or free ports. */
+    public boolean hasPorts() {
+        return basePort != 0 || freePorts;
     }
 
     /** The variable that holds the instance's port. */
@@ -84,12 +100,12 @@ public final class InstanceSettings {
         }
         InstanceSettings i = (InstanceSettings) o;
         return count == i.count && instanceVar.equals(i.instanceVar) && basePort == i.basePort
-                && portVar.equals(i.portVar) && reloadPortSpan == i.reloadPortSpan;
+                && portVar.equals(i.portVar) && reloadPortSpan == i.reloadPortSpan && freePorts == i.freePorts;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(count, instanceVar, basePort, portVar, reloadPortSpan);
+        return Objects.hash(count, instanceVar, basePort, portVar, reloadPortSpan, freePorts);
     }
 
     @Override
@@ -100,6 +116,9 @@ public final class InstanceSettings {
         }
         if (basePort != 0) {
             sb.append(", basePort=").append(basePort);
+        }
+        if (freePorts) {
+            sb.append(", freePorts");
         }
         if (!portVar.equals(ProcessSpec.DEFAULT_PORT_VAR)) {
             sb.append(", portVar=").append(portVar);
@@ -117,6 +136,7 @@ public final class InstanceSettings {
         private int basePort;
         private String portVar = ProcessSpec.DEFAULT_PORT_VAR;
         private int reloadPortSpan;
+        private boolean freePorts;
 
         Builder() {
         }
@@ -133,15 +153,35 @@ public final class InstanceSettings {
             return this;
         }
 
-        /** Hands instance {@code i} the port {@code basePort + i}, 1..65535. */
+        /**
+         * Hands instance {@code i} the port {@code basePort + i}, 1..65535 (replaces
+         * {@link #freePorts()}; for a port chosen free, use that rather than 0).
+         */
         public Builder basePort(int port) {
+            if (port == 0) {
+                throw new IllegalArgumentException("basePort must be in 1..65535, but was 0 (freePorts() hands each "
+                        + "instance a free port)");
+            }
             this.basePort = Checks.range("basePort", port, 1, 65535);
+            this.freePorts = false;
             return this;
         }
 
-        /** Instances get no port. */
+        /**
+         * Hands each instance a port that is free when it starts (replaces a {@link #basePort(int)}):
+         * in {@link #portVar(String)}, {@code {port}} and {@code ProcessInstance.port()}; kept across
+         * restarts while still free, another free one for a reload's replacement.
+         */
+        public Builder freePorts() {
+            this.freePorts = true;
+            this.basePort = 0;
+            return this;
+        }
+
+        /** Instances get no port (neither a base port nor free ports). */
         public Builder clearBasePort() {
             this.basePort = 0;
+            this.freePorts = false;
             return this;
         }
 
@@ -169,7 +209,7 @@ public final class InstanceSettings {
                 throw new IllegalStateException("basePort " + basePort + " + instances " + count
                         + " runs past port 65535");
             }
-            if (basePort != 0 && instanceVar.equals(portVar)) {
+            if ((basePort != 0 || freePorts) && instanceVar.equals(portVar)) {
                 throw new IllegalStateException("instanceVar and portVar must differ, but both are '" + portVar + "'");
             }
             return new InstanceSettings(this);

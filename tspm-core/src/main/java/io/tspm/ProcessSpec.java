@@ -288,6 +288,14 @@ public final class ProcessSpec {
         return instanceSettings.basePort();
     }
 
+    /**
+     * Whether each instance gets a port that was free when it started ({@link Builder#freePorts()})
+     * rather than {@code basePort + id}.
+     */
+    public boolean freePorts() {
+        return instanceSettings.freePorts();
+    }
+
     /** The variable that holds the instance's port. */
     public String portVar() {
         return instanceSettings.portVar();
@@ -839,7 +847,22 @@ public final class ProcessSpec {
             return this;
         }
 
-        /** Instances get no port. */
+        /**
+         * Hands each instance a port that is free when it starts, instead of {@code basePort + i}
+         * (replaces a {@link #basePort(int)}): the instance finds it in {@link #portVar(String)},
+         * {@code {port}} (command, arguments, environment, probes) and {@link ProcessInstance#port()}.
+         * It keeps the port across restarts while the port is still free, and gets another free
+         * one when it was taken meanwhile. A reload's replacement runs beside the old instance, so
+         * it gets a second free port, which the slot keeps from then on. Free means: nothing
+         * listened on it when asked, and no other instance in this JVM holds it, so test classes
+         * in parallel running the same spec never clash.
+         */
+        public Builder freePorts() {
+            instances.freePorts();
+            return this;
+        }
+
+        /** Instances get no port (neither a base port nor free ports). */
         public Builder clearBasePort() {
             instances.clearBasePort();
             return this;
@@ -1395,12 +1418,13 @@ public final class ProcessSpec {
                             + ", which the supervisor sets for every instance");
                 }
             }
-            if (inst.basePort().isPresent() && vars.containsKey(inst.portVar())) {
-                throw new IllegalStateException("process '" + name + "': env sets " + inst.portVar()
-                        + ", which basePort " + inst.basePort().getAsInt() + " sets for every instance");
+            if (inst.hasPorts() && vars.containsKey(inst.portVar())) {
+                throw new IllegalStateException("process '" + name + "': env sets " + inst.portVar() + ", which "
+                        + (inst.freePorts() ? "freePorts" : "basePort " + inst.basePort().getAsInt())
+                        + " sets for every instance");
             }
             if (inst.instanceVar().equals(PROCESS_NAME_VAR)
-                    || (inst.basePort().isPresent() && inst.portVar().equals(PROCESS_NAME_VAR))) {
+                    || (inst.hasPorts() && inst.portVar().equals(PROCESS_NAME_VAR))) {
                 throw new IllegalStateException("process '" + name + "': instanceVar and portVar must not be "
                         + PROCESS_NAME_VAR);
             }

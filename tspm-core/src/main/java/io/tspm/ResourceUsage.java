@@ -16,22 +16,30 @@ import java.util.OptionalLong;
  * @param threads     threads of the tree (0 where unknown)
  * @param processes   processes in the tree
  * @param openFiles   open file descriptors of the main process, where cheap to count (Linux)
+ * @param cpuSeconds  CPU time the tree's live processes have used since they started, in seconds
+ *                    (user and system; 0 where unknown): the counter metrics export
  */
 public record ResourceUsage(Instant sampledAt, double cpuPercent, double cpuPercentAverage, OptionalLong memoryBytes,
-        int threads, int processes, OptionalInt openFiles) {
+        int threads, int processes, OptionalInt openFiles, double cpuSeconds) {
 
     /** How many samples {@link #cpuPercentAverage()} is the mean of, at most. */
     public static final int AVERAGED_SAMPLES = 10;
 
-    /** A sample whose average is not known yet (it is its own). */
+    /** A sample whose average is not known yet (it is its own), with no CPU time. */
     public ResourceUsage(Instant sampledAt, double cpuPercent, OptionalLong memoryBytes, int threads, int processes,
             OptionalInt openFiles) {
-        this(sampledAt, cpuPercent, cpuPercent, memoryBytes, threads, processes, openFiles);
+        this(sampledAt, cpuPercent, cpuPercent, memoryBytes, threads, processes, openFiles, 0);
+    }
+
+    /** A sample with no CPU time. */
+    public ResourceUsage(Instant sampledAt, double cpuPercent, double cpuPercentAverage, OptionalLong memoryBytes,
+            int threads, int processes, OptionalInt openFiles) {
+        this(sampledAt, cpuPercent, cpuPercentAverage, memoryBytes, threads, processes, openFiles, 0);
     }
 
     /** This sample with {@code average} as its rolling CPU average. */
     public ResourceUsage withCpuPercentAverage(double average) {
-        return new ResourceUsage(sampledAt, cpuPercent, average, memoryBytes, threads, processes, openFiles);
+        return new ResourceUsage(sampledAt, cpuPercent, average, memoryBytes, threads, processes, openFiles, cpuSeconds);
     }
 
     /** {@code cpu 1.5%, 12.3 MiB, 3 threads in 2 processes, 8 open files}. */

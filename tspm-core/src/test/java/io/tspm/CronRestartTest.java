@@ -39,7 +39,7 @@ class CronRestartTest {
      * scheduler too), bounded by real time: the children's exits and spawns take real time.
      */
     private void advanceUntil(java.util.function.BooleanSupplier condition) {
-        io.tspm.testing.Await.await().until(() -> {
+        io.tspm.testsupport.Await.await().until(() -> {
             if (condition.getAsBoolean()) {
                 return true;
             }

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.tspm.event.ProcessAdded;
 import io.tspm.event.ProcessReady;
 import io.tspm.event.ProcessRemoved;
-import io.tspm.testing.EventRecorder;
+import io.tspm.testsupport.EventRecorder;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;

@@ -1,12 +1,12 @@
 package io.tspm;
 
-import static io.tspm.testing.Await.await;
+import static io.tspm.testsupport.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tspm.event.ProcessFailed;
 import io.tspm.event.SupervisorEvent;
-import io.tspm.testing.EventRecorder;
+import io.tspm.testsupport.EventRecorder;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -115,7 +115,7 @@ class LaunchTest {
 
     @Test
     void aScriptNamedWithoutADirectoryRunsFromTheWorkingDirectory() throws Exception {
-        io.tspm.testing.Scripts.write(dir, "job.xyz", "echo ran; sleep 300");
+        io.tspm.testsupport.Scripts.write(dir, "job.xyz", "echo ran; sleep 300");
         try (Supervisor s = supervisor()
                 .addProcess("job", p -> p.script(Path.of("job.xyz")).workingDirectory(dir))
                 .build()) {

@@ -1,6 +1,6 @@
 package io.tspm;
 
-import static io.tspm.testing.Await.await;
+import static io.tspm.testsupport.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -10,9 +10,9 @@ import io.tspm.event.ProcessReady;
 import io.tspm.event.ProcessSpawned;
 import io.tspm.event.ProcessStopped;
 import io.tspm.event.TransitionEvent;
-import io.tspm.testing.EventRecorder;
-import io.tspm.testing.HelperMain;
-import io.tspm.testing.Scripts;
+import io.tspm.testsupport.EventRecorder;
+import io.tspm.testsupport.HelperMain;
+import io.tspm.testsupport.Scripts;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,6 +1,6 @@
 package io.tspm;
 
-import static io.tspm.testing.Await.await;
+import static io.tspm.testsupport.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tspm.event.HealthChanged;
@@ -11,7 +11,7 @@ import io.tspm.event.SupervisorEvent;
 import io.tspm.event.SupervisorListener;
 import io.tspm.spi.Probe;
 import io.tspm.spi.ProbeResult;
-import io.tspm.testing.EventRecorder;
+import io.tspm.testsupport.EventRecorder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;

@@ -1,13 +1,13 @@
 package io.tspm;
 
-import static io.tspm.testing.Await.await;
+import static io.tspm.testsupport.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tspm.event.ProcessSpawned;
 import io.tspm.event.ReloadFailed;
 import io.tspm.spi.Probe;
 import io.tspm.spi.ProbeResult;
-import io.tspm.testing.EventRecorder;
+import io.tspm.testsupport.EventRecorder;
 import io.tspm.testing.ManualScheduler;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -2,7 +2,7 @@ package io.tspm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tspm.testing.ModularMain;
+import io.tspm.testsupport.ModularMain;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -29,7 +29,8 @@ class ModulePathTest {
         String modulePath = location(Supervisor.class) + File.pathSeparator + location(org.slf4j.Logger.class);
         String described = run(List.of(java, "--module-path", modulePath, "--describe-module", "io.tspm.core"));
         assertThat(described).contains("exports io.tspm\n", "exports io.tspm.event", "exports io.tspm.time",
-                "requires org.slf4j", "contains io.tspm.internal");
+                "requires org.slf4j", "contains io.tspm.internal",
+                "exports io.tspm.testing", "exports io.tspm.junit", "requires org.junit.jupiter.api static");
         assertThat(described).doesNotContain("exports io.tspm.internal");
 
         String out = run(List.of(java, "--module-path", modulePath, "--add-modules", "io.tspm.core",

@@ -2,9 +2,9 @@ package io.tspm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tspm.testing.Await;
-import io.tspm.testing.OrphanHostMain;
-import io.tspm.testing.Scripts;
+import io.tspm.testsupport.Await;
+import io.tspm.testsupport.OrphanHostMain;
+import io.tspm.testsupport.Scripts;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -31,7 +31,7 @@ class OrphanProtectionTest {
 
     @org.junit.jupiter.api.Test
     void shutdownHookStopsChildrenWhenTheJvmExitsNormally() throws Exception {
-        Process host = new ProcessBuilder(Scripts.java(io.tspm.testing.ExitingHostMain.class))
+        Process host = new ProcessBuilder(Scripts.java(io.tspm.testsupport.ExitingHostMain.class))
                 .redirectErrorStream(true).start();
         String output = new String(host.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(host.waitFor()).as(output).isZero();

@@ -69,7 +69,8 @@ class ProcessSpecTest {
         assertThatThrownBy(() -> b().instances(-1)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("instances must be in 0..10000, but was -1");
         assertThatThrownBy(() -> b().instances(10_001)).hasMessageContaining("but was 10001");
-        assertThatThrownBy(() -> b().basePort(0)).hasMessage("basePort must be in 1..65535, but was 0");
+        assertThatThrownBy(() -> b().basePort(0))
+                .hasMessage("basePort must be in 1..65535, but was 0 (freePorts() hands each instance a free port)");
         assertThatThrownBy(() -> b().basePort(65536)).hasMessage("basePort must be in 1..65535, but was 65536");
         assertThatThrownBy(() -> b().nice(20)).hasMessage("nice must be in -20..19, but was 20");
         assertThatThrownBy(() -> b().nice(-21)).hasMessage("nice must be in -20..19, but was -21");
@@ -195,7 +196,8 @@ class ProcessSpecTest {
         ProcessSpec plain = b().script(Path.of("tool.py")).build();
         java.util.Set<String> derived = java.util.Set.of("name", "kind", "program", "argv", "script", "command",
                 "shell", "probes", "hashCode", "toString", "toBuilder", "getClass",
-                "oneShot"); // a one-shot refuses readiness and liveness probes: round-tripped in its own test
+                "oneShot", // a one-shot refuses readiness and liveness probes: round-tripped in its own test
+                "freePorts"); // the other choice to basePort: round-tripped in FreePortsTest
         for (java.lang.reflect.Method m : ProcessSpec.class.getMethods()) {
             if (m.getParameterCount() == 0 && !java.lang.reflect.Modifier.isStatic(m.getModifiers())
                     && !derived.contains(m.getName()) && m.getDeclaringClass() == ProcessSpec.class) {

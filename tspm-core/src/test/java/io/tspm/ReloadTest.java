@@ -1,15 +1,15 @@
 package io.tspm;
 
-import static io.tspm.testing.Await.await;
+import static io.tspm.testsupport.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tspm.event.ReloadFailed;
 import io.tspm.spi.Probe;
 import io.tspm.spi.ProbeResult;
-import io.tspm.testing.EventRecorder;
-import io.tspm.testing.HttpMain;
-import io.tspm.testing.Scripts;
+import io.tspm.testsupport.EventRecorder;
+import io.tspm.testsupport.HttpMain;
+import io.tspm.testsupport.Scripts;
 import java.io.InputStream;
 import java.net.HttpURLConnection;
 import java.net.URI;

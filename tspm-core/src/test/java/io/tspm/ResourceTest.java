@@ -1,14 +1,14 @@
 package io.tspm;
 
-import static io.tspm.testing.Await.await;
+import static io.tspm.testsupport.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tspm.event.MemoryLimitExceeded;
-import io.tspm.testing.AllocMain;
-import io.tspm.testing.EventRecorder;
+import io.tspm.testsupport.AllocMain;
+import io.tspm.testsupport.EventRecorder;
 import io.tspm.testing.ManualScheduler;
-import io.tspm.testing.Scripts;
+import io.tspm.testsupport.Scripts;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -54,6 +54,8 @@ class ResourceTest {
             s.start();
             ProcessInstance i = s.group("busy").instance(0);
             await().until(() -> i.snapshot().resources().map(r -> r.cpuPercent() > 50).orElse(false));
+            double first = i.snapshot().resources().orElseThrow().cpuSeconds();
+            await().until(() -> i.snapshot().resources().orElseThrow().cpuSeconds() > first + 0.2);
         }
     }
 

@@ -1,6 +1,6 @@
 package io.tspm;
 
-import static io.tspm.testing.Await.await;
+import static io.tspm.testsupport.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tspm.event.ProcessFailed;
@@ -8,7 +8,7 @@ import io.tspm.event.ProcessReady;
 import io.tspm.event.ProcessSpawned;
 import io.tspm.event.ProcessStopped;
 import io.tspm.event.SupervisorEvent;
-import io.tspm.testing.EventRecorder;
+import io.tspm.testsupport.EventRecorder;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -154,7 +154,7 @@ class RestartBehaviourTest {
             await().until(() -> s.describe("db").get(0).state() == InstanceState.FAILED);
             await().until(() -> s.describe("api").get(0).state() == InstanceState.STOPPED);
             // ...and stays so: nothing brings it back while db is given up on.
-            io.tspm.testing.Await.within(Duration.ofSeconds(5)).during(Duration.ofMillis(500))
+            io.tspm.testsupport.Await.within(Duration.ofSeconds(5)).during(Duration.ofMillis(500))
                     .until(() -> s.describe("api").get(0).state() == InstanceState.STOPPED);
             assertThat(s.describe("api").get(0).pid()).isEmpty();
         } finally {

@@ -1,11 +1,11 @@
 package io.tspm;
 
-import static io.tspm.testing.Await.await;
+import static io.tspm.testsupport.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tspm.event.Scaled;
-import io.tspm.testing.EventRecorder;
+import io.tspm.testsupport.EventRecorder;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,11 +1,11 @@
 package io.tspm;
 
-import static io.tspm.testing.Await.await;
+import static io.tspm.testsupport.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tspm.event.ProcessStopped;
-import io.tspm.testing.EventRecorder;
-import io.tspm.testing.Scripts;
+import io.tspm.testsupport.EventRecorder;
+import io.tspm.testsupport.Scripts;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,6 +1,6 @@
 package io.tspm;
 
-import static io.tspm.testing.Await.await;
+import static io.tspm.testsupport.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -13,9 +13,9 @@ import io.tspm.spi.LoadBalancer;
 import io.tspm.spi.Picker;
 import io.tspm.spi.Probe;
 import io.tspm.spi.ProbeResult;
-import io.tspm.testing.EventRecorder;
+import io.tspm.testsupport.EventRecorder;
 import io.tspm.testing.ManualScheduler;
-import io.tspm.testing.SocketProxyFactory;
+import io.tspm.testsupport.SocketProxyFactory;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -140,6 +140,14 @@ class TrafficTest {
             await().until(() -> events.of(InstanceReturned.class).size() == 1);
             assertThat(web.endpoints().endpoints()).extracting(Endpoint::instanceId).containsExactly(0, 1);
             assertThat(web.instance(0).snapshot().traffic().ejections()).isEqualTo(1);
+
+            web.instance(1).eject(Duration.ofMinutes(5), "refused");
+            CompletableFuture<Void> restarted = web.instance(1).restartAsync();
+            await().until(() -> {
+                time.advance(Duration.ofMillis(50));
+                return restarted.isDone();
+            });
+            assertThat(web.instance(1).isEjected()).as("a new process is judged afresh").isFalse();
         } finally {
             Thread closer = new Thread(s::close);
             closer.start();
@@ -244,5 +252,14 @@ class TrafficTest {
             assertThat(SocketProxyFactory.OPEN).containsEntry(port, "api");
         }
         assertThat(SocketProxyFactory.OPEN).as("closed with the supervisor").doesNotContainKey(port);
+
+        try (Supervisor s = Supervisor.builder().addProcess(sleepers("web", 1).proxyPort(port).build()).build()) {
+            assertThat(SocketProxyFactory.OPEN).as("a spec given to the builder").containsEntry(port, "web");
+        }
+        assertThat(SocketProxyFactory.OPEN).doesNotContainKey(port);
+        try (ServerSocket taken = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+            assertThatThrownBy(() -> Supervisor.builder().addProcess(sleepers("web", 1).proxyPort(port).build()).build())
+                    .hasMessageContaining("cannot open its proxy on port " + port);
+        }
     }
 }

@@ -1,10 +1,10 @@
 package io.tspm;
 
-import static io.tspm.testing.Await.await;
+import static io.tspm.testsupport.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.tspm.testing.Await;
+import io.tspm.testsupport.Await;
 import io.tspm.testing.ManualScheduler;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -76,7 +76,7 @@ public final class ConfigLoader {
             String text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(java.nio.ByteBuffer.wrap(Files.readAllBytes(file))).toString();
-            return read(new StringReader(text), format, source);
+            return anchored(read(new StringReader(text), format, source), file.toAbsolutePath().getParent());
         } catch (CharacterCodingException e) {
             throw new ConfigException(source, List.of(new ConfigProblem(source, 1, 1, "", "not valid UTF-8: "
                     + e.getMessage())));
@@ -85,7 +85,42 @@ public final class ConfigLoader {
         }
     }
 
-    /** Parses {@code text}; its problems name the source {@code <string>}. */
+    /**
+     * A file's relative paths mean what they say wherever it is loaded from: a process without a
+     * working directory runs in the file's directory, a relative one (and a relative log
+     * directory) is taken from there, and the process's other paths (script, env file, watch)
+     * follow its working directory as always.
+     */
+    private static TspmConfig anchored(TspmConfig config, Path dir) {
+        List<io.tspm.ProcessSpec> specs = new java.util.ArrayList<>();
+        for (io.tspm.ProcessSpec spec : config.processes()) {
+            Path wd = spec.workingDirectory().map(dir::resolve).orElse(dir).normalize();
+            specs.add(spec.toBuilder().workingDirectory(wd).build());
+        }
+        SupervisorSettings s = config.supervisor();
+        if (s.logDirectory() != null && !s.logDirectory().isAbsolute()) {
+            s = new SupervisorSettings(s.name(), dir.resolve(s.logDirectory()).normalize(), s.sampleInterval(),
+                    s.startTimeout(), s.stopOnStartFailure(), s.shutdownHook(), s.orphanProtection(),
+                    s.parentDeathSignal());
+        }
+        return new TspmConfig(config.source(), specs, s, config.warnings(), config.webhooks());
+    }
+
+    /** All of {@code reader}, or null when it holds more than {@code max} characters. */
+    private static String readAtMost(Reader reader, int max) throws IOException {
+        StringBuilder sb = new StringBuilder();
+        char[] buf = new char[8192];
+        int n;
+        while ((n = reader.read(buf)) > 0) {
+            if (sb.length() + n > max) {
+                return null;
+            }
+            sb.append(buf, 0, n);
+        }
+        return sb.toString();
+    }
+
+        /** Parses {@code text}; its problems name the source {@code <string>}. */
     public TspmConfig parse(String text, ConfigFormat format) {
         return read(new StringReader(Objects.requireNonNull(text, "text")), format, "<string>");
     }
@@ -98,7 +133,13 @@ public final class ConfigLoader {
         Problems problems = new Problems();
         Node tree;
         try {
-            tree = ConfigReader.read(reader, format, source, problems);
+            // Whole and bounded before any parser sees it: a parser fed a huge scalar slows to a crawl.
+            String text = readAtMost(reader, Limits.DEFAULTS.maxChars());
+            if (text == null) {
+                throw new ConfigException(source, List.of(new ConfigProblem(source, 1, 1, "", "too large (more than "
+                        + Limits.DEFAULTS.maxChars() + " characters)")));
+            }
+            tree = ConfigReader.read(new StringReader(text), format, source, problems);
         } catch (IOException e) {
             throw new ConfigException("cannot read " + source + ": " + e.getMessage(), e);
         }
@@ -110,6 +151,6 @@ public final class ConfigLoader {
         if (problems.hasErrors()) {
             throw new ConfigException(source, problems.errors());
         }
-        return new TspmConfig(source, result.specs(), result.supervisor(), problems.warnings());
+        return new TspmConfig(source, result.specs(), result.supervisor(), problems.warnings(), result.webhooks());
     }
 }

@@ -28,10 +28,12 @@ public final class TspmConfig {
     private final List<ProcessSpec> processes;
     private final SupervisorSettings supervisor;
     private final List<ConfigProblem> warnings;
+    private final List<Webhook> webhooks;
 
     TspmConfig(String source, List<ProcessSpec> processes, SupervisorSettings supervisor,
-            List<ConfigProblem> warnings) {
+            List<ConfigProblem> warnings, List<Webhook> webhooks) {
         this.source = source;
+        this.webhooks = List.copyOf(webhooks);
         this.processes = List.copyOf(processes);
         this.supervisor = Objects.requireNonNull(supervisor, "supervisor");
         this.warnings = List.copyOf(warnings);
@@ -65,6 +67,11 @@ public final class TspmConfig {
     /** The {@code supervisor:} section. */
     public SupervisorSettings supervisor() {
         return supervisor;
+    }
+
+    /** The {@code webhooks:} section: hand it to a {@link WebhookSender}. */
+    public List<Webhook> webhooks() {
+        return webhooks;
     }
 
     /** What was loaded but deserves a look (PM2 fields not carried, a default port chosen). */

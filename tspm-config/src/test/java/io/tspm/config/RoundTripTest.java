@@ -51,7 +51,8 @@ class RoundTripTest {
                 .maxMemory(300L * 1024 * 1024).memoryLimitSamples(4).memoryLimitAction(MemoryLimitAction.RELOAD)
                 .memoryWarningRatio(0.7).watch(Path.of("src"), Path.of("conf")).watchIgnore("**/*.log")
                 .watchDebounce(Duration.ofSeconds(1)).reloadBatch(2).reloadTimeout(Duration.ofSeconds(90))
-                .reloadDrain(Duration.ofMillis(1500)).weights(3, 1).panicThreshold(0.5).proxyPort(9900).preStart(Hook.shell("./migrate.sh"))
+                .reloadDrain(Duration.ofMillis(1500)).weights(3, 1).panicThreshold(0.5).proxyPort(9900)
+                .loadBalancer(io.tspm.loadbalancer.Strategies.leastConnections()).preStart(Hook.shell("./migrate.sh"))
                 .postStart(Hook.command("curl", "-s", "localhost").withTimeout(Duration.ofSeconds(3)))
                 .preStop(Hook.shell("./drain.sh").withTimeout(Duration.ofSeconds(2)))
                 .postStop(Hook.command("rm", "-f", "/tmp/api.lock")).build();
@@ -74,7 +75,13 @@ class RoundTripTest {
         String yaml = ConfigWriter.toYaml(specs());
         Path file = dir.resolve("saved.yaml");
         Files.writeString(file, yaml);
-        assertThat(TspmConfig.load(file).processes()).as(yaml).isEqualTo(specs());
+        assertThat(TspmConfig.load(file).processes()).as(yaml).isEqualTo(anchored(specs(), dir));
+    }
+
+    /** A file's processes without a working directory run in the file's directory. */
+    static List<ProcessSpec> anchored(List<ProcessSpec> specs, Path dir) {
+        return specs.stream().map(s -> s.toBuilder().workingDirectory(s.workingDirectory().orElse(dir.toAbsolutePath()))
+                .build()).toList();
     }
 
     @Test
@@ -87,7 +94,7 @@ class RoundTripTest {
     void write_isAtomic_andPicksTheFormatByExtension() {
         Path file = dir.resolve("dump.json");
         ConfigWriter.write(file, specs());
-        assertThat(TspmConfig.load(file).processes()).isEqualTo(specs());
+        assertThat(TspmConfig.load(file).processes()).isEqualTo(anchored(specs(), dir));
     }
 
     @Test

@@ -24,6 +24,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,10 +48,11 @@ final class HookRunner {
     private final Engine engine;
     private final ProcessSpec spec;
     private final int id;
-    private final OptionalInt port;
+    /** The instance's port as it is now: a freePorts instance may move to another one before a spawn. */
+    private final Supplier<OptionalInt> port;
     private final InstanceOutput output;
 
-    HookRunner(Engine engine, ProcessSpec spec, int id, OptionalInt port, InstanceOutput output) {
+    HookRunner(Engine engine, ProcessSpec spec, int id, Supplier<OptionalInt> port, InstanceOutput output) {
         this.engine = engine;
         this.spec = spec;
         this.id = id;
@@ -149,7 +151,7 @@ final class HookRunner {
         Map<String, String> env = new HashMap<>(spec.inheritEnvironment() ? System.getenv() : Map.of());
         Path base = spec.workingDirectory().orElse(Paths.get("")).toAbsolutePath();
         try {
-            LaunchPlan.fillEnvironment(env, spec, id, port, base, engine.spawnContext(spec.name(), id));
+            LaunchPlan.fillEnvironment(env, spec, id, port.get(), base, engine.spawnContext(spec.name(), id));
         } catch (LaunchPlan.SpawnFailure e) {
             // The instance's own spawn reports it; the hook still learns what could be known.
             env.put(ProcessSpec.PROCESS_NAME_VAR, spec.name());
@@ -157,7 +159,7 @@ final class HookRunner {
         Map<String, String> environment = Map.copyOf(env);
         String name = spec.name();
         int instance = id;
-        OptionalInt instancePort = port;
+        OptionalInt instancePort = port.get();
         return new HookContext() {
             @Override
             public String processName() {
@@ -205,7 +207,7 @@ final class HookRunner {
         CompletableFuture<Void> result = new CompletableFuture<>();
         AtomicBoolean cutOff = new AtomicBoolean();
         CompletableFuture<Process> spawned = engine.launcher.submit(() -> {
-            ProcessBuilder pb = LaunchPlan.build(hookSpec(hook), id, port, engine.platform, engine.parentDeathSignal,
+            ProcessBuilder pb = LaunchPlan.build(hookSpec(hook), id, port.get(), engine.platform, engine.parentDeathSignal,
                     engine.spawnContext(spec.name(), id), engine.programs);
             Process p;
             try {

@@ -87,6 +87,21 @@ final class InstanceTraffic {
         group.endpointsChanged();
     }
 
+    /**
+     * A new process was spawned for the instance: an ejection was about the one before (it
+     * failed, or was dying), so it ends now; the new one is judged afresh.
+     */
+    void newProcess() {
+        synchronized (this) {
+            if (ejection == null) {
+                return;
+            }
+            ejection = null;
+        }
+        engine.publish(new InstanceReturned(engine.now(), process, id));
+        group.endpointsChanged();
+    }
+
     /** A lease closed: a draining instance's drain may end with its last one. */
     void leaseClosed(boolean connected) {
         if (connected) {

@@ -467,9 +467,42 @@ final class ManagedGroup implements ProcessGroup {
         return b.build();
     }
 
-    /** Instance {@code id}'s first port: {@code basePort + id}; empty without a basePort. */
+    /** Instance {@code id}'s first port: {@code basePort + id}, a free one, or empty without either. */
     private static OptionalInt firstPort(ProcessSpec spec, int id) {
+        if (spec.freePorts()) {
+            return OptionalInt.of(FreePorts.allocate(spec.name(), id));
+        }
         return spec.basePort().isPresent() ? OptionalInt.of(spec.basePort().getAsInt() + id) : OptionalInt.empty();
+    }
+
+    /**
+     * The port a freePorts instance spawns with: {@code current} while it can still be listened
+     * on (it keeps its port across restarts), else a new free one, {@code current} given back.
+     */
+    OptionalInt portForSpawn(ProcessSpec spec, int id, OptionalInt current) {
+        if (current.isPresent() && FreePorts.stillFree(current.getAsInt())) {
+            return current;
+        }
+        int next = FreePorts.allocate(spec.name(), id);
+        if (current.isPresent()) {
+            FreePorts.release(current.getAsInt());
+            LOG.info("process '{}' instance {}: port {} was taken since it was chosen; the instance gets port {}",
+                    spec.name(), id, current.getAsInt(), next);
+        }
+        return OptionalInt.of(next);
+    }
+
+    /** Gives back the free ports its instances hold: the group was removed or its supervisor closed. */
+    public void releasePorts() {
+        if (!spec.freePorts()) {
+            return;
+        }
+        synchronized (lock) {
+            java.util.function.Consumer<ManagedInstance> free = i -> i.port().ifPresent(FreePorts::release);
+            instances.forEach(free);
+            replacements.keySet().forEach(free);
+            stopping.forEach(free);
+        }
     }
 
     /**
@@ -478,6 +511,9 @@ final class ManagedGroup implements ProcessGroup {
      * lock). A reload's replacement so gets the one its predecessor does not hold.
      */
     OptionalInt freePort(ProcessSpec spec, int id, List<ManagedInstance> alsoLive) {
+        if (spec.freePorts()) {
+            return firstPort(spec, id); // a new free port: a replacement beside its predecessor needs one of its own
+        }
         if (spec.basePort().isEmpty()) {
             return OptionalInt.empty();
         }
@@ -870,6 +906,7 @@ final class ManagedGroup implements ProcessGroup {
             retired = true;
         }
         disarmTimers();
+        releasePorts();
     }
 
     @Override

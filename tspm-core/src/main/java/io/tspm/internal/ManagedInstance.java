@@ -69,7 +69,8 @@ final class ManagedInstance {
     static final Duration OUTPUT_DRAIN = Duration.ofMillis(200);
 
     private final Engine engine;
-    private final OptionalInt port;
+    /** Fixed for a basePort; a freePorts instance moves to another free port before a spawn when its own was taken. */
+    private volatile OptionalInt port;
     private final ManagedGroup group;
     private final ProcessSpec spec;
     private final int id;
@@ -150,7 +151,7 @@ final class ManagedInstance {
         this.spec = spec;
         this.id = id;
         this.output = new InstanceOutput(engine, spec, id);
-        this.hooks = new HookRunner(engine, spec, id, port, output);
+        this.hooks = new HookRunner(engine, spec, id, this::port, output);
         this.traffic = new InstanceTraffic(engine, group, spec.name(), id, () -> group.endDrainIfIdle(this));
         this.readyWaiters = new ReadyWaiters(this, spec.name(), id);
         this.spawnWaiters = new ReadyWaiters(this, spec.name(), id);
@@ -219,6 +220,9 @@ final class ManagedInstance {
     /** Refuses every later start: it was scaled away, replaced by a reload, or its replacement was given up. */
     void retire() {
         retired = true;
+        if (spec.freePorts()) {
+            port.ifPresent(FreePorts::release); // it stops; the bind check keeps its port from others until then
+        }
     }
 
     boolean isRetired() {
@@ -257,7 +261,10 @@ final class ManagedInstance {
         return state;
     }
 
-    /** The port its processes get: fixed for the instance's life (a reload's replacement has the other one). */
+    /**
+     * The port its processes get: fixed for the instance's life with a basePort (a reload's
+     * replacement has the other one); with freePorts, kept while free, else another before a spawn.
+     */
     public OptionalInt port() {
         return port;
     }
@@ -458,6 +465,9 @@ final class ManagedInstance {
         if (starting == null || starting.isDone()) {
             starting = new CompletableFuture<>();
         }
+        if (spec.freePorts()) {
+            port = group.portForSpawn(spec, id, port);
+        }
         long gen = ++generation;
         spawns++;
         failureReason = null;
@@ -575,6 +585,7 @@ final class ManagedInstance {
             outputDrained = CompletableFuture.completedFuture(null);
         }
         engine.publish(new ProcessSpawned(engine.now(), spec.name(), id, p.pid()));
+        after.add(traffic::newProcess);
         if (spec.traffic().panicThreshold() > 0) {
             after.add(group::endpointsChanged);
         }

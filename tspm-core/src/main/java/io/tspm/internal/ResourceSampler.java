@@ -144,8 +144,8 @@ final class ResourceSampler {
         }
         OptionalInt fds = same && prev.samples % FD_EVERY != 0 ? prev.usage.openFiles() : countFds(pid);
         double cpu = cpuPercent(same, prev, cpuTicks, now, (double) kernel.clockTicksPerSecond());
-        ResourceUsage usage = new ResourceUsage(engine.now(), cpu, OptionalLong.of(rss * kernel.pageSize()), threads,
-                alive.size(), fds);
+        ResourceUsage usage = new ResourceUsage(engine.now(), cpu, cpu, OptionalLong.of(rss * kernel.pageSize()),
+                threads, alive.size(), fds, cpuTicks / (double) kernel.clockTicksPerSecond());
         return new Previous(pid, startTicks, cpuTicks, now, usage, same ? prev.samples + 1 : 1,
                 alive.size() == members.size() ? members : alive, cache.generation());
     }
@@ -156,7 +156,8 @@ final class ResourceSampler {
         var info = ProcessHandle.of(pid).map(ProcessHandle::info);
         long cpuMillis = info.flatMap(ProcessHandle.Info::totalCpuDuration).map(Duration::toMillis).orElse(0L);
         double cpu = cpuPercent(same, prev, cpuMillis, now, 1000.0);
-        ResourceUsage usage = new ResourceUsage(engine.now(), cpu, OptionalLong.empty(), 0, 1, OptionalInt.empty());
+        ResourceUsage usage = new ResourceUsage(engine.now(), cpu, cpu, OptionalLong.empty(), 0, 1, OptionalInt.empty(),
+                cpuMillis / 1000.0);
         return new Previous(pid, startTicks, cpuMillis, now, usage, same ? prev.samples + 1 : 1, List.of(), 0);
     }
 

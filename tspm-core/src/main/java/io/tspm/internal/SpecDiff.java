@@ -33,6 +33,7 @@ final class SpecDiff {
             new Setting("env", ProcessSpec::env),
             new Setting("instanceVar", ProcessSpec::instanceVar),
             new Setting("basePort", ProcessSpec::basePort),
+            new Setting("freePorts", ProcessSpec::freePorts),
             new Setting("portVar", ProcessSpec::portVar),
             new Setting("nice", ProcessSpec::nice),
             new Setting("user", s -> s.user().orElse("") + ":" + s.group().orElse("")),

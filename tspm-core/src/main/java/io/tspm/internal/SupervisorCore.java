@@ -93,11 +93,14 @@ public final class SupervisorCore implements AutoCloseable {
             b.listeners().forEach(engine::addListener);
             for (ProcessSpec spec : b.specs()) {
                 checkWatch(spec, b.logDirectory());
-                groups.put(spec.name(), new ManagedGroup(engine, spec));
+                ManagedGroup group = new ManagedGroup(engine, spec);
+                groups.put(spec.name(), group);
+                group.openProxy(spec);
             }
         } catch (RuntimeException | Error e) {
-            // Nothing was started yet, but the engine's threads run and groups hold timers and watches.
+            // Nothing was started yet, but the engine's threads run, groups hold timers and watches, proxies ports.
             groups.values().forEach(ManagedGroup::retire);
+            groups.values().forEach(ManagedGroup::closeProxy);
             engine.beginClose();
             engine.close();
             throw e;
@@ -183,6 +186,7 @@ public final class SupervisorCore implements AutoCloseable {
                 all = new ArrayList<>(groups.values());
             }
             all.forEach(ManagedGroup::closeProxy);
+            all.forEach(ManagedGroup::releasePorts);
             synchronized (lock) {
                 removeShutdownHook();
             }

@@ -2,7 +2,7 @@ package io.tspm.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tspm.testing.Await;
+import io.tspm.testsupport.Await;
 import io.tspm.testing.ManualScheduler;
 import java.nio.file.Files;
 import java.nio.file.Path;

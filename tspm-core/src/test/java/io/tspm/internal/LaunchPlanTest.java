@@ -46,7 +46,7 @@ class LaunchPlanTest {
 
     private static List<String> cmdline(Process p) throws Exception {
         // Right after the spawn the child may still be the JDK's helper: wait for the exec.
-        io.tspm.testing.Await.await().until(() -> !Files.readString(Path.of("/proc", p.pid() + "", "cmdline"))
+        io.tspm.testsupport.Await.await().until(() -> !Files.readString(Path.of("/proc", p.pid() + "", "cmdline"))
                 .contains("jspawnhelper"));
         String raw = Files.readString(Path.of("/proc", Long.toString(p.pid()), "cmdline"), StandardCharsets.UTF_8);
         return List.of(raw.split("\0"));

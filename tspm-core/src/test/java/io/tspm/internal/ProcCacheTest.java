@@ -1,6 +1,6 @@
 package io.tspm.internal;
 
-import static io.tspm.testing.Await.await;
+import static io.tspm.testsupport.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.OutputStream;

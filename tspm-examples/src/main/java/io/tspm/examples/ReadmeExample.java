@@ -16,12 +16,14 @@ final class ReadmeExample {
         try (Supervisor helpers = Supervisor.builder()
                 .addProcess(ProcessSpec.builder("fake-upstream")
                         .command("java", "-jar", "fake-upstream.jar")
-                        .basePort(18080)
+                        .freePorts()
                         .startupProbe(Probes.logLine("Started").failOn("Address already in use"))
                         .readinessProbe(Probes.http("http://127.0.0.1:{port}/health").expectBody("UP"))
                         .build())
                 .build()) {
             helpers.start();   // ready, or a ProcessStartException with the helper's last 20 lines
+            int port = helpers.group("fake-upstream").instance(0).port().getAsInt();
+            System.out.println(port);
             // ... the test ...
         }                      // stopped, process tree and all; a killed test JVM takes them with it
     }

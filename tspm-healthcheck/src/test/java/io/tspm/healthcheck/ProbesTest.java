@@ -1,6 +1,6 @@
 package io.tspm.healthcheck;
 
-import static io.tspm.testing.Await.await;
+import static io.tspm.testsupport.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -16,8 +16,8 @@ import io.tspm.RestartPolicy;
 import io.tspm.Supervisor;
 import io.tspm.event.HealthChanged;
 import io.tspm.spi.Probe;
-import io.tspm.testing.EventRecorder;
-import io.tspm.testing.Scripts;
+import io.tspm.testsupport.EventRecorder;
+import io.tspm.testsupport.Scripts;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;

@@ -21,10 +21,10 @@ import java.util.Set;
 public final class ConfigBinder {
 
     /** What a file binds to. */
-    public record Result(List<ProcessSpec> specs, SupervisorSettings supervisor) {
+    public record Result(List<ProcessSpec> specs, SupervisorSettings supervisor, List<io.tspm.config.Webhook> webhooks) {
     }
 
-    private static final List<String> TOP = List.of("processes", "supervisor", "$schema");
+    private static final List<String> TOP = List.of("processes", "supervisor", "webhooks", "$schema");
 
     /** The path of each bound process mapping, for the cross-process checks (a binder binds one file). */
     private final Map<Node.MapNode, String> paths = new java.util.IdentityHashMap<>();
@@ -45,11 +45,12 @@ public final class ConfigBinder {
         if (ours == null) {
             if (!(root instanceof Node.MapNode)) {
                 values.wrong(root, "", "a mapping with a processes list (or a PM2 ecosystem with apps)");
-                return new Result(List.of(), SupervisorSettings.NONE);
+                return new Result(List.of(), SupervisorSettings.NONE, List.of());
             }
             ours = (Node.MapNode) root;
         }
         SupervisorSettings supervisor = SupervisorSettings.NONE;
+        List<io.tspm.config.Webhook> webhooks = List.of();
         List<ProcessSpec> specs = new ArrayList<>();
         Map<String, Node.MapNode> nodes = new LinkedHashMap<>();
         for (Node.Entry e : ours.entries().values()) {
@@ -66,19 +67,22 @@ public final class ConfigBinder {
                         values.wrong(e.value(), "supervisor", "a mapping of supervisor settings");
                     }
                     break;
+                case "webhooks":
+                    webhooks = WebhookBinder.bind(e.value(), values);
+                    break;
                 case "$schema":
                     break;
                 default:
                     String near = Suggestions.nearest(e.key(), TOP);
                     problems.error(e.keyMark(), e.key(), "unknown key" + (near == null ? "" : "; did you mean '"
-                            + near + "'?") + " (the top level has processes and supervisor)");
+                            + near + "'?") + " (the top level has processes, supervisor and webhooks)");
             }
         }
         if (ours.get("processes") == null && !problems.hasErrors()) {
             problems.warn(ours.mark(), "processes", "no processes are declared");
         }
         crossChecks(specs, nodes, values);
-        return new Result(List.copyOf(specs), supervisor);
+        return new Result(List.copyOf(specs), supervisor, List.copyOf(webhooks));
     }
 
     private void processes(Node node, Values values, List<ProcessSpec> specs, Map<String, Node.MapNode> nodes) {

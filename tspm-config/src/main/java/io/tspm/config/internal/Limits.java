@@ -11,6 +11,9 @@ package io.tspm.config.internal;
  */
 public record Limits(int maxChars, int maxDepth, int maxNodes, int maxAliases) {
 
-    /** 16 Mi characters, 64 levels, a million values, 100 aliases: far beyond any real file. */
-    public static final Limits DEFAULTS = new Limits(16 * 1024 * 1024, 64, 1_000_000, 100);
+    /**
+     * 4 Mi characters, 64 levels, a million values, 100 aliases: far beyond any real file (1,000
+     * processes take about 200 KB), and small enough that no parser is kept busy for long.
+     */
+    public static final Limits DEFAULTS = new Limits(4 * 1024 * 1024, 64, 1_000_000, 100);
 }

@@ -1,36 +1,97 @@
 package io.tspm.config.internal;
 
+import io.tspm.spi.InvalidSettingException;
+import io.tspm.spi.LoadBalancer;
+import io.tspm.spi.LoadBalancerType;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 
 /**
- * Binds {@code lbStrategy}. ProcessSpec does not take a load balancer yet (the load-balancing
- * fields are on their way into tspm-core): until they are, round-robin, the core's default when
- * a spec names none, is the one strategy a file can name, and any other name is an error that
- * lists what is known. Once ProcessSpec.loadBalancer exists, this binds every strategy the
- * {@link TypeRegistry} finds.
+ * Binds {@code lbStrategy}: a strategy's name ({@code least-connections}), or a mapping with its
+ * {@code type} and settings ({@code {type: slow-start, window: 10s}}), through the strategies the
+ * {@link TypeRegistry} finds (tspm-loadbalancer's and any on the class path); and writes one back.
  */
 final class LoadBalancing {
 
     private LoadBalancing() {
     }
 
-    static void bind(SpecDraft draft, Node node, String path, Values values, String name) {
-        String normal = name.toLowerCase(Locale.ROOT).replace("_", "-").replace("roundrobin", "round-robin");
-        if (normal.equals(ProcessKeys.DEFAULT_STRATEGY)) {
-            return; // the core's default: nothing to set
+    static void bind(SpecDraft draft, Node node, String path, Values values) {
+        Node.MapNode settings;
+        String name;
+        if (node instanceof Node.MapNode) {
+            settings = (Node.MapNode) node;
+            Node type = settings.get("type");
+            if (type == null) {
+                values.problems().error(node.mark(), path + ".type", "missing: a strategy name, such as round-robin");
+                return;
+            }
+            Optional<String> t = values.string(type, path + ".type", "a strategy name");
+            if (t.isEmpty()) {
+                return;
+            }
+            name = t.get();
+        } else {
+            Optional<String> t = values.string(node, path, "a strategy name, or {type: name, ...}");
+            if (t.isEmpty()) {
+                return;
+            }
+            name = t.get();
+            settings = new Node.MapNode(node.mark(), new LinkedHashMap<>());
         }
-        List<String> known = new ArrayList<>();
-        known.add(ProcessKeys.DEFAULT_STRATEGY);
-        known.addAll(TypeRegistry.shared().loadBalancerTypeNames());
-        if (TypeRegistry.shared().loadBalancerType(name) != null) {
-            values.problems().error(node.mark(), path, "strategy '" + name + "' is known, but this build's"
-                    + " ProcessSpec takes no load balancer yet; use " + ProcessKeys.DEFAULT_STRATEGY);
+        TypeRegistry registry = TypeRegistry.shared();
+        LoadBalancerType type = registry.loadBalancerType(name);
+        if (type == null) {
+            List<String> known = registry.loadBalancerTypeNames();
+            String near = Suggestions.nearest(name, known);
+            values.problems().error(node.mark(), path, "unknown strategy '" + name + "', expected one of "
+                    + String.join(", ", known) + (near == null ? "" : "; did you mean '" + near + "'?"));
             return;
         }
-        String near = Suggestions.nearest(name, known);
-        values.problems().error(node.mark(), path, "unknown strategy '" + name + "', expected one of "
-                + String.join(", ", known) + (near == null ? "" : "; did you mean '" + near + "'?"));
+        Set<String> known = new HashSet<>();
+        known.add("type");
+        type.keys().forEach(k -> known.add(k.name()));
+        for (Node.Entry e : settings.entries().values()) {
+            if (!known.contains(e.key())) {
+                String near = Suggestions.nearest(e.key(), new ArrayList<>(known));
+                values.problems().error(e.keyMark(), path + "." + e.key(), "unknown key of the " + type.name()
+                        + " strategy" + (near == null ? "" : "; did you mean '" + near + "'?"));
+                return;
+            }
+        }
+        try {
+            LoadBalancer lb = type.create(new NodeSettings(settings, path, values, Set.of("type"), null));
+            draft.spec.loadBalancer(lb);
+        } catch (InvalidSettingException e) {
+            Node at = settings.get(e.key());
+            values.problems().error(at == null ? node.mark() : at.mark(), path + "." + e.key(),
+                    (at == null ? "missing: " : Problems.show(path + "." + e.key(), at) + " is not accepted: ")
+                            + "must be " + e.expected());
+        } catch (RuntimeException e) {
+            values.problems().error(node.mark(), path, "the " + type.name() + " strategy is not accepted: "
+                    + KeyTable.reason(e));
+        }
+    }
+
+    /** What a file writes for {@code lb}: its name, or its type and settings; null for the default. */
+    static Object write(Optional<LoadBalancer> lb) {
+        if (lb.isEmpty()) {
+            return null;
+        }
+        LoadBalancer balancer = lb.get();
+        LoadBalancerType type = TypeRegistry.shared().loadBalancerType(balancer.name());
+        Map<String, Object> settings = type == null ? null : type.settingsOf(balancer).orElse(null);
+        if (settings == null || settings.isEmpty()) {
+            return balancer.name();
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("type", balancer.name());
+        out.putAll(settings);
+        return out;
     }
 }

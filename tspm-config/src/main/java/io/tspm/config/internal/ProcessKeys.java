@@ -501,9 +501,9 @@ public final class ProcessKeys {
                     x.healthCheck = n;
                     x.healthCheckPath = p;
                 }, null));
-        k.add(key("lbStrategy", Shapes.string(), "The load-balancing strategy by name (default round-robin).",
-                (x, n, p, v) -> v.string(n, p, "a strategy name").ifPresent(name -> LoadBalancing.bind(x, n, p, v,
-                        name)), null));
+        k.add(key("lbStrategy", Shapes.anyOf(Shapes.string(), Shapes.of("type", "object")), "The load-balancing"
+                + " strategy by name (default round-robin), or {type: name, ...its settings}.",
+                (x, n, p, v) -> LoadBalancing.bind(x, n, p, v), s -> LoadBalancing.write(s.loadBalancer())));
         k.add(key("weights", Shapes.of("type", "array", "items", Shapes.integer(1, 1_000_000)), "The weight of each"
                 + " instance by id for weighted strategies (default 1 each).", (x, n, p, v) -> {
                     if (!(n instanceof Node.ListNode)) {

@@ -66,7 +66,8 @@ public final class SchemaGenerator {
         root.put("type", "object");
         root.put("properties", Shapes.of("$schema", Shapes.string(),
                 "processes", Shapes.of("type", "array", "items", Shapes.ref("process")),
-                "supervisor", Shapes.ref("supervisor")));
+                "supervisor", Shapes.ref("supervisor"),
+                "webhooks", Shapes.of("type", "array", "items", WebhookBinder.schema())));
         root.put("additionalProperties", false);
         root.put("$defs", defs);
         return root;

@@ -1,0 +1,268 @@
+package io.tspm.loadbalancer.internal;
+
+import io.tspm.Lease;
+import io.tspm.spi.Endpoint;
+import io.tspm.spi.PickContext;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+import java.util.Optional;
+
+/**
+ * One client connection and the instance connection it is paired with, run by one event loop.
+ * It holds a lease on the instance for its whole life (so least-connections, draining and the
+ * snapshot see it), retries a refused or timed-out connect on another instance, and is its own
+ * pick context (client address, attempt, the instances that failed it).
+ */
+final class ProxiedConnection implements PickContext {
+
+    private final EventLoop loop;
+    private final ProxySettings settings;
+    private final SocketChannel client;
+    private final String clientAddress;
+    private final int[] failedIds;
+    private SelectionKey clientKey;
+    private SocketChannel upstream;
+    private SelectionKey upstreamKey;
+    private Lease lease;
+    private int attempt;
+    /** Client to instance, and instance to client; null until connected. */
+    private Pipe up;
+    private Pipe down;
+    long connectDeadline;
+    long lastActive;
+    private boolean closed;
+
+    ProxiedConnection(EventLoop loop, SocketChannel client) {
+        this.loop = loop;
+        this.settings = loop.settings;
+        this.client = client;
+        this.failedIds = new int[settings.connectAttempts()];
+        String address = null;
+        try {
+            SocketAddress remote = client.getRemoteAddress();
+            if (remote instanceof InetSocketAddress inet && inet.getAddress() != null) {
+                address = inet.getAddress().getHostAddress();
+            }
+        } catch (IOException e) {
+            // gone already: start() will find out
+        }
+        this.clientAddress = address;
+    }
+
+    @Override
+    public String clientAddress() {
+        return clientAddress;
+    }
+
+    @Override
+    public int attempt() {
+        return attempt;
+    }
+
+    @Override
+    public boolean avoid(Endpoint endpoint) {
+        for (int i = 0; i < attempt; i++) {
+            if (failedIds[i] == endpoint.instanceId()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Registers the client (not read until an instance is connected) and connects to an instance. */
+    void start() {
+        try {
+            client.configureBlocking(false);
+            client.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            clientKey = client.register(loop.selector, 0, this);
+        } catch (IOException e) {
+            close();
+            return;
+        }
+        lastActive = loop.now;
+        connectNext();
+    }
+
+    /** Picks an instance and connects, trying the next on an immediate failure. */
+    private void connectNext() {
+        while (!closed) {
+            Optional<Lease> picked = settings.group().pick(this);
+            if (picked.isEmpty()) {
+                settings.counters().unserved.increment();
+                close();
+                return;
+            }
+            lease = picked.get();
+            Endpoint e = lease.endpoint();
+            try {
+                upstream = SocketChannel.open();
+                upstream.configureBlocking(false);
+                upstream.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                boolean connected = upstream.connect(new InetSocketAddress(e.host(), e.port()));
+                upstreamKey = upstream.register(loop.selector, connected ? 0 : SelectionKey.OP_CONNECT, this);
+                if (connected) {
+                    connected();
+                } else {
+                    connectDeadline = loop.now + settings.connectTimeout().toNanos();
+                    loop.connecting.add(this);
+                }
+                return;
+            } catch (IOException refused) {
+                if (!connectFailed()) {
+                    return;
+                }
+            }
+        }
+    }
+
+    /** The connect did not finish in time. */
+    void connectTimedOut() {
+        if (connectFailed()) {
+            connectNext();
+        }
+    }
+
+    /** Counts a failed connect against its instance; whether another attempt may follow. */
+    private boolean connectFailed() {
+        loop.connecting.remove(this);
+        closeQuietly(upstream);
+        upstream = null;
+        upstreamKey = null;
+        settings.counters().connectFailures.increment();
+        int id = lease.endpoint().instanceId();
+        lease.connectFailed();
+        lease.close();
+        lease = null;
+        if (settings.outliers().connectFailed(id) != null) {
+            settings.counters().ejections.increment();
+        }
+        failedIds[attempt++] = id;
+        if (attempt >= failedIds.length) {
+            settings.counters().unserved.increment();
+            close();
+            return false;
+        }
+        return true;
+    }
+
+    private void connected() throws IOException {
+        loop.connecting.remove(this);
+        settings.outliers().connected(lease.endpoint().instanceId());
+        up = new Pipe(client, upstream, loop.buffers.take());
+        down = new Pipe(upstream, client, loop.buffers.take());
+        lastActive = loop.now;
+        updateInterests();
+    }
+
+    /** Handles what the selector says {@code key} is ready for. */
+    void handle(SelectionKey key) {
+        if (closed) {
+            return;
+        }
+        try {
+            int ready = key.readyOps();
+            if ((ready & SelectionKey.OP_CONNECT) != 0) {
+                boolean done;
+                try {
+                    done = upstream.finishConnect();
+                } catch (IOException refused) {
+                    if (connectFailed()) {
+                        connectNext();
+                    }
+                    return;
+                }
+                if (done) {
+                    connected();
+                }
+                return;
+            }
+            if (up == null) {
+                return;
+            }
+            boolean fromClient = key == clientKey;
+            Pipe in = fromClient ? up : down;
+            Pipe out = fromClient ? down : up;
+            if ((ready & SelectionKey.OP_WRITE) != 0) {
+                out.flush();
+                lastActive = loop.now;
+            }
+            if ((ready & SelectionKey.OP_READ) != 0 && in.wantsRead() && in.read()) {
+                lastActive = loop.now;
+                in.flush();
+            }
+            if (up.done() && down.done()) {
+                close();
+                return;
+            }
+            updateInterests();
+        } catch (IOException | RuntimeException e) {
+            close();
+        }
+    }
+
+    private void updateInterests() {
+        int c = (up.wantsRead() ? SelectionKey.OP_READ : 0) | (down.wantsWrite() ? SelectionKey.OP_WRITE : 0);
+        int u = (down.wantsRead() ? SelectionKey.OP_READ : 0) | (up.wantsWrite() ? SelectionKey.OP_WRITE : 0);
+        if (clientKey.interestOps() != c) {
+            clientKey.interestOps(c);
+        }
+        if (upstreamKey.interestOps() != u) {
+            upstreamKey.interestOps(u);
+        }
+    }
+
+    /** Adds the bytes moved since the last report to the instance's figures. */
+    void reportBytes() {
+        if (lease != null && up != null) {
+            long toInstance = up.takeUnreported();
+            long fromInstance = down.takeUnreported();
+            if (toInstance != 0 || fromInstance != 0) {
+                lease.bytes(toInstance, fromInstance);
+            }
+        }
+    }
+
+    boolean connecting() {
+        return upstream != null && up == null;
+    }
+
+    /** Closes both sides and ends the lease; once. */
+    void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        loop.connections.remove(this);
+        loop.connecting.remove(this);
+        closeQuietly(client);
+        closeQuietly(upstream);
+        reportBytes();
+        if (lease != null) {
+            lease.close();
+        }
+        if (up != null) {
+            loop.buffers.give(up.buffer);
+            loop.buffers.give(down.buffer);
+        }
+        settings.counters().open.decrementAndGet();
+    }
+
+    private static void closeQuietly(SocketChannel channel) {
+        if (channel != null) {
+            try {
+                channel.close();
+            } catch (IOException e) {
+                // closing anyway
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "ProxiedConnection{" + clientAddress + " -> " + (lease != null ? lease.endpoint() : "none") + "}";
+    }
+}
