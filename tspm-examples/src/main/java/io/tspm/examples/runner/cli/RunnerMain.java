@@ -72,6 +72,8 @@ final class RunnerMain {
         };
         Signal.handle(new Signal("INT"), s -> onSignal.run());
         Signal.handle(new Signal("TERM"), s -> onSignal.run());
+        // The terminal closed (a closed window, tmux kill-server): stop as for Ctrl-C, and clean up.
+        Signal.handle(new Signal("HUP"), s -> onSignal.run());
         String title = runner.configFile() == null ? "restored from " + runner.state().dump()
                 : runner.configFile().getFileName().toString();
         if (live) {

@@ -112,7 +112,8 @@ public final class LiveTable implements Screen {
      */
     public static LiveTable open(Supervisor supervisor, String title, Runnable quit) {
         try {
-            Terminal t = TerminalBuilder.builder().system(true).dumb(false).nativeSignals(true)
+            // The exec provider (stty) loads no native library: no native-access warning on JDK 22+ over the table.
+            Terminal t = TerminalBuilder.builder().system(true).dumb(false).provider("exec").nativeSignals(true)
                     .signalHandler(Terminal.SignalHandler.SIG_DFL).build();
             if (Terminal.TYPE_DUMB.equals(t.getType()) || Terminal.TYPE_DUMB_COLOR.equals(t.getType())) {
                 t.close();
