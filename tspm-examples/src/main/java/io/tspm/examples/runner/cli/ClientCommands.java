@@ -1,0 +1,328 @@
+package io.tspm.examples.runner.cli;
+
+import io.tspm.examples.runner.ExitCodes;
+import io.tspm.examples.runner.RunnerException;
+import io.tspm.examples.runner.client.ControlClient;
+import io.tspm.examples.runner.client.Json;
+import java.io.FileOutputStream;
+import java.io.FileDescriptor;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * The commands that drive a running runner over its control API, in PM2's words. Each is a small
+ * class of picocli's; they hold strings and numbers only, so parsing them loads nothing of the
+ * supervisor.
+ */
+public final class ClientCommands {
+
+    private ClientCommands() {
+    }
+
+    /** {@code tspm list}: the table of instances. */
+    @Command(name = "list", aliases = {"ls", "status"}, mixinStandardHelpOptions = true,
+            description = "Lists every instance: name, id, status, pid, port, restarts, CPU, memory, uptime, ready.")
+    public static final class ListCommand extends ClientCommand {
+        @Option(names = "--json", description = "The instances as a JSON array (as jlist).")
+        boolean json;
+
+        @Override
+        public Integer call() {
+            ControlClient c = client();
+            return print(json ? c.get("/v1/processes").body()
+                    : c.get("/v1/processes?view=text" + (onTerminal() ? "&color=true" : "")).body());
+        }
+    }
+
+    /** {@code tspm jlist}: the instances as JSON. */
+    @Command(name = "jlist", mixinStandardHelpOptions = true, description = "Prints every instance as a JSON array.")
+    public static final class Jlist extends ClientCommand {
+        @Override
+        public Integer call() {
+            return print(client().get("/v1/processes").body());
+        }
+    }
+
+    /** {@code tspm describe web}. */
+    @Command(name = "describe", aliases = "show", mixinStandardHelpOptions = true,
+            description = "Describes one process: its spec, each instance, its probes and last exits.")
+    public static final class Describe extends ClientCommand {
+        @Parameters(paramLabel = "NAME", description = "The process.")
+        String name;
+
+        @Option(names = "--json", description = "As JSON.")
+        boolean json;
+
+        @Override
+        public Integer call() {
+            String path = "/v1/processes/" + ControlClient.q(name).replace("+", "%20");
+            return print(client().get(path + (json ? "" : "?view=text")).body());
+        }
+    }
+
+    /** {@code tspm logs [name] [--lines N] [--follow] [--err|--out]}. */
+    @Command(name = "logs", mixinStandardHelpOptions = true,
+            description = "Prints the last lines of a process (or of every process), and follows them.")
+    public static final class Logs extends ClientCommand {
+        @Parameters(paramLabel = "NAME", arity = "0..1", description = "A process, namespace or selector (default all).")
+        String name;
+
+        @Option(names = {"-n", "--lines"}, paramLabel = "N", description = "How many lines (default ${DEFAULT-VALUE}).",
+                defaultValue = "15")
+        int lines;
+
+        @Option(names = {"-f", "--follow"}, description = "Keep printing new lines until Ctrl-C.")
+        boolean follow;
+
+        @Option(names = "--err", description = "Only stderr.")
+        boolean err;
+
+        @Option(names = "--out", description = "Only stdout.")
+        boolean out;
+
+        @Option(names = "--json", description = "One JSON object per line.")
+        boolean json;
+
+        @Override
+        public Integer call() {
+            if (err && out) {
+                throw new RunnerException(ExitCodes.USAGE, "--err and --out exclude each other");
+            }
+            StringBuilder path = new StringBuilder("/v1/logs?lines=").append(lines);
+            if (name != null) {
+                path.append("&process=").append(ControlClient.q(name));
+            }
+            if (err || out) {
+                path.append("&stream=").append(err ? "err" : "out");
+            }
+            if (json) {
+                path.append("&format=json");
+            }
+            ControlClient c = client();
+            if (!follow) {
+                return print(c.get(path.toString()).body());
+            }
+            OutputStream stdout = new FileOutputStream(FileDescriptor.out);
+            c.stream(path.append("&follow=true").toString(), stdout);
+            return ExitCodes.OK;
+        }
+    }
+
+    /** The commands that take a target: a name, {@code all}, a namespace or a label selector. */
+    abstract static class TargetAction extends ClientCommand {
+        @Parameters(paramLabel = "TARGET", arity = "0..1", defaultValue = "all",
+                description = "A process name, all, a namespace, or a label selector (tier=web) (default all).")
+        String target;
+
+        abstract String action();
+
+        @Override
+        public Integer call() {
+            String reply = client().post("/v1/actions/" + action() + "?target=" + ControlClient.q(target)).body();
+            return print(Optional.ofNullable(Json.stringField(reply, "message")).orElse(reply));
+        }
+    }
+
+    /** {@code tspm stop <target>}. */
+    @Command(name = "stop", mixinStandardHelpOptions = true, description = "Stops processes (dependents first).")
+    public static final class Stop extends TargetAction {
+        @Override
+        String action() {
+            return "stop";
+        }
+    }
+
+    /** {@code tspm restart <target>}. */
+    @Command(name = "restart", mixinStandardHelpOptions = true, description = "Restarts processes.")
+    public static final class Restart extends TargetAction {
+        @Override
+        String action() {
+            return "restart";
+        }
+    }
+
+    /** {@code tspm reload <target>}. */
+    @Command(name = "reload", mixinStandardHelpOptions = true,
+            description = "Replaces processes one batch at a time, each new one ready before the old one stops.")
+    public static final class Reload extends TargetAction {
+        @Override
+        String action() {
+            return "reload";
+        }
+    }
+
+    /** {@code tspm reset <target>}. */
+    @Command(name = "reset", mixinStandardHelpOptions = true,
+            description = "Sets restart counts, crash-loop windows and backoff back to zero.")
+    public static final class Reset extends TargetAction {
+        @Override
+        String action() {
+            return "reset";
+        }
+    }
+
+    /** {@code tspm flush}. */
+    @Command(name = "flush", mixinStandardHelpOptions = true, description = "Empties every log file.")
+    public static final class Flush extends TargetAction {
+        @Override
+        String action() {
+            return "flush";
+        }
+    }
+
+    /** {@code tspm scale web 3}. */
+    @Command(name = "scale", mixinStandardHelpOptions = true, description = "Sets the number of instances of a process.")
+    public static final class Scale extends ClientCommand {
+        @Parameters(index = "0", paramLabel = "NAME", description = "The process.")
+        String name;
+
+        @Parameters(index = "1", paramLabel = "N", description = "The number of instances.")
+        int instances;
+
+        @Override
+        public Integer call() {
+            String reply = client().post("/v1/actions/scale?target=" + ControlClient.q(name) + "&instances="
+                    + instances).body();
+            return print(Optional.ofNullable(Json.stringField(reply, "message")).orElse(reply));
+        }
+    }
+
+    /** {@code tspm reloadLogs}. */
+    @Command(name = "reloadLogs", mixinStandardHelpOptions = true,
+            description = "Reopens every log file (after logrotate moved them).")
+    public static final class ReloadLogs extends ClientCommand {
+        @Override
+        public Integer call() {
+            return print(Json.stringField(client().post("/v1/actions/reloadLogs").body(), "message"));
+        }
+    }
+
+    /** {@code tspm apply [file]}. */
+    @Command(name = "apply", mixinStandardHelpOptions = true,
+            description = "Brings the runner to an edited config: adds, removes, scales and reloads only what changed,"
+                    + " and prints the plan.")
+    public static final class Apply extends ClientCommand {
+        @Parameters(paramLabel = "FILE", arity = "0..1", description = "The config (default: the one the runner runs).")
+        Path file;
+
+        @Option(names = "--dry-run", description = "Print the plan only.")
+        boolean dryRun;
+
+        @Option(names = "--json", description = "The plan as JSON.")
+        boolean json;
+
+        @Override
+        public Integer call() {
+            StringBuilder path = new StringBuilder("/v1/apply?dryRun=").append(dryRun);
+            if (file != null) {
+                Path f = file.toAbsolutePath().normalize();
+                if (Files.isDirectory(f)) {
+                    f = io.tspm.config.ConfigLoader.locate(f);
+                }
+                path.append("&file=").append(ControlClient.q(f.toString()));
+            }
+            String reply = client().post(path.toString()).body();
+            if (json) {
+                return print(reply);
+            }
+            String text = Json.stringField(reply, "text");
+            return print((dryRun ? "plan (nothing done):\n" : "") + (text == null || text.isEmpty() ? "no process" : text));
+        }
+    }
+
+    /** {@code tspm save}. */
+    @Command(name = "save", aliases = "dump", mixinStandardHelpOptions = true,
+            description = "Saves the running processes (as scaled and applied) and which are stopped to .tspm/dump.yaml.")
+    public static final class Save extends ClientCommand {
+        @Override
+        public Integer call() {
+            return print(Json.stringField(client().post("/v1/save").body(), "message"));
+        }
+    }
+
+    /** {@code tspm kill}. */
+    @Command(name = "kill", mixinStandardHelpOptions = true, description = "Stops every process and the runner.")
+    public static final class Kill extends ClientCommand {
+        @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "60",
+                description = "How long to wait for the runner to end (default ${DEFAULT-VALUE} s).")
+        int timeout;
+
+        @Override
+        public Integer call() throws Exception {
+            ControlClient c = client();
+            Object reply = Json.parse(c.post("/v1/kill").body());
+            long pid = reply instanceof Map<?, ?> m && m.get("pid") instanceof Long p ? p : -1;
+            Optional<ProcessHandle> runner = ProcessHandle.of(pid);
+            if (runner.isPresent()) {
+                try {
+                    runner.get().onExit().get(timeout, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (java.util.concurrent.TimeoutException e) {
+                    throw new RunnerException(ExitCodes.FAILURE, "the runner (pid " + pid + ") did not end within "
+                            + timeout + " s");
+                }
+            }
+            // The runner leaves its exit code and how its processes stopped.
+            String exit = Files.exists(c.state().exit()) ? Files.readString(c.state().exit()).trim() : "0 stopped";
+            int space = exit.indexOf(' ');
+            int code = Integer.parseInt(space < 0 ? exit : exit.substring(0, space));
+            print("stopped the runner (pid " + pid + "): " + (space < 0 ? "" : exit.substring(space + 1)));
+            return code;
+        }
+    }
+
+    /** {@code tspm groups}. */
+    @Command(name = "groups", mixinStandardHelpOptions = true, description = "Lists the namespaces and their processes.")
+    public static final class Groups extends ClientCommand {
+        @Option(names = "--json", description = "As JSON.")
+        boolean json;
+
+        @Override
+        public Integer call() {
+            return print(client().get("/v1/groups" + (json ? "" : "?view=text")).body());
+        }
+    }
+
+    /** {@code tspm report}. */
+    @Command(name = "report", mixinStandardHelpOptions = true,
+            description = "Prints a diagnostic report: versions, config, the table, last exits and lines.")
+    public static final class Report extends ClientCommand {
+        @Option(names = "--json", description = "The snapshot as JSON instead.")
+        boolean json;
+
+        @Override
+        public Integer call() {
+            return print(client().get(json ? "/v1/snapshot" : "/v1/report").body());
+        }
+    }
+
+    /** {@code tspm startup}: not yet. */
+    @Command(name = "startup", mixinStandardHelpOptions = true,
+            description = "Prints a systemd unit that starts the runner at boot (not yet: issue 16).")
+    public static final class Startup extends ClientCommand {
+        @Override
+        public Integer call() {
+            throw new RunnerException(ExitCodes.FAILURE, "startup is not there yet (issue 16); meanwhile run"
+                    + " `tspm start <file>` from your init system");
+        }
+    }
+
+    /** {@code tspm export kubernetes}: not yet. */
+    @Command(name = "export", mixinStandardHelpOptions = true,
+            description = "Exports the processes for another system (not yet: issue 16).")
+    public static final class Export extends ClientCommand {
+        @Parameters(paramLabel = "FORMAT", description = "kubernetes")
+        List<String> format;
+
+        @Override
+        public Integer call() {
+            throw new RunnerException(ExitCodes.FAILURE, "export is not there yet (issue 16)");
+        }
+    }
+}

@@ -1,0 +1,163 @@
+package io.tspm.examples.runner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.tspm.examples.runner.client.Json;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The runner as a user drives it from a shell: start a config detached, list, scale, logs, reload,
+ * save, kill, resurrect, kill, and nothing left running.
+ */
+@EnabledIfSystemProperty(named = "tspm.launcher", matches = ".+",
+        disabledReason = "runs in the integration-test phase, once the launcher is assembled")
+class EndToEndLauncherTest {
+
+    static final String CONFIG = String.join("\n",
+            "processes:",
+            "  - name: web",
+            "    shell: 'echo \"web $TSPM_INSTANCE_ID on $PORT\"; while true; do echo \"web $TSPM_INSTANCE_ID tick\";"
+                    + " sleep 0.2; done'",
+            "    instances: 2",
+            "    basePort: 19480",
+            "    stopTimeout: 2s",
+            "    reloadDrain: 100ms",
+            "  - name: worker",
+            "    shell: 'while true; do echo working; sleep 1; done'",
+            "    namespace: jobs",
+            "");
+
+    @TempDir
+    Path dir;
+
+    Launcher tspm;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        tspm = new Launcher(dir);
+        Files.writeString(dir.resolve("tspm.yaml"), CONFIG);
+    }
+
+    @AfterEach
+    void noProcessLeftBehind() throws Exception {
+        try {
+            tspm.run("kill");
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(tspm.marked()).isEmpty());
+        } finally {
+            tspm.killLeftovers();
+        }
+    }
+
+    @Test
+    void startListScaleLogsReloadSaveKillResurrectKill() throws Exception {
+        Launcher.Result start = tspm.run("start", "tspm.yaml", "--daemon");
+        assertThat(start.exit()).as(start.toString()).isZero();
+        assertThat(start.out()).contains("web", "worker", "running");
+        assertThat(Files.readString(dir.resolve(".tspm/tspm.pid")).trim()).matches("\\d+");
+        assertThat(Files.getPosixFilePermissions(dir.resolve(".tspm/token")))
+                .isEqualTo(PosixFilePermissions.fromString("rw-------"));
+
+        Launcher.Result list = tspm.run("list", "--json");
+        assertThat(list.exit()).as(list.toString()).isZero();
+        List<?> instances = (List<?>) Json.parse(list.out());
+        assertThat(instances).hasSize(3);
+        Map<?, ?> first = (Map<?, ?>) instances.get(0);
+        assertThat(first.get("name")).isEqualTo("web");
+        assertThat(first.get("status")).isEqualTo("running");
+        assertThat(first.get("port")).isEqualTo(19480L);
+
+        Launcher.Result scale = tspm.run("scale", "web", "3");
+        assertThat(scale.exit()).as(scale.toString()).isZero();
+        assertThat(scale.out()).contains("scaled web from 2 to 3");
+        assertThat((List<?>) Json.parse(tspm.run("jlist").out())).hasSize(4);
+
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            Launcher.Result logs = tspm.run("logs", "web", "--lines", "5");
+            assertThat(logs.exit()).isZero();
+            assertThat(logs.out().lines()).hasSize(5).allMatch(l -> l.contains(" web#"));
+        });
+
+        List<?> before = (List<?>) Json.parse(tspm.run("jlist").out());
+        Launcher.Result reload = tspm.run("reload", "web");
+        assertThat(reload.exit()).as(reload.toString()).isZero();
+        List<?> after = (List<?>) Json.parse(tspm.run("jlist").out());
+        for (int i = 0; i < 3; i++) {
+            assertThat(((Map<?, ?>) after.get(i)).get("pid")).as("web#" + i + " replaced")
+                    .isNotEqualTo(((Map<?, ?>) before.get(i)).get("pid"));
+            assertThat(((Map<?, ?>) after.get(i)).get("status")).isEqualTo("running");
+        }
+
+        assertThat(tspm.run("stop", "jobs").out()).contains("stopped namespace jobs");
+        Launcher.Result save = tspm.run("save");
+        assertThat(save.exit()).as(save.toString()).isZero();
+        Path dump = dir.resolve(".tspm/dump.yaml");
+        assertThat(Files.getPosixFilePermissions(dump)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+        assertThat(Files.readString(dump)).contains("# stopped: worker", "instances: 3");
+
+        Launcher.Result kill = tspm.run("kill");
+        assertThat(kill.exit()).as(kill.toString()).isZero();
+        assertThat(kill.out()).contains("every process stopped gracefully");
+        assertThat(tspm.marked()).isEmpty();
+        Launcher.Result none = tspm.run("list");
+        assertThat(none.exit()).isEqualTo(ExitCodes.NO_RUNNER);
+        assertThat(none.err()).contains("no tspm runner is running", dir.resolve(".tspm").toString());
+
+        Launcher.Result resurrect = tspm.run("resurrect");
+        assertThat(resurrect.exit()).as(resurrect.toString()).isZero();
+        List<?> restored = (List<?>) Json.parse(tspm.run("jlist").out());
+        assertThat(restored).hasSize(4);
+        assertThat(restored).filteredOn(i -> "web".equals(((Map<?, ?>) i).get("name")))
+                .allMatch(i -> "running".equals(((Map<?, ?>) i).get("status")));
+        assertThat(restored).filteredOn(i -> "worker".equals(((Map<?, ?>) i).get("name")))
+                .allMatch(i -> "stopped".equals(((Map<?, ?>) i).get("status")));
+
+        Launcher.Result kill2 = tspm.run("kill");
+        assertThat(kill2.exit()).as(kill2.toString()).isZero();
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(tspm.marked()).isEmpty());
+    }
+
+    @Test
+    void unknownNamesAndCommandsSuggestTheNearest() throws Exception {
+        assertThat(tspm.run("start", "tspm.yaml").exit()).isZero();
+
+        Launcher.Result typo = tspm.run("restart", "wbe");
+        assertThat(typo.exit()).isEqualTo(ExitCodes.NOT_FOUND);
+        assertThat(typo.err()).contains("no process or namespace named 'wbe'; did you mean 'web'?");
+
+        Launcher.Result command = tspm.run("lsit");
+        assertThat(command.exit()).isEqualTo(ExitCodes.USAGE);
+        assertThat(command.err()).contains("Did you mean", "ls");
+
+        Launcher.Result option = tspm.run("logs", "--lnes", "3");
+        assertThat(option.exit()).isEqualTo(ExitCodes.USAGE);
+        assertThat(option.err()).contains("--lines");
+
+        Launcher.Result again = tspm.run("start", "tspm.yaml");
+        assertThat(again.exit()).isEqualTo(ExitCodes.ALREADY_RUNNING);
+    }
+
+    @Test
+    void aFailedStartSaysWhyWithTheLastLines() throws Exception {
+        Files.writeString(dir.resolve("broken.yaml"), String.join("\n",
+                "processes:",
+                "  - name: doomed",
+                "    shell: 'echo \"cannot open the database\" >&2; exit 3'",
+                "    restart: never",
+                ""));
+        Launcher.Result start = tspm.run("start", "broken.yaml");
+        assertThat(start.exit()).as(start.toString()).isEqualTo(ExitCodes.FAILURE);
+        assertThat(start.err()).contains("doomed", "cannot open the database");
+        assertThat(tspm.marked()).isEmpty();
+    }
+}
