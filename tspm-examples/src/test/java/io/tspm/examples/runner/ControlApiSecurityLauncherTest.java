@@ -92,6 +92,12 @@ class ControlApiSecurityLauncherTest {
         String right = exchange("GET /v1/processes HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + token
                 + "\r\nConnection: close\r\n\r\n");
         assertThat(right).startsWith("HTTP/1.1 200").contains("\"name\":\"web\"");
+        assertThat(exchange("GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"))
+                .as("metrics need the token too").startsWith("HTTP/1.1 401");
+        String metrics = exchange("GET /metrics HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + token
+                + "\r\nConnection: close\r\n\r\n");
+        assertThat(metrics).startsWith("HTTP/1.1 200").contains("text/plain; version=0.0.4")
+                .contains("tspm_instance_up{process=\"web\",instance=\"0\",namespace=\"default\"} 1");
     }
 
     @Test

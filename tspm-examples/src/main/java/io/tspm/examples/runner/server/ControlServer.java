@@ -139,6 +139,12 @@ final class ControlServer implements AutoCloseable {
     private void route(ApiExchange ex) throws IOException {
         String path = ex.path();
         String method = ex.method();
+        if (path.equals("/metrics")) { // where Prometheus looks (scrape it with the token as a bearer)
+            require(method.equals("GET"), ex);
+            ex.send(200, io.tspm.config.PrometheusText.CONTENT_TYPE,
+                    io.tspm.config.PrometheusText.of(supervisor().snapshot()));
+            return;
+        }
         List<String> parts = new ArrayList<>(List.of(path.replaceAll("^/+|/+$", "").split("/")));
         if (parts.isEmpty() || !parts.get(0).equals("v1")) {
             throw new ApiException(404, "no such endpoint: " + path + " (the API lives under /v1/)");
