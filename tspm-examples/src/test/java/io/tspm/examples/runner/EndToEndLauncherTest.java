@@ -128,6 +128,21 @@ class EndToEndLauncherTest {
     }
 
     @Test
+    void startupAndExportWriteTheConfigForSystemdAndKubernetes() throws Exception {
+        Launcher.Result unit = tspm.run("startup", "tspm.yaml", "--user", "www-data");
+        assertThat(unit.exit()).as(unit.toString()).isZero();
+        assertThat(unit.out()).contains("ExecStart=" + Launcher.path() + " run " + dir.resolve("tspm.yaml"),
+                "User=www-data", "KillMode=mixed", "systemctl enable --now tspm");
+        Launcher.Result k8s = tspm.run("export", "kubernetes", "tspm.yaml", "--image", "shop:1");
+        assertThat(k8s.exit()).as(k8s.toString()).isZero();
+        assertThat(k8s.out()).contains("kind: Deployment", "replicas: 2", "image: shop:1", "kind: Service",
+                "containerPort: 19480", "namespace: jobs");
+        Launcher.Result bad = tspm.run("export", "nomad", "tspm.yaml", "--image", "shop:1");
+        assertThat(bad.exit()).isEqualTo(ExitCodes.USAGE);
+        assertThat(bad.err()).contains("unknown export format 'nomad'; known: kubernetes");
+    }
+
+    @Test
     void unknownNamesAndCommandsSuggestTheNearest() throws Exception {
         assertThat(tspm.run("start", "tspm.yaml").exit()).isZero();
 

@@ -302,27 +302,52 @@ public final class ClientCommands {
         }
     }
 
-    /** {@code tspm startup}: not yet. */
+    /** {@code tspm startup [file] [--user U]}: a systemd unit for the runner on that config. */
     @Command(name = "startup", mixinStandardHelpOptions = true,
-            description = "Prints a systemd unit that starts the runner at boot (not yet: issue 16).")
+            description = "Prints a systemd unit that runs the runner on a config at boot, and how to install it.")
     public static final class Startup extends ClientCommand {
+        @Parameters(paramLabel = "FILE", arity = "0..1", description = "The config (default: the one in .).")
+        Path file;
+
+        @Option(names = "--user", paramLabel = "USER", description = "The user the runner runs as (default root).")
+        String user;
+
         @Override
         public Integer call() {
-            throw new RunnerException(ExitCodes.FAILURE, "startup is not there yet (issue 16); meanwhile run"
-                    + " `tspm start <file>` from your init system");
+            Path config = RunnerCommands.config(file);
+            String launcher = System.getenv().getOrDefault("TSPM_LAUNCHER", "tspm");
+            String unit = io.tspm.config.SystemdUnit.of(Path.of(launcher), config,
+                    io.tspm.config.TspmConfig.load(config).processes(), user);
+            print(unit);
+            out().println("# Install: save this as /etc/systemd/system/tspm.service, then");
+            out().println("#   systemctl daemon-reload && systemctl enable --now tspm");
+            out().flush();
+            return ExitCodes.OK;
         }
     }
 
-    /** {@code tspm export kubernetes}: not yet. */
+    /** {@code tspm export kubernetes [file] --image IMAGE}: the config's processes as manifests. */
     @Command(name = "export", mixinStandardHelpOptions = true,
-            description = "Exports the processes for another system (not yet: issue 16).")
+            description = "Exports a config's processes for another system: kubernetes (Deployments and Services).")
     public static final class Export extends ClientCommand {
-        @Parameters(paramLabel = "FORMAT", description = "kubernetes")
-        List<String> format;
+        @Parameters(index = "0", paramLabel = "FORMAT", description = "kubernetes")
+        String format;
+
+        @Parameters(index = "1", arity = "0..1", paramLabel = "FILE", description = "The config (default: the one in .).")
+        Path file;
+
+        @Option(names = "--image", paramLabel = "IMAGE", required = true,
+                description = "The container image every process runs in.")
+        String image;
 
         @Override
         public Integer call() {
-            throw new RunnerException(ExitCodes.FAILURE, "export is not there yet (issue 16)");
+            if (!format.equals("kubernetes") && !format.equals("k8s")) {
+                throw new RunnerException(ExitCodes.USAGE, "unknown export format '" + format + "'; known: kubernetes");
+            }
+            Path config = RunnerCommands.config(file);
+            return print(io.tspm.config.KubernetesManifests.of(io.tspm.config.TspmConfig.load(config).processes(),
+                    image));
         }
     }
 }
