@@ -76,7 +76,8 @@ public final class ConfigLoader {
             String text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(java.nio.ByteBuffer.wrap(Files.readAllBytes(file))).toString();
-            return anchored(read(new StringReader(text), format, source), file.toAbsolutePath().getParent());
+            Path dir = file.toAbsolutePath().getParent();
+            return anchored(read(new StringReader(text), format, source, dir), dir);
         } catch (CharacterCodingException e) {
             throw new ConfigException(source, List.of(new ConfigProblem(source, 1, 1, "", "not valid UTF-8: "
                     + e.getMessage())));
@@ -128,6 +129,11 @@ public final class ConfigLoader {
 
     /** Reads {@code reader}; its problems name {@code source}. */
     public TspmConfig read(Reader reader, ConfigFormat format, String source) {
+        return read(reader, format, source, null);
+    }
+
+    /** @param base the file's directory, where env files are read for {@code ${VAR}}; null for none */
+    private TspmConfig read(Reader reader, ConfigFormat format, String source, Path base) {
         Objects.requireNonNull(reader, "reader");
         Objects.requireNonNull(format, "format");
         Objects.requireNonNull(source, "source");
@@ -147,7 +153,8 @@ public final class ConfigLoader {
         if (tree == null || problems.hasErrors()) {
             throw new ConfigException(source, problems.errors());
         }
-        tree = new Interpolation(environment, problems).apply(tree, "");
+        Interpolation interpolation = new Interpolation(environment, problems);
+        tree = (base == null ? interpolation : interpolation.withEnvFiles(base)).apply(tree, "");
         ConfigBinder.Result result = new ConfigBinder(TypeRegistry.shared(), profile).bind(tree, problems);
         if (problems.hasErrors()) {
             throw new ConfigException(source, problems.errors());

@@ -42,4 +42,20 @@ class RelativePathsTest {
                     .toRealPath().toString());
         }
     }
+
+    @Test
+    void aProcesssEnvFileFillsItsVariablesOverTheHostsButOnlyForIt() throws Exception {
+        Path app = Files.createDirectories(dir.resolve("svc"));
+        Files.writeString(app.resolve(".env"), String.join("\n", "# the service's settings",
+                "export DB_HOST=db.internal", "DB_PORT=\"5433\"", "GREETING='hello # not a comment'", ""));
+        Files.writeString(app.resolve("tspm.yaml"), String.join("\n",
+                "processes:",
+                "  - {name: api, shell: x, envFile: .env, args: ['${DB_HOST}:${DB_PORT}', '${GREETING}']}",
+                "  - {name: other, shell: y, args: ['${DB_HOST:-none}']}",
+                ""));
+        TspmConfig config = TspmConfig.loader().environment(java.util.Map.of("DB_HOST", "from-host"))
+                .load(app.resolve("tspm.yaml"));
+        assertThat(config.processes().get(0).args()).containsExactly("db.internal:5433", "hello # not a comment");
+        assertThat(config.processes().get(1).args()).as("another process does not see it").containsExactly("from-host");
+    }
 }

@@ -25,8 +25,29 @@ public final class Interpolation {
         this.problems = problems;
     }
 
+    /** Where a process's relative env file is read from; null: env files are not read (a string, a reader). */
+    private java.nio.file.Path base;
+
+    /**
+     * Also fills a process's strings from its {@code envFile} (dotenv, read from its working
+     * directory or {@code base}), which wins over the host environment, as the process's own
+     * environment would.
+     */
+    public Interpolation withEnvFiles(java.nio.file.Path base) {
+        this.base = base;
+        return this;
+    }
+
     /** {@code node} with its strings filled in. */
     public Node apply(Node node, String path) {
+        if (base != null && node instanceof Node.MapNode && path.matches("processes\\[\\d+]")) {
+            Map<String, String> fromFile = envFile((Node.MapNode) node, path);
+            if (!fromFile.isEmpty()) {
+                Map<String, String> merged = new java.util.HashMap<>(variables);
+                merged.putAll(fromFile);
+                return new Interpolation(merged, problems).apply(node, path);
+            }
+        }
         if (node instanceof Node.MapNode) {
             Node.MapNode m = (Node.MapNode) node;
             Map<String, Node.Entry> out = new LinkedHashMap<>();
@@ -70,5 +91,27 @@ public final class Interpolation {
         }
         m.appendTail(out);
         return new Node.Scalar(s.mark(), out.toString(), out.toString());
+    }
+
+    /** The variables of the process's env file; empty when it has none, or it cannot be read (the spawn says why). */
+    private Map<String, String> envFile(Node.MapNode process, String path) {
+        Node file = process.get("envFile");
+        if (!(file instanceof Node.Scalar) || !(((Node.Scalar) file).value() instanceof String)) {
+            return Map.of();
+        }
+        java.nio.file.Path dir = base;
+        Node wd = process.get("workingDirectory") != null ? process.get("workingDirectory") : process.get("cwd");
+        if (wd instanceof Node.Scalar && ((Node.Scalar) wd).value() instanceof String) {
+            dir = base.resolve((String) ((Node.Scalar) wd).value());
+        }
+        java.nio.file.Path f = dir.resolve((String) ((Node.Scalar) file).value());
+        try {
+            return Dotenv.parse(java.nio.file.Files.readString(f));
+        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+            return Map.of();
+        } catch (IllegalArgumentException e) {
+            problems.error(file.mark(), path + ".envFile", f + ": " + e.getMessage());
+            return Map.of();
+        }
     }
 }
