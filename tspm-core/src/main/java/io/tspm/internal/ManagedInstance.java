@@ -1,5 +1,6 @@
 package io.tspm.internal;
 
+import io.tspm.Hook;
 import io.tspm.HookPhase;
 import io.tspm.Human;
 import io.tspm.ExitRecord;
@@ -475,7 +476,7 @@ final class ManagedInstance {
         move(new ProcessStarting(engine.now(), spec.name(), id, spawns));
         CompletableFuture<Void> result = starting;
         // The launcher thread only spawns (and registers with the reaper); the rest runs on the engine thread.
-        Optional<io.tspm.Hook> preStart = spec.hooks().preStart();
+        Optional<Hook> preStart = spec.hooks().preStart();
         if (preStart.isEmpty()) {
             after.add(() -> engine.launcher.submit(() -> SpawnedProcess.spawn(engine, spec, id, port()))
                     .whenCompleteAsync((sp, err) -> onSpawned(gen, sp, err), engine.callbacks));
@@ -486,7 +487,7 @@ final class ManagedInstance {
     }
 
     /** The preStart hook, then (when it succeeded) the spawn; a stop meanwhile cuts the hook off. */
-    private void runPreStartThenSpawn(long gen, io.tspm.Hook hook) {
+    private void runPreStartThenSpawn(long gen, Hook hook) {
         HookRunner.Run run = hooks.run(HookPhase.PRE_START, hook, OptionalLong.empty(), null);
         boolean cut;
         synchronized (this) {
@@ -869,7 +870,7 @@ final class ManagedInstance {
     }
 
     /** Runs the postStart hook in the background; a failure is an event and a log line, not a stop. */
-    private void runPostStart(io.tspm.Hook hook, long pid) {
+    private void runPostStart(Hook hook, long pid) {
         HookRunner.Run run = hooks.run(HookPhase.POST_START, hook, OptionalLong.of(pid), null);
         synchronized (this) {
             postStartRun = run;
@@ -1014,7 +1015,7 @@ final class ManagedInstance {
             after.add(postStart.cancel()); // the process it was for is going
         }
         String why = by != null ? by : "a restart of " + spec.name() + "#" + id;
-        Optional<io.tspm.Hook> preStop = spec.hooks().preStop();
+        Optional<Hook> preStop = spec.hooks().preStop();
         after.add(() -> {
             if (preStop.isEmpty()) {
                 stopTree(gen, p, ticks, requestedAt, spec.stopTimeout(), why);

@@ -47,7 +47,8 @@ class ControlApiSecurityLauncherTest {
         Files.writeString(dir.resolve("tspm.yaml"), String.join("\n",
                 "processes:",
                 "  - name: web",
-                "    shell: 'while true; do echo tick; sleep 1; done'",
+                "    shell: 'printf \"jobs_done_total 42\\n\" > \"$TSPM_METRICS_FILE.tmp\"; mv \"$TSPM_METRICS_FILE.tmp\""
+                        + " \"$TSPM_METRICS_FILE\"; while true; do echo tick; sleep 1; done'",
                 ""));
         Launcher.Result start = tspm.run("start", "tspm.yaml");
         assertThat(start.exit()).as(start.toString()).isZero();
@@ -97,7 +98,9 @@ class ControlApiSecurityLauncherTest {
         String metrics = exchange("GET /metrics HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + token
                 + "\r\nConnection: close\r\n\r\n");
         assertThat(metrics).startsWith("HTTP/1.1 200").contains("text/plain; version=0.0.4")
-                .contains("tspm_instance_up{process=\"web\",instance=\"0\",namespace=\"default\"} 1");
+                .contains("tspm_instance_up{process=\"web\",instance=\"0\",namespace=\"default\"} 1")
+                .as("the series the instance wrote to its own file")
+                .contains("jobs_done_total{process=\"web\",instance=\"0\",namespace=\"default\"} 42");
     }
 
     @Test

@@ -142,7 +142,7 @@ final class ControlServer implements AutoCloseable {
         if (path.equals("/metrics")) { // where Prometheus looks (scrape it with the token as a bearer)
             require(method.equals("GET"), ex);
             ex.send(200, io.tspm.config.PrometheusText.CONTENT_TYPE,
-                    io.tspm.config.PrometheusText.of(supervisor().snapshot()));
+                    io.tspm.config.PrometheusText.of(supervisor().snapshot(), runner::metricsFile));
             return;
         }
         List<String> parts = new ArrayList<>(List.of(path.replaceAll("^/+|/+$", "").split("/")));

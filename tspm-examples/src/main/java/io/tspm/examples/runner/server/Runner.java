@@ -9,6 +9,7 @@ import io.tspm.StopOutcome;
 import io.tspm.Supervisor;
 import io.tspm.config.ConfigWriter;
 import io.tspm.config.SupervisorSettings;
+import io.tspm.config.MetricsSettings;
 import io.tspm.config.TspmConfig;
 import io.tspm.event.ProcessAdded;
 import io.tspm.event.ProcessRemoved;
@@ -76,6 +77,8 @@ public final class Runner {
     private FileLock lock;
     private Supervisor supervisor;
     private SupervisorSettings settings = SupervisorSettings.NONE;
+    /** Whether each instance gets a metrics file that /metrics includes (the config's metrics.textfiles). */
+    private boolean metricsFiles = true;
     private Path configFile;
     private Set<String> stoppedAtResurrect = Set.of();
     private ControlServer server;
@@ -106,6 +109,7 @@ public final class Runner {
         }
         try {
             List<ProcessSpec> specs = load();
+            Files.createDirectories(metricsDirectory());
             Supervisor.Builder builder = settings.applyTo(Supervisor.builder());
             if (settings.name() == null) {
                 builder.name("tspm");
@@ -152,6 +156,7 @@ public final class Runner {
         TspmConfig config = TspmConfig.load(configFile);
         config.warnings().forEach(w -> notices.println("warning: " + w));
         settings = config.supervisor();
+        metricsFiles = config.metrics().textfiles();
         return prepare(config.processes(), configFile.getParent());
     }
 
@@ -168,9 +173,24 @@ public final class Runner {
             if (options.dev() && s.watchPaths().isEmpty()) {
                 b.watch(dir).watchIgnore(DevWatch.IGNORED);
             }
+            if (metricsFiles && !s.environment().containsKey(MetricsSettings.TEXTFILE_VAR)) {
+                // Each instance may write Prometheus text here (temp file, rename); /metrics includes it.
+                b.env(MetricsSettings.TEXTFILE_VAR, metricsDirectory().resolve("{name}-{instance}.prom").toString());
+            }
             out.add(b.build());
         }
         return out;
+    }
+
+    /** Where instances write their metrics files. */
+    Path metricsDirectory() {
+        return state.root().resolve("metrics");
+    }
+
+    /** The metrics file of one instance, or null when instances get none. */
+    Path metricsFile(io.tspm.InstanceSnapshot instance) {
+        return metricsFiles ? metricsDirectory().resolve(instance.process() + "-" + instance.instanceId() + ".prom")
+                : null;
     }
 
     /** Starts every autostart process and waits until they are ready; throws as {@link Supervisor#start()}. */
