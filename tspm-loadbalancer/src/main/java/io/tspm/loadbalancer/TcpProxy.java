@@ -61,7 +61,11 @@ public final class TcpProxy implements AutoCloseable {
             for (int i = 0; i < loops.length; i++) {
                 loops[i] = new EventLoop(settings);
             }
-            loops[0].accept(server, loops);
+            for (EventLoop loop : loops) {
+                // Each loop accepts for itself: whichever is free takes the next client, and no
+                // hand-over (a queue and a selector wake-up per connection) is needed.
+                loop.accept(server, new EventLoop[] {loop});
+            }
         } catch (BindException e) {
             server.close();
             BindException named = new BindException("process '" + group.name() + "': the proxy cannot listen on "
