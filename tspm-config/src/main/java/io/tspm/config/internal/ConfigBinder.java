@@ -292,24 +292,42 @@ public final class ConfigBinder {
     }
 
     private void ports(List<ProcessSpec> specs, Map<String, Node.MapNode> nodes, Problems problems) {
-        List<ProcessSpec> withPorts = new ArrayList<>();
-        for (ProcessSpec s : specs) {
-            if (s.basePort().isEmpty() || s.instances() == 0) {
-                continue;
+        // Sorted by first port, each range is checked against the ranges before it that reach it: no
+        // pair of a thousand processes is compared needlessly.
+        List<int[]> ranges = new ArrayList<>(); // from, to, index in specs
+        for (int k = 0; k < specs.size(); k++) {
+            ProcessSpec s = specs.get(k);
+            if (s.basePort().isPresent() && s.instances() > 0) {
+                int from = s.basePort().getAsInt();
+                ranges.add(new int[] {from, from + s.instances() - 1, k});
             }
-            int from = s.basePort().getAsInt();
-            int to = from + s.instances() - 1;
-            for (ProcessSpec o : withPorts) {
-                int oFrom = o.basePort().getAsInt();
-                int oTo = oFrom + o.instances() - 1;
-                if (from <= oTo && oFrom <= to) {
-                    Node.MapNode map = nodes.get(s.name());
-                    Node at = map.get("basePort") != null ? map.get("basePort") : map;
-                    problems.error(at.mark(), pathOf(map) + ".basePort", "ports " + from + ".." + to + " overlap "
-                            + o.name() + "'s " + oFrom + ".." + oTo);
+        }
+        ranges.sort(java.util.Comparator.<int[]>comparingInt(r -> r[0]).thenComparingInt(r -> r[2]));
+        int[] reach = new int[ranges.size()]; // the highest last port of ranges 0..k
+        List<int[]> overlaps = new ArrayList<>(); // {later, earlier} by file order
+        for (int i = 0; i < ranges.size(); i++) {
+            int[] r = ranges.get(i);
+            reach[i] = Math.max(r[1], i == 0 ? Integer.MIN_VALUE : reach[i - 1]);
+            for (int j = i - 1; j >= 0 && reach[j] >= r[0]; j--) { // no range before j reaches r
+                int[] o = ranges.get(j);
+                if (o[1] >= r[0]) {
+                    overlaps.add(r[2] > o[2] ? new int[] {r[2], o[2]} : new int[] {o[2], r[2]});
                 }
             }
-            withPorts.add(s);
+        }
+        overlaps.sort(java.util.Comparator.<int[]>comparingInt(p -> p[0]).thenComparingInt(p -> p[1]));
+        for (int[] pair : overlaps) {
+            ProcessSpec s = specs.get(pair[0]);
+            ProcessSpec o = specs.get(pair[1]);
+            int from = s.basePort().getAsInt();
+            int to = from + s.instances() - 1;
+            int oFrom = o.basePort().getAsInt();
+            int oTo = oFrom + o.instances() - 1;
+            Node.MapNode map = nodes.get(s.name());
+            Node at = map.get("basePort") != null ? map.get("basePort") : map;
+            problems.error(at.mark(), pathOf(map) + ".basePort", "ports " + from + ".." + to + " overlap "
+                    + o.name() + "'s " + oFrom + ".." + oTo);
         }
     }
+
 }

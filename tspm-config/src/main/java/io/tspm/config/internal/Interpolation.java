@@ -14,6 +14,8 @@ import java.util.regex.Pattern;
  */
 public final class Interpolation {
 
+    /** The path of one process's mapping. */
+    private static final Pattern PROCESS = Pattern.compile("processes\\[\\d+]");
     private static final Pattern REFERENCE = Pattern.compile("\\$\\$\\{|\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?}");
 
     private final Map<String, String> variables;
@@ -40,7 +42,7 @@ public final class Interpolation {
 
     /** {@code node} with its strings filled in. */
     public Node apply(Node node, String path) {
-        if (base != null && node instanceof Node.MapNode && path.matches("processes\\[\\d+]")) {
+        if (base != null && node instanceof Node.MapNode && PROCESS.matcher(path).matches()) {
             Map<String, String> fromFile = envFile((Node.MapNode) node, path);
             if (!fromFile.isEmpty()) {
                 Map<String, String> merged = new java.util.HashMap<>(variables);
