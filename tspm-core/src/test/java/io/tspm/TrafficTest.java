@@ -234,6 +234,27 @@ class TrafficTest {
     }
 
     @Test
+    void aGroupStopWaitsForOpenLeasesAndAStartTakesWorkAgain() {
+        try (Supervisor s = Supervisor.builder()
+                .addProcess(sleepers("web", 1).reloadDrain(Duration.ofMinutes(5)).build()).build()) {
+            s.start();
+            ProcessGroup web = s.group("web");
+            await().until(() -> web.endpoints().size() == 1);
+            long pid = web.instance(0).pid().orElseThrow();
+            Lease held = web.pick().orElseThrow();
+            CompletableFuture<Void> stopped = web.stopAsync();
+            await().until(() -> web.endpoints().isEmpty());
+            assertThat(stopped).as("its open lease runs on").isNotDone();
+            assertThat(ProcessHandle.of(pid)).isPresent();
+            held.close();
+            await().until(stopped::isDone);
+            web.start();
+            await().until(() -> web.endpoints().size() == 1); // the drained instance takes work again
+            assertThat(web.pick()).isPresent();
+        }
+    }
+
+    @Test
     void aSpecsProxyOpensWithItsProcessAndClosesWithIt() throws IOException {
         int port;
         try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {

@@ -89,16 +89,19 @@ final class InstanceTraffic {
 
     /**
      * A new process was spawned for the instance: an ejection was about the one before (it
-     * failed, or was dying), so it ends now; the new one is judged afresh.
+     * failed, or was dying), and a drain was its way out, so both end now; the new one is judged
+     * afresh.
      */
     void newProcess() {
+        boolean returned;
         synchronized (this) {
-            if (ejection == null) {
-                return;
-            }
+            returned = ejection != null;
             ejection = null;
+            draining = false; // a drain was the last process's way out; this one takes work
         }
-        engine.publish(new InstanceReturned(engine.now(), process, id));
+        if (returned) {
+            engine.publish(new InstanceReturned(engine.now(), process, id));
+        }
         group.endpointsChanged();
     }
 
