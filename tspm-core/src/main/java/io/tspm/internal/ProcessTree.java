@@ -182,7 +182,7 @@ final class ProcessTree {
 
     private CompletableFuture<StopOutcome> run(Process main, long mainTicks, List<Member> members, Signal signal,
             Duration timeout) {
-        StopRun run = new StopRun(main, mainTicks, signal == Signal.KILL);
+        StopRun run = new StopRun(main, mainTicks, signal);
         if (members.isEmpty() && !main.isAlive()) {
             run.result.complete(StopOutcome.NOT_RUNNING);
             return run.result;
@@ -205,15 +205,18 @@ final class ProcessTree {
         final List<Member> members = new ArrayList<>();
         final Process main;
         final long mainTicks;
+        /** The stop signal; late members get it too, and SIGKILL only at the timeout. */
+        final Signal signal;
         boolean killed;
         long killedAtNanos;
         /** When the members were last all seen gone (0: not yet, or a sweep found more). */
         long allGoneAt;
 
-        StopRun(Process main, long mainTicks, boolean killed) {
+        StopRun(Process main, long mainTicks, Signal signal) {
             this.main = main;
             this.mainTicks = mainTicks;
-            this.killed = killed;
+            this.signal = signal;
+            this.killed = signal == Signal.KILL;
             this.killedAtNanos = killed ? ticker.read() : 0;
         }
 
@@ -258,7 +261,13 @@ final class ProcessTree {
             }
             allGoneAt = 0;
             members.addAll(late);
-            kill();
+            if (killed) {
+                kill();
+            } else {
+                // A child forked as the signal went out: it gets the same signal, and SIGKILL at
+                // the timeout like the rest, so a clean stop of a forking shell stays graceful.
+                send(signal, late);
+            }
         }
 
         synchronized void timeout() {
