@@ -33,6 +33,8 @@ public final class ConfigBinder {
 
     private final TypeRegistry types;
     private final String profile;
+    /** Every profile the file names (env_<name> or profiles.<name>), to check the selected one exists. */
+    private final Set<String> declaredProfiles = new java.util.TreeSet<>();
 
     /** A binder over {@code types}; {@code profile} (may be null) selects {@code env_<profile>}. */
     public ConfigBinder(TypeRegistry types, String profile) {
@@ -93,6 +95,7 @@ public final class ConfigBinder {
             problems.warn(ours.mark(), "processes", "no processes are declared");
         }
         crossChecks(specs, nodes, values);
+        checkProfile(ours, problems);
         return new Result(List.copyOf(specs), supervisor, List.copyOf(webhooks), control, metrics);
     }
 
@@ -151,10 +154,12 @@ public final class ConfigBinder {
         ProcessKeys.table().bind(d, map, path, values, key -> {
             if (key.startsWith("env_") && key.length() > 4) {
                 d.profileEnvs.put(key.substring(4), map.get(key));
+                declaredProfiles.add(key.substring(4));
                 return true;
             }
-            return false;
+            return key.equals("profiles");
         });
+        profiles(d, map, path, name.get(), values);
         finish(d, values);
         if (problems.errorCount() > before) {
             return null;
@@ -164,6 +169,53 @@ public final class ConfigBinder {
         } catch (RuntimeException e) {
             problems.error(map.mark(), path, KeyTable.reason(e));
             return null;
+        }
+    }
+
+    /**
+     * Binds the selected profile's keys over the process's own (env adds to env, any other key
+     * replaces), and checks the keys and values of every other profile too, so a mistake in
+     * {@code production} is found while running {@code development}.
+     */
+    private void profiles(SpecDraft d, Node.MapNode map, String path, String name, Values values) {
+        Node node = map.get("profiles");
+        if (node == null) {
+            return;
+        }
+        String at = path + ".profiles";
+        if (!(node instanceof Node.MapNode)) {
+            values.wrong(node, at, "a mapping of profile names, each to the process settings that profile changes");
+            return;
+        }
+        for (Node.Entry e : ((Node.MapNode) node).entries().values()) {
+            String profileAt = at + "." + e.key();
+            declaredProfiles.add(e.key());
+            if (!(e.value() instanceof Node.MapNode)) {
+                values.wrong(e.value(), profileAt, "a mapping of the process settings the profile '" + e.key()
+                        + "' changes (env, instances, args, ...)");
+                continue;
+            }
+            Node.MapNode overlay = (Node.MapNode) e.value();
+            boolean selected = e.key().equals(profile);
+            SpecDraft target = d;
+            if (selected) {
+                d.profile = overlay;
+                d.profilePath = profileAt;
+            } else {
+                target = new SpecDraft(ProcessSpec.builder(name), overlay, profileAt,
+                        new ProbeBinder(types, values));
+            }
+            for (Node.Entry k : overlay.entries().values()) {
+                if (k.key().equals("name") || k.key().equals("profiles") || k.key().startsWith("env_")) {
+                    values.problems().error(k.keyMark(), profileAt + "." + k.key(), "a profile cannot set "
+                            + k.key() + (k.key().equals("name") ? " (a profile changes a process; it cannot rename it)"
+                            : k.key().equals("profiles") ? " (profiles do not nest)"
+                            : " (within a profile, write env)"));
+                } else { // one entry at a time, so the errors come in file order
+                    ProcessKeys.table().bind(target, new Node.MapNode(overlay.mark(), Map.of(k.key(), k)), profileAt,
+                            values, key -> false);
+                }
+            }
         }
     }
 
@@ -177,10 +229,10 @@ public final class ConfigBinder {
                     d.spec.user(d.user);
                 }
             } else if (d.group != null) {
-                problems.error(d.node.get("group").mark(), d.path + ".group", "group needs user: set user as well");
+                problems.error(d.at("group").mark(), d.pathOf("group"), "group needs user: set user as well");
             }
         } catch (RuntimeException e) {
-            problems.error(d.node.get("user").mark(), d.path + ".user", KeyTable.reason(e));
+            problems.error(d.at("user").mark(), d.pathOf("user"), KeyTable.reason(e));
         }
         if (profile != null && d.profileEnvs.containsKey(profile)) {
             String at = d.path + ".env_" + profile;
@@ -202,7 +254,7 @@ public final class ConfigBinder {
             try {
                 d.spec.logs(d.logs.build());
             } catch (RuntimeException e) {
-                problems.error(d.node.get("logs").mark(), d.path + ".logs", KeyTable.reason(e));
+                problems.error(d.at("logs").mark(), d.pathOf("logs"), KeyTable.reason(e));
             }
         }
         if (d.healthCheck != null) {
@@ -212,6 +264,22 @@ public final class ConfigBinder {
                 problems.error(d.healthCheck.mark(), d.healthCheckPath, KeyTable.reason(e));
             }
         }
+    }
+
+    /** A profile asked for that the file never names is a typo, unless the file has no profiles at all. */
+    private void checkProfile(Node.MapNode root, Problems problems) {
+        if (profile == null || declaredProfiles.contains(profile)) {
+            return;
+        }
+        if (declaredProfiles.isEmpty()) {
+            problems.warn(root.mark(), "profiles", "the profile '" + profile + "' was selected, but no process has"
+                    + " env_" + profile + " or profiles." + profile + ": nothing changes");
+            return;
+        }
+        String near = Suggestions.nearest(profile, declaredProfiles);
+        problems.error(root.mark(), "profiles", "the profile '" + profile + "' was selected, but this file has no"
+                + " such profile" + (near == null ? "" : "; did you mean '" + near + "'?") + " (its profiles: "
+                + String.join(", ", declaredProfiles) + ")");
     }
 
     private void crossChecks(List<ProcessSpec> specs, Map<String, Node.MapNode> nodes, Values values) {

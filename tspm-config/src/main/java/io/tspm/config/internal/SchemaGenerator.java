@@ -21,7 +21,19 @@ public final class SchemaGenerator {
                 + " shell.");
         process.put("required", List.of("name"));
         process.put("patternProperties", Shapes.of("^env_.+$", Shapes.stringMap()));
+        // A profile takes the same keys as its process, but for the name (and profiles do not nest).
+        Map<String, Object> profile = ProcessKeys.table().schema("What the profile changes when selected at load:"
+                + " env adds to the process's env, any other key replaces the process's own.");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> profileKeys = (Map<String, Object>) profile.get("properties");
+        profileKeys.remove("name");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> processKeys = (Map<String, Object>) process.get("properties");
+        processKeys.put("profiles", Shapes.of("type", "object", "description", "Settings by profile name, applied"
+                + " when that profile is selected at load (tspm run --profile NAME, ConfigLoader.profile).",
+                "additionalProperties", Shapes.ref("profile")));
         defs.put("process", process);
+        defs.put("profile", profile);
         defs.put("logs", ProcessKeys.logTable().schema("Where the output lines go."));
         defs.put("supervisor", SupervisorKeys.table().schema("Settings of the supervisor."));
         defs.put("probe", probes.schema(false));

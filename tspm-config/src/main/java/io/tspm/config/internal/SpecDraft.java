@@ -33,12 +33,29 @@ public final class SpecDraft {
     Node healthCheck;
     String healthCheckPath;
     final Map<String, Node> profileEnvs = new LinkedHashMap<>();
+    /** The selected profile's mapping and its path, bound over the process's own keys; or null. */
+    Node.MapNode profile;
+    String profilePath;
 
     SpecDraft(ProcessSpec.Builder spec, Node.MapNode node, String path, ProbeBinder probes) {
         this.spec = spec;
         this.node = node;
         this.path = path;
         this.probes = probes;
+    }
+
+    /** The node that set {@code key}: the selected profile's, else the process's own, else the process. */
+    Node at(String key) {
+        Node n = profile == null ? null : profile.get(key);
+        if (n == null) {
+            n = node.get(key);
+        }
+        return n == null ? node : n;
+    }
+
+    /** The key path of {@code key}, in the profile when the profile set it. */
+    String pathOf(String key) {
+        return (profile != null && profile.get(key) != null ? profilePath : path) + "." + key;
     }
 
     /** The log settings builder, made on first use. */
