@@ -8,7 +8,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,15 +25,35 @@ class FuzzTest {
     @TempDir
     Path dir;
 
-    private static List<String> examples() {
-        return List.of(SeedExampleTest.SEED, SeedExampleTest.SEED_JSON, ConfigWriter.toYaml(RoundTripTest.specs()),
-                ConfigWriter.toJson(RoundTripTest.specs()));
+    /** The example files tspm-examples ships, read from the repository beside this module. */
+    static final List<Path> SHIPPED = List.of(Path.of("../tspm-examples/tspm.yaml"),
+            Path.of("../tspm-examples/ecosystem.config.json"), Path.of("../tspm-examples/ecosystem.config.js"));
+
+    /** Every example and its format: the seed's, written specs, and the files tspm-examples ships. */
+    private static Map<String, ConfigFormat> examples() throws Exception {
+        Map<String, ConfigFormat> out = new LinkedHashMap<>();
+        out.put(SeedExampleTest.SEED, ConfigFormat.YAML);
+        out.put(SeedExampleTest.SEED_JSON, ConfigFormat.JSON);
+        out.put(ConfigWriter.toYaml(RoundTripTest.specs()), ConfigFormat.YAML);
+        out.put(ConfigWriter.toJson(RoundTripTest.specs()), ConfigFormat.JSON);
+        for (Path file : SHIPPED) {
+            assertThat(file).as("the example files of tspm-examples").exists();
+            out.put(Files.readString(file), ConfigFormat.of(file));
+        }
+        return out;
+    }
+
+    @Test
+    void theShippedExamples_loadAsTheyAre() {
+        for (Path file : SHIPPED) {
+            assertThat(TspmConfig.loader().environment(Map.of()).load(file).processes()).as("%s", file).isNotEmpty();
+        }
     }
 
     /** Loads {@code text} as {@code format}: a config or a ConfigException, nothing else. */
     private static void survives(String text, ConfigFormat format, String what) {
         try {
-            TspmConfig.loader().environment(java.util.Map.of()).parse(text, format);
+            TspmConfig.loader().environment(Map.of()).parse(text, format);
         } catch (ConfigException e) {
             assertThat(e.problems()).as("%s: a position for %s", what, e.getMessage()).isNotEmpty();
             assertThat(e.problems().get(0).line()).isPositive();
@@ -51,8 +73,9 @@ class FuzzTest {
                 "-1", "1e999999", "99999999999999999999999", "null", "true", "[1, 2]", "{x: 1}", "\t", "#", "%", "@"};
         assertTimeoutPreemptively(Duration.ofSeconds(90), () -> {
             int cases = 0;
-            for (String example : examples()) {
-                ConfigFormat format = example.trim().startsWith("{") ? ConfigFormat.JSON : ConfigFormat.YAML;
+            for (Map.Entry<String, ConfigFormat> e : examples().entrySet()) {
+                String example = e.getKey();
+                ConfigFormat format = e.getValue();
                 for (int cut = 0; cut < example.length(); cut += Math.max(1, example.length() / 300)) {
                     survives(example.substring(0, cut), format, "cut at " + cut);
                     cases++;
@@ -65,7 +88,7 @@ class FuzzTest {
                         m.replace(at, at + len, junk[random.nextInt(junk.length)]);
                     }
                     survives(m.toString(), format, "mutation " + k);
-                    survives(m.toString(), format == ConfigFormat.JSON ? ConfigFormat.YAML : ConfigFormat.JSON,
+                    survives(m.toString(), format == ConfigFormat.YAML ? ConfigFormat.JSON : ConfigFormat.YAML,
                             "mutation " + k + " in the other format");
                     cases += 2;
                 }

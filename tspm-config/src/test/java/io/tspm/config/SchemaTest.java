@@ -46,6 +46,14 @@ class SchemaTest {
     }
 
     @Test
+    void theShippedTspmYaml_validates() throws Exception {
+        Path file = Path.of("../tspm-examples/tspm.yaml");
+        Object tree = new org.snakeyaml.engine.v2.api.Load(org.snakeyaml.engine.v2.api.LoadSettings.builder().build())
+                .loadFromString(Files.readString(file));
+        assertThat(schema().validate(new ObjectMapper().valueToTree(tree))).as("%s", file).isEmpty();
+    }
+
+    @Test
     void aTypo_failsValidation() throws Exception {
         JsonNode doc = new ObjectMapper().readTree("{\"processes\": [{\"name\": \"a\", \"instanses\": 2}]}");
         assertThat(schema().validate(doc)).isNotEmpty();
