@@ -49,6 +49,43 @@ class StrategyBehaviourTest {
     }
 
     @Test
+    void roundRobin_fromManyThreadsAtOnce_keepsTheSharesEven() throws Exception {
+        Picker p = Strategies.roundRobin().picker(first(5));
+        int threads = 8;
+        int each = 20_000;
+        java.util.concurrent.atomic.AtomicLongArray counts = new java.util.concurrent.atomic.AtomicLongArray(5);
+        java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+        List<Thread> pickers = new java.util.ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            Thread thread = new Thread(() -> {
+                try {
+                    go.await();
+                } catch (InterruptedException e) {
+                    return;
+                }
+                for (int k = 0; k < each; k++) {
+                    counts.incrementAndGet(p.pick(PickContext.NONE).instanceId());
+                }
+            });
+            thread.start();
+            pickers.add(thread);
+        }
+        go.countDown();
+        for (Thread t : pickers) {
+            t.join();
+        }
+        long min = Long.MAX_VALUE;
+        long max = 0;
+        for (int i = 0; i < 5; i++) {
+            min = Math.min(min, counts.get(i));
+            max = Math.max(max, counts.get(i));
+        }
+        // Each cursor rotates exactly, so each leaves the shares at most one pick apart.
+        assertThat(max - min).as("spread of %s", counts).isLessThanOrEqualTo(threads);
+        assertThat(min + max).isPositive();
+    }
+
+    @Test
     void everyStrategy_onAnEmptyView_picksNone() {
         Endpoints empty = new Endpoints("web", 1, List.of(), 2);
         for (String name : Strategies.names()) {
