@@ -42,6 +42,28 @@ class LoadBalancingConfigTest {
     }
 
     @Test
+    void weightsFromTheFile_steerARealGroupsPicks_asNginxsSmoothWeightedRoundRobin() throws Exception {
+        TspmConfig config = read(String.join("\n",
+                "processes:",
+                "  - {name: web, command: [sleep, '600'], instances: 3, lbStrategy: weighted, weights: [5, 1, 1]}",
+                ""));
+        try (io.tspm.Supervisor s = config.supervisorBuilder().build()) {
+            s.start();
+            io.tspm.ProcessGroup web = s.group("web");
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
+                    .until(() -> web.endpoints().endpoints().size() == 3);
+            List<Integer> picked = new java.util.ArrayList<>();
+            for (int k = 0; k < 14; k++) {
+                try (io.tspm.Lease lease = web.pick().orElseThrow()) {
+                    picked.add(lease.endpoint().instanceId());
+                }
+            }
+            // Weights 5, 1, 1 give a a b a c a a, twice over.
+            assertThat(picked).containsExactly(0, 0, 1, 0, 2, 0, 0, 0, 0, 1, 0, 2, 0, 0);
+        }
+    }
+
+    @Test
     void anUnknownStrategyListsTheKnownOnesAndSuggestsTheNearest() {
         List<String> p = problems("processes: [{name: a, shell: x, lbStrategy: least-connection}]");
         assertThat(p).singleElement().asString()
