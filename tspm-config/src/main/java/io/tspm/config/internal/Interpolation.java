@@ -14,8 +14,6 @@ import java.util.regex.Pattern;
  */
 public final class Interpolation {
 
-    /** The path of one process's mapping. */
-    private static final Pattern PROCESS = Pattern.compile("processes\\[\\d+]");
     private static final Pattern REFERENCE = Pattern.compile("\\$\\$\\{|\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?}");
 
     private final Map<String, String> variables;
@@ -42,7 +40,7 @@ public final class Interpolation {
 
     /** {@code node} with its strings filled in. */
     public Node apply(Node node, String path) {
-        if (base != null && node instanceof Node.MapNode && PROCESS.matcher(path).matches()) {
+        if (base != null && node instanceof Node.MapNode && isProcess(path)) {
             Map<String, String> fromFile = envFile((Node.MapNode) node, path);
             if (!fromFile.isEmpty()) {
                 Map<String, String> merged = new java.util.HashMap<>(variables);
@@ -50,21 +48,36 @@ public final class Interpolation {
                 return new Interpolation(merged, problems).apply(node, path);
             }
         }
+        // A subtree without a ${ comes back as it was: most of a file has none, so most of it is
+        // neither copied nor given path strings.
         if (node instanceof Node.MapNode) {
             Node.MapNode m = (Node.MapNode) node;
-            Map<String, Node.Entry> out = new LinkedHashMap<>();
+            Map<String, Node.Entry> out = null;
             for (Node.Entry e : m.entries().values()) {
-                String at = path.isEmpty() ? e.key() : path + "." + e.key();
-                out.put(e.key(), new Node.Entry(e.key(), e.keyMark(), apply(e.value(), at)));
+                Node value = e.value();
+                Node filled = needsWork(value) ? apply(value, path.isEmpty() ? e.key() : path + "." + e.key()) : value;
+                if (filled != value && out == null) {
+                    out = new LinkedHashMap<>(m.entries());
+                }
+                if (out != null) {
+                    out.put(e.key(), new Node.Entry(e.key(), e.keyMark(), filled));
+                }
             }
-            return new Node.MapNode(m.mark(), out);
+            return out == null ? m : new Node.MapNode(m.mark(), out);
         } else if (node instanceof Node.ListNode) {
-            List<Node> out = new ArrayList<>();
             List<Node> items = ((Node.ListNode) node).items();
+            List<Node> out = null;
             for (int i = 0; i < items.size(); i++) {
-                out.add(apply(items.get(i), path + "[" + i + "]"));
+                Node item = items.get(i);
+                Node filled = needsWork(item) ? apply(item, path + "[" + i + "]") : item;
+                if (filled != item && out == null) {
+                    out = new ArrayList<>(items);
+                }
+                if (out != null) {
+                    out.set(i, filled);
+                }
             }
-            return new Node.ListNode(node.mark(), out);
+            return out == null ? node : new Node.ListNode(node.mark(), out);
         }
         Node.Scalar s = (Node.Scalar) node;
         if (!(s.value() instanceof String) || !((String) s.value()).contains("${")) {
@@ -93,6 +106,28 @@ public final class Interpolation {
         }
         m.appendTail(out);
         return new Node.Scalar(s.mark(), out.toString(), out.toString());
+    }
+
+    /** Whether {@code path} is that of one process's mapping: processes[i]. */
+    private static boolean isProcess(String path) {
+        if (!path.startsWith("processes[") || !path.endsWith("]") || path.length() < 12) {
+            return false;
+        }
+        for (int i = 10; i < path.length() - 1; i++) {
+            if (path.charAt(i) < '0' || path.charAt(i) > '9') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Whether {@code node} may change: a string with a ${ in it, or a collection (a process may read an env file). */
+    private boolean needsWork(Node node) {
+        if (node instanceof Node.Scalar) {
+            Object v = ((Node.Scalar) node).value();
+            return v instanceof String && ((String) v).contains("${");
+        }
+        return true;
     }
 
     /** The variables of the process's env file; empty when it has none, or it cannot be read (the spawn says why). */

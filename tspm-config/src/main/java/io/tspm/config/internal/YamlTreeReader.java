@@ -27,6 +27,8 @@ import org.snakeyaml.engine.v2.nodes.Tag;
  */
 public final class YamlTreeReader {
 
+    private static final FastJsonSchema SCHEMA = new FastJsonSchema();
+
     private final Limits limits;
 
     /** A reader within {@code limits}. */
@@ -38,7 +40,7 @@ public final class YamlTreeReader {
     public Node read(Reader reader, String source, Problems problems) {
         LoadSettings settings = LoadSettings.builder().setLabel(source).setAllowDuplicateKeys(true)
                 .setAllowRecursiveKeys(false).setMaxAliasesForCollections(limits.maxAliases())
-                .setCodePointLimit(limits.maxChars()).setUseMarks(true).build();
+                .setCodePointLimit(limits.maxChars()).setUseMarks(true).setSchema(SCHEMA).build();
         Optional<org.snakeyaml.engine.v2.nodes.Node> root;
         try {
             root = new Composer(settings, new ParserImpl(settings, new StreamReader(settings, reader))).getSingleNode();
