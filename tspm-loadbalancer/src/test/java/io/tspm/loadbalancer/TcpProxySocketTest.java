@@ -121,8 +121,9 @@ class TcpProxySocketTest {
         } finally {
             clients.shutdownNow();
         }
-        assertThat(group.served[0].get()).isEqualTo(100);
-        assertThat(group.served[1].get()).isEqualTo(100);
+        // Two loops pick, each its own exact rotation: the shares are even to within one pick per loop.
+        assertThat(group.served[0].get() + group.served[1].get()).isEqualTo(200);
+        assertThat(Math.abs(group.served[0].get() - group.served[1].get())).isLessThanOrEqualTo(2);
         await().until(() -> group.inFlightTotal() == 0);
     }
 
