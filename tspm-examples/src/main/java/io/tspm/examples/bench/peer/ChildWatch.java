@@ -19,6 +19,7 @@ final class ChildWatch {
     private final String comm;
     private final Set<Long> confirmed = new HashSet<>();
     private final Set<String> namesSeen = new LinkedHashSet<>();
+    private final List<ProcessHandle> seen = new ArrayList<>();
 
     ChildWatch(long supervisorPid, String program) {
         this.tree = new ProcTree(supervisorPid);
@@ -44,10 +45,16 @@ final class ChildWatch {
         }
         if (st.comm().equals(comm)) {
             confirmed.add(pid);
+            ProcessHandle.of(pid).ifPresent(seen::add);
             return true;
         }
         namesSeen.add(st.comm());
         return false;
+    }
+
+    /** Every child seen running the program, as handles that know its start time (a reused pid is not it). */
+    List<ProcessHandle> seen() {
+        return seen;
     }
 
     /** Waits until {@code n} children run the program; the nanoTime it saw them. */

@@ -1,11 +1,8 @@
 package io.tspm.examples.bench.peer;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -189,6 +186,9 @@ public final class PeerBenchmark {
         for (Contender c : all) {
             results.get(c.name()).put("setup", c.describe());
         }
+        if (results.get("tspm") != null && results.get("tspm").containsKey("rounds")) {
+            results.get("tspm").put("launchPathSeen", launchPathSeen(roundsOf(results.get("tspm"))));
+        }
         ratios(results, o);
         for (Map<String, Object> r : results.values()) {
             if (r.containsKey("rounds")) {
@@ -197,7 +197,7 @@ public final class PeerBenchmark {
         }
         report.put("loadAverageAfter", loadAverage());
         report.put("contenders", results);
-        System.out.println(json(report));
+        System.out.println(JsonText.of(report));
     }
 
     @SuppressWarnings("unchecked")
@@ -211,7 +211,7 @@ public final class PeerBenchmark {
         Path program = work.resolve("lines.awk");
         Files.writeString(program, "BEGIN { for (i = 0; i < " + o.lines()
                 + "; i++) printf \"line %07d the quick brown fox jumps over the lazy dog\\n\", i }\n");
-        return new Workloads(List.of(sleep, "1000"), List.of(awk, "-f", program.toString()), o.lines(), o.counts(), program);
+        return new Workloads(List.of(sleep, "1000"), List.of(awk, "-f", program.toString()), o.lines(), o.counts());
     }
 
     private static String require(String program) {
@@ -240,7 +240,7 @@ public final class PeerBenchmark {
         deleteTree(dir);
         Files.createDirectories(dir);
         Map<String, Object> m = new LinkedHashMap<>();
-        Instant since = Instant.now().minusSeconds(1); // start times are in clock ticks
+        List<ProcessHandle> seen = new ArrayList<>();
         Contender.Session s = c.open(dir, w);
         open.add(s);
         long pid = s.supervisorPid();
@@ -250,7 +250,7 @@ public final class PeerBenchmark {
             m.put("threadsIdle", ProcTree.threads(pid));
             for (int i = 0; i < o.counts().size(); i++) {
                 int n = o.counts().get(i);
-                sleepers(s, n, w, o, m);
+                sleepers(s, n, w, o, m, seen);
                 if (i == 0) {
                     lines(s, expectedBytes, w, m);
                 }
@@ -259,13 +259,24 @@ public final class PeerBenchmark {
         } finally {
             s.close();
             open.remove(s);
-            leftovers(pid, since, w, m);
+            leftovers(pid, seen, m);
         }
     }
 
-    private static void sleepers(Contender.Session s, int n, Workloads w, Options o, Map<String, Object> m) throws Exception {
+    private static void sleepers(Contender.Session s, int n, Workloads w, Options o, Map<String, Object> m,
+            List<ProcessHandle> seen) throws Exception {
         long pid = s.supervisorPid();
         ChildWatch watch = new ChildWatch(pid, w.sleeper().get(0));
+        try {
+            sleepers(s, n, o, m, watch);
+        } finally {
+            seen.addAll(watch.seen());
+        }
+    }
+
+    private static void sleepers(Contender.Session s, int n, Options o, Map<String, Object> m, ChildWatch watch)
+            throws Exception {
+        long pid = s.supervisorPid();
         long timeout = TimeUnit.SECONDS.toNanos(60 + n / 4); // supervisord under load: 150 ms a spawn
         s.prepareSleepers(n);
         long t0 = System.nanoTime();
@@ -347,10 +358,10 @@ public final class PeerBenchmark {
     }
 
     /**
-     * After a close nothing of the round may run: the supervisor is gone, and so is every sleeper
-     * started since the round began (reported and killed: a leak of the contender's or of ours).
+     * After a close nothing of the round may run: the supervisor is gone, and so is every child
+     * seen running the sleeper (one still running is reported and killed: a leak).
      */
-    private static void leftovers(long supervisorPid, Instant since, Workloads w, Map<String, Object> m) {
+    private static void leftovers(long supervisorPid, List<ProcessHandle> seen, Map<String, Object> m) {
         List<String> left = new ArrayList<>();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         ProcTree.Stat st;
@@ -361,15 +372,12 @@ public final class PeerBenchmark {
             left.add(supervisorPid + " (" + st.comm() + ")");
             ProcTree.killTree(supervisorPid);
         }
-        ProcessHandle.allProcesses()
-                .filter(h -> h.info().command().map(c -> c.equals(w.sleeper().get(0))).orElse(false))
-                .filter(h -> h.info().arguments().map(a -> Arrays.asList(a).equals(w.sleeper().subList(1, w.sleeper().size())))
-                        .orElse(false))
-                .filter(h -> h.info().startInstant().map(t -> !t.isBefore(since)).orElse(false))
-                .forEach(h -> {
-                    left.add(h.pid() + " (" + w.sleeper().get(0) + ")");
-                    h.destroyForcibly();
-                });
+        for (ProcessHandle h : seen) {
+            if (h.isAlive()) { // the same process: the handle checks the start time
+                left.add(Long.toString(h.pid()));
+                h.destroyForcibly();
+            }
+        }
         if (!left.isEmpty()) {
             m.put("leftRunning", left);
             System.err.println("  left running after close (killed): " + left);
@@ -389,6 +397,24 @@ public final class PeerBenchmark {
             }
         }
         return n;
+    }
+
+    /**
+     * What /proc showed of tspm's launch path: the JDK's passes through jspawnhelper and setsid
+     * before the program; one exec shows only the forked JVM thread's name (or nothing).
+     */
+    static String launchPathSeen(List<Map<String, Object>> rounds) {
+        Set<String> names = new LinkedHashSet<>();
+        for (Map<String, Object> r : rounds) {
+            r.forEach((k, v) -> {
+                if (k.startsWith("namesBeforeProgram") && v instanceof List<?> l) {
+                    l.forEach(x -> names.add(String.valueOf(x)));
+                }
+            });
+        }
+        boolean wrapped = names.contains("jspawnhelper") || names.contains("setsid");
+        return (wrapped ? "jdk: wrappers seen before the program" : "no jspawnhelper or setsid seen before the program")
+                + " (names seen: " + String.join(", ", names) + ")";
     }
 
     /** Each contender's figures over the floor's of the same round. */
@@ -479,41 +505,5 @@ public final class PeerBenchmark {
 
     private static double round1(double d) {
         return Math.round(d * 10) / 10.0;
-    }
-
-    static String json(Object value) throws IOException {
-        StringWriter out = new StringWriter();
-        try (JsonGenerator g = new JsonFactory().createGenerator(out)) {
-            g.useDefaultPrettyPrinter();
-            write(g, value);
-        }
-        return out.toString();
-    }
-
-    private static void write(JsonGenerator g, Object v) throws IOException {
-        if (v == null) {
-            g.writeNull();
-        } else if (v instanceof Map<?, ?> map) {
-            g.writeStartObject();
-            for (Map.Entry<?, ?> e : map.entrySet()) {
-                g.writeFieldName(String.valueOf(e.getKey()));
-                write(g, e.getValue());
-            }
-            g.writeEndObject();
-        } else if (v instanceof List<?> list) {
-            g.writeStartArray();
-            for (Object x : list) {
-                write(g, x);
-            }
-            g.writeEndArray();
-        } else if (v instanceof Integer || v instanceof Long) {
-            g.writeNumber(((Number) v).longValue());
-        } else if (v instanceof Number num) {
-            g.writeNumber(num.doubleValue());
-        } else if (v instanceof Boolean b) {
-            g.writeBoolean(b);
-        } else {
-            g.writeString(String.valueOf(v));
-        }
     }
 }

@@ -20,7 +20,7 @@ final class TspmContender implements Contender {
 
     private final Path java;
     private final List<String> jvmArgs;
-    private String version = "?";
+    private final Map<String, String> host = new LinkedHashMap<>();
     private final List<String> launchLog = new ArrayList<>();
 
     TspmContender(Path java, List<String> jvmArgs) {
@@ -52,7 +52,7 @@ final class TspmContender implements Contender {
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("what", "io.tspm.Supervisor in a fresh JVM (PeerHost), driven over stdin");
         d.put("java", java.toString());
-        d.put("javaVersion", version);
+        d.put("host", new LinkedHashMap<>(host));
         d.put("jvmArgs", jvmArgs);
         d.put("launchLog", List.copyOf(launchLog));
         return d;
@@ -111,7 +111,12 @@ final class TspmContender implements Contender {
         try {
             String hello = ch.greeting().get(60, TimeUnit.SECONDS);
             synchronized (this) {
-                version = hello;
+                for (String kv : hello.trim().split(" ")) { // "java=25.0.1 tspm.launch=jdk"
+                    int eq = kv.indexOf('=');
+                    if (eq > 0) {
+                        host.put(kv.substring(0, eq), kv.substring(eq + 1));
+                    }
+                }
             }
         } catch (Exception e) {
             session.close();

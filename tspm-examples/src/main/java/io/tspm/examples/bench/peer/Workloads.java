@@ -1,6 +1,5 @@
 package io.tspm.examples.bench.peer;
 
-import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -8,7 +7,7 @@ import java.util.List;
  * printing {@code lines} lines, both as absolute paths so that no contender searches the PATH;
  * {@code counts} are the numbers of sleepers started (a config file has to know them up front).
  */
-record Workloads(List<String> sleeper, List<String> writer, long lines, List<Integer> counts, Path awkProgram) {
+record Workloads(List<String> sleeper, List<String> writer, long lines, List<Integer> counts) {
 
     Workloads {
         sleeper = List.copyOf(sleeper);

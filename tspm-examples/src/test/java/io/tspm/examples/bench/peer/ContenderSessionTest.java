@@ -27,7 +27,7 @@ class ContenderSessionTest {
         Path awk = dir.resolve("lines.awk");
         Files.writeString(awk, "BEGIN { for (i = 0; i < 1000; i++) printf \"line %07d\\n\", i }\n");
         return new Workloads(List.of(PeerBenchmark.which("sleep"), "1000"), List.of(PeerBenchmark.which("awk"), "-f",
-                awk.toString()), 1000, List.of(3), awk);
+                awk.toString()), 1000, List.of(3));
     }
 
     @Test
@@ -60,17 +60,19 @@ class ContenderSessionTest {
         Workloads w = workloads();
         Path round = Files.createDirectories(dir.resolve(c.name()));
         long pid;
-        List<Long> first;
+        List<ProcessHandle> seen;
         try (Contender.Session s = c.open(round, w)) {
             pid = s.supervisorPid();
             ChildWatch watch = new ChildWatch(pid, w.sleeper().get(0));
             s.prepareSleepers(3);
             s.startSleepers(3).get(60, TimeUnit.SECONDS);
             watch.awaitRunning(3, deadline());
-            first = watch.running();
+            List<Long> first = watch.running();
             Set<Long> known = watch.all();
             ProcessHandle.of(first.get(0)).orElseThrow().destroyForcibly();
             watch.awaitNew(known, deadline());
+            seen = watch.seen();
+            assertThat(seen).hasSize(4);
             s.stopSleepers(3).get(60, TimeUnit.SECONDS);
             watch.awaitNone(deadline());
 
@@ -79,7 +81,7 @@ class ContenderSessionTest {
             s.forgetWriter().get(30, TimeUnit.SECONDS);
         }
         await().atMost(Duration.ofSeconds(10)).until(() -> ProcessHandle.of(pid).map(h -> !h.isAlive()).orElse(true)
-                && first.stream().noneMatch(p -> ProcessHandle.of(p).map(ProcessHandle::isAlive).orElse(false)));
+                && seen.stream().noneMatch(ProcessHandle::isAlive));
     }
 
     private static long deadline() {
