@@ -110,7 +110,9 @@ final class ControlServer implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        http.stop(0);
+        // A second for the streams to see `closed` and end their replies: a `logs --follow` then
+        // ends cleanly instead of on a cut connection.
+        http.stop(1);
         pool.shutdownNow();
     }
 
