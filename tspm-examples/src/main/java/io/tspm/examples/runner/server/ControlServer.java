@@ -358,6 +358,11 @@ final class ControlServer implements AutoCloseable {
                 message = "scaled " + group.name() + " from " + before + " to " + n + " instances";
                 break;
             default:
+                if (ex.param("instance").isPresent()) { // one instance, at once (monit's keys)
+                    ex.json(202, JsonShapes.ok(Actions.onInstance(s, target, ex.intParam("instance", 0, 0, 100_000),
+                            action)));
+                    return;
+                }
                 Targets t = Targets.resolve(s, target);
                 message = Actions.run(s, t, action);
                 break;

@@ -1,8 +1,6 @@
 package io.tspm.examples.runner.server;
 
 import com.sun.net.httpserver.Headers;
-import io.tspm.ProcessGroup;
-import io.tspm.ProcessInstance;
 import io.tspm.SupervisorSnapshot;
 import java.io.IOException;
 import java.io.InputStream;
@@ -161,32 +159,11 @@ final class WebPage {
     /** {@code POST /ui/actions/{start|stop|restart}?process=web&instance=1}: answers at once, the stream tells the rest. */
     private void action(ApiExchange ex, String action) throws IOException {
         String name = ex.param("process").orElseThrow(() -> new ApiException(400, "an action needs process=NAME"));
-        ProcessGroup group = Targets.process(runner.supervisor(), name);
         int id = ex.intParam("instance", -1, 0, 100_000);
         if (id < 0) {
             throw new ApiException(400, "an action needs instance=ID");
         }
-        ProcessInstance instance = group.instances().stream().filter(i -> i.id() == id).findFirst()
-                .orElseThrow(() -> new ApiException(404, group.name() + " has no instance " + id + " (it has "
-                        + group.instances().size() + ")"));
-        String words;
-        switch (action) {
-            case "start":
-                instance.startAsync();
-                words = "starting ";
-                break;
-            case "stop":
-                instance.stopAsync();
-                words = "stopping ";
-                break;
-            case "restart":
-                instance.restartAsync();
-                words = "restarting ";
-                break;
-            default:
-                throw new ApiException(404, "no action '" + action + "' on the page; it has start, stop, restart");
-        }
-        ex.json(202, JsonShapes.ok(words + group.name() + "#" + id));
+        ex.json(202, JsonShapes.ok(Actions.onInstance(runner.supervisor(), name, id, action)));
     }
 
     private static String resource(String name) {
