@@ -24,7 +24,8 @@ import java.util.Map;
 /**
  * Debian's headless Chromium, driven through chromedriver's W3C WebDriver HTTP API with the JDK's
  * HTTP client (a handful of calls: no Selenium needed). {@link #close()} ends the session and
- * chromedriver, and waits until no process of either is left.
+ * chromedriver, and waits until none of their processes is left (the zygotes and renderers are
+ * descendants; the crash handlers re-parent to init and are found by the caller's environment mark).
  */
 final class HeadlessChromium implements AutoCloseable {
 

@@ -63,7 +63,8 @@ class WebPageLauncherTest {
         Launcher.Result start = tspm.run("start", "tspm.yaml");
         assertThat(start.exit()).as(start.toString()).isZero();
         port = Integer.parseInt(Files.readString(dir.resolve(".tspm/port")).trim());
-        // The mark goes into the browser's environment too: the check that nothing is left sees it.
+        // close() awaits chromedriver and every descendant; Chromium's crash handlers leave the tree (their
+        // parent is init) but keep the environment, mark included: the check that nothing is left sees them.
         browser = HeadlessChromium.start(dir.resolve("chromium"), Map.of("TSPM_E2E_MARK", tspm.mark));
     }
 

@@ -460,10 +460,23 @@ final class ControlServer implements AutoCloseable {
         BlockingQueue<String> queue = new ArrayBlockingQueue<>(4096);
         SupervisorListener listener = e -> queue.offer("event: " + (withLines ? "change" : e.getClass().getSimpleName())
                 + "\ndata: " + JsonShapes.event(e) + "\n\n");
-        supervisor().addListener(listener);
-        // A client that cannot keep up misses lines, the child never waits.
-        LineTap tap = withLines ? new LineTap(supervisor(), n -> true,
-                l -> queue.offer("event: line\ndata: " + JsonShapes.line(l) + "\n\n")) : null;
+        LineTap tap = null;
+        try {
+            supervisor().addListener(listener);
+            // A client that cannot keep up misses lines, the child never waits.
+            tap = withLines ? new LineTap(supervisor(), n -> true,
+                    l -> queue.offer("event: line\ndata: " + JsonShapes.line(l) + "\n\n")) : null;
+            streamEvents(ex, queue);
+        } finally {
+            if (tap != null) {
+                tap.close();
+            }
+            supervisor().removeListener(listener);
+            streams.release();
+        }
+    }
+
+    private void streamEvents(ApiExchange ex, BlockingQueue<String> queue) throws IOException {
         try (OutputStream out = ex.stream("text/event-stream")) {
             out.write(": tspm events\n\n".getBytes(StandardCharsets.UTF_8));
             out.flush();
@@ -485,12 +498,6 @@ final class ControlServer implements AutoCloseable {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } finally {
-            if (tap != null) {
-                tap.close();
-            }
-            supervisor().removeListener(listener);
-            streams.release();
         }
     }
 }
