@@ -70,7 +70,14 @@ final class FileWatcher {
             this.roots = roots;
             this.files = files;
             List<PathMatcher> m = new ArrayList<>();
-            ignore.forEach(g -> m.add(FileSystems.getDefault().getPathMatcher("glob:" + g)));
+            for (String g : ignore) {
+                m.add(FileSystems.getDefault().getPathMatcher("glob:" + g));
+                if (g.startsWith("**/")) {
+                    // As in .gitignore, a leading **/ matches at the root too (**/*.log ignores debug.log):
+                    // the JDK's glob wants at least one directory before it.
+                    m.add(FileSystems.getDefault().getPathMatcher("glob:" + g.substring(3)));
+                }
+            }
             this.ignore = m;
             this.debounce = debounce;
             this.action = action;
@@ -91,7 +98,7 @@ final class FileWatcher {
         }
 
         /** A change is ignored when a pattern matches it, its name, or any directory on its way down. */
-        private boolean ignored(Path changed) {
+        boolean ignored(Path changed) {
             for (Path root : roots) {
                 if (!changed.startsWith(root) || changed.equals(root)) {
                     continue;

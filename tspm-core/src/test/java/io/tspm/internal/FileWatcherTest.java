@@ -114,6 +114,24 @@ class FileWatcherTest {
         assertThat(watcher.watchedDirectories()).isZero();
     }
 
+    @Test
+    void aLeadingDoubleStarMatchesAtTheRootToo_asInGitignore() throws Exception {
+        Path root = Files.createDirectories(dir.resolve("app"));
+        FileWatcher.Watch w = engine.watcher.watch("dev", List.of(root),
+                List.of("**/*.log", "**/*~", "**/node_modules/**", ".git/**", "cache"), DEBOUNCE, () -> { });
+        try {
+            for (String ignored : List.of("debug.log", "sub/deep/debug.log", "app.txt~", "src/app.txt~",
+                    "node_modules/x/index.js", "web/node_modules/x.js", ".git/index", "cache", "cache/a/b")) {
+                assertThat(w.ignored(root.resolve(ignored))).as(ignored).isTrue();
+            }
+            for (String counted : List.of("app.txt", "src/app.log.txt", "logs", "src/.git", "node_modules.txt")) {
+                assertThat(w.ignored(root.resolve(counted))).as(counted).isFalse();
+            }
+        } finally {
+            w.cancel();
+        }
+    }
+
     private static void await(CyclicBarrier barrier) {
         try {
             barrier.await();

@@ -42,6 +42,7 @@ import picocli.CommandLine.Command;
             ClientCommands.Kill.class,
             ClientCommands.Groups.class,
             ClientCommands.Report.class,
+            ClientCommands.Open.class,
             ClientCommands.Startup.class,
             ClientCommands.Export.class,
             RunnerCommands.RunnerChild.class,

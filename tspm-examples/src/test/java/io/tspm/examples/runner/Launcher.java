@@ -66,6 +66,18 @@ final class Launcher {
         return r;
     }
 
+    /** Starts a command that runs until it ends by itself or is killed ({@code dev}, {@code logs --follow}); stdout and stderr to {@code out}. */
+    Process spawn(Path out, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(path().toString());
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .redirectOutput(out.toFile()).redirectErrorStream(true);
+        env(pb.environment());
+        return pb.start();
+    }
+
     void env(Map<String, String> env) {
         env.remove("TSPM_HOME");
         env.put("TSPM_E2E_MARK", mark);

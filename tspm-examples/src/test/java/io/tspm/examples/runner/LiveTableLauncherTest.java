@@ -98,6 +98,40 @@ class LiveTableLauncherTest {
         assertThat(screen()).contains("every process stopped gracefully", "crashy#0 exited");
     }
 
+    @Test
+    void monit_attachedToADetachedRunner_hasTheKeys_andQuitLeavesTheRunnerRunning() throws Exception {
+        Launcher.Result start = tspm.run("start", "tspm.yaml");
+        assertThat(start.exit()).as(start.toString()).isZero();
+        try {
+            String command = "cd '" + dir + "' && env TSPM_E2E_MARK=" + tspm.mark + " '" + Launcher.path()
+                    + "' monit; echo \"EXIT=$?\" > monit-exit.txt; sleep 600";
+            tmux("new-session", "-d", "-x", "110", "-y", "30", command);
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(screen())
+                    .contains("tspm monit", "NAME", "RESTARTS", "r restart", "+/- scale", "q quit")
+                    .containsPattern("> web +0 +running")
+                    .containsPattern("web +1 +running")
+                    .contains("web 0 tick"));
+
+            long pidBefore = pidOf(screen(), "web", 1);
+            tmux("send-keys", "Down");
+            tmux("send-keys", "r");
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+                String s = screen();
+                assertThat(s).contains("restarting web#1").containsPattern("> web +1 ");
+                assertThat(pidOf(s, "web", 1)).isPositive().isNotEqualTo(pidBefore);
+            });
+
+            tmux("send-keys", "q");
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(dir.resolve("monit-exit.txt")).exists());
+            assertThat(Files.readString(dir.resolve("monit-exit.txt")).trim()).isEqualTo("EXIT=0");
+            Launcher.Result list = tspm.run("list");
+            assertThat(list.exit()).as("the runner runs on").isZero();
+            assertThat(list.out()).containsPattern("web +1 +running");
+        } finally {
+            tspm.run("kill");
+        }
+    }
+
     private static long pidOf(String screen, String name, int id) {
         for (String line : screen.lines().toList()) {
             String[] cells = line.replace(">", " ").trim().split(" +");

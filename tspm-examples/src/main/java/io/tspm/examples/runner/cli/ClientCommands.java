@@ -277,6 +277,35 @@ public final class ClientCommands {
         }
     }
 
+    /** {@code tspm open [--browser]}: a one-time login link to the runner's web page. */
+    @Command(name = "open", mixinStandardHelpOptions = true,
+            description = "Prints a one-time login link to the runner's web page (the table with start, stop and"
+                    + " restart buttons, and the last lines); it opens one browser session, within 2 minutes.")
+    public static final class Open extends ClientCommand {
+        @Option(names = {"-b", "--browser"}, description = "Open the link too: in $BROWSER, else with xdg-open.")
+        boolean browser;
+
+        @Override
+        public Integer call() throws Exception {
+            String url = Json.stringField(client().post("/v1/login").body(), "url");
+            print(url);
+            if (browser) {
+                String given = System.getenv("BROWSER");
+                String opener = given != null && !given.isBlank() ? given.split(":")[0] : "xdg-open";
+                try {
+                    // Not waited for: a browser may live far longer than this command.
+                    new ProcessBuilder(opener, url).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                            .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+                } catch (java.io.IOException e) {
+                    throw new RunnerException(ExitCodes.FAILURE, "cannot open a browser with '" + opener + "' ("
+                            + e.getMessage() + "): set BROWSER, or open the link above yourself");
+                }
+            }
+            return ExitCodes.OK;
+        }
+    }
+
     /** {@code tspm groups}. */
     @Command(name = "groups", mixinStandardHelpOptions = true, description = "Lists the namespaces and their processes.")
     public static final class Groups extends ClientCommand {

@@ -217,17 +217,24 @@ public final class RunnerCommands {
         }
     }
 
-    /** {@code tspm monit}: the table of the running runner, redrawn each second. */
+    /** {@code tspm monit}: the table of the running runner, redrawn each second; on a terminal with the live table's keys. */
     @Command(name = "monit", mixinStandardHelpOptions = true,
-            description = "Shows the running runner's table, redrawn each second, until Ctrl-C.")
+            description = "Shows the running runner's table, redrawn each second, until q or Ctrl-C. On a terminal"
+                    + " with the live table's keys: move, restart, stop, start, scale, follow a log.")
     public static final class Monit extends ClientCommand {
-        @Option(names = "--count", paramLabel = "N", description = "Stop after N redraws (default: until Ctrl-C).")
+        @Option(names = "--count", paramLabel = "N", description = "Print the table N times, plainly, and end.")
         Integer count;
 
         @Override
         public Integer call() throws Exception {
             ControlClient c = client();
             boolean tty = onTerminal();
+            if (tty && count == null) {
+                io.tspm.examples.runner.ui.AttachedTable table = io.tspm.examples.runner.ui.AttachedTable.open(c);
+                if (table != null) {
+                    return table.run();
+                }
+            }
             for (int i = 0; count == null || i < count; i++) {
                 String table = c.get("/v1/processes?view=text" + (tty ? "&color=true" : "")).body();
                 String logs = c.get("/v1/logs?lines=10").body();

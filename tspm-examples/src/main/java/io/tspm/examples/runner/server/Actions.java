@@ -2,6 +2,7 @@ package io.tspm.examples.runner.server;
 
 import io.tspm.LabelSelector;
 import io.tspm.ProcessGroup;
+import io.tspm.ProcessInstance;
 import io.tspm.Supervisor;
 
 /**
@@ -51,6 +52,32 @@ final class Actions {
             default:
                 throw new ApiException(404, "no action '" + action + "'; the actions are start, stop, restart,"
                         + " reload, reset, scale, flush, reloadLogs");
+        }
+    }
+
+    /**
+     * Starts {@code action} (start, stop or restart) on one instance and returns at once, in words
+     * ({@code restarting web#1}): the live table, {@code monit} and the web page follow the rest
+     * through events.
+     */
+    static String onInstance(Supervisor s, String process, int id, String action) {
+        ProcessGroup group = Targets.process(s, process);
+        ProcessInstance instance = group.instances().stream().filter(i -> i.id() == id).findFirst()
+                .orElseThrow(() -> new ApiException(404, group.name() + " has no instance " + id + " (it has "
+                        + group.instances().size() + ")"));
+        switch (action) {
+            case "start":
+                instance.startAsync();
+                return "starting " + group.name() + "#" + id;
+            case "stop":
+                instance.stopAsync();
+                return "stopping " + group.name() + "#" + id;
+            case "restart":
+                instance.restartAsync();
+                return "restarting " + group.name() + "#" + id;
+            default:
+                throw new ApiException(404, "no action '" + action + "' on one instance; there are start, stop,"
+                        + " restart");
         }
     }
 }

@@ -47,6 +47,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * supervisor's threads; bodies are bounded ({@link ApiExchange#MAX_BODY}); a client that stalls
  * while sending its request is cut off ({@code sun.net.httpserver.maxReqTime}, set by the
  * launcher); streams (log follow, events) are capped in number. The routes are listed in the README.
+ * The web page ({@link WebPage}: {@code /}, {@code /login}, {@code /ui/...}) shares the port and
+ * the pool, with a session cookie instead of the token.
  */
 final class ControlServer implements AutoCloseable {
 
@@ -58,13 +60,24 @@ final class ControlServer implements AutoCloseable {
     private final HttpServer http;
     private final ExecutorService pool;
     private final Semaphore streams = new Semaphore(MAX_STREAMS);
+    private final WebPage page;
+    private final String pageHost;
     private volatile boolean closed;
 
-    private ControlServer(Runner runner, ApiToken token, HttpServer http, ExecutorService pool) {
+    private ControlServer(Runner runner, ApiToken token, HttpServer http, ExecutorService pool, InetAddress address,
+            String host) {
         this.runner = runner;
         this.token = token;
         this.http = http;
         this.pool = pool;
+        int port = http.getAddress().getPort();
+        // The page's address: loopback unless the API listens on one address elsewhere.
+        String name = address.isLoopbackAddress() || address.isAnyLocalAddress() ? "127.0.0.1"
+                : address instanceof java.net.Inet6Address ? "[" + host + "]" : host;
+        this.pageHost = name + ":" + port;
+        Set<String> hosts = new java.util.HashSet<>(Set.of("127.0.0.1:" + port, "localhost:" + port, "[::1]:" + port));
+        hosts.add(pageHost.toLowerCase(java.util.Locale.ROOT));
+        this.page = new WebPage(this, runner, new WebSessions(System::nanoTime), port, hosts);
     }
 
     static ControlServer open(Runner runner, ApiToken token, String host, int port, boolean allowRemote)
@@ -83,7 +96,7 @@ final class ControlServer implements AutoCloseable {
                     return t;
                 });
         pool.allowCoreThreadTimeOut(true);
-        ControlServer server = new ControlServer(runner, token, http, pool);
+        ControlServer server = new ControlServer(runner, token, http, pool, address, host);
         http.setExecutor(pool);
         http.createContext("/", server::handle);
         http.start();
@@ -97,13 +110,19 @@ final class ControlServer implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        http.stop(0);
+        // A second for the streams to see `closed` and end their replies: a `logs --follow` then
+        // ends cleanly instead of on a cut connection.
+        http.stop(1);
         pool.shutdownNow();
     }
 
     private void handle(HttpExchange raw) {
         ApiExchange ex = new ApiExchange(raw);
         try {
+            if (WebPage.serves(ex.path())) { // the browser's routes: a session cookie instead of the token
+                page.handle(ex);
+                return;
+            }
             if (!token.matches(raw.getRequestHeaders().getFirst("Authorization"))) {
                 raw.getResponseHeaders().set("WWW-Authenticate", "Bearer");
                 ex.send(401, "text/plain", "");
@@ -204,6 +223,16 @@ final class ControlServer implements AutoCloseable {
                 List<String> warnings = new ArrayList<>();
                 ApplyPlan plan = runner.resurrect(warnings);
                 ex.json(200, JsonShapes.plan(plan, true));
+                return;
+            case "login":
+                require(post, ex);
+                String url = "http://" + pageHost + "/login?code=" + page.newLoginCode();
+                ex.json(200, JsonShapes.json(g -> {
+                    g.writeStartObject();
+                    g.writeStringField("url", url);
+                    g.writeNumberField("expiresInSeconds", WebSessions.CODE_LIFETIME.toSeconds());
+                    g.writeEndObject();
+                }));
                 return;
             case "kill":
                 require(post, ex);
@@ -329,6 +358,11 @@ final class ControlServer implements AutoCloseable {
                 message = "scaled " + group.name() + " from " + before + " to " + n + " instances";
                 break;
             default:
+                if (ex.param("instance").isPresent()) { // one instance, at once (monit's keys)
+                    ex.json(202, JsonShapes.ok(Actions.onInstance(s, target, ex.intParam("instance", 0, 0, 100_000),
+                            action)));
+                    return;
+                }
                 Targets t = Targets.resolve(s, target);
                 message = Actions.run(s, t, action);
                 break;
@@ -343,7 +377,7 @@ final class ControlServer implements AutoCloseable {
         ex.json(200, JsonShapes.plan(plan, !ex.flag("dryRun")));
     }
 
-    private void logs(ApiExchange ex) throws IOException {
+    void logs(ApiExchange ex) throws IOException {
         Supervisor s = supervisor();
         String name = ex.param("process").orElse(null);
         List<ProcessGroup> groups = name == null || name.equals("all") ? s.groups()
@@ -411,13 +445,38 @@ final class ControlServer implements AutoCloseable {
     }
 
     private void events(ApiExchange ex) throws IOException {
+        eventStream(ex, false);
+    }
+
+    /** The web page's stream: every event as {@code event: change}, every line as {@code event: line}. */
+    void pageStream(ApiExchange ex) throws IOException {
+        eventStream(ex, true);
+    }
+
+    private void eventStream(ApiExchange ex, boolean withLines) throws IOException {
         if (!streams.tryAcquire()) {
             throw new ApiException(503, "too many streams open (" + MAX_STREAMS + ")");
         }
         BlockingQueue<String> queue = new ArrayBlockingQueue<>(4096);
-        SupervisorListener listener = e -> queue.offer("event: " + e.getClass().getSimpleName() + "\ndata: "
-                + JsonShapes.event(e) + "\n\n");
-        supervisor().addListener(listener);
+        SupervisorListener listener = e -> queue.offer("event: " + (withLines ? "change" : e.getClass().getSimpleName())
+                + "\ndata: " + JsonShapes.event(e) + "\n\n");
+        LineTap tap = null;
+        try {
+            supervisor().addListener(listener);
+            // A client that cannot keep up misses lines, the child never waits.
+            tap = withLines ? new LineTap(supervisor(), n -> true,
+                    l -> queue.offer("event: line\ndata: " + JsonShapes.line(l) + "\n\n")) : null;
+            streamEvents(ex, queue);
+        } finally {
+            if (tap != null) {
+                tap.close();
+            }
+            supervisor().removeListener(listener);
+            streams.release();
+        }
+    }
+
+    private void streamEvents(ApiExchange ex, BlockingQueue<String> queue) throws IOException {
         try (OutputStream out = ex.stream("text/event-stream")) {
             out.write(": tspm events\n\n".getBytes(StandardCharsets.UTF_8));
             out.flush();
@@ -426,7 +485,9 @@ final class ControlServer implements AutoCloseable {
                 String e = queue.poll(500, TimeUnit.MILLISECONDS);
                 if (e != null) {
                     out.write(e.getBytes(StandardCharsets.UTF_8));
-                    out.flush();
+                    if (queue.isEmpty()) {
+                        out.flush();
+                    }
                     lastWrite = System.nanoTime();
                 } else if (System.nanoTime() - lastWrite > TimeUnit.SECONDS.toNanos(15)) {
                     // A comment now and then finds a client that went away.
@@ -437,9 +498,6 @@ final class ControlServer implements AutoCloseable {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } finally {
-            supervisor().removeListener(listener);
-            streams.release();
         }
     }
 }
