@@ -34,6 +34,10 @@ public final class RunnerCommands {
         @Option(names = "--allow-remote", description = "Allow --listen on an address other than loopback.")
         boolean allowRemote;
 
+        @Option(names = {"--profile", "--env"}, paramLabel = "NAME", description = "Select the config's profile"
+                + " NAME: each process's env_NAME and profiles.NAME (as PM2's --env production).")
+        String profile;
+
         String host() {
             int colon = listen.lastIndexOf(':');
             return colon < 0 || listen.indexOf(':') != colon ? listen : listen.substring(0, colon);
@@ -60,6 +64,10 @@ public final class RunnerCommands {
             args.add(listen);
             if (allowRemote) {
                 args.add("--allow-remote");
+            }
+            if (profile != null) {
+                args.add("--profile");
+                args.add(profile);
             }
             return args;
         }
@@ -94,7 +102,7 @@ public final class RunnerCommands {
         public Integer call() throws Exception {
             Path config = config(file);
             RunnerOptions options = new RunnerOptions(config, StateDir.forConfig(config, System.getenv()), dev(),
-                    autosave, host(), port(), allowRemote);
+                    autosave, host(), port(), allowRemote, profile);
             return RunnerMain.run(options, plain ? RunnerMain.Show.PLAIN : RunnerMain.Show.INTERACTIVE,
                     stopAfter == null ? null : Duration.ofSeconds(stopAfter));
         }
@@ -279,7 +287,7 @@ public final class RunnerCommands {
         @Override
         public Integer call() throws Exception {
             RunnerOptions options = new RunnerOptions(resurrect ? null : config, new StateDir(state), dev, autosave,
-                    host(), port(), allowRemote);
+                    host(), port(), allowRemote, profile);
             return RunnerMain.run(options, RunnerMain.Show.EVENTS, null);
         }
     }

@@ -153,7 +153,7 @@ public final class Runner {
             return specs;
         }
         configFile = options.config().toAbsolutePath().normalize();
-        TspmConfig config = TspmConfig.load(configFile);
+        TspmConfig config = options.load(configFile);
         config.warnings().forEach(w -> notices.println("warning: " + w));
         settings = config.supervisor();
         metricsFiles = config.metrics().textfiles();
@@ -277,7 +277,7 @@ public final class Runner {
         if (f == null) {
             throw new ApiException(400, "this runner was restored from a dump: name the config to apply");
         }
-        TspmConfig config = TspmConfig.load(f);
+        TspmConfig config = options.load(f);
         List<ProcessSpec> specs = prepare(config.processes(), f.toAbsolutePath().normalize().getParent());
         if (dryRun) {
             return supervisor.plan(specs);
