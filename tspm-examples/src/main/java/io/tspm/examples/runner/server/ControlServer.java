@@ -16,6 +16,7 @@ import io.tspm.SupervisorSnapshot;
 import io.tspm.TspmException;
 import io.tspm.config.ConfigException;
 import io.tspm.config.ConfigWriter;
+import io.tspm.config.SnapshotJson;
 import io.tspm.event.SupervisorListener;
 import io.tspm.examples.runner.state.ApiToken;
 import io.tspm.examples.runner.state.DumpException;
@@ -188,7 +189,7 @@ final class ControlServer implements AutoCloseable {
             case "snapshot":
                 require(get, ex);
                 SupervisorSnapshot s = supervisor().snapshot();
-                ex.json(200, JsonShapes.json(g -> JsonShapes.snapshot(g, s)));
+                ex.json(200, SnapshotJson.snapshot(s));
                 return;
             case "groups":
                 require(get, ex);
@@ -222,7 +223,7 @@ final class ControlServer implements AutoCloseable {
                 require(post, ex);
                 List<String> warnings = new ArrayList<>();
                 ApplyPlan plan = runner.resurrect(warnings);
-                ex.json(200, JsonShapes.plan(plan, true));
+                ex.json(200, SnapshotJson.plan(plan, true));
                 return;
             case "login":
                 require(post, ex);
@@ -281,7 +282,7 @@ final class ControlServer implements AutoCloseable {
         if (ex.wantsText()) {
             ex.text(200, ProcessTable.render(s, ex.flag("color")));
         } else {
-            ex.json(200, JsonShapes.json(g -> JsonShapes.instances(g, s)));
+            ex.json(200, SnapshotJson.instances(s));
         }
     }
 
@@ -297,7 +298,7 @@ final class ControlServer implements AutoCloseable {
         if (ex.wantsText()) {
             ex.text(200, TextViews.describe(gs, exits, spec, ex.flag("color")));
         } else {
-            ex.json(200, JsonShapes.json(g -> JsonShapes.process(g, gs, exits, spec)));
+            ex.json(200, SnapshotJson.process(gs, exits, spec));
         }
     }
 
@@ -374,7 +375,7 @@ final class ControlServer implements AutoCloseable {
         ex.body(); // bounded, unused: the file is named by the query
         String file = ex.param("file").orElse(null);
         ApplyPlan plan = runner.apply(file == null ? null : Path.of(file), ex.flag("dryRun"));
-        ex.json(200, JsonShapes.plan(plan, !ex.flag("dryRun")));
+        ex.json(200, SnapshotJson.plan(plan, !ex.flag("dryRun")));
     }
 
     void logs(ApiExchange ex) throws IOException {
@@ -410,7 +411,7 @@ final class ControlServer implements AutoCloseable {
         List<OutputLine> tail = recent.subList(Math.max(0, recent.size() - lines), recent.size());
         if (!ex.flag("follow")) {
             StringBuilder sb = new StringBuilder();
-            tail.forEach(l -> sb.append(json ? JsonShapes.line(l) : TextViews.line(l)).append('\n'));
+            tail.forEach(l -> sb.append(json ? SnapshotJson.line(l) : TextViews.line(l)).append('\n'));
             ex.send(200, json ? "application/x-ndjson" : "text/plain; charset=utf-8", sb.toString());
             return;
         }
@@ -424,13 +425,13 @@ final class ControlServer implements AutoCloseable {
             }
         }); OutputStream out = ex.stream(json ? "application/x-ndjson" : "text/plain; charset=utf-8")) {
             for (OutputLine l : tail) {
-                out.write(((json ? JsonShapes.line(l) : TextViews.line(l)) + "\n").getBytes(StandardCharsets.UTF_8));
+                out.write(((json ? SnapshotJson.line(l) : TextViews.line(l)) + "\n").getBytes(StandardCharsets.UTF_8));
             }
             out.flush();
             while (!closed && runner.phase() != Runner.Phase.STOPPED) {
                 OutputLine l = queue.poll(500, TimeUnit.MILLISECONDS);
                 if (l != null) {
-                    out.write(((json ? JsonShapes.line(l) : TextViews.line(l)) + "\n")
+                    out.write(((json ? SnapshotJson.line(l) : TextViews.line(l)) + "\n")
                             .getBytes(StandardCharsets.UTF_8));
                     if (queue.isEmpty()) {
                         out.flush();
@@ -465,7 +466,7 @@ final class ControlServer implements AutoCloseable {
             supervisor().addListener(listener);
             // A client that cannot keep up misses lines, the child never waits.
             tap = withLines ? new LineTap(supervisor(), n -> true,
-                    l -> queue.offer("event: line\ndata: " + JsonShapes.line(l) + "\n\n")) : null;
+                    l -> queue.offer("event: line\ndata: " + SnapshotJson.line(l) + "\n\n")) : null;
             streamEvents(ex, queue);
         } finally {
             if (tap != null) {

@@ -2,27 +2,17 @@ package io.tspm.examples.runner.server;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import io.tspm.ApplyPlan;
-import io.tspm.ExitRecord;
-import io.tspm.ExitStatus;
-import io.tspm.GroupSnapshot;
-import io.tspm.InstanceSnapshot;
-import io.tspm.OutputLine;
-import io.tspm.ProbeStatus;
-import io.tspm.SupervisorSnapshot;
 import io.tspm.event.SupervisorEvent;
 import io.tspm.event.InstanceEvent;
 import io.tspm.event.TransitionEvent;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
-import java.util.List;
-import java.util.Map;
 
 /**
- * The JSON shapes of the control API, as the README documents them: an instance (one row of
- * {@code jlist}), a process (describe), the snapshot, an event, a log line and an apply plan.
- * Field names are stable; new fields may be added, none is renamed.
+ * The control API's own JSON: its envelopes ({@code error}, {@code ok}) and the event stream's
+ * events. The shapes of the state itself (instances, processes, the snapshot, log lines, apply
+ * plans) are tspm-config's {@link io.tspm.config.SnapshotJson}, for embedders too.
  */
 public final class JsonShapes {
 
@@ -68,141 +58,6 @@ public final class JsonShapes {
         });
     }
 
-    /** Every instance of every process, in order: {@code jlist}. */
-    public static void instances(JsonGenerator g, SupervisorSnapshot snapshot) throws IOException {
-        g.writeStartArray();
-        for (GroupSnapshot group : snapshot.groups()) {
-            for (InstanceSnapshot i : group.instances()) {
-                instance(g, i);
-            }
-        }
-        g.writeEndArray();
-    }
-
-    /** One instance. */
-    public static void instance(JsonGenerator g, InstanceSnapshot i) throws IOException {
-        g.writeStartObject();
-        g.writeStringField("name", i.process());
-        g.writeStringField("namespace", i.namespace());
-        g.writeNumberField("id", i.instanceId());
-        g.writeStringField("status", i.state().name().toLowerCase(java.util.Locale.ROOT));
-        g.writeBooleanField("ready", i.ready());
-        nullableLong(g, "pid", i.pid().isPresent() ? i.pid().getAsLong() : null);
-        nullableLong(g, "port", i.port().isPresent() ? (long) i.port().getAsInt() : null);
-        g.writeNumberField("restarts", i.restarts());
-        g.writeNumberField("uptimeMs", i.uptime().toMillis());
-        g.writeStringField("startedAt", i.startedAt().map(Object::toString).orElse(null));
-        if (i.resources().isPresent()) {
-            g.writeNumberField("cpuPercent", round(i.resources().get().cpuPercent()));
-            nullableLong(g, "memoryBytes", i.resources().get().memoryBytes().isPresent()
-                    ? i.resources().get().memoryBytes().getAsLong() : null);
-        } else {
-            g.writeNullField("cpuPercent");
-            g.writeNullField("memoryBytes");
-        }
-        g.writeFieldName("lastExit");
-        if (i.lastExit().isPresent()) {
-            exit(g, i.lastExit().get());
-        } else {
-            g.writeNull();
-        }
-        g.writeStringField("failureReason", i.failureReason().orElse(null));
-        g.writeNumberField("crashes", i.crashStats().crashes());
-        g.writeEndObject();
-    }
-
-    /** One process, for {@code describe}: its instances, their exit histories and the spec. */
-    public static void process(JsonGenerator g, GroupSnapshot group, Map<Integer, List<ExitRecord>> exits,
-            String specYaml) throws IOException {
-        g.writeStartObject();
-        g.writeStringField("name", group.name());
-        g.writeStringField("namespace", group.namespace());
-        g.writeObjectFieldStart("labels");
-        for (Map.Entry<String, String> e : group.labels().entrySet()) {
-            g.writeStringField(e.getKey(), e.getValue());
-        }
-        g.writeEndObject();
-        g.writeNumberField("instanceCount", group.instances().size());
-        g.writeNumberField("readyCount", group.readyCount());
-        g.writeStringField("spec", specYaml);
-        g.writeArrayFieldStart("instances");
-        for (InstanceSnapshot i : group.instances()) {
-            g.writeStartObject();
-            g.writeFieldName("instance");
-            instance(g, i);
-            g.writeArrayFieldStart("probes");
-            for (ProbeStatus p : i.probes()) {
-                g.writeStartObject();
-                g.writeStringField("kind", p.kind().name().toLowerCase(java.util.Locale.ROOT));
-                g.writeStringField("probe", p.probe());
-                g.writeBooleanField("passing", p.passing());
-                g.writeStringField("message", p.message());
-                g.writeEndObject();
-            }
-            g.writeEndArray();
-            g.writeArrayFieldStart("exits");
-            for (ExitRecord r : exits.getOrDefault(i.instanceId(), List.of())) {
-                g.writeStartObject();
-                g.writeStringField("time", r.time().toString());
-                g.writeNumberField("pid", r.pid());
-                g.writeFieldName("status");
-                exit(g, r.status());
-                g.writeNumberField("uptimeMs", r.uptime().toMillis());
-                g.writeBooleanField("requested", r.requested());
-                g.writeBooleanField("crash", r.isCrash());
-                g.writeStringField("decision", r.decision().name().toLowerCase(java.util.Locale.ROOT));
-                g.writeStringField("reason", r.reason().orElse(null));
-                g.writeArrayFieldStart("lastOutput");
-                for (String line : r.lastOutput()) {
-                    g.writeString(line);
-                }
-                g.writeEndArray();
-                g.writeEndObject();
-            }
-            g.writeEndArray();
-            g.writeEndObject();
-        }
-        g.writeEndArray();
-        g.writeEndObject();
-    }
-
-    /** The whole snapshot: the supervisor and each process with its instances. */
-    public static void snapshot(JsonGenerator g, SupervisorSnapshot s) throws IOException {
-        g.writeStartObject();
-        g.writeStringField("name", s.name());
-        g.writeStringField("startedAt", s.startedAt().map(Object::toString).orElse(null));
-        g.writeStringField("takenAt", s.takenAt().toString());
-        g.writeArrayFieldStart("processes");
-        for (GroupSnapshot group : s.groups()) {
-            g.writeStartObject();
-            g.writeStringField("name", group.name());
-            g.writeStringField("namespace", group.namespace());
-            g.writeObjectFieldStart("labels");
-            for (Map.Entry<String, String> e : group.labels().entrySet()) {
-                g.writeStringField(e.getKey(), e.getValue());
-            }
-            g.writeEndObject();
-            g.writeNumberField("readyCount", group.readyCount());
-            g.writeArrayFieldStart("instances");
-            for (InstanceSnapshot i : group.instances()) {
-                instance(g, i);
-            }
-            g.writeEndArray();
-            g.writeEndObject();
-        }
-        g.writeEndArray();
-        g.writeEndObject();
-    }
-
-    /** {@code {"code": 1, "signal": null, "text": "exit code 1"}}. */
-    static void exit(JsonGenerator g, ExitStatus status) throws IOException {
-        g.writeStartObject();
-        g.writeNumberField("code", status.exitValue());
-        g.writeStringField("signal", status.signal().map(Object::toString).orElse(null));
-        g.writeStringField("text", status.toString());
-        g.writeEndObject();
-    }
-
     /** An event: {@code {"type":"ProcessExited","time":...,"process":"web","instance":1,"state":"exited","text":...}}. */
     public static String event(SupervisorEvent e) {
         return json(g -> {
@@ -221,53 +76,4 @@ public final class JsonShapes {
         });
     }
 
-    /** A log line: {@code {"time":...,"process":"web","instance":0,"pid":42,"stream":"stdout","text":...}}. */
-    public static String line(OutputLine line) {
-        return json(g -> {
-            g.writeStartObject();
-            g.writeStringField("time", line.time().toString());
-            g.writeStringField("process", line.process());
-            g.writeNumberField("instance", line.instanceId());
-            g.writeNumberField("pid", line.pid());
-            g.writeStringField("stream", line.stream().name().toLowerCase(java.util.Locale.ROOT));
-            g.writeStringField("text", line.text());
-            g.writeEndObject();
-        });
-    }
-
-    /** An apply plan: {@code {"applied": true, "changes": [{"process","action","changed","detail"}], "text"}}. */
-    public static String plan(ApplyPlan plan, boolean applied) {
-        return json(g -> {
-            g.writeStartObject();
-            g.writeBooleanField("applied", applied);
-            g.writeArrayFieldStart("changes");
-            for (ApplyPlan.Change c : plan.changes()) {
-                g.writeStartObject();
-                g.writeStringField("process", c.process());
-                g.writeStringField("action", c.action().name().toLowerCase(java.util.Locale.ROOT));
-                g.writeArrayFieldStart("changed");
-                for (String k : c.changed()) {
-                    g.writeString(k);
-                }
-                g.writeEndArray();
-                g.writeStringField("detail", c.detail());
-                g.writeEndObject();
-            }
-            g.writeEndArray();
-            g.writeStringField("text", plan.toString());
-            g.writeEndObject();
-        });
-    }
-
-    private static void nullableLong(JsonGenerator g, String field, Long value) throws IOException {
-        if (value == null) {
-            g.writeNullField(field);
-        } else {
-            g.writeNumberField(field, value);
-        }
-    }
-
-    private static double round(double v) {
-        return Math.round(v * 10) / 10.0;
-    }
 }

@@ -2,6 +2,7 @@ package io.tspm.examples.runner.server;
 
 import com.sun.net.httpserver.Headers;
 import io.tspm.SupervisorSnapshot;
+import io.tspm.config.SnapshotJson;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -111,7 +112,7 @@ final class WebPage {
                 return;
             case "/ui/processes":
                 SupervisorSnapshot s = runner.supervisor().snapshot();
-                ex.json(200, JsonShapes.json(g -> JsonShapes.instances(g, s)));
+                ex.json(200, SnapshotJson.instances(s));
                 return;
             case "/ui/logs":
                 server.logs(ex);
