@@ -69,28 +69,59 @@ final class InstanceOutput {
     private record Watcher(Pattern pattern, CompletableFuture<OutputLine> found) {
     }
 
-    /** Per pump thread: the cached timestamp prefix of the current millisecond, and a line buffer. */
+    /**
+     * Where one stream of one process goes: what a reader of the child's pipe feeds, through a
+     * {@link LineSplitter}. Not thread-safe: one thread per stream at a time. The contract, in
+     * the order a reader calls it:
+     * <ol>
+     * <li>{@link #arrived()} when a read returned bytes, before any of its lines: it takes the
+     *     arrival number (the order across stdout and stderr) and the time of the read;</li>
+     * <li>{@link #line} for each line of that read, as bytes, without its terminator;</li>
+     * <li>{@link #endOfRead()} after the read's last line: the counts of {@link #stats()} move;</li>
+     * <li>{@link #finish()} once, when the stream ended: the buffered file lines are written out.</li>
+     * </ol>
+     * In between, lines wait in the file's buffer at most {@link RotatingLogFile#FLUSH_INTERVAL}.
+     *
+     * <p>Bytes stay bytes on the way to the file unless a format needs the text (JSON lines);
+     * the text is decoded once, and only when someone reads it: a watcher, a line counter, a
+     * listener or an SLF4J level that is enabled, or later, the ring's readers.
+     */
     final class Writer {
         private final OutputStreamKind kind;
         private final long pid;
+        private final Long pidKey;
         /** Put before each line: "[preStart] " for a hook's output, else empty. */
         private final byte[] tag;
         private final RotatingLogFile file;
+        private final Level level;
         private byte[] buf = new byte[512];
         private long prefixMillis = Long.MIN_VALUE;
         private byte[] prefix = new byte[0];
         private long jsonMillis = Long.MIN_VALUE;
         private String jsonTime;
         private long arrival;
+        /** The time of the current read: its lines share it. */
+        private Instant now;
+        /** Whether SLF4J takes this stream's lines, as of the current read. */
+        private boolean logged;
+        private long readLines;
+        private long readBytes;
+        private long readUnwritten;
 
         private Writer(OutputStreamKind kind, long pid, String tag) {
             this.kind = kind;
             this.pid = pid;
+            this.pidKey = pid;
             this.tag = tag.getBytes(StandardCharsets.UTF_8);
             this.file = file(kind);
+            this.level = (kind == OutputStreamKind.STDOUT ? settings.stdoutLevel() : settings.stderrLevel()).orElse(null);
+            this.now = engine.clock.instant();
         }
 
-        /** One line, without its terminator. Nothing a line does may stop the pump. */
+        /**
+         * One line, without its terminator; when the byte after it in {@code src} is {@code '\n'},
+         * that is its terminator (the file takes both in one copy). Nothing a line does may stop the pump.
+         */
         void line(byte[] src, int off, int len) {
             try {
                 if (tag.length > 0) {
@@ -110,17 +141,21 @@ final class InstanceOutput {
         }
 
         private void deliverLine(byte[] src, int off, int len) {
-            Instant now = engine.clock.instant();
-            String text = new String(src, off, len, StandardCharsets.UTF_8);
-            lines.incrementAndGet();
-            bytes.addAndGet(len + 1L);
-            OutputLine line = new OutputLine(now, spec.name(), id, pid, kind, text);
+            readLines++;
+            readBytes += len + 1L;
+            Map<String, Counter> mine = counters.isEmpty() ? null : counters.get(pidKey);
+            boolean dispatch = logged || !listeners.isEmpty();
+            String text = null;
+            OutputLine line = null;
+            if (dispatch || mine != null || !watchers.isEmpty() || settings.json()) {
+                text = new String(src, off, len, StandardCharsets.UTF_8); // the one decode of this line
+                line = new OutputLine(now, spec.name(), id, pid, kind, text);
+            }
             // The ring, the waiters and the dispatcher before the file: a slow file write of one
             // stream must not let the other stream's later lines overtake this one.
             List<Runnable> due = null;
             synchronized (ring) { // with the counters, so a pattern counted from the ring is not counted twice
-                ring.add(line, arrival);
-                Map<String, Counter> mine = counters.get(pid);
+                ring.add(src, off, len, now, pid, kind, line, arrival);
                 if (mine != null) {
                     for (Counter c : mine.values()) {
                         if (c.pattern.matcher(text).find()) {
@@ -132,40 +167,58 @@ final class InstanceOutput {
             if (due != null) {
                 due.forEach(InstanceOutput::runTrigger); // after the lock: a probe's wake-up takes its monitor's
             }
-            for (Watcher w : watchers) {
-                try {
-                    if (w.pattern.matcher(text).find()) {
-                        w.found.complete(line);
+            if (text != null) {
+                for (Watcher w : watchers) {
+                    try {
+                        if (w.pattern.matcher(text).find()) {
+                            w.found.complete(line);
+                        }
+                    } catch (Throwable t) { // a pathological pattern (stack overflow) fails its waiter, not the pump
+                        w.found.completeExceptionally(t);
                     }
-                } catch (Throwable t) { // a pathological pattern (stack overflow) fails its waiter, not the pump
-                    w.found.completeExceptionally(t);
                 }
             }
-            if ((!listeners.isEmpty() || logs(kind)) && !engine.lines.offer(inbox, line)) {
+            if (dispatch && !engine.lines.offer(inbox, line)) {
                 dropped.incrementAndGet();
             }
             if (file != null) {
-                unwritten.addAndGet(writeFile(now, src, off, len, text));
+                readUnwritten += writeFile(src, off, len, text);
             }
         }
 
         /**
          * A read from the child just returned: the lines it brought share one arrival number, later
-         * than every line either stream read before, so the ring keeps the order they came in.
+         * than every line either stream read before, so the ring keeps the order they came in; and
+         * one time, when the supervisor read them.
          */
         void arrived() {
             arrival = arrivals.incrementAndGet();
+            now = engine.clock.instant();
+            logged = level != null && logger.isEnabledForLevel(level);
         }
 
-        /** After each chunk read from the child: push what was written to the file. */
-        void flush() {
+        /** After the last line of a read: the counts show its lines (the file may still buffer them). */
+        void endOfRead() {
+            lines.addAndGet(readLines);
+            bytes.addAndGet(readBytes);
+            if (readUnwritten != 0) {
+                unwritten.addAndGet(readUnwritten);
+            }
+            readLines = 0;
+            readBytes = 0;
+            readUnwritten = 0;
+        }
+
+        /** The stream ended: every line of it is written to the file (or counted as unwritten). */
+        void finish() {
+            endOfRead();
             if (file != null) {
                 unwritten.addAndGet(file.flush());
             }
         }
 
         /** Returns how many lines did not make it to the file (see {@link RotatingLogFile#write}). */
-        private int writeFile(Instant now, byte[] src, int off, int len, String text) {
+        private int writeFile(byte[] src, int off, int len, String text) {
             if (settings.json()) {
                 long millis = now.toEpochMilli();
                 if (millis != jsonMillis) {
@@ -173,7 +226,7 @@ final class InstanceOutput {
                     jsonTime = Instant.ofEpochMilli(millis).toString();
                 }
                 byte[] json = Json.line(jsonTime, spec.name(), id, kind.shortName(), text).getBytes(StandardCharsets.UTF_8);
-                return file.write(json, json.length);
+                return file.write(json, 0, json.length);
             }
             if (timestamps != null) {
                 long millis = now.toEpochMilli();
@@ -183,13 +236,16 @@ final class InstanceOutput {
                 }
             }
             int total = prefix.length + len + 1;
+            if (src.length >= off + len + 1 && src[off + len] == '\n' && prefix.length == 0) {
+                return file.write(src, off, len + 1); // the line and its own '\n', as they came
+            }
             if (buf.length < total) {
                 buf = new byte[Math.max(total, buf.length * 2)];
             }
             System.arraycopy(prefix, 0, buf, 0, prefix.length);
             System.arraycopy(src, off, buf, prefix.length, len);
             buf[total - 1] = '\n';
-            return file.write(buf, total);
+            return file.write(buf, 0, total);
         }
     }
 
@@ -198,7 +254,7 @@ final class InstanceOutput {
         this.spec = spec;
         this.id = id;
         this.settings = spec.logs();
-        this.ring = new LineRing(settings.recentLines());
+        this.ring = new LineRing(settings.recentLines(), spec.name(), id);
         this.logger = LoggerFactory.getLogger("tspm." + spec.name());
         this.timestamps = settings.timestampFormat()
                 .map(p -> DateTimeFormatter.ofPattern(p).withZone(ZoneId.systemDefault())).orElse(null);
@@ -303,11 +359,6 @@ final class InstanceOutput {
             filesResolved = true;
         }
         return kind == OutputStreamKind.STDOUT ? outFile : errFile;
-    }
-
-    private boolean logs(OutputStreamKind kind) {
-        Optional<Level> level = kind == OutputStreamKind.STDOUT ? settings.stdoutLevel() : settings.stderrLevel();
-        return level.isPresent() && logger.isEnabledForLevel(level.get());
     }
 
     /** On the dispatcher thread. */
