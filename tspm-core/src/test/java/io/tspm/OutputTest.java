@@ -341,9 +341,12 @@ class OutputTest {
             assertThat(stats.droppedLines()).isGreaterThan(0);
             assertThat(heard.get()).isLessThan(1_000_000);
             assertThat(stats.unwrittenLines()).isZero();
-            try (Stream<String> lines = Files.lines(dir.resolve("flood-0.out.log"))) {
-                assertThat(lines.count()).isEqualTo(1_000_000);
-            }
+            // Written out when the stream ended, just after the last read was counted.
+            await().until(() -> {
+                try (Stream<String> lines = Files.lines(dir.resolve("flood-0.out.log"))) {
+                    return lines.count() == 1_000_000;
+                }
+            });
         }
     }
 
@@ -410,6 +413,51 @@ class OutputTest {
                     .isInstanceOf(TspmException.class)
                     .hasMessageContaining("no line of process 'late' instance 0 matched /never printed/ within 200 ms")
                     .hasMessageContaining("server listening on 8080");
+        }
+    }
+
+    @Test
+    void bytesThatAreNotUtf8ReachTheFileUnchanged() throws Exception {
+        try (Supervisor s = supervisor()
+                .addProcess("raw", p -> p.shell("printf 'a\\377\\376b\\300\\r\\nnext\\n'; sleep 60")
+                        .logs(LogSettings.builder().noTimestamps().stdoutLevel(null).build()))
+                .build()) {
+            s.start();
+            ProcessInstance i = s.group("raw").instance(0);
+            assertThat(i.awaitLine("^next$", Duration.ofSeconds(20)).text()).isEqualTo("next");
+            assertThat(i.recentOutput(2)).containsExactly("a\uFFFD\uFFFDb\uFFFD", "next");
+            byte[] expected = {'a', (byte) 0xff, (byte) 0xfe, 'b', (byte) 0xc0, '\n', 'n', 'e', 'x', 't', '\n'};
+            await().until(() -> java.util.Arrays.equals(Files.readAllBytes(dir.resolve("raw-0.out.log")), expected));
+        }
+    }
+
+    @Test
+    void aLineWaitsAtMostTheFlushIntervalAndACrashedChildsLastLineIsWrittenWhenItsOutputEnds() throws Exception {
+        io.tspm.testing.ManualScheduler time = new io.tspm.testing.ManualScheduler();
+        try (Supervisor s = supervisor().scheduler(time).ticker(time)
+                // Ends on its own when told: a stop would wait for manual time (its kill timeout).
+                .addProcess("quiet", p -> p.shell("echo 'said once'; while [ ! -e " + dir.resolve("done")
+                        + " ]; do sleep 0.05; done").readyAfter(Duration.ZERO).restartPolicy(RestartPolicy.never())
+                        .logs(LogSettings.builder().noTimestamps().stdoutLevel(null).build()))
+                .addProcess("crash", p -> p.shell("echo 'last words'; kill -9 $$").readyAfter(Duration.ZERO)
+                        .restartPolicy(RestartPolicy.never()).logs(LogSettings.builder().noTimestamps().build()))
+                .build()) {
+            s.start();
+            ProcessInstance quiet = s.group("quiet").instance(0);
+            // Time stands still: the crashed child's line is in its file because its output ended.
+            await().until(() -> s.group("crash").instance(0).state() == InstanceState.EXITED
+                    && Files.exists(dir.resolve("crash-0.out.log"))
+                    && Files.readString(dir.resolve("crash-0.out.log")).equals("last words\n"));
+            // The quiet one's line waits in the buffer (counted once it is there) until the interval passed.
+            await().until(() -> quiet.outputStats().lines() == 1);
+            Path log = dir.resolve("quiet-0.out.log");
+            assertThat(Files.readString(log)).isEmpty();
+            time.advance(Duration.ofMillis(99));
+            assertThat(Files.readString(log)).isEmpty();
+            time.advance(Duration.ofMillis(1));
+            assertThat(Files.readString(log)).isEqualTo("said once\n");
+            Files.createFile(dir.resolve("done"));
+            await().until(() -> quiet.state() == InstanceState.EXITED);
         }
     }
 

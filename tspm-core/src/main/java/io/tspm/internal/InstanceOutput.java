@@ -69,62 +69,183 @@ final class InstanceOutput {
     private record Watcher(Pattern pattern, CompletableFuture<OutputLine> found) {
     }
 
-    /** Per pump thread: the cached timestamp prefix of the current millisecond, and a line buffer. */
+    /**
+     * Where one stream of one process goes: what a reader of the child's pipe feeds, through a
+     * {@link LineSplitter}. Not thread-safe: one thread per stream at a time. The contract, in
+     * the order a reader calls it:
+     * <ol>
+     * <li>{@link #arrived()} when a read returned bytes, before any of its lines: it takes the
+     *     arrival number (the order across stdout and stderr) and the time of the read;</li>
+     * <li>{@link #line} for each line of that read, as bytes, without its terminator;</li>
+     * <li>{@link #endOfRead()} after the read's last line: its lines go to the ring, the waiters,
+     *     the listeners and the file's buffer, and the counts of {@link #stats()} move;</li>
+     * <li>{@link #finish()} once, when the stream ended: the buffered file lines are written out.</li>
+     * </ol>
+     * In between, lines wait in the file's buffer at most {@link RotatingLogFile#FLUSH_INTERVAL}.
+     *
+     * <p>A read's lines are gathered as the file will get them (behind the timestamp, if any),
+     * and handed on together: one copy per line and a few steps per read, so the path is short
+     * from the first line on, before the JIT has compiled it. Bytes stay bytes on the way to the
+     * file unless a format needs the text (JSON lines); the text is decoded once, and only when
+     * someone reads it: a watcher, a line counter, a listener or an enabled SLF4J level when the
+     * lines are handed on, or later, a reader of the ring.
+     */
     final class Writer {
+        /** Lines gathered past this many bytes are handed on without waiting for the end of the read. */
+        private static final int MAX_BATCH = 256 * 1024;
         private final OutputStreamKind kind;
         private final long pid;
+        private final Long pidKey;
         /** Put before each line: "[preStart] " for a hook's output, else empty. */
         private final byte[] tag;
         private final RotatingLogFile file;
-        private byte[] buf = new byte[512];
+        private final Level level;
+        /** The current read's lines as the file gets them: prefix, tag, line, '\n' each. */
+        private byte[] batch = new byte[1024];
+        private int batchLen;
+        /** Where each line (tag and text, without the prefix) starts in {@link #batch}, and its length. */
+        private int[] starts = new int[16];
+        private int[] lengths = new int[16];
+        private int count;
+        private OutputLine[] decoded = new OutputLine[0];
         private long prefixMillis = Long.MIN_VALUE;
         private byte[] prefix = new byte[0];
         private long jsonMillis = Long.MIN_VALUE;
         private String jsonTime;
         private long arrival;
+        /** The time of the current read: its lines share it. */
+        private Instant now;
+        /** Whether SLF4J takes this stream's lines, as of the current read. */
+        private boolean logged;
+        private long readLines;
+        private long readBytes;
+        private long readUnwritten;
 
         private Writer(OutputStreamKind kind, long pid, String tag) {
             this.kind = kind;
             this.pid = pid;
+            this.pidKey = pid;
             this.tag = tag.getBytes(StandardCharsets.UTF_8);
             this.file = file(kind);
+            this.level = (kind == OutputStreamKind.STDOUT ? settings.stdoutLevel() : settings.stderrLevel()).orElse(null);
+            this.now = engine.clock.instant();
         }
 
-        /** One line, without its terminator. Nothing a line does may stop the pump. */
-        void line(byte[] src, int off, int len) {
-            try {
-                if (tag.length > 0) {
-                    byte[] tagged = new byte[tag.length + len];
-                    System.arraycopy(tag, 0, tagged, 0, tag.length);
-                    System.arraycopy(src, off, tagged, tag.length, len);
-                    deliverLine(tagged, 0, tagged.length);
-                    return;
-                }
-                deliverLine(src, off, len);
-            } catch (Throwable t) {
-                dropped.incrementAndGet();
-                if (failuresLogged.getAndIncrement() < 3) {
-                    LOG.error("handling a line of {}#{} failed", spec.name(), id, t);
+        /**
+         * A read from the child just returned: the lines it brought share one arrival number, later
+         * than every line either stream read before, so the ring keeps the order they came in; and
+         * one time, when the supervisor read them.
+         */
+        void arrived() {
+            arrival = arrivals.incrementAndGet();
+            now = engine.clock.instant();
+            logged = level != null && logger.isEnabledForLevel(level);
+            if (timestamps != null && file != null && !settings.json()) {
+                long millis = now.toEpochMilli();
+                if (millis != prefixMillis) {
+                    prefixMillis = millis;
+                    prefix = (timestamps.format(now) + " ").getBytes(StandardCharsets.UTF_8);
                 }
             }
         }
 
-        private void deliverLine(byte[] src, int off, int len) {
-            Instant now = engine.clock.instant();
-            String text = new String(src, off, len, StandardCharsets.UTF_8);
-            lines.incrementAndGet();
-            bytes.addAndGet(len + 1L);
-            OutputLine line = new OutputLine(now, spec.name(), id, pid, kind, text);
+        /** One line of the current read, without its terminator; {@code src} may be reused once this returns. */
+        void line(byte[] src, int off, int len) {
+            int need = prefix.length + tag.length + len + 1;
+            if (batchLen + need > batch.length) {
+                if (batchLen > 0 && batchLen + need > MAX_BATCH) {
+                    handOn();
+                }
+                if (batchLen + need > batch.length) {
+                    batch = java.util.Arrays.copyOf(batch, Math.max(batchLen + need, 2 * batch.length));
+                }
+            }
+            if (count == starts.length) {
+                starts = java.util.Arrays.copyOf(starts, 2 * count);
+                lengths = java.util.Arrays.copyOf(lengths, 2 * count);
+            }
+            int at = batchLen;
+            System.arraycopy(prefix, 0, batch, at, prefix.length);
+            at += prefix.length;
+            starts[count] = at;
+            lengths[count] = tag.length + len;
+            count++;
+            System.arraycopy(tag, 0, batch, at, tag.length);
+            System.arraycopy(src, off, batch, at + tag.length, len);
+            at += tag.length + len;
+            batch[at] = '\n';
+            batchLen = at + 1;
+        }
+
+        /** After the last line of a read: its lines are handed on, and the counts show them. */
+        void endOfRead() {
+            handOn();
+            lines.addAndGet(readLines);
+            bytes.addAndGet(readBytes);
+            if (readUnwritten != 0) {
+                unwritten.addAndGet(readUnwritten);
+            }
+            readLines = 0;
+            readBytes = 0;
+            readUnwritten = 0;
+        }
+
+        /** The stream ended: every line of it is written to the file (or counted as unwritten). */
+        void finish() {
+            endOfRead();
+            if (file != null) {
+                unwritten.addAndGet(file.flush());
+            }
+        }
+
+        /** The gathered lines to the ring, the counters, the waiters, the dispatcher and the file. Never throws. */
+        private void handOn() {
+            int n = count;
+            if (n == 0) {
+                return;
+            }
+            count = 0;
+            int len = batchLen;
+            batchLen = 0;
+            readLines += n;
+            readBytes += len - (long) prefix.length * n; // each line and its '\n'
+            try {
+                handOn(n, len);
+            } catch (Throwable t) { // nothing a line does may stop the pump
+                dropped.addAndGet(n);
+                if (failuresLogged.getAndIncrement() < 3) {
+                    LOG.error("handling lines of {}#{} failed", spec.name(), id, t);
+                }
+            } finally {
+                java.util.Arrays.fill(decoded, 0, Math.min(n, decoded.length), null);
+            }
+        }
+
+        private void handOn(int n, int len) {
+            Map<String, Counter> mine = counters.isEmpty() ? null : counters.get(pidKey);
+            boolean dispatch = logged || !listeners.isEmpty();
+            OutputLine[] text = null;
+            if (dispatch || mine != null || !watchers.isEmpty() || settings.json()) {
+                if (decoded.length < n) {
+                    decoded = new OutputLine[Math.max(n, 2 * decoded.length)];
+                }
+                text = decoded;
+                for (int i = 0; i < n; i++) { // the one decode of each line
+                    text[i] = new OutputLine(now, spec.name(), id, pid, kind,
+                            new String(batch, starts[i], lengths[i], StandardCharsets.UTF_8));
+                }
+            }
             // The ring, the waiters and the dispatcher before the file: a slow file write of one
-            // stream must not let the other stream's later lines overtake this one.
+            // stream must not let the other stream's later lines overtake these.
             List<Runnable> due = null;
             synchronized (ring) { // with the counters, so a pattern counted from the ring is not counted twice
-                ring.add(line, arrival);
-                Map<String, Counter> mine = counters.get(pid);
+                ring.addAll(batch, starts, lengths, n, now, pid, kind, text, arrival);
                 if (mine != null) {
-                    for (Counter c : mine.values()) {
-                        if (c.pattern.matcher(text).find()) {
-                            due = c.reached(c.count.incrementAndGet(), due);
+                    for (int i = 0; i < n; i++) {
+                        for (Counter c : mine.values()) {
+                            if (c.pattern.matcher(text[i].text()).find()) {
+                                due = c.reached(c.count.incrementAndGet(), due);
+                            }
                         }
                     }
                 }
@@ -132,64 +253,41 @@ final class InstanceOutput {
             if (due != null) {
                 due.forEach(InstanceOutput::runTrigger); // after the lock: a probe's wake-up takes its monitor's
             }
-            for (Watcher w : watchers) {
-                try {
-                    if (w.pattern.matcher(text).find()) {
-                        w.found.complete(line);
+            if (text != null) {
+                for (int i = 0; i < n; i++) {
+                    OutputLine line = text[i];
+                    for (Watcher w : watchers) {
+                        try {
+                            if (w.pattern.matcher(line.text()).find()) {
+                                w.found.complete(line);
+                            }
+                        } catch (Throwable t) { // a pathological pattern (stack overflow) fails its waiter, not the pump
+                            w.found.completeExceptionally(t);
+                        }
                     }
-                } catch (Throwable t) { // a pathological pattern (stack overflow) fails its waiter, not the pump
-                    w.found.completeExceptionally(t);
+                    if (dispatch && !engine.lines.offer(inbox, line)) {
+                        dropped.incrementAndGet();
+                    }
                 }
             }
-            if ((!listeners.isEmpty() || logs(kind)) && !engine.lines.offer(inbox, line)) {
-                dropped.incrementAndGet();
+            if (file == null) {
+                return;
             }
-            if (file != null) {
-                unwritten.addAndGet(writeFile(now, src, off, len, text));
+            if (!settings.json()) {
+                readUnwritten += file.write(batch, 0, len, n); // whole lines, as they came (behind a prefix)
+                return;
             }
-        }
-
-        /**
-         * A read from the child just returned: the lines it brought share one arrival number, later
-         * than every line either stream read before, so the ring keeps the order they came in.
-         */
-        void arrived() {
-            arrival = arrivals.incrementAndGet();
-        }
-
-        /** After each chunk read from the child: push what was written to the file. */
-        void flush() {
-            if (file != null) {
-                unwritten.addAndGet(file.flush());
-            }
-        }
-
-        /** Returns how many lines did not make it to the file (see {@link RotatingLogFile#write}). */
-        private int writeFile(Instant now, byte[] src, int off, int len, String text) {
-            if (settings.json()) {
+            for (int i = 0; i < n; i++) {
                 long millis = now.toEpochMilli();
                 if (millis != jsonMillis) {
                     jsonMillis = millis;
                     jsonTime = Instant.ofEpochMilli(millis).toString();
                 }
-                byte[] json = Json.line(jsonTime, spec.name(), id, kind.shortName(), text).getBytes(StandardCharsets.UTF_8);
-                return file.write(json, json.length);
+                OutputLine line = text[i];
+                byte[] json = Json.line(jsonTime, spec.name(), id, kind.shortName(), line.text())
+                        .getBytes(StandardCharsets.UTF_8);
+                readUnwritten += file.write(json, 0, json.length, 1);
             }
-            if (timestamps != null) {
-                long millis = now.toEpochMilli();
-                if (millis != prefixMillis) {
-                    prefixMillis = millis;
-                    prefix = (timestamps.format(now) + " ").getBytes(StandardCharsets.UTF_8);
-                }
-            }
-            int total = prefix.length + len + 1;
-            if (buf.length < total) {
-                buf = new byte[Math.max(total, buf.length * 2)];
-            }
-            System.arraycopy(prefix, 0, buf, 0, prefix.length);
-            System.arraycopy(src, off, buf, prefix.length, len);
-            buf[total - 1] = '\n';
-            return file.write(buf, total);
         }
     }
 
@@ -198,7 +296,7 @@ final class InstanceOutput {
         this.spec = spec;
         this.id = id;
         this.settings = spec.logs();
-        this.ring = new LineRing(settings.recentLines());
+        this.ring = new LineRing(settings.recentLines(), spec.name(), id);
         this.logger = LoggerFactory.getLogger("tspm." + spec.name());
         this.timestamps = settings.timestampFormat()
                 .map(p -> DateTimeFormatter.ofPattern(p).withZone(ZoneId.systemDefault())).orElse(null);
@@ -303,11 +401,6 @@ final class InstanceOutput {
             filesResolved = true;
         }
         return kind == OutputStreamKind.STDOUT ? outFile : errFile;
-    }
-
-    private boolean logs(OutputStreamKind kind) {
-        Optional<Level> level = kind == OutputStreamKind.STDOUT ? settings.stdoutLevel() : settings.stderrLevel();
-        return level.isPresent() && logger.isEnabledForLevel(level.get());
     }
 
     /** On the dispatcher thread. */

@@ -1,7 +1,11 @@
 package io.tspm.internal;
 
 import io.tspm.OutputLine;
+import io.tspm.OutputStreamKind;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -9,6 +13,10 @@ import java.util.List;
  * arrived across stdout and stderr. Each line carries its arrival number (taken when the read that
  * brought it returned); one stream's pump may hand a line in after the other stream's later lines
  * (its log file was slow), so a line is put back behind the lines that arrived after it.
+ *
+ * <p>Lines are kept as the bytes the child wrote, in arrays that are reused once the ring wraps,
+ * and decoded to {@link OutputLine}s only when read (once each): a child printing a million lines
+ * nobody looks at costs a copy per line, not a string and its objects.
  */
 final class LineRing {
 
@@ -19,40 +27,98 @@ final class LineRing {
     private static final int INITIAL = 16;
 
     private final int capacity;
-    /** Grown by doubling up to {@link #capacity}, only before the ring first wraps (so indices hold). */
-    private OutputLine[] lines;
+    private final String process;
+    private final int instanceId;
+    // One slot per line, in parallel arrays; grown by doubling up to capacity, only before the
+    // ring first wraps (so indices hold).
+    private byte[][] bytes;
+    private int[] lengths;
+    private Instant[] times;
+    private long[] pids;
+    private OutputStreamKind[] kinds;
     private long[] arrivals;
+    /** The decoded line, once someone asked for it (or it was decoded for a consumer when it came). */
+    private OutputLine[] decoded;
     private long written;
 
-    LineRing(int capacity) {
+    LineRing(int capacity, String process, int instanceId) {
         if (capacity < 1) {
             throw new IllegalArgumentException("capacity must be >= 1, but was " + capacity);
         }
         this.capacity = capacity;
-        this.lines = new OutputLine[Math.min(capacity, INITIAL)];
-        this.arrivals = new long[lines.length];
+        this.process = process;
+        this.instanceId = instanceId;
+        allocate(Math.min(capacity, INITIAL));
     }
 
-    /** Adds a line that arrived as number {@code arrival} (ascending per stream, shared by both). */
-    synchronized void add(OutputLine line, long arrival) {
-        if (written == lines.length && lines.length < capacity) {
-            int grown = (int) Math.min(capacity, 2L * lines.length);
-            lines = java.util.Arrays.copyOf(lines, grown);
-            arrivals = java.util.Arrays.copyOf(arrivals, grown);
+    private void allocate(int n) {
+        bytes = bytes == null ? new byte[n][] : Arrays.copyOf(bytes, n);
+        lengths = lengths == null ? new int[n] : Arrays.copyOf(lengths, n);
+        times = times == null ? new Instant[n] : Arrays.copyOf(times, n);
+        pids = pids == null ? new long[n] : Arrays.copyOf(pids, n);
+        kinds = kinds == null ? new OutputStreamKind[n] : Arrays.copyOf(kinds, n);
+        arrivals = arrivals == null ? new long[n] : Arrays.copyOf(arrivals, n);
+        decoded = decoded == null ? new OutputLine[n] : Arrays.copyOf(decoded, n);
+    }
+
+    /**
+     * Adds a line that arrived as number {@code arrival} (ascending per stream, shared by both):
+     * its bytes are copied; {@code line} is its decoded form when the caller has one, else null.
+     */
+    synchronized void add(byte[] src, int off, int len, Instant time, long pid, OutputStreamKind kind,
+            OutputLine line, long arrival) {
+        put(src, off, len, time, pid, kind, line, arrival);
+    }
+
+    /**
+     * Adds the {@code n} lines of one read, {@code src[starts[i] .. starts[i] + lengths[i])}, with
+     * their decoded forms when the caller has them ({@code lines}, else null).
+     */
+    synchronized void addAll(byte[] src, int[] starts, int[] lengths, int n, Instant time, long pid,
+            OutputStreamKind kind, OutputLine[] lines, long arrival) {
+        // More lines than the ring holds: the first ones would be pushed out by the later ones.
+        for (int i = Math.max(0, n - capacity); i < n; i++) {
+            put(src, starts[i], lengths[i], time, pid, kind, lines == null ? null : lines[i], arrival);
         }
-        int n = lines.length;
+    }
+
+    private void put(byte[] src, int off, int len, Instant time, long pid, OutputStreamKind kind,
+            OutputLine line, long arrival) {
+        if (written == lengths.length && lengths.length < capacity) {
+            allocate((int) Math.min(capacity, 2L * lengths.length));
+        }
+        int n = lengths.length;
         long low = Math.max(Math.max(0, written - n + 1), written - MAX_SHIFT);
         long at = written;
+        int free = (int) (at % n);
+        byte[] spare = bytes[free]; // the array of the line this one pushes out, for reuse
         while (at > low && arrivals[(int) ((at - 1) % n)] > arrival) {
-            int from = (int) ((at - 1) % n);
-            int to = (int) (at % n);
-            lines[to] = lines[from];
-            arrivals[to] = arrivals[from];
+            move((int) ((at - 1) % n), (int) (at % n));
             at--;
         }
-        lines[(int) (at % n)] = line;
-        arrivals[(int) (at % n)] = arrival;
+        int slot = (int) (at % n);
+        if (spare == null || spare.length < len || spare.length > 2 * len + 64) {
+            spare = new byte[(len + 31) & ~31]; // a little slack, so lines of similar lengths reuse it
+        }
+        System.arraycopy(src, off, spare, 0, len);
+        bytes[slot] = spare;
+        lengths[slot] = len;
+        times[slot] = time;
+        pids[slot] = pid;
+        kinds[slot] = kind;
+        arrivals[slot] = arrival;
+        decoded[slot] = line;
         written++;
+    }
+
+    private void move(int from, int to) {
+        bytes[to] = bytes[from];
+        lengths[to] = lengths[from];
+        times[to] = times[from];
+        pids[to] = pids[from];
+        kinds[to] = kinds[from];
+        arrivals[to] = arrivals[from];
+        decoded[to] = decoded[from];
     }
 
     /** The last {@code n} lines, oldest first. */
@@ -60,10 +126,18 @@ final class LineRing {
         if (n < 0) {
             throw new IllegalArgumentException("n must be >= 0, but was " + n);
         }
-        int count = (int) Math.min(Math.min(n, lines.length), written);
+        int size = lengths.length;
+        int count = (int) Math.min(Math.min(n, size), written);
         List<OutputLine> out = new ArrayList<>(count);
         for (long k = written - count; k < written; k++) {
-            out.add(lines[(int) (k % lines.length)]);
+            int slot = (int) (k % size);
+            OutputLine line = decoded[slot];
+            if (line == null) {
+                line = new OutputLine(times[slot], process, instanceId, pids[slot], kinds[slot],
+                        new String(bytes[slot], 0, lengths[slot], StandardCharsets.UTF_8));
+                decoded[slot] = line;
+            }
+            out.add(line);
         }
         return out;
     }

@@ -59,7 +59,15 @@ final class LogFiles {
         }
         Object lock = rotationLocks.computeIfAbsent(spec.name(), n -> new Object());
         return open.computeIfAbsent(path, p -> new RotatingLogFile(p, s.maxFileSize(), s.maxFiles(), s.gzip(), lock,
-                compressor(), e -> failed(spec.name(), p, e), () -> enforceCap(spec, dir)));
+                compressor(), e -> failed(spec.name(), p, e), () -> enforceCap(spec, dir),
+                LogFiles.this::flushLater));
+    }
+
+    /** Runs a file's timed flush on the scheduler; at once when the scheduler is closed, so no line waits forever. */
+    private void flushLater(Runnable flush) {
+        if (engine.schedule(flush, RotatingLogFile.FLUSH_INTERVAL).isCancelled()) {
+            flush.run();
+        }
     }
 
     /** One background thread for gzip, started when a rotated file needs it, ended after 30 s idle. */

@@ -1,6 +1,5 @@
 package io.tspm.internal;
 
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -26,6 +25,12 @@ import java.util.zip.GZIPOutputStream;
  * background when asked, so the child never waits for compression. Writes come whole lines at a
  * time from the pump threads (several, for a file shared by merged instances).
  *
+ * <p>Lines are gathered in a buffer that grows with the traffic (up to {@value #MAX_BUFFER} bytes)
+ * and written out when it is full, {@link #FLUSH_INTERVAL} after the first line it took (on the
+ * supervisor's scheduler), and before a rotation, a reopen, a truncation and the close; a reader
+ * of a child's output calls {@link #flush} when the stream ends, so the last lines of a child that
+ * died are in the file once its output was read to the end. A quiet file gives its buffer back.
+ *
  * <p>A write or flush that fails (a full disk) is reported once per failure spell; lines that were
  * buffered then, and lines written while failing, are counted as unwritten; the file is retried
  * after a pause. The child never waits on a broken disk.
@@ -36,6 +41,11 @@ import java.util.zip.GZIPOutputStream;
  */
 final class RotatingLogFile {
 
+    /** The longest a line waits in the buffer (for {@code tail -f} and readers of the file). */
+    static final java.time.Duration FLUSH_INTERVAL = java.time.Duration.ofMillis(100);
+    /** A file's buffer starts at this, and is given back when a timed flush finds less than this. */
+    private static final int INITIAL_BUFFER = 8 * 1024;
+    private static final int MAX_BUFFER = 256 * 1024;
     private static final long RETRY_NANOS = 2_000_000_000L;
     private static final Set<PosixFilePermission> MODE = PosixFilePermissions.fromString("rw-r-----");
     private static final Set<PosixFilePermission> DIRECTORY_MODE = PosixFilePermissions.fromString("rwxr-x---");
@@ -49,9 +59,17 @@ final class RotatingLogFile {
     private final Executor compressor;
     private final Consumer<IOException> onFailure;
     private final Runnable afterRotation;
+    private final Consumer<Runnable> flushLater;
     private OutputStream out;
     private long size;
+    /** Bytes waiting in {@link #buf}, and how many lines they are. */
+    private byte[] buf;
+    private int count;
     private int buffered;
+    /** Lines a timed flush lost, told to the next writer that calls in. */
+    private int lost;
+    private boolean flushArmed;
+    private final Runnable timedFlush = this::timedFlush;
     private boolean failing;
     private long failedAt;
     private boolean closed;
@@ -62,9 +80,10 @@ final class RotatingLogFile {
     /**
      * @param rotationLock shared by the files of one process, so rotations and the cap on the
      *                     process's disk use never interleave
+     * @param flushLater   runs a task {@link #FLUSH_INTERVAL} from now (the supervisor's scheduler)
      */
     RotatingLogFile(Path path, long maxSize, int keep, boolean gzip, Object rotationLock, Executor compressor,
-            Consumer<IOException> onFailure, Runnable afterRotation) {
+            Consumer<IOException> onFailure, Runnable afterRotation, Consumer<Runnable> flushLater) {
         this.path = path;
         this.maxSize = maxSize;
         this.keep = keep;
@@ -73,51 +92,137 @@ final class RotatingLogFile {
         this.compressor = compressor;
         this.onFailure = onFailure;
         this.afterRotation = afterRotation;
+        this.flushLater = flushLater;
     }
 
     Path path() {
         return path;
     }
 
+    /** Writes one whole line (its bytes end with '\n'); see {@link #write(byte[], int, int, int)}. */
+    int write(byte[] line, int off, int len) {
+        return write(line, off, len, 1);
+    }
+
     /**
-     * Writes one whole line (its bytes end with '\n'). Returns how many lines did not make it: 0,
-     * or this one plus those a failure lost from the buffer.
+     * Writes {@code lines} whole lines (each ends with '\n') to the buffer. Returns how many lines
+     * did not make it: 0, or these and those a failure lost from the buffer (here or in a timed flush).
      */
-    synchronized int write(byte[] line, int len) {
-        if (closed || out == null && !open()) {
-            return 1;
-        }
-        try {
-            if (size > 0 && size + len > maxSize) {
-                flushOrThrow();
-                rotate();
+    int write(byte[] block, int off, int len, int lines) {
+        int failed;
+        synchronized (this) {
+            failed = lost;
+            lost = 0;
+            if (closed || out == null && !open()) {
+                return failed + lines;
             }
-            out.write(line, 0, len);
-            size += len;
+            int done = 0;
+            try {
+                if (size + len > maxSize && (size > 0 || lines > 1)) {
+                    // A rotation falls inside: line by line, so no line is split across files.
+                    int start = off;
+                    for (int i = off; i < off + len; i++) {
+                        if (block[i] == '\n') {
+                            writeLine(block, start, i + 1 - start);
+                            done++;
+                            start = i + 1;
+                        }
+                    }
+                } else {
+                    if (append(block, off, len)) {
+                        buffered += lines;
+                    }
+                    size += len;
+                }
+            } catch (IOException e) {
+                return failed + lines - done + fail(e);
+            }
+            if (flushArmed || count == 0) {
+                return failed;
+            }
+            flushArmed = true;
+        }
+        flushLater.accept(timedFlush); // outside the lock: the scheduler takes its own
+        return failed;
+    }
+
+    private void writeLine(byte[] line, int off, int len) throws IOException {
+        if (size > 0 && size + len > maxSize) {
+            flushOrThrow();
+            rotate();
+        }
+        if (append(line, off, len)) {
             buffered++;
-            return 0;
-        } catch (IOException e) {
-            return 1 + fail(e);
+        }
+        size += len;
+    }
+
+    /** Returns whether the line waits in the buffer (false: it was written at once). */
+    private boolean append(byte[] line, int off, int len) throws IOException {
+        if (buf == null) {
+            buf = new byte[Math.min(MAX_BUFFER, Math.max(INITIAL_BUFFER, len))];
+        }
+        if (count + len > buf.length) {
+            int grown = Math.min(MAX_BUFFER, Math.max(2 * buf.length, count + len));
+            if (count + len <= grown) {
+                buf = java.util.Arrays.copyOf(buf, grown); // busy: fewer, larger writes
+            } else {
+                writeBuffer();
+                buffered = 0;
+                if (len > buf.length) {
+                    out.write(line, off, len);
+                    return false;
+                }
+            }
+        }
+        System.arraycopy(line, off, buf, count, len);
+        count += len;
+        return true;
+    }
+
+    private void writeBuffer() throws IOException {
+        if (count > 0) {
+            out.write(buf, 0, count);
+            count = 0;
+            failing = false; // only what reached the file ends a failure spell
         }
     }
 
-    /** Pushes buffered lines to the file; returns how many buffered lines were lost to a failure. */
+    /** Pushes buffered lines to the file; returns how many lines were lost to a failure. */
     synchronized int flush() {
+        int failed = lost;
+        lost = 0;
         if (out == null) {
-            return 0;
+            return failed;
         }
         try {
             flushOrThrow();
-            return 0;
+            return failed;
         } catch (IOException e) {
-            return fail(e);
+            return failed + fail(e);
+        }
+    }
+
+    /** {@link #FLUSH_INTERVAL} after a line came into an empty buffer. */
+    private synchronized void timedFlush() {
+        flushArmed = false;
+        if (out == null || count == 0) {
+            return;
+        }
+        boolean quiet = count < INITIAL_BUFFER;
+        try {
+            flushOrThrow();
+        } catch (IOException e) {
+            lost += fail(e);
+        }
+        if (quiet) {
+            buf = null; // 1,000 quiet children must not hold a buffer each
         }
     }
 
     private void flushOrThrow() throws IOException {
-        out.flush();
+        writeBuffer();
         buffered = 0;
-        failing = false; // only what reached the file ends a failure spell
     }
 
     /** Empties the file (PM2's {@code flush}); rotated files stay. */
@@ -163,8 +268,7 @@ final class RotatingLogFile {
         try {
             createDirectories(path.getParent());
             createWithMode(path);
-            out = new BufferedOutputStream(Files.newOutputStream(path, StandardOpenOption.CREATE,
-                    StandardOpenOption.APPEND), 32 * 1024);
+            out = Files.newOutputStream(path, StandardOpenOption.CREATE, StandardOpenOption.APPEND); // buffered here
             size = Files.size(path);
             setMode(path);
             if (!opened) {
@@ -186,8 +290,9 @@ final class RotatingLogFile {
 
     /** Reports a failure (once per spell); returns the buffered lines it lost. */
     private int fail(IOException e) {
-        int lost = buffered;
+        int lostHere = buffered;
         buffered = 0;
+        count = 0;
         if (out != null) {
             try {
                 out.close(); // may fail again on the same buffered bytes: they are counted as lost
@@ -201,7 +306,7 @@ final class RotatingLogFile {
             onFailure.accept(e);
         }
         failedAt = System.nanoTime();
-        return lost;
+        return lostHere;
     }
 
     private void closeQuietly() {

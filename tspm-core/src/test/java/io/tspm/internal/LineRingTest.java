@@ -4,15 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tspm.OutputLine;
 import io.tspm.OutputStreamKind;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class LineRingTest {
 
-    private static OutputLine line(String text) {
-        return new OutputLine(Instant.EPOCH, "p", 0, 1, text.startsWith("err") ? OutputStreamKind.STDERR
-                : OutputStreamKind.STDOUT, text);
+    private static void add(LineRing ring, String text, long arrival) {
+        byte[] b = text.getBytes(StandardCharsets.UTF_8);
+        ring.add(b, 0, b.length, Instant.EPOCH, 1, text.startsWith("err") ? OutputStreamKind.STDERR
+                : OutputStreamKind.STDOUT, null, arrival);
     }
 
     private static List<String> texts(LineRing ring, int n) {
@@ -21,47 +23,69 @@ class LineRingTest {
 
     @Test
     void aLineHandedInLateGoesBackBehindTheLinesThatArrivedAfterIt() {
-        LineRing ring = new LineRing(10);
-        ring.add(line("out-1"), 1);
-        ring.add(line("err-3"), 3);
-        ring.add(line("err-4"), 4);
-        ring.add(line("out-2a"), 2); // two lines of one read, both handed in after the other stream's
-        ring.add(line("out-2b"), 2);
-        ring.add(line("out-5"), 5);
+        LineRing ring = new LineRing(10, "p", 0);
+        add(ring, "out-1", 1);
+        add(ring, "err-3", 3);
+        add(ring, "err-4", 4);
+        add(ring, "out-2a", 2); // two lines of one read, both handed in after the other stream's
+        add(ring, "out-2b", 2);
+        add(ring, "out-5", 5);
         assertThat(texts(ring, 10)).containsExactly("out-1", "out-2a", "out-2b", "err-3", "err-4", "out-5");
         assertThat(texts(ring, 2)).containsExactly("err-4", "out-5");
     }
 
     @Test
     void aFullRingDropsItsOldestLineWhereverTheLateOneGoes() {
-        LineRing ring = new LineRing(3);
-        ring.add(line("out-1"), 1);
-        ring.add(line("err-3"), 3);
-        ring.add(line("err-4"), 4);
-        ring.add(line("out-2"), 2);
+        LineRing ring = new LineRing(3, "p", 0);
+        add(ring, "out-1", 1);
+        add(ring, "err-3", 3);
+        add(ring, "err-4", 4);
+        add(ring, "out-2", 2);
         assertThat(texts(ring, 10)).containsExactly("out-2", "err-3", "err-4");
-        ring.add(line("err-5"), 5);
+        add(ring, "err-5", 5);
         assertThat(texts(ring, 10)).containsExactly("err-3", "err-4", "err-5");
     }
 
     @Test
     void linesOfOneReadKeepTheirOrder() {
-        LineRing ring = new LineRing(1);
-        ring.add(line("a"), 7);
-        ring.add(line("b"), 7);
+        LineRing ring = new LineRing(1, "p", 0);
+        add(ring, "a", 7);
+        add(ring, "b", 7);
         assertThat(texts(ring, 5)).containsExactly("b");
     }
 
     @Test
     void aRingThatGrowsOnDemandKeepsOrderAcrossItsGrowthAndItsWrap() {
-        LineRing ring = new LineRing(50); // starts small, grows to 50, then wraps
+        LineRing ring = new LineRing(50, "p", 0); // starts small, grows to 50, then wraps
         for (int k = 0; k < 120; k++) {
-            ring.add(line("l-" + k), k);
+            add(ring, "l-" + k, k);
         }
-        ring.add(line("late"), 118); // a late line crossing the wrap point
+        add(ring, "late", 118); // a late line crossing the wrap point
         java.util.List<String> last = ring.last(50).stream().map(OutputLine::text).toList();
         assertThat(last).hasSize(50).startsWith("l-71").endsWith("l-118", "late", "l-119");
         assertThat(ring.last(5).stream().map(OutputLine::text)).containsExactly("l-116", "l-117", "l-118", "late",
                 "l-119");
+    }
+
+    @Test
+    void linesOfOtherLengthsInReusedSlotsKeepTheirOwnBytes() {
+        LineRing ring = new LineRing(4, "p", 0);
+        for (int k = 0; k < 40; k++) {
+            add(ring, "x".repeat((k * 7) % 23) + k, k);
+        }
+        add(ring, "late", 38); // shifted over a reused slot
+        assertThat(texts(ring, 4)).containsExactly("x".repeat((37 * 7) % 23) + 37, "x".repeat((38 * 7) % 23) + 38,
+                "late", "x".repeat((39 * 7) % 23) + 39);
+    }
+
+    @Test
+    void bytesAreDecodedWhenReadOnceAndInvalidUtf8BecomesReplacementCharacters() {
+        LineRing ring = new LineRing(4, "p", 3);
+        byte[] b = {'o', 'k', (byte) 0xff};
+        ring.add(b, 0, 3, Instant.EPOCH, 42, OutputStreamKind.STDERR, null, 1);
+        b[0] = 'X'; // the ring copied the bytes
+        OutputLine line = ring.last(1).get(0);
+        assertThat(line).isEqualTo(new OutputLine(Instant.EPOCH, "p", 3, 42, OutputStreamKind.STDERR, "ok\uFFFD"));
+        assertThat(ring.last(1).get(0)).isSameAs(line);
     }
 }

@@ -15,10 +15,16 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The output benchmark: a child printing 1,000,000 lines of about 60 bytes. Prints, as JSON, the
- * time until every line is in the log file, against the same child with its stdout redirected
- * straight to a file (the floor), with timestamps off, on, and as JSON lines; and the supervisor's
- * CPU time per line (this JVM's CPU during the run, the child's excluded). Best of {@code rounds}.
+ * The output benchmark: a child printing 1,000,000 lines of about 60 bytes, timed until every line
+ * is in the log file, against the same child with its stdout redirected straight to a file (the
+ * floor, measured in the same round). Prints JSON.
+ *
+ * <p>The headline is the cold figure, what a user sees: a fresh supervisor JVM per round, its first
+ * child, its first million lines (timed from {@code start()}, so the JVM's own start is not in it,
+ * but class loading and JIT warm-up are), median of {@code coldRounds} rounds, each round's cold run
+ * next to a floor run. Beside it the warmed figure: the same in this JVM after a warm-up, best of
+ * {@code rounds}; with timestamps off, on, and as JSON lines; and the supervisor's CPU time per line
+ * (that JVM's CPU during the run, the child's excluded).
  *
  * <p>Run: {@code mvn -B -q -DskipTests -Poutput-benchmark -pl tspm-examples -am verify}.
  */
@@ -27,30 +33,54 @@ public final class OutputBenchmark {
     private static final int LINES = Integer.getInteger("lines", 1_000_000);
     private static final String AWK = "BEGIN { for (i = 0; i < " + LINES
             + "; i++) printf \"line %07d the quick brown fox jumps over the lazy dog\\n\", i }";
+    private static final List<String> COLD_VARIANTS = List.of("plain", "timestamps");
 
     private OutputBenchmark() {
     }
 
     public static void main(String[] args) throws Exception {
+        if (args.length == 4 && args[0].equals("cold")) {
+            double[] m = supervised(Path.of(args[1]), args[2], Long.parseLong(args[3]));
+            System.out.println(m[0] + " " + m[1]);
+            return;
+        }
         int rounds = Integer.getInteger("rounds", 5);
+        int coldRounds = Integer.getInteger("coldRounds", rounds);
         Path dir = Files.createTempDirectory("tspm-output-bench");
         try {
             Map<String, Object> r = new LinkedHashMap<>();
             r.put("lines", LINES);
-            floorMillis(dir); // warm-up
+            floorMillis(dir); // the page cache and awk's binary
+            long bytes = Files.size(dir.resolve("floor.log"));
+            int prefix = (java.time.format.DateTimeFormatter.ofPattern(LogSettings.DEFAULT_TIMESTAMP_FORMAT)
+                    .withZone(java.time.ZoneId.systemDefault()).format(java.time.Instant.now()) + " ").length();
+            for (String variant : COLD_VARIANTS) {
+                double[] floors = new double[coldRounds];
+                double[] colds = new double[coldRounds];
+                double[] ratios = new double[coldRounds];
+                double[] cpus = new double[coldRounds];
+                for (int i = 0; i < coldRounds; i++) {
+                    floors[i] = floorMillis(dir);
+                    double[] m = cold(dir, variant, expectedSize(variant, bytes, prefix));
+                    colds[i] = m[0];
+                    cpus[i] = m[1];
+                    ratios[i] = colds[i] / floors[i];
+                }
+                String key = "cold" + Character.toUpperCase(variant.charAt(0)) + variant.substring(1);
+                r.put(key + "OverFloor", round(median(ratios)));
+                r.put(key + "Millis", round(median(colds)));
+                r.put(key + "FloorMillis", round(median(floors)));
+                r.put(key + "MinMaxMillis", "[" + round(min(colds)) + "," + round(max(colds)) + "]");
+                r.put(key + "CpuNanosPerLine", Math.round(median(cpus) * 1e6 / LINES));
+            }
             double floor = Double.MAX_VALUE;
             for (int i = 0; i < rounds; i++) {
                 floor = Math.min(floor, floorMillis(dir));
             }
-            long bytes = Files.size(dir.resolve("floor.log"));
             r.put("bytesPerLine", round((double) bytes / LINES));
             r.put("floorMillis", round(floor));
-            int prefix = (java.time.format.DateTimeFormatter.ofPattern(LogSettings.DEFAULT_TIMESTAMP_FORMAT)
-                    .withZone(java.time.ZoneId.systemDefault()).format(java.time.Instant.now()) + " ").length();
             for (String variant : List.of("plain", "timestamps", "json")) {
-                // The exact size the file reaches (JSON's time field varies in length: waits for it to settle).
-                long expected = variant.equals("plain") ? bytes
-                        : variant.equals("timestamps") ? bytes + (long) prefix * LINES : -1;
+                long expected = expectedSize(variant, bytes, prefix);
                 supervised(dir, variant, expected); // warm-up
                 double best = Double.MAX_VALUE;
                 double cpu = Double.MAX_VALUE;
@@ -72,6 +102,41 @@ public final class OutputBenchmark {
                 files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
         }
+    }
+
+    /** The exact size the file reaches; -1 for JSON, whose time field varies in length (waits for it to settle). */
+    private static long expectedSize(String variant, long bytes, int prefix) {
+        return variant.equals("plain") ? bytes : variant.equals("timestamps") ? bytes + (long) prefix * LINES : -1;
+    }
+
+    /** One supervised run in a fresh JVM on this class path: {millis, supervisor CPU millis}. */
+    private static double[] cold(Path dir, String variant, long expectedSize) throws Exception {
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process p = new ProcessBuilder(javaBin, "-Xmx1g", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+                "-Dlines=" + LINES, "-cp", System.getProperty("java.class.path"), OutputBenchmark.class.getName(),
+                "cold", dir.toString(), variant, Long.toString(expectedSize))
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
+        if (p.waitFor() != 0) {
+            throw new IllegalStateException("the cold run failed: " + out);
+        }
+        String[] last = out.substring(out.lastIndexOf('\n') + 1).split(" ");
+        return new double[] {Double.parseDouble(last[0]), Double.parseDouble(last[1])};
+    }
+
+    private static double median(double[] v) {
+        double[] s = v.clone();
+        java.util.Arrays.sort(s);
+        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    }
+
+    private static double min(double[] v) {
+        return java.util.Arrays.stream(v).min().orElse(Double.NaN);
+    }
+
+    private static double max(double[] v) {
+        return java.util.Arrays.stream(v).max().orElse(Double.NaN);
     }
 
     /** The child straight into a file: done when it exits. */
