@@ -153,64 +153,108 @@ final class Libc {
         }
     }
 
-    static int call(MethodHandle h, Object... args) {
+    static int faInit(MemorySegment fa) {
         try {
-            return (int) h.invokeWithArguments(args);
+            return (int) FA_INIT.invokeExact(fa);
         } catch (Throwable t) {
             throw rethrow(t);
         }
     }
 
-    static int faInit(MemorySegment fa) {
-        return call(FA_INIT, fa);
-    }
-
     static void faDestroy(MemorySegment fa) {
-        call(FA_DESTROY, fa);
+        try {
+            int ignored = (int) FA_DESTROY.invokeExact(fa);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
     }
 
     static int faAddDup2(MemorySegment fa, int fd, int newFd) {
-        return call(FA_ADDDUP2, fa, fd, newFd);
+        try {
+            return (int) FA_ADDDUP2.invokeExact(fa, fd, newFd);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
     }
 
     static int faAddOpen(MemorySegment fa, int fd, MemorySegment path, int flags, int mode) {
-        return call(FA_ADDOPEN, fa, fd, path, flags, mode);
+        try {
+            return (int) FA_ADDOPEN.invokeExact(fa, fd, path, flags, mode);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
     }
 
     static int faAddChdir(MemorySegment fa, MemorySegment path) {
-        return call(FA_ADDCHDIR, fa, path);
+        try {
+            return (int) FA_ADDCHDIR.invokeExact(fa, path);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
     }
 
     static int faAddClosefrom(MemorySegment fa, int from) {
-        return call(FA_ADDCLOSEFROM, fa, from);
+        try {
+            return (int) FA_ADDCLOSEFROM.invokeExact(fa, from);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
     }
 
     static int attrInit(MemorySegment attr) {
-        return call(ATTR_INIT, attr);
+        try {
+            return (int) ATTR_INIT.invokeExact(attr);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
     }
 
     static void attrDestroy(MemorySegment attr) {
-        call(ATTR_DESTROY, attr);
+        try {
+            int ignored = (int) ATTR_DESTROY.invokeExact(attr);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
     }
 
     static int attrSetFlags(MemorySegment attr, short flags) {
-        return call(ATTR_SETFLAGS, attr, flags);
+        try {
+            return (int) ATTR_SETFLAGS.invokeExact(attr, flags);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
     }
 
     static int attrSetSigmask(MemorySegment attr, MemorySegment set) {
-        return call(ATTR_SETSIGMASK, attr, set);
+        try {
+            return (int) ATTR_SETSIGMASK.invokeExact(attr, set);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
     }
 
     static int attrSetSigdefault(MemorySegment attr, MemorySegment set) {
-        return call(ATTR_SETSIGDEFAULT, attr, set);
+        try {
+            return (int) ATTR_SETSIGDEFAULT.invokeExact(attr, set);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
     }
 
     static int sigemptyset(MemorySegment set) {
-        return call(SIGEMPTYSET, set);
+        try {
+            return (int) SIGEMPTYSET.invokeExact(set);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
     }
 
     static int sigfillset(MemorySegment set) {
-        return call(SIGFILLSET, set);
+        try {
+            return (int) SIGFILLSET.invokeExact(set);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
     }
 
     static int pipe2(MemorySegment state, MemorySegment fds, int flags) {
