@@ -24,6 +24,7 @@ final class ExitWatcher {
     private final Map<Integer, NativeProcess> watched = new ConcurrentHashMap<>();
     private final Thread thread;
     private volatile boolean closing;
+    private boolean stopped; // guarded by this
 
     ExitWatcher(String threadName) {
         MemorySegment state = Libc.callState(arena);
@@ -57,8 +58,15 @@ final class ExitWatcher {
         return events.get(java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED, at + Libc.EPOLL_DATA);
     }
 
-    /** Watches {@code p}'s pidfd; false (with errno) when epoll refuses it. */
-    int watch(NativeProcess p, MemorySegment state) {
+    /**
+     * Watches {@code p}'s pidfd; non-zero when epoll refuses it (errno in {@code state}) or the
+     * thread has ended ({@link #stopped}). Under the lock the thread decides to end under, so no
+     * child is added to a loop that will never look again.
+     */
+    synchronized int watch(NativeProcess p, MemorySegment state) {
+        if (stopped) {
+            return -1;
+        }
         int fd = p.pidfd();
         watched.put(fd, p);
         int rc = add(state, fd);
@@ -66,6 +74,18 @@ final class ExitWatcher {
             watched.remove(fd);
         }
         return rc;
+    }
+
+    synchronized boolean stopped() {
+        return stopped;
+    }
+
+    /** Whether the loop should end: closing and nothing left to wait for; once true, for good. */
+    private synchronized boolean done() {
+        if (closing && watched.isEmpty()) {
+            stopped = true;
+        }
+        return stopped;
     }
 
     /** Ends the thread once every watched child has exited (the engine closes when none is left). */
@@ -84,7 +104,7 @@ final class ExitWatcher {
         MemorySegment info = arena.allocate(Libc.SIGINFO_BYTES, 8);
         MemorySegment drain = arena.allocate(8);
         try {
-            while (!(closing && watched.isEmpty())) {
+            while (!done()) {
                 int n = Libc.epollWait(state, epfd, events, BATCH, -1);
                 if (n < 0) {
                     int errno = Libc.errno(state);
@@ -105,6 +125,9 @@ final class ExitWatcher {
                 }
             }
         } finally {
+            synchronized (this) {
+                stopped = true;
+            }
             Libc.close(state, epfd);
             Libc.close(state, wakeFd);
             arena.close();

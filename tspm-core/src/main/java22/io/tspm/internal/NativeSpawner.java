@@ -56,10 +56,10 @@ final class NativeSpawner implements Spawner {
     }
 
     private synchronized ExitWatcher watcher() {
+        if (closed) {
+            throw new IllegalStateException("the supervisor is closed");
+        }
         if (watcher == null) {
-            if (closed) {
-                throw new IllegalStateException("the supervisor is closed");
-            }
             watcher = new ExitWatcher("tspm-" + supervisor + "-exits");
         }
         return watcher;
@@ -159,12 +159,12 @@ final class NativeSpawner implements Spawner {
         }
         NativeProcess p = new NativeProcess(pid, pidfd, out, err);
         if (exits.watch(p, state) != 0) {
-            String why = Libc.describe(Libc.errno(state));
+            String why = exits.stopped() ? "the supervisor is closed" : "epoll_ctl: " + Libc.describe(Libc.errno(state));
             closeQuietly(out);
             closeQuietly(err);
             Libc.close(state, pidfd);
             killAndReap(pid, state);
-            throw new IOException(cannotRun(command, dir, "epoll_ctl: " + why));
+            throw new IOException(cannotRun(command, dir, why));
         }
         return p;
     }
