@@ -283,6 +283,7 @@ public final class Supervisor implements AutoCloseable {
         private boolean stopOnStartFailure = true;
         private java.nio.file.Path logDirectory;
         private Duration sampleInterval = Duration.ofSeconds(1);
+        private boolean nativeLaunch = true;
 
         Builder() {
         }
@@ -403,11 +404,25 @@ public final class Supervisor implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Whether children may be spawned natively (default true): on Linux, on JDK 22 or newer, with
+         * native access enabled ({@code --enable-native-access=io.tspm.core}, or {@code ALL-UNNAMED} on
+         * the class path), each child is one {@code posix_spawn} in its own session, its exit comes
+         * through a pidfd to one thread for all children, and every signal goes through that pidfd (no
+         * pid-reuse window). False forces the JDK's {@link ProcessBuilder} path, as
+         * {@code -Dtspm.launch=jdk} does for every supervisor of the JVM. The supervisor logs once
+         * which path it took, and why.
+         */
+        public Builder nativeLaunch(boolean enabled) {
+            this.nativeLaunch = enabled;
+            return this;
+        }
+
         /** Checks that every dependency is declared and that there is no cycle. */
         public Supervisor build() {
             return new Supervisor(new SupervisorCore(new SupervisorCore.Settings(name, List.copyOf(specs.values()),
                     List.copyOf(listeners), clock, ticker, scheduler, startTimeout, shutdownHook, orphanProtection,
-                    parentDeathSignal, stopOnStartFailure, logDirectory, sampleInterval)));
+                    parentDeathSignal, stopOnStartFailure, logDirectory, sampleInterval, nativeLaunch)));
         }
     }
 }

@@ -146,11 +146,14 @@ class FreePortsTest {
                         .addProcess("web", p -> p.command("sleep", "60").instances(each).freePorts()).build();
             }));
         }
+        // All built before any closes: a closed supervisor gives its ports back, and one still being
+        // built may then be handed one of them, as it should.
+        List<Supervisor> all = built.stream().map(CompletableFuture::join).toList();
         List<Integer> ports = new ArrayList<>();
-        for (CompletableFuture<Supervisor> f : built) {
-            try (Supervisor s = f.join()) {
-                s.group("web").instances().forEach(i -> ports.add(port(i)));
-            }
+        try {
+            all.forEach(s -> s.group("web").instances().forEach(i -> ports.add(port(i))));
+        } finally {
+            all.forEach(Supervisor::close);
         }
         assertThat(ports).hasSize(threads * each).doesNotHaveDuplicates();
     }

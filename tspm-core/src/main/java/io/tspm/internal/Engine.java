@@ -30,6 +30,8 @@ final class Engine implements AutoCloseable {
     final Scheduler scheduler;
     final Platform platform;
     final Launcher launcher;
+    /** How children are spawned and signalled: the JDK's way or the native one (posix_spawn, pidfds). */
+    final Spawner spawner;
     /** One thread for the engine's own follow-up work (what happens after a spawn), off the launcher. */
     final java.util.concurrent.Executor callbacks;
     private final java.util.concurrent.ExecutorService ownedEngineThread;
@@ -75,6 +77,14 @@ final class Engine implements AutoCloseable {
     public Engine(String name, Clock clock, Ticker ticker, Scheduler scheduler, boolean orphanProtection,
             boolean parentDeathSignal, java.nio.file.Path logDirectory, Duration sampleInterval,
             Duration startTimeout) {
+        this(name, clock, ticker, scheduler, orphanProtection, parentDeathSignal, logDirectory, sampleInterval,
+                startTimeout, true);
+    }
+
+    /** @param nativeLaunch false to force the JDK launch path (else chosen by {@link Spawner#choose}) */
+    public Engine(String name, Clock clock, Ticker ticker, Scheduler scheduler, boolean orphanProtection,
+            boolean parentDeathSignal, java.nio.file.Path logDirectory, Duration sampleInterval,
+            Duration startTimeout, boolean nativeLaunch) {
         this.name = name;
         this.startTimeout = startTimeout;
         this.clock = clock;
@@ -92,6 +102,7 @@ final class Engine implements AutoCloseable {
         this.platform = Platform.detect(this.parentDeathSignal);
         platform.limitations().ifPresent(l -> LOG.info("process supervision on this machine is limited: {}", l));
         this.launcher = new Launcher("tspm-" + name + "-launcher");
+        this.spawner = Spawner.choose(nativeLaunch, name, LOG);
         java.util.concurrent.ExecutorService engineThread =
                 java.util.concurrent.Executors.newSingleThreadExecutor(daemonThreads("tspm-" + name + "-engine"));
         this.ownedEngineThread = engineThread;
@@ -104,7 +115,7 @@ final class Engine implements AutoCloseable {
             }
         };
         this.events = new EventBus("tspm-" + name + "-events");
-        this.tree = new ProcessTree(platform, this.scheduler, ticker, callbacks);
+        this.tree = new ProcessTree(platform, this.scheduler, ticker, callbacks, spawner);
         this.lines = new LineDispatcher("tspm-" + name + "-output");
         this.probePool = new java.util.concurrent.ThreadPoolExecutor(2, 2, 30, java.util.concurrent.TimeUnit.SECONDS,
                 new java.util.concurrent.LinkedBlockingQueue<>(100_000), daemonThreads("tspm-" + name + "-probe"));
@@ -331,6 +342,7 @@ final class Engine implements AutoCloseable {
         events.drain(Duration.ofSeconds(5).toMillis());
         events.close();
         launcher.close();
+        spawner.close();
         ownedEngineThread.shutdown();
         blockingProbes.shutdownNow();
         probePool.shutdownNow();

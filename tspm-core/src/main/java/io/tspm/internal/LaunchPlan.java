@@ -46,6 +46,16 @@ final class LaunchPlan {
     static ProcessBuilder build(ProcessSpec spec, int instanceId, java.util.OptionalInt port, Platform platform,
             boolean pdeathsig,
             io.tspm.spi.SpawnContext spawnContext, java.util.Map<String, String> cache) throws SpawnFailure {
+        return build(spec, instanceId, port, platform, pdeathsig, spawnContext, cache, false);
+    }
+
+    /**
+     * @param nativeSpawn whether the spawner starts the session itself (no {@code setsid} exec) and looks
+     *                    the program up on the child's PATH, as a wrapper's execvp does
+     */
+    static ProcessBuilder build(ProcessSpec spec, int instanceId, java.util.OptionalInt port, Platform platform,
+            boolean pdeathsig, io.tspm.spi.SpawnContext spawnContext, java.util.Map<String, String> cache,
+            boolean nativeSpawn) throws SpawnFailure {
         ProcessBuilder pb = new ProcessBuilder();
         Path dir = spec.workingDirectory().orElse(null);
         if (dir != null) {
@@ -88,11 +98,13 @@ final class LaunchPlan {
                 }
             }
             command = new ArrayList<>(platform.wrapperPrefix(spec.nice(), pdeathsig, spec.user().orElse(null),
-                    spec.group().orElse(null)));
+                    spec.group().orElse(null), !nativeSpawn));
         } catch (IllegalStateException e) {
             throw new SpawnFailure(e.getMessage());
         }
-        argv.set(0, program(argv.get(0), base, env.get("PATH"), !command.isEmpty(), platform, cache));
+        // The native spawner looks the name up on the child's PATH, as a wrapper's execvp does.
+        argv.set(0, program(argv.get(0), base, env.get("PATH"), !command.isEmpty() || nativeSpawn, platform,
+                cache));
         command.addAll(argv);
         pb.command(command);
 

@@ -81,7 +81,7 @@ final class Platform {
      * found), {@code setsid} and {@code nice -n N} where available. Each execs the next, so the child keeps the spawned pid.
      */
     List<String> wrapperPrefix(int niceness, boolean pdeathsig) {
-        return wrapperPrefix(niceness, pdeathsig, null, null);
+        return wrapperPrefix(niceness, pdeathsig, null, null, true);
     }
 
     /**
@@ -92,6 +92,11 @@ final class Platform {
      * @param user  the user to run as, or null; {@code group} the group, or null for the user's primary one
      */
     List<String> wrapperPrefix(int niceness, boolean pdeathsig, String user, String group) {
+        return wrapperPrefix(niceness, pdeathsig, user, group, true);
+    }
+
+    /** @param withSetsid false when the spawner makes the session itself (the native path) */
+    List<String> wrapperPrefix(int niceness, boolean pdeathsig, String user, String group, boolean withSetsid) {
         List<String> prefix = new ArrayList<>(12);
         if (niceness != 0) {
             if (nice == null) {
@@ -117,7 +122,7 @@ final class Platform {
             throw new IllegalStateException("user '" + user + "' was asked for, but no 'setpriv' program"
                     + " (util-linux) exists to switch to it");
         }
-        if (setsid != null) {
+        if (setsid != null && withSetsid) {
             prefix.add(setsid);
         }
         return prefix;

@@ -42,8 +42,12 @@ final class ProcessTree {
     /** Where work that follows a process's exit runs (the engine thread, not the JDK's reaper thread). */
     private final java.util.concurrent.Executor callbacks;
 
+    /** Signals members without a pid-reuse window where it can (pidfds on the native path). */
+    private final Spawner spawner;
+
     ProcessTree(Platform platform, Scheduler scheduler, io.tspm.time.Ticker ticker,
-            java.util.concurrent.Executor callbacks) {
+            java.util.concurrent.Executor callbacks, Spawner spawner) {
+        this.spawner = spawner;
         this.platform = platform;
         this.callbacks = callbacks;
         this.scheduler = scheduler;
@@ -95,8 +99,13 @@ final class ProcessTree {
      * handle is taken first and the start time checked after: the JDK signals only the process
      * the handle was taken for, and that one has been shown to be ours. Other signals go through
      * {@code kill -s}, checked just before; a pid reused within those milliseconds is the one gap.
+     * The native path has no gap: a pidfd is taken first, the start time checked, and the signal
+     * sent through the pidfd, for every signal.
      */
     void send(Signal signal, List<Member> members) {
+        if (spawner.signal(signal.number(), members)) {
+            return;
+        }
         if (signal == Signal.TERM || signal == Signal.KILL) {
             for (Member m : members) {
                 Optional<ProcessHandle> h = m.handle != null ? Optional.of(m.handle) : ProcessHandle.of(m.pid);

@@ -17,10 +17,10 @@ record SpawnedProcess(Process process, long startTicks, Map<String, String> envi
      */
     static SpawnedProcess spawn(Engine engine, ProcessSpec spec, int id, OptionalInt port) throws Exception {
         ProcessBuilder pb = LaunchPlan.build(spec, id, port, engine.platform, engine.parentDeathSignal,
-                engine.spawnContext(spec.name(), id), engine.programs);
+                engine.spawnContext(spec.name(), id), engine.programs, engine.spawner.makesSessions());
         Process p;
         try {
-            p = pb.start();
+            p = engine.spawner.start(pb);
         } catch (IOException e) {
             throw new LaunchPlan.SpawnFailure("cannot run " + pb.command() + ": " + e.getMessage(), e);
         }

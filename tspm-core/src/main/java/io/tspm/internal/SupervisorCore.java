@@ -64,7 +64,7 @@ public final class SupervisorCore implements AutoCloseable {
     public record Settings(String name, List<ProcessSpec> specs, List<SupervisorListener> listeners, Clock clock,
             Ticker ticker, Scheduler scheduler, Duration startTimeout, boolean shutdownHook, boolean orphanProtection,
             boolean parentDeathSignal, boolean stopOnStartFailure, java.nio.file.Path logDirectory,
-            Duration sampleInterval) {
+            Duration sampleInterval, boolean nativeLaunch) {
     }
 
     /**
@@ -88,7 +88,7 @@ public final class SupervisorCore implements AutoCloseable {
         this.logDirectory = b.logDirectory();
         this.stopOnStartFailure = b.stopOnStartFailure();
         this.engine = new Engine(b.name(), b.clock(), b.ticker(), b.scheduler(), b.orphanProtection(), b.parentDeathSignal(),
-                b.logDirectory(), b.sampleInterval(), b.startTimeout());
+                b.logDirectory(), b.sampleInterval(), b.startTimeout(), b.nativeLaunch());
         try {
             b.listeners().forEach(engine::addListener);
             for (ProcessSpec spec : b.specs()) {

@@ -1,0 +1,92 @@
+package io.tspm.internal;
+
+import java.io.IOException;
+import java.util.List;
+import org.slf4j.Logger;
+
+/**
+ * The launch seam: how a supervisor turns a {@link ProcessBuilder} that {@link LaunchPlan} filled
+ * into a running child, and how it signals the members of a child's tree. Two implementations: the
+ * JDK's ({@link JdkSpawner}, everywhere) and a native one on Linux with JDK 22+ (posix_spawn and
+ * pidfds, in the jar's {@code META-INF/versions/22}), chosen once per supervisor by {@link #choose}.
+ */
+interface Spawner extends AutoCloseable {
+
+    /** The system property that forces the JDK path: {@code -Dtspm.launch=jdk}. */
+    String PROPERTY = "tspm.launch";
+
+    /** Starts {@code pb} (its command, environment, directory and redirects). */
+    Process start(ProcessBuilder pb) throws IOException;
+
+    /** Whether {@link #start} puts the child in a session of its own, so no {@code setsid} exec is needed. */
+    boolean makesSessions();
+
+    /** "native" or "jdk", for the log line and the tests. */
+    String name();
+
+    /**
+     * Sends signal number {@code signo} to each member that is still who it was, or returns false
+     * when this spawner has no way of its own (the caller signals them as the JDK path does).
+     */
+    default boolean signal(int signo, List<ProcessTree.Member> members) {
+        return false;
+    }
+
+    @Override
+    default void close() {
+    }
+
+    /**
+     * The native spawner where this JVM allows it (Linux, JDK 22+, native access enabled), else
+     * the JDK's; logs once which, and why.
+     *
+     * @param nativeWanted false when the builder forced the JDK path
+     */
+    static Spawner choose(boolean nativeWanted, String supervisor, Logger log) {
+        String why = nativeWanted ? nativeUnavailable() : "the builder asked for it (nativeLaunch(false))";
+        if (why == null) {
+            try {
+                Spawner s = (Spawner) Class.forName("io.tspm.internal.NativeSpawner")
+                        .getDeclaredMethod("create", String.class).invoke(null, supervisor);
+                log.info("supervisor '{}' launches children natively (posix_spawn, one pidfd exit thread)", supervisor);
+                return s;
+            } catch (ReflectiveOperationException | LinkageError e) {
+                Throwable cause = e instanceof java.lang.reflect.InvocationTargetException && e.getCause() != null
+                        ? e.getCause() : e;
+                why = "the native launcher could not start (" + cause + ")";
+            }
+        }
+        log.info("supervisor '{}' launches children through the JDK (ProcessBuilder): {}", supervisor, why);
+        return new JdkSpawner();
+    }
+
+    /** Why this JVM cannot take the native path, or null when it can. */
+    private static String nativeUnavailable() {
+        String forced = System.getProperty(PROPERTY, "");
+        if (forced.equalsIgnoreCase("jdk")) {
+            return "-D" + PROPERTY + "=jdk asked for it";
+        }
+        if (!System.getProperty("os.name", "").equals("Linux")) {
+            return "the native path is for Linux only";
+        }
+        if (Runtime.version().feature() < 22) {
+            return "the native path needs JDK 22 or newer (this is " + Runtime.version().feature() + ")";
+        }
+        try {
+            Class.forName("io.tspm.internal.NativeSpawner");
+        } catch (ClassNotFoundException e) {
+            return "this tspm-core jar was built without the native classes (built on a JDK older than 22)";
+        }
+        try {
+            Module m = Spawner.class.getModule();
+            boolean enabled = (Boolean) Module.class.getMethod("isNativeAccessEnabled").invoke(m);
+            if (!enabled) {
+                return "native access is not enabled (run java with --enable-native-access="
+                        + (m.isNamed() ? m.getName() : "ALL-UNNAMED") + ")";
+            }
+        } catch (ReflectiveOperationException e) {
+            return "cannot tell whether native access is enabled (" + e + ")";
+        }
+        return null;
+    }
+}

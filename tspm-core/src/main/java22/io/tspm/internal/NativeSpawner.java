@@ -1,0 +1,305 @@
+package io.tspm.internal;
+
+import java.io.File;
+import java.io.FileInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.charset.Charset;
+import java.util.List;
+
+/**
+ * The native launch path (Linux, JDK 22+): one {@code posix_spawn} per child, with
+ * {@code POSIX_SPAWN_SETSID} (no {@code setsid} exec), the signal mask emptied and every
+ * disposition reset, stdin from {@code /dev/null}, the pipes or files the builder asks for, its
+ * environment and working directory, and every other descriptor closed in the child
+ * ({@code addclosefrom_np(3)}). The program is looked up on the child's own PATH, as the wrappers'
+ * execvp does, and {@code argv[0]} stays as the user wrote it. Each child gets a pidfd at once, which {@link ExitWatcher} waits
+ * on and every signal goes through.
+ *
+ * <p>What still needs an exec: the parent-death signal ({@code prctl} must run in the child between
+ * fork and exec, which posix_spawn has no hook for) and the nice value (posix_spawn has no attribute
+ * for it, and setting it from the parent after the spawn leaves a window in which the child runs, and
+ * may fork, at the old value). {@link LaunchPlan} keeps {@code setpriv} and {@code nice} for those.
+ */
+final class NativeSpawner implements Spawner {
+
+    private static final int SIGKILL = 9;
+
+    private final String supervisor;
+    private final Charset charset;
+    private ExitWatcher watcher; // started with the first child; guarded by this
+    private boolean closed; // guarded by this
+
+    private NativeSpawner(String supervisor) {
+        this.supervisor = supervisor;
+        String jnu = System.getProperty("sun.jnu.encoding");
+        this.charset = jnu != null && Charset.isSupported(jnu) ? Charset.forName(jnu) : Charset.defaultCharset();
+    }
+
+    /** Called by {@link Spawner#choose}; fails (LinkageError, UnsupportedOperationException) where libc lacks a function. */
+    static Spawner create(String supervisor) {
+        Libc.describe(0); // links every function now, so a missing one fails here and not at the first spawn
+        return new NativeSpawner(supervisor);
+    }
+
+    @Override
+    public boolean makesSessions() {
+        return true;
+    }
+
+    @Override
+    public String name() {
+        return "native";
+    }
+
+    private synchronized ExitWatcher watcher() {
+        if (closed) {
+            throw new IllegalStateException("the supervisor is closed");
+        }
+        if (watcher == null) {
+            watcher = new ExitWatcher("tspm-" + supervisor + "-exits");
+        }
+        return watcher;
+    }
+
+    @Override
+    public synchronized void close() {
+        closed = true;
+        if (watcher != null) {
+            watcher.close();
+        }
+    }
+
+    @Override
+    public Process start(ProcessBuilder pb) throws IOException {
+        ExitWatcher exits = watcher();
+        List<String> command = pb.command();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = Libc.callState(arena);
+            MemorySegment fa = arena.allocate(Libc.FILE_ACTIONS_BYTES, 16);
+            MemorySegment attr = arena.allocate(Libc.SPAWNATTR_BYTES, 16);
+            MemorySegment sigs = arena.allocate(Libc.SIGSET_BYTES, 16);
+            check(Libc.faInit(fa), "posix_spawn_file_actions_init", command);
+            check(Libc.attrInit(attr), "posix_spawnattr_init", command);
+            // our ends of the pipes, then the child's: -1 where there is no pipe
+            int[] fds = {-1, -1, -1, -1};
+            try {
+                check(Libc.sigemptyset(sigs), "sigemptyset", command);
+                check(Libc.attrSetSigmask(attr, sigs), "posix_spawnattr_setsigmask", command);
+                check(Libc.sigfillset(sigs), "sigfillset", command);
+                check(Libc.attrSetSigdefault(attr, sigs), "posix_spawnattr_setsigdefault", command);
+                check(Libc.attrSetFlags(attr, (short) (Libc.POSIX_SPAWN_SETSID | Libc.POSIX_SPAWN_SETSIGMASK
+                        | Libc.POSIX_SPAWN_SETSIGDEF)), "posix_spawnattr_setflags", command);
+
+                redirect(arena, fa, 0, pb.redirectInput(), command, null, state);
+                redirect(arena, fa, 1, pb.redirectOutput(), command, fds, state);
+                if (pb.redirectErrorStream()) {
+                    check(Libc.faAddDup2(fa, 1, 2), "posix_spawn_file_actions_adddup2", command);
+                } else {
+                    redirect(arena, fa, 2, pb.redirectError(), command, fds, state);
+                }
+                File dir = pb.directory();
+                if (dir != null) {
+                    check(Libc.faAddChdir(fa, arena.allocateFrom(dir.getPath(), charset)),
+                            "posix_spawn_file_actions_addchdir_np", command);
+                }
+                check(Libc.faAddClosefrom(fa, 3), "posix_spawn_file_actions_addclosefrom_np", command);
+
+                MemorySegment argv = strings(arena, command.stream().toList());
+                MemorySegment envp = strings(arena, pb.environment().entrySet().stream()
+                        .map(e -> e.getKey() + "=" + e.getValue()).toList());
+                MemorySegment pidOut = arena.allocate(Libc.INT);
+                String file = executable(command.get(0), pb.environment().get("PATH"), dir);
+                int rc = Libc.posixSpawn(pidOut, arena.allocateFrom(file, charset), fa, attr, argv, envp);
+                closeChildEnds(fds, state);
+                if (rc != 0) {
+                    throw new IOException(cannotRun(command, dir, Libc.describe(rc)));
+                }
+                int pid = pidOut.get(Libc.INT, 0);
+                return adopt(pid, fds, state, command, dir, exits); // the streams reopened our ends: closed below
+            } finally {
+                for (int fd : fds) {
+                    if (fd >= 0) {
+                        Libc.close(state, fd);
+                    }
+                }
+                Libc.attrDestroy(attr);
+                Libc.faDestroy(fa);
+            }
+        }
+    }
+
+    /**
+     * Takes a pidfd for the child just spawned (it cannot have been reaped: only we wait for it)
+     * and hands it to the exit thread; on failure (no descriptor left) kills and reaps it.
+     */
+    private NativeProcess adopt(int pid, int[] fds, MemorySegment state, List<String> command, File dir,
+            ExitWatcher exits) throws IOException {
+        int pidfd = Libc.pidfdOpen(state, pid);
+        if (pidfd < 0) {
+            String why = Libc.describe(Libc.errno(state));
+            killAndReap(pid, state);
+            throw new IOException(cannotRun(command, dir, "pidfd_open: " + why));
+        }
+        InputStream out = null;
+        InputStream err;
+        try {
+            out = stream(fds[0]);
+            err = stream(fds[1]);
+        } catch (IOException e) {
+            if (out != null) {
+                closeQuietly(out);
+            }
+            Libc.close(state, pidfd);
+            killAndReap(pid, state);
+            throw new IOException(cannotRun(command, dir, e.getMessage()), e);
+        }
+        NativeProcess p = new NativeProcess(pid, pidfd, out, err);
+        if (exits.watch(p, state) != 0) {
+            String why = exits.stopped() ? "the supervisor is closed" : "epoll_ctl: " + Libc.describe(Libc.errno(state));
+            closeQuietly(out);
+            closeQuietly(err);
+            Libc.close(state, pidfd);
+            killAndReap(pid, state);
+            throw new IOException(cannotRun(command, dir, why));
+        }
+        return p;
+    }
+
+    private static void killAndReap(int pid, MemorySegment state) {
+        Libc.kill(state, pid, SIGKILL);
+        while (Libc.waitpid(state, pid, MemorySegment.NULL, 0) < 0 && Libc.errno(state) == Libc.EINTR) {
+            // again
+        }
+    }
+
+    private static void closeQuietly(InputStream in) {
+        try {
+            in.close();
+        } catch (IOException ignored) {
+            // closing a pipe we read
+        }
+    }
+
+    /**
+     * The read end of a pipe as a stream: opened again through /proc/self/fd (the JDK makes no
+     * FileInputStream of a bare descriptor), after which our own descriptor is closed.
+     */
+    private static InputStream stream(int fd) throws IOException {
+        if (fd < 0) {
+            return InputStream.nullInputStream();
+        }
+        return new FileInputStream("/proc/self/fd/" + fd);
+    }
+
+    /** Sets up child fd {@code target}; a pipe's ends go into {@code fds} (ours at target-1, the child's at target+1). */
+    private void redirect(Arena arena, MemorySegment fa, int target, ProcessBuilder.Redirect r, List<String> command,
+            int[] fds, MemorySegment state) throws IOException {
+        switch (r.type()) {
+            case PIPE -> {
+                if (fds == null) {
+                    // stdin as a pipe: nothing of ours writes to it; /dev/null reads as the child's end of a closed pipe
+                    check(Libc.faAddOpen(fa, target, arena.allocateFrom("/dev/null"), Libc.O_RDONLY, 0),
+                            "posix_spawn_file_actions_addopen", command);
+                    return;
+                }
+                MemorySegment pair = arena.allocate(ValueLayout.JAVA_INT, 2);
+                if (Libc.pipe2(state, pair, Libc.O_CLOEXEC) != 0) {
+                    throw new IOException(cannotRun(command, null, "pipe2: " + Libc.describe(Libc.errno(state))));
+                }
+                fds[target - 1] = pair.getAtIndex(ValueLayout.JAVA_INT, 0);
+                fds[target + 1] = pair.getAtIndex(ValueLayout.JAVA_INT, 1);
+                check(Libc.faAddDup2(fa, fds[target + 1], target), "posix_spawn_file_actions_adddup2", command);
+            }
+            case INHERIT -> {
+                // the child keeps ours
+            }
+            case READ -> check(Libc.faAddOpen(fa, target, arena.allocateFrom(r.file().getPath(), charset),
+                    Libc.O_RDONLY, 0), "posix_spawn_file_actions_addopen", command);
+            case WRITE -> check(Libc.faAddOpen(fa, target, arena.allocateFrom(r.file().getPath(), charset),
+                    Libc.O_WRONLY | Libc.O_CREAT | Libc.O_TRUNC, 0666), "posix_spawn_file_actions_addopen", command);
+            case APPEND -> check(Libc.faAddOpen(fa, target, arena.allocateFrom(r.file().getPath(), charset),
+                    Libc.O_WRONLY | Libc.O_CREAT | Libc.O_APPEND, 0666), "posix_spawn_file_actions_addopen", command);
+        }
+    }
+
+    /**
+     * The file to exec for {@code program}, looked up as execvp would in the child: on the child's
+     * PATH (glibc's {@code /bin:/usr/bin} without one), relative entries against its directory.
+     * {@code argv[0]} stays as given. A name found nowhere is returned as is, for exec's own error.
+     */
+    static String executable(String program, String path, File dir) {
+        if (program.indexOf('/') >= 0) {
+            return program;
+        }
+        for (String entry : (path != null ? path : "/bin:/usr/bin").split(":", -1)) {
+            File d = new File(entry.isEmpty() ? "." : entry);
+            if (!d.isAbsolute() && dir != null) {
+                d = new File(dir, d.getPath());
+            }
+            File f = new File(d, program);
+            if (f.isFile() && f.canExecute()) {
+                return f.getPath();
+            }
+        }
+        return program;
+    }
+
+    /** Closes the child's ends once it has them (or once the spawn failed). */
+    private static void closeChildEnds(int[] fds, MemorySegment state) {
+        for (int i = 2; i < 4; i++) {
+            if (fds[i] >= 0) {
+                Libc.close(state, fds[i]);
+                fds[i] = -1;
+            }
+        }
+    }
+
+    /** A NULL-terminated array of C strings. */
+    private MemorySegment strings(Arena arena, List<String> values) {
+        MemorySegment array = arena.allocate(ValueLayout.ADDRESS, values.size() + 1L);
+        for (int i = 0; i < values.size(); i++) {
+            array.setAtIndex(ValueLayout.ADDRESS, i, arena.allocateFrom(values.get(i), charset));
+        }
+        array.setAtIndex(ValueLayout.ADDRESS, values.size(), MemorySegment.NULL);
+        return array;
+    }
+
+    private static void check(int rc, String what, List<String> command) throws IOException {
+        if (rc != 0) {
+            throw new IOException(cannotRun(command, null, what + ": " + Libc.describe(rc)));
+        }
+    }
+
+    /** The JDK's wording: {@code Cannot run program "x" (in directory "d"): error=2, No such file or directory}. */
+    private static String cannotRun(List<String> command, File dir, String why) {
+        return "Cannot run program \"" + command.get(0) + "\"" + (dir != null ? " (in directory \"" + dir + "\")" : "")
+                + ": " + why;
+    }
+
+    @Override
+    public boolean signal(int signo, List<ProcessTree.Member> members) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = Libc.callState(arena);
+            for (ProcessTree.Member m : members) {
+                // Take the pidfd first, then check the start time: if it matches, the pidfd names
+                // the member itself, and the signal can reach no other process.
+                int fd = Libc.pidfdOpen(state, (int) m.pid());
+                if (fd < 0) {
+                    continue; // gone
+                }
+                try {
+                    if (m.alive()) {
+                        Libc.pidfdSendSignal(state, fd, signo);
+                    }
+                } finally {
+                    Libc.close(state, fd);
+                }
+            }
+        }
+        return true;
+    }
+}
