@@ -77,16 +77,22 @@ final class InstanceOutput {
      * <li>{@link #arrived()} when a read returned bytes, before any of its lines: it takes the
      *     arrival number (the order across stdout and stderr) and the time of the read;</li>
      * <li>{@link #line} for each line of that read, as bytes, without its terminator;</li>
-     * <li>{@link #endOfRead()} after the read's last line: the counts of {@link #stats()} move;</li>
+     * <li>{@link #endOfRead()} after the read's last line: its lines go to the ring, the waiters,
+     *     the listeners and the file's buffer, and the counts of {@link #stats()} move;</li>
      * <li>{@link #finish()} once, when the stream ended: the buffered file lines are written out.</li>
      * </ol>
      * In between, lines wait in the file's buffer at most {@link RotatingLogFile#FLUSH_INTERVAL}.
      *
-     * <p>Bytes stay bytes on the way to the file unless a format needs the text (JSON lines);
-     * the text is decoded once, and only when someone reads it: a watcher, a line counter, a
-     * listener or an SLF4J level that is enabled, or later, the ring's readers.
+     * <p>A read's lines are gathered as the file will get them (behind the timestamp, if any),
+     * and handed on together: one copy per line and a few steps per read, so the path is short
+     * from the first line on, before the JIT has compiled it. Bytes stay bytes on the way to the
+     * file unless a format needs the text (JSON lines); the text is decoded once, and only when
+     * someone reads it: a watcher, a line counter, a listener or an enabled SLF4J level when the
+     * lines are handed on, or later, a reader of the ring.
      */
     final class Writer {
+        /** Lines gathered past this many bytes are handed on without waiting for the end of the read. */
+        private static final int MAX_BATCH = 256 * 1024;
         private final OutputStreamKind kind;
         private final long pid;
         private final Long pidKey;
@@ -94,7 +100,14 @@ final class InstanceOutput {
         private final byte[] tag;
         private final RotatingLogFile file;
         private final Level level;
-        private byte[] buf = new byte[512];
+        /** The current read's lines as the file gets them: prefix, tag, line, '\n' each. */
+        private byte[] batch = new byte[1024];
+        private int batchLen;
+        /** Where each line (tag and text, without the prefix) starts in {@link #batch}, and its length. */
+        private int[] starts = new int[16];
+        private int[] lengths = new int[16];
+        private int count;
+        private OutputLine[] decoded = new OutputLine[0];
         private long prefixMillis = Long.MIN_VALUE;
         private byte[] prefix = new byte[0];
         private long jsonMillis = Long.MIN_VALUE;
@@ -119,74 +132,6 @@ final class InstanceOutput {
         }
 
         /**
-         * One line, without its terminator; when the byte after it in {@code src} is {@code '\n'},
-         * that is its terminator (the file takes both in one copy). Nothing a line does may stop the pump.
-         */
-        void line(byte[] src, int off, int len) {
-            try {
-                if (tag.length > 0) {
-                    byte[] tagged = new byte[tag.length + len];
-                    System.arraycopy(tag, 0, tagged, 0, tag.length);
-                    System.arraycopy(src, off, tagged, tag.length, len);
-                    deliverLine(tagged, 0, tagged.length);
-                    return;
-                }
-                deliverLine(src, off, len);
-            } catch (Throwable t) {
-                dropped.incrementAndGet();
-                if (failuresLogged.getAndIncrement() < 3) {
-                    LOG.error("handling a line of {}#{} failed", spec.name(), id, t);
-                }
-            }
-        }
-
-        private void deliverLine(byte[] src, int off, int len) {
-            readLines++;
-            readBytes += len + 1L;
-            Map<String, Counter> mine = counters.isEmpty() ? null : counters.get(pidKey);
-            boolean dispatch = logged || !listeners.isEmpty();
-            String text = null;
-            OutputLine line = null;
-            if (dispatch || mine != null || !watchers.isEmpty() || settings.json()) {
-                text = new String(src, off, len, StandardCharsets.UTF_8); // the one decode of this line
-                line = new OutputLine(now, spec.name(), id, pid, kind, text);
-            }
-            // The ring, the waiters and the dispatcher before the file: a slow file write of one
-            // stream must not let the other stream's later lines overtake this one.
-            List<Runnable> due = null;
-            synchronized (ring) { // with the counters, so a pattern counted from the ring is not counted twice
-                ring.add(src, off, len, now, pid, kind, line, arrival);
-                if (mine != null) {
-                    for (Counter c : mine.values()) {
-                        if (c.pattern.matcher(text).find()) {
-                            due = c.reached(c.count.incrementAndGet(), due);
-                        }
-                    }
-                }
-            }
-            if (due != null) {
-                due.forEach(InstanceOutput::runTrigger); // after the lock: a probe's wake-up takes its monitor's
-            }
-            if (text != null) {
-                for (Watcher w : watchers) {
-                    try {
-                        if (w.pattern.matcher(text).find()) {
-                            w.found.complete(line);
-                        }
-                    } catch (Throwable t) { // a pathological pattern (stack overflow) fails its waiter, not the pump
-                        w.found.completeExceptionally(t);
-                    }
-                }
-            }
-            if (dispatch && !engine.lines.offer(inbox, line)) {
-                dropped.incrementAndGet();
-            }
-            if (file != null) {
-                readUnwritten += writeFile(src, off, len, text);
-            }
-        }
-
-        /**
          * A read from the child just returned: the lines it brought share one arrival number, later
          * than every line either stream read before, so the ring keeps the order they came in; and
          * one time, when the supervisor read them.
@@ -195,10 +140,46 @@ final class InstanceOutput {
             arrival = arrivals.incrementAndGet();
             now = engine.clock.instant();
             logged = level != null && logger.isEnabledForLevel(level);
+            if (timestamps != null && file != null && !settings.json()) {
+                long millis = now.toEpochMilli();
+                if (millis != prefixMillis) {
+                    prefixMillis = millis;
+                    prefix = (timestamps.format(now) + " ").getBytes(StandardCharsets.UTF_8);
+                }
+            }
         }
 
-        /** After the last line of a read: the counts show its lines (the file may still buffer them). */
+        /** One line of the current read, without its terminator; {@code src} may be reused once this returns. */
+        void line(byte[] src, int off, int len) {
+            int need = prefix.length + tag.length + len + 1;
+            if (batchLen + need > batch.length) {
+                if (batchLen > 0 && batchLen + need > MAX_BATCH) {
+                    handOn();
+                }
+                if (batchLen + need > batch.length) {
+                    batch = java.util.Arrays.copyOf(batch, Math.max(batchLen + need, 2 * batch.length));
+                }
+            }
+            if (count == starts.length) {
+                starts = java.util.Arrays.copyOf(starts, 2 * count);
+                lengths = java.util.Arrays.copyOf(lengths, 2 * count);
+            }
+            int at = batchLen;
+            System.arraycopy(prefix, 0, batch, at, prefix.length);
+            at += prefix.length;
+            starts[count] = at;
+            lengths[count] = tag.length + len;
+            count++;
+            System.arraycopy(tag, 0, batch, at, tag.length);
+            System.arraycopy(src, off, batch, at + tag.length, len);
+            at += tag.length + len;
+            batch[at] = '\n';
+            batchLen = at + 1;
+        }
+
+        /** After the last line of a read: its lines are handed on, and the counts show them. */
         void endOfRead() {
+            handOn();
             lines.addAndGet(readLines);
             bytes.addAndGet(readBytes);
             if (readUnwritten != 0) {
@@ -217,35 +198,96 @@ final class InstanceOutput {
             }
         }
 
-        /** Returns how many lines did not make it to the file (see {@link RotatingLogFile#write}). */
-        private int writeFile(byte[] src, int off, int len, String text) {
-            if (settings.json()) {
+        /** The gathered lines to the ring, the counters, the waiters, the dispatcher and the file. Never throws. */
+        private void handOn() {
+            int n = count;
+            if (n == 0) {
+                return;
+            }
+            count = 0;
+            int len = batchLen;
+            batchLen = 0;
+            readLines += n;
+            readBytes += len - (long) prefix.length * n; // each line and its '\n'
+            try {
+                handOn(n, len);
+            } catch (Throwable t) { // nothing a line does may stop the pump
+                dropped.addAndGet(n);
+                if (failuresLogged.getAndIncrement() < 3) {
+                    LOG.error("handling lines of {}#{} failed", spec.name(), id, t);
+                }
+            } finally {
+                java.util.Arrays.fill(decoded, 0, Math.min(n, decoded.length), null);
+            }
+        }
+
+        private void handOn(int n, int len) {
+            Map<String, Counter> mine = counters.isEmpty() ? null : counters.get(pidKey);
+            boolean dispatch = logged || !listeners.isEmpty();
+            OutputLine[] text = null;
+            if (dispatch || mine != null || !watchers.isEmpty() || settings.json()) {
+                if (decoded.length < n) {
+                    decoded = new OutputLine[Math.max(n, 2 * decoded.length)];
+                }
+                text = decoded;
+                for (int i = 0; i < n; i++) { // the one decode of each line
+                    text[i] = new OutputLine(now, spec.name(), id, pid, kind,
+                            new String(batch, starts[i], lengths[i], StandardCharsets.UTF_8));
+                }
+            }
+            // The ring, the waiters and the dispatcher before the file: a slow file write of one
+            // stream must not let the other stream's later lines overtake these.
+            List<Runnable> due = null;
+            synchronized (ring) { // with the counters, so a pattern counted from the ring is not counted twice
+                ring.addAll(batch, starts, lengths, n, now, pid, kind, text, arrival);
+                if (mine != null) {
+                    for (int i = 0; i < n; i++) {
+                        for (Counter c : mine.values()) {
+                            if (c.pattern.matcher(text[i].text()).find()) {
+                                due = c.reached(c.count.incrementAndGet(), due);
+                            }
+                        }
+                    }
+                }
+            }
+            if (due != null) {
+                due.forEach(InstanceOutput::runTrigger); // after the lock: a probe's wake-up takes its monitor's
+            }
+            if (text != null) {
+                for (int i = 0; i < n; i++) {
+                    OutputLine line = text[i];
+                    for (Watcher w : watchers) {
+                        try {
+                            if (w.pattern.matcher(line.text()).find()) {
+                                w.found.complete(line);
+                            }
+                        } catch (Throwable t) { // a pathological pattern (stack overflow) fails its waiter, not the pump
+                            w.found.completeExceptionally(t);
+                        }
+                    }
+                    if (dispatch && !engine.lines.offer(inbox, line)) {
+                        dropped.incrementAndGet();
+                    }
+                }
+            }
+            if (file == null) {
+                return;
+            }
+            if (!settings.json()) {
+                readUnwritten += file.write(batch, 0, len, n); // whole lines, as they came (behind a prefix)
+                return;
+            }
+            for (int i = 0; i < n; i++) {
                 long millis = now.toEpochMilli();
                 if (millis != jsonMillis) {
                     jsonMillis = millis;
                     jsonTime = Instant.ofEpochMilli(millis).toString();
                 }
-                byte[] json = Json.line(jsonTime, spec.name(), id, kind.shortName(), text).getBytes(StandardCharsets.UTF_8);
-                return file.write(json, 0, json.length);
+                OutputLine line = text[i];
+                byte[] json = Json.line(jsonTime, spec.name(), id, kind.shortName(), line.text())
+                        .getBytes(StandardCharsets.UTF_8);
+                readUnwritten += file.write(json, 0, json.length, 1);
             }
-            if (timestamps != null) {
-                long millis = now.toEpochMilli();
-                if (millis != prefixMillis) {
-                    prefixMillis = millis;
-                    prefix = (timestamps.format(now) + " ").getBytes(StandardCharsets.UTF_8);
-                }
-            }
-            int total = prefix.length + len + 1;
-            if (src.length >= off + len + 1 && src[off + len] == '\n' && prefix.length == 0) {
-                return file.write(src, off, len + 1); // the line and its own '\n', as they came
-            }
-            if (buf.length < total) {
-                buf = new byte[Math.max(total, buf.length * 2)];
-            }
-            System.arraycopy(prefix, 0, buf, 0, prefix.length);
-            System.arraycopy(src, off, buf, prefix.length, len);
-            buf[total - 1] = '\n';
-            return file.write(buf, 0, total);
         }
     }
 

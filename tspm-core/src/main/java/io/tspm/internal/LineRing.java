@@ -67,6 +67,23 @@ final class LineRing {
      */
     synchronized void add(byte[] src, int off, int len, Instant time, long pid, OutputStreamKind kind,
             OutputLine line, long arrival) {
+        put(src, off, len, time, pid, kind, line, arrival);
+    }
+
+    /**
+     * Adds the {@code n} lines of one read, {@code src[starts[i] .. starts[i] + lengths[i])}, with
+     * their decoded forms when the caller has them ({@code lines}, else null).
+     */
+    synchronized void addAll(byte[] src, int[] starts, int[] lengths, int n, Instant time, long pid,
+            OutputStreamKind kind, OutputLine[] lines, long arrival) {
+        // More lines than the ring holds: the first ones would be pushed out by the later ones.
+        for (int i = Math.max(0, n - capacity); i < n; i++) {
+            put(src, starts[i], lengths[i], time, pid, kind, lines == null ? null : lines[i], arrival);
+        }
+    }
+
+    private void put(byte[] src, int off, int len, Instant time, long pid, OutputStreamKind kind,
+            OutputLine line, long arrival) {
         if (written == lengths.length && lengths.length < capacity) {
             allocate((int) Math.min(capacity, 2L * lengths.length));
         }

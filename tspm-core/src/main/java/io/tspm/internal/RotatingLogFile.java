@@ -99,29 +99,43 @@ final class RotatingLogFile {
         return path;
     }
 
-    /**
-     * Writes one whole line (its bytes end with '\n') to the buffer. Returns how many lines did not
-     * make it: 0, or this one and those a failure lost from the buffer (here or in a timed flush).
-     */
+    /** Writes one whole line (its bytes end with '\n'); see {@link #write(byte[], int, int, int)}. */
     int write(byte[] line, int off, int len) {
+        return write(line, off, len, 1);
+    }
+
+    /**
+     * Writes {@code lines} whole lines (each ends with '\n') to the buffer. Returns how many lines
+     * did not make it: 0, or these and those a failure lost from the buffer (here or in a timed flush).
+     */
+    int write(byte[] block, int off, int len, int lines) {
         int failed;
         synchronized (this) {
             failed = lost;
             lost = 0;
             if (closed || out == null && !open()) {
-                return failed + 1;
+                return failed + lines;
             }
+            int done = 0;
             try {
-                if (size > 0 && size + len > maxSize) {
-                    flushOrThrow();
-                    rotate();
+                if (size + len > maxSize && (size > 0 || lines > 1)) {
+                    // A rotation falls inside: line by line, so no line is split across files.
+                    int start = off;
+                    for (int i = off; i < off + len; i++) {
+                        if (block[i] == '\n') {
+                            writeLine(block, start, i + 1 - start);
+                            done++;
+                            start = i + 1;
+                        }
+                    }
+                } else {
+                    if (append(block, off, len)) {
+                        buffered += lines;
+                    }
+                    size += len;
                 }
-                if (append(line, off, len)) {
-                    buffered++;
-                }
-                size += len;
             } catch (IOException e) {
-                return failed + 1 + fail(e);
+                return failed + lines - done + fail(e);
             }
             if (flushArmed || count == 0) {
                 return failed;
@@ -130,6 +144,17 @@ final class RotatingLogFile {
         }
         flushLater.accept(timedFlush); // outside the lock: the scheduler takes its own
         return failed;
+    }
+
+    private void writeLine(byte[] line, int off, int len) throws IOException {
+        if (size > 0 && size + len > maxSize) {
+            flushOrThrow();
+            rotate();
+        }
+        if (append(line, off, len)) {
+            buffered++;
+        }
+        size += len;
     }
 
     /** Returns whether the line waits in the buffer (false: it was written at once). */

@@ -82,6 +82,18 @@ class RotatingLogFileTest {
     }
 
     @Test
+    void aBlockOfLinesIsRotatedBetweenItsLinesEvenIntoAnEmptyFile() throws IOException {
+        RotatingLogFile f = file(1024);
+        String line = "x".repeat(99) + "\n";
+        byte[] block = bytes(line.repeat(15));
+        assertThat(f.write(block, 0, block.length, 15)).isZero();
+        f.flush();
+        assertThat(Files.readString(dir.resolve("p-0.out.log.1"))).isEqualTo(line.repeat(10));
+        assertThat(content()).isEqualTo(line.repeat(5));
+        f.close();
+    }
+
+    @Test
     void linesLostInATimedFlushAreToldToTheNextCaller() throws IOException {
         Files.createSymbolicLink(dir.resolve("p-0.out.log"), Path.of("/dev/full"));
         RotatingLogFile f = file(1 << 20);
