@@ -92,7 +92,9 @@ final class InstanceOutput {
      */
     final class Writer {
         /** Lines gathered past this many bytes are handed on without waiting for the end of the read. */
-        private static final int MAX_BATCH = 256 * 1024;
+        private static final int MAX_BATCH = 64 * 1024;
+        /** A batch grown past this (many short lines in one read) is given back after use. */
+        private static final int SHRINK_ABOVE = 64 * 1024;
         private final OutputStreamKind kind;
         private final long pid;
         private final Long pidKey;
@@ -218,6 +220,12 @@ final class InstanceOutput {
                 }
             } finally {
                 java.util.Arrays.fill(decoded, 0, Math.min(n, decoded.length), null);
+                if (batch.length > SHRINK_ABOVE) { // a burst of short lines behind prefixes: not kept for good
+                    batch = new byte[1024];
+                    starts = new int[16];
+                    lengths = new int[16];
+                    decoded = new OutputLine[0];
+                }
             }
         }
 

@@ -36,8 +36,8 @@ final class OutputPump implements Runnable {
 
     @Override
     public void run() {
-        // As big as a Linux pipe: a child writing fast fills it, and one read takes it all.
-        byte[] buf = new byte[64 * 1024];
+        // A quarter of a Linux pipe: one per stream and thread, so 1,000 children hold 2,000 of them.
+        byte[] buf = new byte[16 * 1024];
         LineSplitter lines = new LineSplitter(out, maxLine);
         try (InputStream stream = in) {
             int n;

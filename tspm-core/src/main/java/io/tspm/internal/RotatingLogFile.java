@@ -45,7 +45,8 @@ final class RotatingLogFile {
     static final java.time.Duration FLUSH_INTERVAL = java.time.Duration.ofMillis(100);
     /** A file's buffer starts at this, and is given back when a timed flush finds less than this. */
     private static final int INITIAL_BUFFER = 8 * 1024;
-    private static final int MAX_BUFFER = 256 * 1024;
+    /** Busy files write in blocks this large; 1,000 busy children hold 2 each, so not more. */
+    private static final int MAX_BUFFER = 64 * 1024;
     private static final long RETRY_NANOS = 2_000_000_000L;
     private static final Set<PosixFilePermission> MODE = PosixFilePermissions.fromString("rw-r-----");
     private static final Set<PosixFilePermission> DIRECTORY_MODE = PosixFilePermissions.fromString("rwxr-x---");

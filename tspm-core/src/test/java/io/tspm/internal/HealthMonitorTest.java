@@ -243,7 +243,9 @@ class HealthMonitorTest {
 
     private static void line(InstanceOutput.Writer out, String text) {
         byte[] b = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        out.arrived(); // one read of one line, as a reader hands it on (see the Writer's contract)
         out.line(b, 0, b.length);
+        out.endOfRead();
     }
 
     @Test
