@@ -113,7 +113,11 @@ class ProbesTest {
                     .hasMessageContaining("process 'mute' instance 0 failed to start: startup probe http GET")
                     .hasMessageContaining("failed 2 times")
                     .hasMessageContaining("did not answer within 200 ms");
-            await().until(() -> s.describe("mute").get(0).state() == InstanceState.EXITED);
+            // The probe's kill and the failed start's stop race to it: it ends exited or stopped, never running.
+            await().until(() -> s.describe("mute").get(0).state() == InstanceState.EXITED
+                    || s.describe("mute").get(0).state() == InstanceState.STOPPED);
+            assertThat(s.describe("mute").get(0).pid()).isEmpty();
+            assertThat(s.describe("mute").get(0).lastExit()).isPresent();
         }
     }
 
