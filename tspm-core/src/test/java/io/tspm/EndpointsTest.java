@@ -29,7 +29,7 @@ class EndpointsTest {
 
     private static Supervisor sleepers(int n) {
         return Supervisor.builder()
-                .addProcess("web", p -> p.command("sleep", "60").instances(n).basePort(47500)
+                .addProcess("web", p -> p.command("sleep", "60").instances(n).basePort(27500)
                         .readyAfter(Duration.ZERO).label("tier", "web"))
                 .build();
     }
@@ -44,7 +44,7 @@ class EndpointsTest {
             await().until(() -> web.endpoints().size() == 3);
             Endpoints view = web.endpoints();
             assertThat(view.total()).isEqualTo(3);
-            assertThat(view.endpoints()).extracting(Endpoint::port).containsExactly(47500, 47501, 47502);
+            assertThat(view.endpoints()).extracting(Endpoint::port).containsExactly(27500, 27501, 27502);
             assertThat(view.get(0).labels()).isEqualTo(Map.of("tier", "web"));
             assertThat(heard).isNotEmpty();
             assertThat(heard).extracting(Endpoints::version).isSorted().doesNotHaveDuplicates();

@@ -41,15 +41,15 @@ class HooksTest {
     @Test
     void preStartRunsBeforeEverySpawnInTheInstancesDirectoryAndEnvironmentAndItsOutputIsMarked() throws Exception {
         try (Supervisor s = Supervisor.builder()
-                .addProcess(noting("web").basePort(47620).env("GREETING", "hi-{instance}")
+                .addProcess(noting("web").basePort(27620).env("GREETING", "hi-{instance}")
                         .preStart(Hook.shell("echo pre $TSPM_INSTANCE_ID $PORT $GREETING >> log; echo migrated")).build())
                 .build()) {
             s.start();
             await().until(() -> logLines().size() >= 2);
-            assertThat(logLines()).containsExactly("pre 0 47620 hi-0", "main 0");
+            assertThat(logLines()).containsExactly("pre 0 27620 hi-0", "main 0");
             s.group("web").instance(0).restart();
             await().until(() -> logLines().size() >= 5);
-            assertThat(logLines()).containsExactly("pre 0 47620 hi-0", "main 0", "term", "pre 0 47620 hi-0", "main 0");
+            assertThat(logLines()).containsExactly("pre 0 27620 hi-0", "main 0", "term", "pre 0 27620 hi-0", "main 0");
             assertThat(s.group("web").instance(0).recentOutput(10)).contains("[preStart] migrated");
         }
     }
@@ -117,7 +117,7 @@ class HooksTest {
         EventRecorder events = new EventRecorder();
         AtomicReference<HookContext> seen = new AtomicReference<>();
         try (Supervisor s = Supervisor.builder().addListener(events)
-                .addProcess(noting("web").basePort(47630).postStart(Hook.callback(seen::set)).build())
+                .addProcess(noting("web").basePort(27630).postStart(Hook.callback(seen::set)).build())
                 .addProcess(noting("api").postStart(Hook.command("false")).build())
                 .build()) {
             s.start();
@@ -125,8 +125,8 @@ class HooksTest {
             HookContext ctx = seen.get();
             assertThat(ctx.processName()).isEqualTo("web");
             assertThat(ctx.pid()).isEqualTo(s.group("web").instance(0).pid());
-            assertThat(ctx.port()).hasValue(47630);
-            assertThat(ctx.environment()).containsEntry("PORT", "47630").containsEntry("TSPM_INSTANCE_ID", "0");
+            assertThat(ctx.port()).hasValue(27630);
+            assertThat(ctx.environment()).containsEntry("PORT", "27630").containsEntry("TSPM_INSTANCE_ID", "0");
             await().until(() -> events.of(HookFailed.class, "api").size() == 1);
             HookFailed failed = events.of(HookFailed.class, "api").get(0);
             assertThat(failed.phase()).isEqualTo(HookPhase.POST_START);

@@ -166,13 +166,13 @@ class LaunchTest {
     void portAndInstancePlaceholdersAreFilledInTheCommandItsArgumentsAndTheEnvironment() {
         try (Supervisor s = Supervisor.builder()
                 .addProcess("pg", p -> p.shell("echo \"args=$1 $2 url=$URL\"; exec sleep 60").args("-p", "{port}")
-                        .env("URL", "http://127.0.0.1:{port}/{name}/{instance}").instances(2).basePort(47400)
+                        .env("URL", "http://127.0.0.1:{port}/{name}/{instance}").instances(2).basePort(27400)
                         .readyAfter(Duration.ZERO))
                 .build()) {
             s.start();
             for (int id = 0; id < 2; id++) {
                 ProcessInstance i = s.group("pg").instance(id);
-                int port = 47400 + id;
+                int port = 27400 + id;
                 String expected = "args=-p " + port + " url=http://127.0.0.1:" + port + "/pg/" + id;
                 await().until(() -> i.recentOutput(5).contains(expected));
             }

@@ -92,12 +92,12 @@ class LifecycleTest {
     @Test
     void runsJavaHelperMainWithInstanceIdAndPort() {
         try (Supervisor s = supervisor()
-                .addProcess("helper", p -> p.command(Scripts.java(HelperMain.class)).instances(2).basePort(41000))
+                .addProcess("helper", p -> p.command(Scripts.java(HelperMain.class)).instances(2).basePort(21000))
                 .build()) {
             s.start();
             for (int id = 0; id < 2; id++) {
                 ProcessInstance instance = s.group("helper").instance(id);
-                String expected = "helper pid=" + instance.pid().getAsLong() + " instance=" + id + " port=" + (41000 + id);
+                String expected = "helper pid=" + instance.pid().getAsLong() + " instance=" + id + " port=" + (21000 + id);
                 await().until(() -> instance.recentOutput(10).contains(expected));
             }
         }

@@ -58,7 +58,7 @@ class ReloadTest {
 
     @Test
     void aRollingReloadReplacesEveryInstanceWhileNoRequestFails() throws Exception {
-        try (Supervisor s = cluster(dir.resolve("never"), 44100)) {
+        try (Supervisor s = cluster(dir.resolve("never"), 24100)) {
             s.start();
             ProcessGroup web = s.group("web");
             ProcessInstance held = web.instance(0); // a handle taken before the reload
@@ -97,7 +97,7 @@ class ReloadTest {
             for (InstanceSnapshot i : web.snapshot()) {
                 assertThat(i.state()).isEqualTo(InstanceState.RUNNING);
                 assertThat(before).doesNotContain(i.pid().getAsLong());
-                assertThat(web.instance(i.instanceId()).port()).hasValue(44100 + 3 + i.instanceId());
+                assertThat(web.instance(i.instanceId()).port()).hasValue(24100 + 3 + i.instanceId());
                 assertThat(answers).contains("instance " + i.instanceId() + " pid " + i.pid().getAsLong());
             }
             before.forEach(pid -> assertThat(ProcessHandle.of(pid).filter(ProcessHandle::isAlive)).isEmpty());
@@ -114,12 +114,12 @@ class ReloadTest {
                 assertThat(e.newPid()).isEqualTo(replacement);
             });
             assertThat(held.pid()).hasValue(replacement);
-            assertThat(held.port()).hasValue(44100 + 3);
+            assertThat(held.port()).hasValue(24100 + 3);
             assertThat(heard).anyMatch(l -> l.pid() == replacement && l.text().startsWith("listening"));
             // A second reload goes back to the first lane.
             web.reload();
-            assertThat(web.instance(0).port()).hasValue(44100);
-            assertThat(get(44100)).startsWith("instance 0 pid " + web.instance(0).pid().getAsLong());
+            assertThat(web.instance(0).port()).hasValue(24100);
+            assertThat(get(24100)).startsWith("instance 0 pid " + web.instance(0).pid().getAsLong());
             assertThat(held.pid()).isEqualTo(web.instance(0).pid());
             // Stopping through the old handle stops the process that runs now.
             long now = held.pid().getAsLong();
@@ -132,7 +132,7 @@ class ReloadTest {
     @Test
     void stoppingTheGroupDuringAReloadStopsTheReplacementsAndFailsTheReload() throws Exception {
         Path broken = dir.resolve("broken");
-        try (Supervisor s = cluster(broken, 44300)) {
+        try (Supervisor s = cluster(broken, 24300)) {
             s.start();
             ProcessGroup web = s.group("web");
             Files.createFile(broken); // the replacement never gets ready, so the reload waits on it
@@ -152,7 +152,7 @@ class ReloadTest {
     @Test
     void stoppingAnInstanceDuringAReloadStopsItsReplacementAtOnce() throws Exception {
         Path broken = dir.resolve("broken");
-        try (Supervisor s = cluster(broken, 44400)) {
+        try (Supervisor s = cluster(broken, 24400)) {
             s.start();
             ProcessGroup web = s.group("web");
             ProcessInstance first = web.instance(0);
@@ -298,7 +298,7 @@ class ReloadTest {
     @Test
     void aReplacementThatNeverGetsReadyLeavesTheOldOneServing() throws Exception {
         Path broken = dir.resolve("broken");
-        try (Supervisor s = cluster(broken, 44200)) {
+        try (Supervisor s = cluster(broken, 24200)) {
             s.start();
             ProcessGroup web = s.group("web");
             long pid0 = web.instance(0).pid().getAsLong();
@@ -307,7 +307,7 @@ class ReloadTest {
                     .hasMessageContaining("reload of process 'web' failed at instance 0: the replacement was not ready"
                             + " within 3 s; the old instance keeps serving");
             assertThat(web.instance(0).pid()).hasValue(pid0);
-            assertThat(get(44200)).isEqualTo("instance 0 pid " + pid0);
+            assertThat(get(24200)).isEqualTo("instance 0 pid " + pid0);
             await().until(() -> events.of(ReloadFailed.class).size() == 1);
             // The failed replacement is gone, and the other instances were not touched.
             assertThat(web.snapshot()).allMatch(i -> i.state() == InstanceState.RUNNING);

@@ -19,7 +19,7 @@ class ScaleTest {
     @Test
     void scalesOneFiveTwoZeroThreeWithDenseIdsAndPortsThatFollowThem() {
         try (Supervisor s = Supervisor.builder().addListener(events)
-                .addProcess("web", p -> p.shell("echo \"id=$TSPM_INSTANCE_ID port=$PORT\"; sleep 60").basePort(43100)
+                .addProcess("web", p -> p.shell("echo \"id=$TSPM_INSTANCE_ID port=$PORT\"; sleep 60").basePort(23100)
                         .reloadPortSpan(10))
                 .build()) {
             s.start();
@@ -35,7 +35,7 @@ class ScaleTest {
                 for (InstanceSnapshot i : after) {
                     ProcessInstance inst = web.instance(i.instanceId());
                     await().until(() -> inst.recentOutput(1).equals(
-                            List.of("id=" + i.instanceId() + " port=" + (43100 + i.instanceId()))));
+                            List.of("id=" + i.instanceId() + " port=" + (23100 + i.instanceId()))));
                 }
                 // Kept instances kept their process; the highest ids went.
                 for (InstanceSnapshot b : before) {
@@ -106,7 +106,7 @@ class ScaleTest {
 
     @Test
     void scalingPastTheReloadSpanRaisesItAndNoTwoInstancesShareAPort() {
-        int base = 47310;
+        int base = 27310;
         try (Supervisor s = Supervisor.builder()
                 .addProcess("web", p -> p.shell("echo port=$PORT; exec sleep 60").instances(2).basePort(base)
                         .readyAfter(Duration.ZERO).reloadDrain(Duration.ZERO))

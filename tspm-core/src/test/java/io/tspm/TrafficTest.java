@@ -88,8 +88,8 @@ class TrafficTest {
                 .hasMessage("panicThreshold must be in 0..1 (a share of the instances), but was 1.5");
         assertThatThrownBy(() -> sleepers("web", 2).proxyPort(70000))
                 .hasMessage("proxyPort must be in 1..65535, but was 70000");
-        assertThatThrownBy(() -> sleepers("web", 2).basePort(47600).proxyPort(47602).build())
-                .hasMessage("process 'web': proxyPort 47602 is one of its instances' ports (47600..47603)");
+        assertThatThrownBy(() -> sleepers("web", 2).basePort(27600).proxyPort(27602).build())
+                .hasMessage("process 'web': proxyPort 27602 is one of its instances' ports (27600..27603)");
     }
 
     @Test

@@ -121,13 +121,7 @@ public final class SnapshotJson {
     static void process(JsonGenerator g, GroupSnapshot group, Map<Integer, List<ExitRecord>> exits,
             String specYaml) throws IOException {
         g.writeStartObject();
-        g.writeStringField("name", group.name());
-        g.writeStringField("namespace", group.namespace());
-        g.writeObjectFieldStart("labels");
-        for (Map.Entry<String, String> e : group.labels().entrySet()) {
-            g.writeStringField(e.getKey(), e.getValue());
-        }
-        g.writeEndObject();
+        identity(g, group);
         g.writeNumberField("instanceCount", group.instances().size());
         g.writeNumberField("readyCount", group.readyCount());
         g.writeStringField("spec", specYaml);
@@ -181,13 +175,7 @@ public final class SnapshotJson {
         g.writeArrayFieldStart("processes");
         for (GroupSnapshot group : s.groups()) {
             g.writeStartObject();
-            g.writeStringField("name", group.name());
-            g.writeStringField("namespace", group.namespace());
-            g.writeObjectFieldStart("labels");
-            for (Map.Entry<String, String> e : group.labels().entrySet()) {
-                g.writeStringField(e.getKey(), e.getValue());
-            }
-            g.writeEndObject();
+            identity(g, group);
             g.writeNumberField("readyCount", group.readyCount());
             g.writeArrayFieldStart("instances");
             for (InstanceSnapshot i : group.instances()) {
@@ -197,6 +185,17 @@ public final class SnapshotJson {
             g.writeEndObject();
         }
         g.writeEndArray();
+        g.writeEndObject();
+    }
+
+    /** A process's name, namespace and labels, as every shape of a process starts. */
+    private static void identity(JsonGenerator g, GroupSnapshot group) throws IOException {
+        g.writeStringField("name", group.name());
+        g.writeStringField("namespace", group.namespace());
+        g.writeObjectFieldStart("labels");
+        for (Map.Entry<String, String> e : group.labels().entrySet()) {
+            g.writeStringField(e.getKey(), e.getValue());
+        }
         g.writeEndObject();
     }
 

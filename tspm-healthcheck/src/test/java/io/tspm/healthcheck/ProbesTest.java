@@ -163,7 +163,7 @@ class ProbesTest {
     @Test
     void tcpProbeOnTheAssignedPortOfARealChild() {
         try (Supervisor s = Supervisor.builder()
-                .addProcess("listener", p -> p.command(Scripts.java(ListenMain.class, "300")).instances(2).basePort(42310)
+                .addProcess("listener", p -> p.command(Scripts.java(ListenMain.class, "300")).instances(2).basePort(22310)
                         .readinessProbe(fast(Probes.tcp("{port}"), 100)))
                 .build()) {
             s.start();

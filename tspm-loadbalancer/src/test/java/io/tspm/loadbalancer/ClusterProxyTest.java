@@ -101,7 +101,7 @@ class ClusterProxyTest {
 
     @Test
     void twoRollingReloadsAndScaling3To5To2_loseNoRequest_andEveryInstanceServes() throws Exception {
-        try (Supervisor s = cluster(46110, 3, p -> { })) {
+        try (Supervisor s = cluster(26110, 3, p -> { })) {
             s.start();
             ProcessGroup web = s.group("web");
             try (TcpProxy proxy = TcpProxy.builder().group(web).open(); Load load = new Load()) {
@@ -130,7 +130,7 @@ class ClusterProxyTest {
 
     @Test
     void aKilledInstance_costsAtMostTheRequestsInFlightOnIt() throws Exception {
-        try (Supervisor s = cluster(46130, 3, p -> p.restartPolicy(io.tspm.RestartPolicy.builder()
+        try (Supervisor s = cluster(26130, 3, p -> p.restartPolicy(io.tspm.RestartPolicy.builder()
                 .initialDelay(Duration.ofMillis(200)).build()))) {
             s.start();
             ProcessGroup web = s.group("web");

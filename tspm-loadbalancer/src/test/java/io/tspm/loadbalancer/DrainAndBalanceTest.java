@@ -50,7 +50,7 @@ class DrainAndBalanceTest {
         try (Supervisor s = Supervisor.builder().build()) {
             s.start();
             // Added, not built in: the supervisor opens a spec's proxy when the process is added.
-            ProcessGroup web = s.add(ClusterProxyTest.spec(46150, 2, p -> p.proxyPort(proxyPort).reloadDrain(drain)));
+            ProcessGroup web = s.add(ClusterProxyTest.spec(26150, 2, p -> p.proxyPort(proxyPort).reloadDrain(drain)));
             web.start();
             Map<Integer, Integer> firstPorts = new ConcurrentHashMap<>();
             web.endpoints().endpoints().forEach(e -> firstPorts.put(e.instanceId(), e.port()));
@@ -103,7 +103,7 @@ class DrainAndBalanceTest {
 
     @Test
     void leastConnections_sendsASlowInstanceFewerConnections() throws Exception {
-        try (Supervisor s = ClusterProxyTest.cluster(46170, 3, p -> p.env("SLOW_INSTANCE", "2").env("SLOW_MS", "300")
+        try (Supervisor s = ClusterProxyTest.cluster(26170, 3, p -> p.env("SLOW_INSTANCE", "2").env("SLOW_MS", "300")
                 .loadBalancer(Strategies.leastConnections()))) {
             s.start();
             ProcessGroup web = s.group("web");
