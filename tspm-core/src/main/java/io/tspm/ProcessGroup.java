@@ -141,6 +141,12 @@ public interface ProcessGroup {
         instances().forEach(i -> i.reset(clearExitHistory));
     }
 
+    /**
+     * Empties this process's open log files, as PM2's {@code flush <name>}; its rotated files,
+     * its recent lines and other processes' files stay, and lines keep coming.
+     */
+    void flushLogs();
+
     /** {@link #rollingRestartAsync()} and wait. */
     void rollingRestart();
 

@@ -229,6 +229,28 @@ class OutputTest {
     }
 
     @Test
+    void aGroupsFlushEmptiesItsOwnFilesOnly() throws Exception {
+        try (Supervisor s = supervisor()
+                .addProcess("mine", p -> p.shell("echo first; while [ ! -e \"$GO\" ]; do sleep 0.05; done; echo second; sleep 60")
+                        .env("GO", dir.resolve("go").toString()).instances(2)
+                        .logs(LogSettings.builder().noTimestamps().build()))
+                .addProcess("other", p -> p.shell("echo kept; sleep 60").logs(LogSettings.builder().noTimestamps().build()))
+                .build()) {
+            s.start();
+            await().until(() -> allLines("mine-0.out.log").contains("first") && allLines("mine-1.out.log").contains("first")
+                    && allLines("other-0.out.log").contains("kept"));
+            s.group("mine").flushLogs();
+            assertThat(allLines("mine-0.out.log")).isEmpty();
+            assertThat(allLines("mine-1.out.log")).isEmpty();
+            assertThat(allLines("other-0.out.log")).containsExactly("kept");
+            // Lines keep coming into the emptied file, and the ring keeps what it had.
+            Files.createFile(dir.resolve("go"));
+            await().until(() -> allLines("mine-0.out.log").equals(List.of("second")));
+            assertThat(s.group("mine").instance(0).recentLines(10)).extracting(OutputLine::text).contains("first", "second");
+        }
+    }
+
+    @Test
     void totalSizeCapDeletesTheOldestRotatedFiles() throws Exception {
         String script = "i=0; while [ $i -lt 4000 ]; do echo \"line-$i padding padding padding\"; i=$((i+1)); done";
         try (Supervisor s = supervisor()

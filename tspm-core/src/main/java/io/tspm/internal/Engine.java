@@ -221,6 +221,11 @@ final class Engine implements AutoCloseable {
         logFiles.truncateAll();
     }
 
+    /** Empties the log files of one process. */
+    public void truncateLogs(String processName) {
+        logFiles.truncate(processName);
+    }
+
     /** Reopens every log file by name (after an outside tool moved it). */
     public void reopenLogs() {
         logFiles.reopenAll();

@@ -163,6 +163,16 @@ final class LogFiles {
         open.values().forEach(RotatingLogFile::truncate);
     }
 
+    /** Empties the open files of one process; those of others, and rotated files, stay. */
+    synchronized void truncate(String processName) {
+        owners.forEach((path, owner) -> {
+            RotatingLogFile f = owner.equals(processName) ? open.get(path) : null;
+            if (f != null) {
+                f.truncate();
+            }
+        });
+    }
+
     synchronized void reopenAll() {
         open.values().forEach(RotatingLogFile::reopen);
     }

@@ -1016,6 +1016,11 @@ final class ManagedGroup implements ProcessGroup {
     }
 
     @Override
+    public void flushLogs() {
+        engine.truncateLogs(spec.name());
+    }
+
+    @Override
     public void rollingRestart() {
         rollingRestart(engine.startTimeout);
     }

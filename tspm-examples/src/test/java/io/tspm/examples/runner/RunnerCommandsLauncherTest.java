@@ -181,6 +181,20 @@ class RunnerCommandsLauncherTest {
                     "ProcessStarting worker", "ProcessReady worker");
         }
 
+        // flush <name> empties that process's files only, and its lines keep coming into them.
+        Path workerLog = dir.resolve(".tspm/logs/worker-0.out.log");
+        Path webLog = dir.resolve(".tspm/logs/web-0.out.log");
+        Files.writeString(webLog, "kept\n", java.nio.file.StandardOpenOption.CREATE,
+                java.nio.file.StandardOpenOption.APPEND);
+        await().atMost(Duration.ofSeconds(20)).until(() -> Files.size(workerLog) > 0);
+        Launcher.Result flushed = tspm.run("flush", "worker");
+        assertThat(flushed.exit()).as(flushed.toString()).isZero();
+        assertThat(flushed.out()).contains("emptied the log files of worker");
+        assertThat(Files.readString(webLog)).contains("kept");
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(Files.readString(workerLog))
+                .contains("n=").doesNotContain("worker v1"));
+        assertThat(tspm.run("flush", "nosuch").exit()).isNotZero();
+
         assertThat(tspm.run("kill").exit()).isZero();
         assertThat(follow.waitFor(20, TimeUnit.SECONDS)).as("the follow ends with the runner").isTrue();
         assertThat(follow.exitValue()).isZero();

@@ -169,7 +169,7 @@ public final class ClientCommands {
     }
 
     /** {@code tspm flush}. */
-    @Command(name = "flush", mixinStandardHelpOptions = true, description = "Empties every log file.")
+    @Command(name = "flush", mixinStandardHelpOptions = true, description = "Empties the log files of the named processes (all by default); rotated files stay.")
     public static final class Flush extends TargetAction {
         @Override
         String action() {

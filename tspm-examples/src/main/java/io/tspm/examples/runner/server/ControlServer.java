@@ -341,12 +341,15 @@ final class ControlServer implements AutoCloseable {
                 message = "reopened the log files";
                 break;
             case "flush":
-                if (!target.equals("all")) {
-                    throw new ApiException(400, "flush empties the log files of every process: the supervisor"
-                            + " has no flush for one process; run `tspm flush` without a name");
+                if (target.equals("all")) {
+                    s.flushLogs();
+                    message = "emptied the log files";
+                } else {
+                    List<ProcessGroup> flushed = Targets.resolve(s, target).groups();
+                    flushed.forEach(ProcessGroup::flushLogs);
+                    message = "emptied the log files of " + flushed.stream().map(ProcessGroup::name)
+                            .collect(java.util.stream.Collectors.joining(", "));
                 }
-                s.flushLogs();
-                message = "emptied the log files";
                 break;
             case "scale":
                 ProcessGroup group = Targets.process(s, target);
