@@ -1,12 +1,15 @@
 package io.tspm;
 
 import java.time.Duration;
+import java.util.Collection;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
- * Durations and sizes as TSPM writes them for people, one way everywhere (messages,
- * {@code toString}, the runner's table): {@code 6 ms}, {@code 1.5 s}, {@code 30 s},
- * {@code 2 min 5 s}, {@code 10 MiB}. Public so that probes and tools built on TSPM read the same.
+ * Durations, sizes and "did you mean" hints as TSPM writes them for people, one way everywhere
+ * (messages, {@code toString}, the runner's table): {@code 6 ms}, {@code 1.5 s}, {@code 30 s},
+ * {@code 2 min 5 s}, {@code 10 MiB}, {@code ; did you mean 'web'?}. Public so that probes and tools
+ * built on TSPM read the same.
  */
 public final class Human {
 
@@ -55,6 +58,54 @@ public final class Human {
             u++;
         }
         return (u == 0 ? Long.toString(bytes) : oneDecimal(v)) + " " + units[u];
+    }
+
+    /**
+     * The name in {@code known} nearest to {@code typed} by edit distance, case ignored, when it is
+     * near enough to be a typo of it: at most a third of its length away (2 edits for short words),
+     * and not as far as its whole length.
+     */
+    public static Optional<String> nearest(String typed, Collection<String> known) {
+        String t = typed.toLowerCase(Locale.ROOT);
+        String best = null;
+        int bestDistance = Integer.MAX_VALUE;
+        for (String k : known) {
+            int d = editDistance(t, k.toLowerCase(Locale.ROOT));
+            if (d < bestDistance) {
+                bestDistance = d;
+                best = k;
+            }
+        }
+        return best != null && bestDistance <= Math.max(2, t.length() / 3) && bestDistance < t.length()
+                ? Optional.of(best) : Optional.empty();
+    }
+
+    /** {@code "; did you mean 'web'?"} with the {@link #nearest} name, or {@code ""} when none is near. */
+    public static String didYouMean(String typed, Collection<String> known) {
+        return nearest(typed, known).map(n -> "; did you mean '" + n + "'?").orElse("");
+    }
+
+    /** Levenshtein distance; words over 200 characters are never typos of each other (and cost no quadratic time). */
+    static int editDistance(String a, String b) {
+        if (a.length() > 200 || b.length() > 200) {
+            return Integer.MAX_VALUE;
+        }
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            prev[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+            }
+            int[] swap = prev;
+            prev = cur;
+            cur = swap;
+        }
+        return prev[b.length()];
     }
 
     private static String two(long major, String majorUnit, long minor, String minorUnit) {

@@ -6,9 +6,10 @@ public class NoSuchProcessException extends TspmException {
 
     private final String processName;
 
-    /** For {@code processName}; the message lists the {@code known} names, to spot a typo. */
+    /** For {@code processName}; the message names the nearest of the {@code known} names and lists them, to spot a typo. */
     public NoSuchProcessException(String processName, java.util.Collection<String> known) {
-        super("no process named '" + processName + "'; known processes: " + known);
+        super("no process named '" + processName + "'" + Human.didYouMean(processName, known) + " (known processes: "
+                + (known.isEmpty() ? "none" : String.join(", ", known)) + ")");
         this.processName = processName;
     }
 

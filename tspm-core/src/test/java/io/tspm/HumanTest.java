@@ -3,6 +3,7 @@ package io.tspm;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class HumanTest {
@@ -31,5 +32,27 @@ class HumanTest {
         assertThat(Human.bytes(1536 * 1024)).isEqualTo("1.5 MiB");
         assertThat(Human.bytes(10L * 1024 * 1024)).isEqualTo("10 MiB");
         assertThat(Human.bytes(2L << 30)).isEqualTo("2 GiB");
+    }
+
+    @Test
+    void theNearestNameIsATypoAwayOrNone() {
+        List<String> known = List.of("web", "worker", "instances", "least-connections");
+        assertThat(Human.nearest("wbe", known)).contains("web"); // a swap is two edits
+        assertThat(Human.nearest("WEB", known)).contains("web");
+        assertThat(Human.nearest("instanses", known)).contains("instances");
+        assertThat(Human.nearest("least-conections", known)).contains("least-connections");
+        assertThat(Human.nearest("db", known)).as("as far as its whole length").isEmpty();
+        assertThat(Human.nearest("zzzzzzzzz", known)).isEmpty();
+        assertThat(Human.nearest("x".repeat(300), List.of("x".repeat(299)))).as("too long to be a typo").isEmpty();
+        assertThat(Human.nearest("web", List.of())).isEmpty();
+        assertThat(Human.didYouMean("wrker", known)).isEqualTo("; did you mean 'worker'?");
+        assertThat(Human.didYouMean("cache", known)).isEmpty();
+    }
+
+    @Test
+    void anUnknownProcessNamesTheNearest() {
+        assertThat(new NoSuchProcessException("wbe", List.of("web", "db")))
+                .hasMessage("no process named 'wbe'; did you mean 'web'? (known processes: web, db)");
+        assertThat(new NoSuchProcessException("web", List.of())).hasMessage("no process named 'web' (known processes: none)");
     }
 }

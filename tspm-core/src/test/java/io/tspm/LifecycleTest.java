@@ -281,7 +281,7 @@ class LifecycleTest {
         try (Supervisor s = supervisor().addProcess("known", p -> p.command("true").autostart(false)).build()) {
             assertThatThrownBy(() -> s.group("unknown"))
                     .isInstanceOf(NoSuchProcessException.class)
-                    .hasMessage("no process named 'unknown'; known processes: [known]");
+                    .hasMessage("no process named 'unknown'; did you mean 'known'? (known processes: known)");
         }
     }
 

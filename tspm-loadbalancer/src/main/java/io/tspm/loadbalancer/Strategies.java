@@ -1,10 +1,10 @@
 package io.tspm.loadbalancer;
 
+import io.tspm.Human;
 import io.tspm.loadbalancer.internal.HashKey;
 import io.tspm.loadbalancer.internal.HashStrategy;
 import io.tspm.loadbalancer.internal.LeastConnectionsStrategy;
 import io.tspm.loadbalancer.internal.LeastResourceStrategy;
-import io.tspm.loadbalancer.internal.NearestName;
 import io.tspm.loadbalancer.internal.PowerOfTwoStrategy;
 import io.tspm.loadbalancer.internal.RandomSource;
 import io.tspm.loadbalancer.internal.RandomStrategy;
@@ -185,9 +185,7 @@ public final class Strategies {
         if (strategy != null) {
             return strategy.get();
         }
-        String nearest = NearestName.of(normal, BY_NAME.keySet());
         throw new IllegalArgumentException("unknown load-balancing strategy '" + name + "'"
-                + (nearest != null ? " (did you mean '" + nearest + "'?)" : "") + "; known: "
-                + String.join(", ", BY_NAME.keySet()));
+                + Human.didYouMean(normal, BY_NAME.keySet()) + " (known: " + String.join(", ", BY_NAME.keySet()) + ")");
     }
 }

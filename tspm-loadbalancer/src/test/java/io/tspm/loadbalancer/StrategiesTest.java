@@ -25,11 +25,11 @@ class StrategiesTest {
     void byName_unknown_listsTheKnownAndSuggestsTheNearest() {
         assertThatThrownBy(() -> Strategies.byName("least-conections"))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("unknown load-balancing strategy 'least-conections' (did you mean 'least-connections'?);"
-                        + " known: round-robin, random, least-connections, least-cpu, least-memory, ip-hash, weighted,"
-                        + " power-of-two, consistent-hash, slow-start");
+                .hasMessage("unknown load-balancing strategy 'least-conections'; did you mean 'least-connections'?"
+                        + " (known: round-robin, random, least-connections, least-cpu, least-memory, ip-hash, weighted,"
+                        + " power-of-two, consistent-hash, slow-start)");
         assertThatThrownBy(() -> Strategies.byName("zzzzzzzzzzzzzzzzzzzz"))
-                .hasMessageStartingWith("unknown load-balancing strategy 'zzzzzzzzzzzzzzzzzzzz'; known: round-robin");
+                .hasMessageStartingWith("unknown load-balancing strategy 'zzzzzzzzzzzzzzzzzzzz' (known: round-robin");
         assertThatThrownBy(() -> Strategies.byName("roundrobin")).hasMessageContaining("did you mean 'round-robin'?");
     }
 

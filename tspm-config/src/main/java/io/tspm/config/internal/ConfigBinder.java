@@ -1,5 +1,6 @@
 package io.tspm.config.internal;
 
+import io.tspm.Human;
 import io.tspm.ProcessSpec;
 import io.tspm.ProbeSettings;
 import io.tspm.config.SupervisorSettings;
@@ -86,9 +87,8 @@ public final class ConfigBinder {
                 case "$schema":
                     break;
                 default:
-                    String near = Suggestions.nearest(e.key(), TOP);
-                    problems.error(e.keyMark(), e.key(), "unknown key" + (near == null ? "" : "; did you mean '"
-                            + near + "'?") + " (the top level has processes, supervisor, webhooks, control and metrics)");
+                    problems.error(e.keyMark(), e.key(), "unknown key" + Human.didYouMean(e.key(), TOP)
+                            + " (the top level has processes, supervisor, webhooks, control and metrics)");
             }
         }
         if (ours.get("processes") == null && !problems.hasErrors()) {
@@ -276,9 +276,8 @@ public final class ConfigBinder {
                     + " env_" + profile + " or profiles." + profile + ": nothing changes");
             return;
         }
-        String near = Suggestions.nearest(profile, declaredProfiles);
         problems.error(root.mark(), "profiles", "the profile '" + profile + "' was selected, but this file has no"
-                + " such profile" + (near == null ? "" : "; did you mean '" + near + "'?") + " (its profiles: "
+                + " such profile" + Human.didYouMean(profile, declaredProfiles) + " (its profiles: "
                 + String.join(", ", declaredProfiles) + ")");
     }
 
@@ -291,9 +290,8 @@ public final class ConfigBinder {
             String path = pathOf(map);
             for (String dep : s.dependsOn()) {
                 if (!names.contains(dep)) {
-                    String near = Suggestions.nearest(dep, names);
                     problems.error(map.get("dependsOn").mark(), path + ".dependsOn", "'" + dep + "' is not a process"
-                            + " of this file" + (near == null ? "" : "; did you mean '" + near + "'?"));
+                            + " of this file" + Human.didYouMean(dep, names));
                 }
             }
             if (!s.instanceSettings().hasPorts()) {

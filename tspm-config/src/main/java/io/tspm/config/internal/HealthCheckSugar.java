@@ -1,5 +1,6 @@
 package io.tspm.config.internal;
 
+import io.tspm.Human;
 import io.tspm.ProbeSettings;
 import io.tspm.spi.Probe;
 import java.util.LinkedHashMap;
@@ -37,9 +38,8 @@ final class HealthCheckSugar {
         Node.MapNode map = (Node.MapNode) node;
         for (Node.Entry e : map.entries().values()) {
             if (!KEYS.contains(e.key())) {
-                String near = Suggestions.nearest(e.key(), KEYS);
                 v.problems().error(e.keyMark(), path + "." + e.key(), "unknown key of healthCheck"
-                        + (near == null ? "" : "; did you mean '" + near + "'?"));
+                        + Human.didYouMean(e.key(), KEYS));
             }
         }
         Node enabled = map.get("enabled");

@@ -1,5 +1,6 @@
 package io.tspm.config.internal;
 
+import io.tspm.Human;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -62,8 +63,7 @@ public final class KeyTable<C, S> {
 
     /** Records an unknown key, with the nearest known name. */
     public void unknown(Node.Entry e, String at, Problems problems) {
-        String near = Suggestions.nearest(e.key(), names());
-        problems.error(e.keyMark(), at, "unknown key" + (near == null ? "" : "; did you mean '" + near + "'?"));
+        problems.error(e.keyMark(), at, "unknown key" + Human.didYouMean(e.key(), names()));
     }
 
     /** The message of what a builder threw. */

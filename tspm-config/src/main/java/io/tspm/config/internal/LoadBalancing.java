@@ -1,5 +1,6 @@
 package io.tspm.config.internal;
 
+import io.tspm.Human;
 import io.tspm.spi.InvalidSettingException;
 import io.tspm.spi.LoadBalancer;
 import io.tspm.spi.LoadBalancerType;
@@ -48,9 +49,8 @@ final class LoadBalancing {
         LoadBalancerType type = registry.loadBalancerType(name);
         if (type == null) {
             List<String> known = registry.loadBalancerTypeNames();
-            String near = Suggestions.nearest(name, known);
             values.problems().error(node.mark(), path, "unknown strategy '" + name + "', expected one of "
-                    + String.join(", ", known) + (near == null ? "" : "; did you mean '" + near + "'?"));
+                    + String.join(", ", known) + Human.didYouMean(name, known));
             return;
         }
         Set<String> known = new HashSet<>();
@@ -58,9 +58,8 @@ final class LoadBalancing {
         type.keys().forEach(k -> known.add(k.name()));
         for (Node.Entry e : settings.entries().values()) {
             if (!known.contains(e.key())) {
-                String near = Suggestions.nearest(e.key(), new ArrayList<>(known));
                 values.problems().error(e.keyMark(), path + "." + e.key(), "unknown key of the " + type.name()
-                        + " strategy" + (near == null ? "" : "; did you mean '" + near + "'?"));
+                        + " strategy" + Human.didYouMean(e.key(), new ArrayList<>(known)));
                 return;
             }
         }

@@ -1,5 +1,6 @@
 package io.tspm.config.internal;
 
+import io.tspm.Human;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -230,9 +231,8 @@ final class Pm2Apps {
                                 + (k.equals("exec_mode") ? " (every instance is its own process; give them ports with"
                                 + " increment_var or basePort)" : ""));
                     } else {
-                        String near = Suggestions.nearest(k, KNOWN);
                         values.problems().error(e.keyMark(), p, "unknown PM2 field"
-                                + (near == null ? "" : "; did you mean '" + near + "'?"));
+                                + Human.didYouMean(k, KNOWN));
                     }
             }
         }

@@ -1,5 +1,6 @@
 package io.tspm.config.internal;
 
+import io.tspm.Human;
 import io.tspm.ProbeKind;
 import io.tspm.ProbeSettings;
 import io.tspm.spi.InvalidSettingException;
@@ -55,10 +56,9 @@ public final class ProbeBinder {
         }
         ProbeType type = types.probeType(name.get());
         if (type == null) {
-            String near = Suggestions.nearest(name.get(), types.probeTypeNames());
             values.problems().error(typeNode.mark(), path + ".type", "unknown probe type '" + name.get()
                     + "', expected one of " + String.join(", ", types.probeTypeNames())
-                    + (near == null ? "" : "; did you mean '" + near + "'?"));
+                    + Human.didYouMean(name.get(), types.probeTypeNames()));
             return null;
         }
         Set<String> known = new HashSet<>(otherKeys);
@@ -70,9 +70,8 @@ public final class ProbeBinder {
         for (Node.Entry e : map.entries().values()) {
             if (!known.contains(e.key())) {
                 List<String> all = new ArrayList<>(known);
-                String near = Suggestions.nearest(e.key(), all);
                 values.problems().error(e.keyMark(), path + "." + e.key(), "unknown key of a " + type.name()
-                        + " probe" + (near == null ? "" : "; did you mean '" + near + "'?") + " (its keys: "
+                        + " probe" + Human.didYouMean(e.key(), all) + " (its keys: "
                         + String.join(", ", typeKeys) + ")");
             }
         }

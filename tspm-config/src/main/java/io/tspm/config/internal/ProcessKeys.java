@@ -3,6 +3,7 @@ package io.tspm.config.internal;
 import io.tspm.Dependency;
 import io.tspm.DependencyCondition;
 import io.tspm.Hook;
+import io.tspm.Human;
 import io.tspm.LogSettings;
 import io.tspm.MemoryLimitAction;
 import io.tspm.ProbeKind;
@@ -148,9 +149,8 @@ public final class ProcessKeys {
                     case "timeout":
                         break;
                     default:
-                        String near = Suggestions.nearest(e.key(), List.of("shell", "command", "timeout"));
                         v.problems().error(e.keyMark(), at, "unknown key of a hook"
-                                + (near == null ? "" : "; did you mean '" + near + "'?"));
+                                + Human.didYouMean(e.key(), List.of("shell", "command", "timeout")));
                 }
             }
             if (h == null && m.get("shell") == null && m.get("command") == null) {

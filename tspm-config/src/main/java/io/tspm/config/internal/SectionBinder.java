@@ -1,5 +1,6 @@
 package io.tspm.config.internal;
 
+import io.tspm.Human;
 import io.tspm.config.ControlSettings;
 import io.tspm.config.MetricsSettings;
 import java.util.List;
@@ -27,9 +28,8 @@ final class SectionBinder {
         boolean ok = true;
         for (Node.Entry e : map.entries().values()) {
             if (!keys.contains(e.key())) {
-                String near = Suggestions.nearest(e.key(), keys);
                 values.problems().error(e.keyMark(), path + "." + e.key(), "unknown key"
-                        + (near == null ? "" : "; did you mean '" + near + "'?") + " (its keys: "
+                        + Human.didYouMean(e.key(), keys) + " (its keys: "
                         + String.join(", ", keys) + ")");
                 ok = false;
             }

@@ -1,5 +1,6 @@
 package io.tspm.config.internal;
 
+import io.tspm.Human;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.Duration;
@@ -311,9 +312,8 @@ public final class Values {
                 return Optional.of(c);
             }
         }
-        String near = Suggestions.nearest(s.get(), choices);
         problems.error(node.mark(), path, "expected " + expected + ", but was " + Problems.show(path, node)
-                + (near == null ? "" : "; did you mean '" + near + "'?"));
+                + Human.didYouMean(s.get(), choices));
         return Optional.empty();
     }
 

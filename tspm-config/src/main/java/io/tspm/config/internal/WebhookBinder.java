@@ -1,5 +1,6 @@
 package io.tspm.config.internal;
 
+import io.tspm.Human;
 import io.tspm.config.Webhook;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -56,9 +57,8 @@ final class WebhookBinder {
         int before = values.problems().errorCount();
         for (Node.Entry e : map.entries().values()) {
             if (!KEYS.contains(e.key())) {
-                String near = Suggestions.nearest(e.key(), KEYS);
                 values.problems().error(e.keyMark(), path + "." + e.key(), "unknown key of a webhook"
-                        + (near == null ? "" : "; did you mean '" + near + "'?"));
+                        + Human.didYouMean(e.key(), KEYS));
             }
         }
         Node urlNode = map.get("url");

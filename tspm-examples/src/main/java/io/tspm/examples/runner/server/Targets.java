@@ -1,5 +1,6 @@
 package io.tspm.examples.runner.server;
 
+import io.tspm.Human;
 import io.tspm.LabelSelector;
 import io.tspm.ProcessGroup;
 import io.tspm.Supervisor;
@@ -72,11 +73,8 @@ record Targets(String word, String description, List<ProcessGroup> groups, Kind 
         Set<String> namespaces = new LinkedHashSet<>(supervisor.namespaces().keySet());
         List<String> all = new ArrayList<>(known);
         all.addAll(namespaces);
-        String nearest = Nearest.of(word, all);
-        StringBuilder sb = new StringBuilder("no process or namespace named '").append(word).append("'");
-        if (nearest != null) {
-            sb.append("; did you mean '").append(nearest).append("'?");
-        }
+        StringBuilder sb = new StringBuilder("no process or namespace named '").append(word).append("'")
+                .append(Human.didYouMean(word, all));
         sb.append(" (processes: ").append(known.isEmpty() ? "none" : String.join(", ", known)).append(")");
         return new ApiException(404, sb.toString());
     }
