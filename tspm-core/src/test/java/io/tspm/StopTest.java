@@ -88,12 +88,14 @@ class StopTest {
         Path script = Scripts.write(dir, "crasher.sh", String.join("\n",
                 "sleep 60 & echo $! >> " + pids,
                 "echo started",
-                "sleep 0.2",
+                // Crashes once it is up (a fixed sleep raced the readiness timer on a loaded machine).
+                "while [ ! -f " + dir.resolve("crash") + " ]; do sleep 0.02; done",
                 "exit 7"));
         try (Supervisor s = Supervisor.builder()
                 .addProcess("crasher", p -> p.command(script.toString()).restartPolicy(RestartPolicy.never()))
                 .build()) {
             s.start();
+            Files.createFile(dir.resolve("crash"));
             await().until(() -> s.describe("crasher").get(0).state() == InstanceState.EXITED);
             long orphan = Long.parseLong(Files.readAllLines(pids).get(0));
             await().until(() -> ProcessHandle.of(orphan).filter(ProcessHandle::isAlive).isEmpty());

@@ -9,7 +9,7 @@ import io.tspm.spi.Probe;
  * configuration can bind one by its {@link #type()} and write it back out.
  */
 public sealed interface BuiltInProbe extends Probe
-        permits AllProbe, AnyProbe, CommandProbe, HttpProbe, LogLineProbe, ReadyFileProbe, TcpProbe {
+        permits CompositeProbe, CommandProbe, HttpProbe, LogLineProbe, ReadyFileProbe, TcpProbe {
 
     /**
      * The probe's type name as configuration writes it: {@code http}, {@code https}, {@code tcp},

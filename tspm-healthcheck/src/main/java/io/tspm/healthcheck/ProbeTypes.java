@@ -33,8 +33,8 @@ public final class ProbeTypes implements ProbeTypeProvider {
     @Override
     public List<ProbeType> probeTypes() {
         return List.of(http("http"), http("https"), tcp(), command(), logLine(), readyFile(),
-                composite("all", Probes::all, AllProbe.class, p -> ((AllProbe) p).probes()),
-                composite("any", Probes::any, AnyProbe.class, p -> ((AnyProbe) p).probes()));
+                composite("all", Probes::all, AllProbe.class),
+                composite("any", Probes::any, AnyProbe.class));
     }
 
     private static ProbeType http(String scheme) {
@@ -209,8 +209,8 @@ public final class ProbeTypes implements ProbeTypeProvider {
         });
     }
 
-    private static ProbeType composite(String name, Function<Probe[], Probe> make, Class<?> type,
-            Function<Probe, List<Probe>> parts) {
+    private static ProbeType composite(String name, Function<Probe[], Probe> make,
+            Class<? extends CompositeProbe> type) {
         List<SettingKey> keys = List.of(SettingKey.of("probes", Kind.PROBES, "the probes it combines"));
         return new Type(name, Set.of(), keys, s -> {
             List<Probe> probes = s.probes("probes");
@@ -218,7 +218,7 @@ public final class ProbeTypes implements ProbeTypeProvider {
                 throw s.invalid("probes", "a list of probes, each with its type");
             }
             return make.apply(probes.toArray(new Probe[0]));
-        }, p -> type.isInstance(p) ? Optional.of(Map.of("probes", parts.apply(p))) : Optional.empty());
+        }, p -> type.isInstance(p) ? Optional.of(Map.of("probes", ((CompositeProbe) p).probes())) : Optional.empty());
     }
 
     /** One built-in type: its name, keys, and the two directions. */

@@ -10,26 +10,46 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
 
-/** What {@link AllProbe} and {@link AnyProbe} share: their probes are checked together. */
-final class Composites {
+/**
+ * A probe made of others, checked together: {@link AllProbe} passes when every one passes,
+ * {@link AnyProbe} when one does. Each probe adds its environment and is told of each spawn.
+ * Immutable; equal to a composite of the same type with equal probes in the same order.
+ */
+public abstract sealed class CompositeProbe implements BuiltInProbe permits AllProbe, AnyProbe {
 
-    private Composites() {
-    }
+    private final String type;
+    private final boolean all;
+    private final List<Probe> probes;
 
-    static List<Probe> copy(String type, List<Probe> probes) {
+    CompositeProbe(String type, boolean all, List<Probe> probes) {
         if (probes.isEmpty()) {
             throw new IllegalArgumentException(type + " needs at least one probe, but got none");
         }
-        return List.copyOf(probes);
+        this.type = type;
+        this.all = all;
+        this.probes = List.copyOf(probes);
     }
 
-    static Map<String, String> environment(List<Probe> probes, SpawnContext context) {
+    /** The probes it combines, in the order given. */
+    public List<Probe> probes() {
+        return probes;
+    }
+
+    /** {@code all} or {@code any}. */
+    @Override
+    public String type() {
+        return type;
+    }
+
+    @Override
+    public Map<String, String> environment(SpawnContext context) {
         Map<String, String> env = new HashMap<>();
         probes.forEach(p -> env.putAll(p.environment(context)));
         return env;
     }
 
-    static void spawned(List<Probe> probes, ProbeContext context) {
+    @Override
+    public void spawned(ProbeContext context) {
         probes.forEach(p -> p.spawned(context));
     }
 
@@ -37,7 +57,8 @@ final class Composites {
      * Checks every probe at once; passes when all (or any) passed. The messages of all are joined;
      * a fatal result of one makes an all fatal, never an any (another may still pass).
      */
-    static CompletableFuture<ProbeResult> check(boolean all, List<Probe> probes, ProbeContext context) {
+    @Override
+    public CompletableFuture<ProbeResult> check(ProbeContext context) {
         List<CompletableFuture<ProbeResult>> checks = probes.stream().map(p -> {
             try {
                 return p.check(context).exceptionally(e -> ProbeResult.failure(p.describe() + " threw " + e));
@@ -59,12 +80,28 @@ final class Composites {
     }
 
     /** {@code all(tcp 127.0.0.1:{port}, ready file $TSPM_READY_FILE)}. */
-    static String describe(String type, List<Probe> probes) {
+    @Override
+    public String describe() {
         return type + probes.stream().map(Probe::describe).collect(Collectors.joining(", ", "(", ")"));
     }
 
-    /** As {@link #describe} with each built-in probe's {@code toString}, so its settings show. */
-    static String toString(String type, List<Probe> probes) {
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof CompositeProbe && ((CompositeProbe) o).type.equals(type)
+                && ((CompositeProbe) o).probes.equals(probes);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * type.hashCode() + probes.hashCode();
+    }
+
+    /**
+     * {@link #describe()} with each built-in probe's {@code toString}, so their settings show:
+     * {@code all(tcp 127.0.0.1:8080, http GET http://x/ {expectBody='UP'})}.
+     */
+    @Override
+    public String toString() {
         return type + probes.stream().map(p -> p instanceof BuiltInProbe ? p.toString() : p.describe())
                 .collect(Collectors.joining(", ", "(", ")"));
     }
