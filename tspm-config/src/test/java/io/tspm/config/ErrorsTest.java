@@ -86,6 +86,25 @@ class ErrorsTest {
     }
 
     @Test
+    void aProcessWithAnErrorOfItsOwn_isStillAProcessOfTheFile_andItsDependenciesAreChecked() {
+        assertThat(problems(String.join("\n",
+                "processes:",
+                "  - {name: web, command: [sleep, '100'], instanses: 2}",
+                "  - {name: worker, shell: sleep 100, dependsOn: [web]}",
+                "  - {name: api, shell: x, instances: four, dependsOn: [wbe]}",
+                "  - {name: jobs, shell: x, stopTimeout: 5 parsecs, dependsOn: {wroker: started}}",
+                ""))).containsExactly(
+                "tspm.yaml:2:42: processes[0].instanses: unknown key; did you mean 'instances'?",
+                "tspm.yaml:4:38: processes[2].instances: expected a whole number in 0..10000 or 'max', but was 'four'"
+                        + " (a string)",
+                "tspm.yaml:5:41: processes[3].stopTimeout: expected a duration such as 500ms, 30s, 5m or 1h, or a number"
+                        + " of milliseconds, but was '5 parsecs' (a string)",
+                "tspm.yaml:4:55: processes[2].dependsOn: 'wbe' is not a process of this file; did you mean 'web'?",
+                "tspm.yaml:5:63: processes[3].dependsOn: 'wroker' is not a process of this file; did you mean"
+                        + " 'worker'?");
+    }
+
+    @Test
     void missingProgram_andProbeWithoutPort_sayWhatToAdd() {
         assertThat(problems(String.join("\n",
                 "processes:",

@@ -61,10 +61,12 @@ public final class ConfigBinder {
         io.tspm.config.MetricsSettings metrics = io.tspm.config.MetricsSettings.DEFAULTS;
         List<ProcessSpec> specs = new ArrayList<>();
         Map<String, Node.MapNode> nodes = new LinkedHashMap<>();
+        // Every named process, its own errors or not: a dependsOn naming one is no error of its own.
+        Map<String, Node.MapNode> declared = new LinkedHashMap<>();
         for (Node.Entry e : ours.entries().values()) {
             switch (e.key()) {
                 case "processes":
-                    processes(e.value(), values, specs, nodes);
+                    processes(e.value(), values, specs, nodes, declared);
                     break;
                 case "supervisor":
                     if (e.value() instanceof Node.MapNode) {
@@ -94,12 +96,13 @@ public final class ConfigBinder {
         if (ours.get("processes") == null && !problems.hasErrors()) {
             problems.warn(ours.mark(), "processes", "no processes are declared");
         }
-        crossChecks(specs, nodes, values);
+        crossChecks(specs, nodes, declared, values);
         checkProfile(ours, problems);
         return new Result(List.copyOf(specs), supervisor, List.copyOf(webhooks), control, metrics);
     }
 
-    private void processes(Node node, Values values, List<ProcessSpec> specs, Map<String, Node.MapNode> nodes) {
+    private void processes(Node node, Values values, List<ProcessSpec> specs, Map<String, Node.MapNode> nodes,
+            Map<String, Node.MapNode> declared) {
         if (!(node instanceof Node.ListNode)) {
             values.wrong(node, "processes", "a list of processes, each a mapping with a name");
             return;
@@ -115,6 +118,11 @@ public final class ConfigBinder {
             Node.MapNode map = (Node.MapNode) item;
             ProcessSpec spec = process(map, path, values);
             if (spec == null) {
+                Node name = map.get("name");
+                if (name instanceof Node.Scalar && ((Node.Scalar) name).value() instanceof String) {
+                    declared.putIfAbsent(((Node.Scalar) name).text(), map);
+                    paths.putIfAbsent(map, path);
+                }
                 continue;
             }
             if (nodes.containsKey(spec.name())) {
@@ -124,6 +132,7 @@ public final class ConfigBinder {
                 continue;
             }
             nodes.put(spec.name(), map);
+            declared.putIfAbsent(spec.name(), map);
             paths.put(map, path);
             specs.add(spec);
         }
@@ -281,19 +290,20 @@ public final class ConfigBinder {
                 + String.join(", ", declaredProfiles) + ")");
     }
 
-    private void crossChecks(List<ProcessSpec> specs, Map<String, Node.MapNode> nodes, Values values) {
+    private void crossChecks(List<ProcessSpec> specs, Map<String, Node.MapNode> nodes,
+            Map<String, Node.MapNode> declared, Values values) {
         Problems problems = values.problems();
-        Set<String> names = nodes.keySet();
+        Set<String> names = declared.keySet();
+        declared.forEach((name, map) -> {
+            if (!nodes.containsKey(name) || nodes.get(name) != map) { // its spec failed: check what it names
+                unknownDependencies(map, dependencyNames(map.get("dependsOn")), names, problems);
+            }
+        });
         for (int i = 0; i < specs.size(); i++) {
             ProcessSpec s = specs.get(i);
             Node.MapNode map = nodes.get(s.name());
             String path = pathOf(map);
-            for (String dep : s.dependsOn()) {
-                if (!names.contains(dep)) {
-                    problems.error(map.get("dependsOn").mark(), path + ".dependsOn", "'" + dep + "' is not a process"
-                            + " of this file" + Human.didYouMean(dep, names));
-                }
-            }
+            unknownDependencies(map, s.dependsOn(), names, problems);
             if (!s.instanceSettings().hasPorts()) {
                 for (ProbeSettings p : s.probes()) {
                     if (p.probe().toString().contains("{port}")) {
@@ -313,6 +323,33 @@ public final class ConfigBinder {
     }
 
     /** The key path of a process's mapping: processes[i]. */
+    private void unknownDependencies(Node.MapNode map, java.util.Collection<String> deps, Set<String> names,
+            Problems problems) {
+        for (String dep : deps) {
+            if (!names.contains(dep)) {
+                problems.error(map.get("dependsOn").mark(), pathOf(map) + ".dependsOn", "'" + dep + "' is not a"
+                        + " process of this file" + Human.didYouMean(dep, names));
+            }
+        }
+    }
+
+    /** The names a dependsOn node gives (a list of names, or names to conditions), read as written. */
+    private static List<String> dependencyNames(Node node) {
+        List<String> out = new ArrayList<>();
+        if (node instanceof Node.ListNode) {
+            for (Node item : ((Node.ListNode) node).items()) {
+                if (item instanceof Node.Scalar && ((Node.Scalar) item).value() instanceof String) {
+                    out.add(((Node.Scalar) item).text());
+                }
+            }
+        } else if (node instanceof Node.MapNode) {
+            out.addAll(((Node.MapNode) node).entries().keySet());
+        } else if (node instanceof Node.Scalar && ((Node.Scalar) node).value() instanceof String) {
+            out.add(((Node.Scalar) node).text());
+        }
+        return out;
+    }
+
     private String pathOf(Node.MapNode map) {
         return map.entries().isEmpty() ? "processes" : paths.getOrDefault(map, "processes");
     }
