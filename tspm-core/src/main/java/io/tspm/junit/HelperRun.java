@@ -1,6 +1,8 @@
 package io.tspm.junit;
 
 import io.tspm.ExitRecord;
+import io.tspm.InstanceState;
+import io.tspm.OutputLine;
 import io.tspm.ProcessGroup;
 import io.tspm.ProcessInstance;
 import io.tspm.ProcessSpec;
@@ -64,6 +66,34 @@ final class HelperRun implements AutoCloseable, ExtensionContext.Store.Closeable
         return scope;
     }
 
+    /**
+     * Waits, up to the supervisor's start timeout, for every helper instance that is on its way
+     * back (restarting after a crash, starting, or running but not ready) to be ready, so a test
+     * never meets a helper a test before it crashed; throws a {@link HelperFailedException} naming
+     * {@code test} and each helper that does not come back. Helpers a test stopped stay stopped.
+     */
+    void awaitComingBack(String test) {
+        List<String> notBack = new ArrayList<>();
+        forEachInstance(i -> {
+            InstanceState state = i.state();
+            boolean back = state == InstanceState.RUNNING && i.snapshot().ready();
+            if (back || !state.isActive()) {
+                return;
+            }
+            try {
+                i.awaitReady();
+            } catch (RuntimeException e) {
+                StringBuilder sb = new StringBuilder("helper ").append(key(i)).append(" is not ready: ")
+                        .append(e.getMessage());
+                appendLines(sb, lines(i, 10));
+                notBack.add(sb.toString());
+            }
+        });
+        if (!notBack.isEmpty()) {
+            throw new HelperFailedException("the helpers are not ready for " + test + ":\n" + String.join("\n", notBack));
+        }
+    }
+
     /** The last exit of every instance now, so that {@link #crashesSince} sees only later ones. */
     Map<String, ExitRecord> mark() {
         Map<String, ExitRecord> marks = new HashMap<>();
@@ -102,7 +132,7 @@ final class HelperRun implements AutoCloseable, ExtensionContext.Store.Closeable
             StringBuilder sb = new StringBuilder().append(i.state());
             i.pid().ifPresent(p -> sb.append(", pid ").append(p));
             i.port().ifPresent(p -> sb.append(", port ").append(p));
-            List<String> recent = i.recentOutput(lines);
+            List<String> recent = lines(i, lines);
             sb.append(recent.isEmpty() ? ", no output" : ", last " + recent.size() + " lines:");
             appendLines(sb, recent);
             out.put(key(i), sb.toString());
@@ -116,6 +146,16 @@ final class HelperRun implements AutoCloseable, ExtensionContext.Store.Closeable
         supervisor.reaperPid().ifPresent(pids::add);
         forEachInstance(i -> i.pid().ifPresent(pids::add));
         return pids;
+    }
+
+    /** The last lines, those of an earlier process marked with its pid (they may tell of one that is gone). */
+    private static List<String> lines(ProcessInstance i, int n) {
+        long now = i.pid().orElse(-1);
+        List<String> out = new ArrayList<>();
+        for (OutputLine l : i.recentLines(n)) {
+            out.add(l.pid() == now ? l.text() : "(pid " + l.pid() + ", gone) " + l.text());
+        }
+        return out;
     }
 
     private void forEachInstance(Consumer<ProcessInstance> action) {

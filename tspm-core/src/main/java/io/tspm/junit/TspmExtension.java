@@ -55,7 +55,8 @@ import org.junit.jupiter.api.extension.TestExecutionExceptionHandler;
  *   {@link HelperFailedException} whose cause is the {@link ProcessStartException}; a failing test
  *   gets each helper's last lines attached (as a suppressed exception) and published as report
  *   entries ({@code tspm web#0}); a helper that crashed during a test fails that test, naming the
- *   helper, its exit and its last lines ({@link Builder#failOnCrash(boolean)}).</li>
+ *   helper, its exit and its last lines ({@link Builder#failOnCrash(boolean)}); the next test
+ *   waits until such a helper is ready again, or fails naming it when it is given up on.</li>
  * </ul>
  *
  * Thread-safe: test classes and methods may run in parallel; each scope has its own run in the
@@ -114,7 +115,10 @@ public final class TspmExtension implements BeforeAllCallback, AfterAllCallback,
         closeOwn(context);
     }
 
-    /** Starts the helpers for the test when no class or run holds them, and marks their exits so far. */
+    /**
+     * Starts the helpers for the test when no class or run holds them, else waits for those on
+     * their way back from a crash to be ready; then marks their exits so far.
+     */
     @Override
     public void beforeEach(ExtensionContext context) {
         HelperRun run = run(context).orElse(null);
@@ -123,6 +127,8 @@ public final class TspmExtension implements BeforeAllCallback, AfterAllCallback,
                     HelperRun.supervisorName(context.getRequiredTestClass().getSimpleName() + "."
                             + context.getRequiredTestMethod().getName()), "test " + context.getDisplayName());
             put(context, run);
+        } else {
+            run.awaitComingBack("test " + context.getDisplayName());
         }
         context.getStore(namespace()).put(MARKS, run.mark());
     }

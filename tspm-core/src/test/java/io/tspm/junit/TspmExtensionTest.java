@@ -3,19 +3,25 @@ package io.tspm.junit;
 import static io.tspm.testsupport.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tspm.InstanceState;
 import io.tspm.ProcessGroup;
 import io.tspm.ProcessInstance;
 import io.tspm.ProcessSpec;
 import io.tspm.ProcessStartException;
+import io.tspm.RestartPolicy;
 import io.tspm.Supervisor;
 import io.tspm.testing.NoLeakedProcessesExtension;
 import io.tspm.testsupport.Fixture;
 import io.tspm.testsupport.JupiterRun;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.platform.engine.TestExecutionResult.Status;
@@ -217,6 +223,74 @@ class TspmExtensionTest {
                 .hasMessageStartingWith("helper crasher#0 crashed: pid ")
                 .hasMessageContaining("killed by SIGKILL", "  | about to fall over", "(during passesButItsHelperCrashed(ProcessInstance))");
         assertThat(run.outcome("untouched(ProcessInstance)").status()).isEqualTo(Status.SUCCESSFUL);
+    }
+
+    @Fixture
+    @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+    static class CrashBetweenTests {
+        static final java.nio.file.Path GONE = tempFile();
+
+        // "slow" takes 800 ms to be ready again; "broken" cannot start again once its file is gone.
+        @RegisterExtension
+        static final TspmExtension helpers = TspmExtension.builder().failOnCrash(false)
+                .addProcess("slow", p -> p.shell("echo up; exec sleep 60").readyAfter(Duration.ofMillis(800)))
+                .addProcess("broken", p -> p.shell("[ -f '" + GONE + "' ] || exit 1; echo up; exec sleep 60")
+                        .restartPolicy(RestartPolicy.builder().fixedDelay(Duration.ofMillis(20))
+                                .maxRestarts(2, Duration.ofMinutes(1)).build()))
+                .build();
+
+        @Test
+        @Order(1)
+        void killsSlow(@Helper("slow") ProcessInstance slow) {
+            SEEN.add(pid(slow));
+            ProcessHandle.of(pid(slow)).orElseThrow().destroyForcibly(); // a crash
+            await().until(() -> !slow.exitHistory().isEmpty()); // seen; the test ends long before it is back
+        }
+
+        @Test
+        @Order(2)
+        void meetsSlowReadyAgain(@Helper("slow") ProcessInstance slow) {
+            assertThat(slow.state()).isEqualTo(InstanceState.RUNNING);
+            assertThat(slow.snapshot().ready()).isTrue();
+            assertThat(pid(slow)).isNotEqualTo(SEEN.get(SEEN.size() - 1));
+        }
+
+        @Test
+        @Order(3)
+        void breaksBroken(@Helper("broken") ProcessInstance broken) throws Exception {
+            java.nio.file.Files.delete(GONE);
+            ProcessHandle.of(pid(broken)).orElseThrow().destroyForcibly();
+            await().until(() -> !broken.exitHistory().isEmpty());
+        }
+
+        @Test
+        @Order(4)
+        void neverRunsWithBrokenGivenUpOn() {
+            throw new AssertionError("ran although a helper did not come back");
+        }
+
+        private static java.nio.file.Path tempFile() {
+            try {
+                return java.nio.file.Files.createTempFile("tspm-helper", ".ok");
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+    }
+
+    @Test
+    void theNextTestWaitsForAHelperThatCrashedToBeReadyAgain_orFailsNamingOneGivenUpOn() {
+        JupiterRun.Result run = JupiterRun.run(CrashBetweenTests.class);
+
+        assertThat(run.outcome("killsSlow(ProcessInstance)").status()).isEqualTo(Status.SUCCESSFUL);
+        assertThat(run.outcome("meetsSlowReadyAgain(ProcessInstance)").status())
+                .as("%s", run.outcome("meetsSlowReadyAgain(ProcessInstance)").explained()).isEqualTo(Status.SUCCESSFUL);
+        assertThat(run.outcome("breaksBroken(ProcessInstance)").status()).isEqualTo(Status.SUCCESSFUL);
+        JupiterRun.Outcome blocked = run.outcome("neverRunsWithBrokenGivenUpOn()");
+        assertThat(blocked.status()).isEqualTo(Status.FAILED);
+        assertThat(blocked.error().orElseThrow()).isInstanceOf(HelperFailedException.class)
+                .hasMessageStartingWith("the helpers are not ready for test neverRunsWithBrokenGivenUpOn():")
+                .hasMessageContaining("helper broken#0 is not ready: ", "(pid ", "gone) up");
     }
 
     @Fixture
