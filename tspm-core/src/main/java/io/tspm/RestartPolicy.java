@@ -15,9 +15,9 @@ import java.util.TreeSet;
  *       {@code ON_FAILURE}. An exit the supervisor asked for (stop, restart) is never restarted, and
  *       a death by a signal the supervisor sent is not a failure; any other death by signal is.</li>
  *   <li><b>Delay</b>: {@code initialDelay * multiplier^k} for the k-th consecutive failure, capped at
- *       {@code maxDelay}, then spread by {@code jitter} (a fraction: 0.2 is +/-20%) and capped at
- *       {@code maxDelay} again, so a jittered delay never exceeds the maximum. Multiplier 1 is a
- *       fixed delay.</li>
+ *       {@code maxDelay}, then spread by {@code jitter} (a fraction: 0.2 is +/-20%) and kept within
+ *       {@code initialDelay .. maxDelay}, so a jittered delay is never shorter than the first one
+ *       nor longer than the maximum. Multiplier 1 is a fixed delay.</li>
  *   <li><b>Min uptime</b>: a run that lasted at least this long was healthy; the next delay starts
  *       again from {@code initialDelay}.</li>
  *   <li><b>Crash-loop limit</b>: at most {@code maxRestarts} restarts inside any sliding window of
@@ -166,7 +166,8 @@ public final class RestartPolicy {
 
     /**
      * Spreads {@code delay} by the jitter: {@code random} in [0,1) maps onto
-     * {@code delay * (1 - jitter .. 1 + jitter)}; the result never exceeds {@code maxDelay}.
+     * {@code delay * (1 - jitter .. 1 + jitter)}, kept within {@code initialDelay .. maxDelay}
+     * (a minimum restart delay is a minimum, whatever the jitter).
      */
     public Duration jittered(Duration delay, double random) {
         if (jitter == 0) {
@@ -174,7 +175,8 @@ public final class RestartPolicy {
         }
         double factor = 1 + jitter * (2 * random - 1);
         long nanos = (long) (delay.toNanos() * factor);
-        return Duration.ofNanos(Math.max(0, Math.min(nanos, maxDelay.toNanos())));
+        long floor = Math.min(initialDelay.toNanos(), delay.toNanos()); // a delay given below it stays as given
+        return Duration.ofNanos(Math.max(floor, Math.min(nanos, maxDelay.toNanos())));
     }
 
     @Override

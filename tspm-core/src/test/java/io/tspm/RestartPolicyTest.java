@@ -51,16 +51,18 @@ class RestartPolicyTest {
     }
 
     @Test
-    void jitterSpreadsEachDelayWithinItsBoundsAndNeverPastTheMaximum() {
-        RestartPolicy p = RestartPolicy.builder().initialDelay(Duration.ofMillis(1000)).maxDelay(Duration.ofMillis(1100))
+    void jitterSpreadsEachDelayWithinItsBounds_neverBelowTheFirstDelayNorPastTheMaximum() {
+        RestartPolicy p = RestartPolicy.builder().initialDelay(Duration.ofMillis(500)).maxDelay(Duration.ofMillis(1100))
                 .jitter(0.2).build();
         assertThat(p.jittered(Duration.ofMillis(1000), 0.0)).isEqualTo(Duration.ofMillis(800));
         assertThat(p.jittered(Duration.ofMillis(1000), 0.5)).isEqualTo(Duration.ofMillis(1000));
         assertThat(p.jittered(Duration.ofMillis(1000), 0.999999)).isEqualTo(Duration.ofMillis(1100)); // capped
+        assertThat(p.jittered(Duration.ofMillis(500), 0.0)).as("the minimum is a minimum").isEqualTo(Duration.ofMillis(500));
+        assertThat(p.jittered(Duration.ofMillis(500), 0.75)).isEqualTo(Duration.ofMillis(550));
         Random r = new Random(42);
         for (int i = 0; i < 10_000; i++) {
             Duration d = p.jittered(p.backoff(i % 5), r.nextDouble());
-            assertThat(d).isBetween(Duration.ofMillis(800), Duration.ofMillis(1100));
+            assertThat(d).isBetween(Duration.ofMillis(500), Duration.ofMillis(1100));
         }
     }
 
