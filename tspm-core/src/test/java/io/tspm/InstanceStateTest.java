@@ -58,4 +58,17 @@ class InstanceStateTest {
         assertThat(events).extracting(TransitionEvent::state)
                 .containsExactly(STARTING, RUNNING, EXITED, BACKOFF, STOPPING, STOPPED, FAILED);
     }
+
+    @Test
+    void eventsWithOptionalFieldsReadPlainly() {
+        Instant t = Instant.parse("2026-01-01T00:00:00Z");
+        assertThat(new ProcessStopped(t, "web", 0, java.util.OptionalLong.of(123), StopOutcome.GRACEFUL,
+                Optional.of(new ExitStatus(0)))).hasToString("ProcessStopped[time=2026-01-01T00:00:00Z, process=web,"
+                        + " instanceId=0, pid=123, outcome=GRACEFUL, exit=exit code 0]");
+        assertThat(new ProcessStopped(t, "web", 1, java.util.OptionalLong.empty(), StopOutcome.GRACEFUL,
+                Optional.empty())).hasToString("ProcessStopped[time=2026-01-01T00:00:00Z, process=web, instanceId=1,"
+                        + " pid=none, outcome=GRACEFUL, exit=none]");
+        assertThat(new io.tspm.event.InstanceReplaced(t, "web", 0, java.util.OptionalLong.of(1), 2))
+                .hasToString("InstanceReplaced[time=2026-01-01T00:00:00Z, process=web, instanceId=0, oldPid=1, newPid=2]");
+    }
 }

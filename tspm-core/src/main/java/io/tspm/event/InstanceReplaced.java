@@ -12,4 +12,11 @@ import java.util.OptionalLong;
  */
 public record InstanceReplaced(Instant time, String process, int instanceId, OptionalLong oldPid, long newPid)
         implements InstanceEvent {
+
+    /** {@code InstanceReplaced[time=..., process=web, instanceId=0, oldPid=123, newPid=456]}. */
+    @Override
+    public String toString() {
+        return "InstanceReplaced[time=" + time + ", process=" + process + ", instanceId=" + instanceId + ", oldPid="
+                + (oldPid.isPresent() ? Long.toString(oldPid.getAsLong()) : "none") + ", newPid=" + newPid + "]";
+    }
 }

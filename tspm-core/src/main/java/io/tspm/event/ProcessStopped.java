@@ -17,4 +17,12 @@ public record ProcessStopped(Instant time, String process, int instanceId, Optio
     public io.tspm.InstanceState state() {
         return io.tspm.InstanceState.STOPPED;
     }
+
+    /** {@code ProcessStopped[time=..., process=web, instanceId=0, pid=123, outcome=GRACEFUL, exit=exit code 0]}. */
+    @Override
+    public String toString() {
+        return "ProcessStopped[time=" + time + ", process=" + process + ", instanceId=" + instanceId + ", pid="
+                + (pid.isPresent() ? Long.toString(pid.getAsLong()) : "none") + ", outcome=" + outcome + ", exit="
+                + exit.map(ExitStatus::toString).orElse("none") + "]";
+    }
 }
