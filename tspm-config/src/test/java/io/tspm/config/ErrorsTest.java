@@ -125,6 +125,14 @@ class ErrorsTest {
     }
 
     @Test
+    void anUnknownProbeKey_listsTheKeysOfItsTypeAndThoseOfEveryProbe() {
+        assertThat(problems("processes: [{name: a, shell: x, basePort: 8000, readinessProbe: {type: tcp, perod: 1s}}]"))
+                .containsExactly("tspm.yaml:1:77: processes[0].readinessProbe.perod: unknown key of a tcp probe; did you"
+                        + " mean 'period'? (its keys: host, port; and of every probe: initialDelay, period, timeout,"
+                        + " successThreshold, failureThreshold)");
+    }
+
+    @Test
     void interpolation_fillsVariables_andAnUnsetOneIsAnError() {
         TspmConfig ok = TspmConfig.loader().environment(Map.of("PORT_BASE", "9000")).parse(
                 "processes: [{name: a, shell: 'echo ${GREETING:-hi} $${HOME}', basePort: '${PORT_BASE}'}]",

@@ -70,9 +70,10 @@ public final class ProbeBinder {
         for (Node.Entry e : map.entries().values()) {
             if (!known.contains(e.key())) {
                 List<String> all = new ArrayList<>(known);
+                List<String> timing = TIMING.stream().filter(otherKeys::contains).collect(java.util.stream.Collectors.toList());
                 values.problems().error(e.keyMark(), path + "." + e.key(), "unknown key of a " + type.name()
-                        + " probe" + Human.didYouMean(e.key(), all) + " (its keys: "
-                        + String.join(", ", typeKeys) + ")");
+                        + " probe" + Human.didYouMean(e.key(), all) + " (its keys: " + String.join(", ", typeKeys)
+                        + (timing.isEmpty() ? "" : "; and of every probe: " + String.join(", ", timing)) + ")");
             }
         }
         Set<String> excluded = new HashSet<>(otherKeys);
