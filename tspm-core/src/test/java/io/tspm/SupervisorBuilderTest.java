@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class SupervisorBuilderTest {
@@ -45,6 +46,29 @@ class SupervisorBuilderTest {
             assertThatThrownBy(() -> s.add(ProcessSpec.builder("b").command("x").dependsOn("zzz").build()))
                     .isInstanceOf(IllegalStateException.class).hasMessageContaining("depends on 'zzz'");
             assertThat(s.groups()).hasSize(1);
+        }
+    }
+
+    @Test
+    void fixedPortRangesOfTwoProcessesMustNotOverlap_atBuild_add_andApply() {
+        assertThatThrownBy(() -> Supervisor.builder()
+                .addProcess("c", p -> p.command("x").basePort(8000).instances(2))
+                .addProcess("far", p -> p.command("x").basePort(9000))
+                .addProcess("e", p -> p.command("x").basePort(8001))
+                .build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("process 'e' has ports 8001, which overlap those of 'c' (8000..8001): give one a basePort"
+                        + " past the other's last port, or freePorts()");
+        try (Supervisor s = Supervisor.builder().addProcess("c", p -> p.command("x").basePort(8000).instances(3)
+                .autostart(false)).addProcess("free", p -> p.command("x").freePorts().instances(3).autostart(false))
+                .build()) {
+            assertThatThrownBy(() -> s.add(ProcessSpec.builder("d").command("x").basePort(7999).instances(2).build()))
+                    .hasMessageStartingWith("process 'c' has ports 8000..8002, which overlap those of 'd' (7999..8000)");
+            s.add(ProcessSpec.builder("d").command("x").basePort(8003).autostart(false).build()); // just past
+            assertThatThrownBy(() -> s.apply(List.of(s.group("c").spec(), s.group("free").spec(),
+                    ProcessSpec.builder("d").command("x").basePort(8002).build())))
+                    .hasMessageStartingWith("process 'd' has ports 8002, which overlap those of 'c' (8000..8002)");
+            assertThat(s.groups()).extracting(ProcessGroup::name).containsExactly("c", "free", "d");
         }
     }
 

@@ -82,6 +82,7 @@ public final class SupervisorCore implements AutoCloseable {
         b.specs().forEach(s -> deps.put(s.name(), s.dependsOn()));
         DependencyGraph.check(deps); // before any thread starts
         checkConditions(b.specs());
+        PortRanges.check(b.specs());
         this.name = b.name();
         this.startTimeout = b.startTimeout();
         this.useShutdownHook = b.shutdownHook();
@@ -271,6 +272,7 @@ public final class SupervisorCore implements AutoCloseable {
         wanted.forEach((n, sp) -> deps.put(n, sp.dependsOn()));
         DependencyGraph.check(deps);
         checkConditions(wanted.values());
+        PortRanges.check(wanted.values());
         Map<String, ManagedGroup> now;
         synchronized (lock) {
             now = new LinkedHashMap<>(groups);
@@ -370,6 +372,7 @@ public final class SupervisorCore implements AutoCloseable {
         groups.values().forEach(g -> all.add(g.spec()));
         all.add(spec);
         checkConditions(all);
+        PortRanges.check(all);
     }
 
     /** Stops a group and forgets it (a removal, or an add that failed). */
