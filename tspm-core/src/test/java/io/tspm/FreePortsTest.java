@@ -103,6 +103,24 @@ class FreePortsTest {
     }
 
     @Test
+    void aFixedPortAnotherProgramHolds_failsTheStartNamingThePort_andAStartOnceItIsFreeRuns() throws Exception {
+        try (ServerSocket squatter = new ServerSocket()) {
+            int taken = 23457; // below the kernel's ephemeral range: no client connection takes it meanwhile
+            squatter.bind(new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), taken));
+            try (Supervisor s = Supervisor.builder()
+                    .addProcess("web", p -> p.shell("sleep 60").basePort(taken - 1).instances(2)).build()) {
+                assertThatThrownBy(s::start).isInstanceOf(ProcessStartException.class)
+                        .hasMessageContaining("port " + taken + " of process 'web' instance 1 (basePort " + (taken - 1)
+                                + " + 1) is in use by another program");
+                assertThat(s.group("web").instance(1).state()).isNotIn(InstanceState.RUNNING, InstanceState.STARTING);
+                squatter.close();
+                s.start();
+                assertThat(s.group("web").instance(1).state()).isEqualTo(InstanceState.RUNNING);
+            }
+        }
+    }
+
+    @Test
     void aReloadsReplacementGetsASecondFreePortWhichTheSlotThenKeeps() throws Exception {
         try (Supervisor s = Supervisor.builder()
                 .addProcess("http", p -> p.command(Scripts.java(HttpMain.class)).freePorts().instances(2))

@@ -207,7 +207,7 @@ final class HookRunner {
         AtomicBoolean cutOff = new AtomicBoolean();
         // Spawned as the instance is, registered with the reaper: a hook must not outlive a crashed supervisor either.
         CompletableFuture<SpawnedProcess> spawned = engine.launcher.submit(
-                () -> SpawnedProcess.spawn(engine, hookSpec(hook), id, port.get()));
+                () -> SpawnedProcess.spawn(engine, hookSpec(hook), id, port.get(), false));
         spawned.whenComplete((sp, err) -> {
             if (err != null) {
                 Throwable cause = err instanceof java.util.concurrent.CompletionException && err.getCause() != null

@@ -440,14 +440,14 @@ final class ManagedInstance {
             case BACKOFF:
                 cancelRestartTimer();
                 planner.reset();
-                return beginStart();
+                return beginStart(true);
             case STOPPED:
             case EXITED:
             case FAILED:
                 if (byUser) {
                     planner.reset();
                 }
-                return beginStart();
+                return beginStart(true);
             default:
                 throw new AssertionError(state);
         }
@@ -461,8 +461,15 @@ final class ManagedInstance {
         return queuedStart;
     }
 
-    /** Enters STARTING and hands the spawn to the launcher thread. */
-    private CompletableFuture<Void> beginStart() {
+    /**
+     * Enters STARTING and hands the spawn to the launcher thread.
+     *
+     * @param asked a start someone asked for, not a restart: a fixed port another program holds
+     *              fails it at once, rather than the child failing to listen later (a restart
+     *              leaves that to the child and the restart policy: a dying grandchild of the
+     *              crashed process may still hold the port for a moment)
+     */
+    private CompletableFuture<Void> beginStart(boolean asked) {
         if (starting == null || starting.isDone()) {
             starting = new CompletableFuture<>();
         }
@@ -478,16 +485,16 @@ final class ManagedInstance {
         // The launcher thread only spawns (and registers with the reaper); the rest runs on the engine thread.
         Optional<Hook> preStart = spec.hooks().preStart();
         if (preStart.isEmpty()) {
-            after.add(() -> engine.launcher.submit(() -> SpawnedProcess.spawn(engine, spec, id, port()))
+            after.add(() -> engine.launcher.submit(() -> SpawnedProcess.spawn(engine, spec, id, port(), asked))
                     .whenCompleteAsync((sp, err) -> onSpawned(gen, sp, err), engine.callbacks));
         } else {
-            after.add(() -> runPreStartThenSpawn(gen, preStart.get()));
+            after.add(() -> runPreStartThenSpawn(gen, preStart.get(), asked));
         }
         return result;
     }
 
     /** The preStart hook, then (when it succeeded) the spawn; a stop meanwhile cuts the hook off. */
-    private void runPreStartThenSpawn(long gen, Hook hook) {
+    private void runPreStartThenSpawn(long gen, Hook hook, boolean asked) {
         HookRunner.Run run = hooks.run(HookPhase.PRE_START, hook, OptionalLong.empty(), null);
         boolean cut;
         synchronized (this) {
@@ -497,7 +504,7 @@ final class ManagedInstance {
         if (cut) {
             run.cancel().run();
         }
-        run.result().thenCompose(x -> engine.launcher.submit(() -> SpawnedProcess.spawn(engine, spec, id, port())))
+        run.result().thenCompose(x -> engine.launcher.submit(() -> SpawnedProcess.spawn(engine, spec, id, port(), asked)))
                 .whenCompleteAsync((sp, err) -> onSpawned(gen, sp, err), engine.callbacks);
     }
 
@@ -914,7 +921,7 @@ final class ManagedInstance {
                 return; // a closing supervisor's stop moves it to STOPPED
             }
             restartTimer = null;
-            beginStart();
+            beginStart(false);
         }
         runAfter();
     }

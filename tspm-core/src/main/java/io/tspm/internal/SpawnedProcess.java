@@ -14,8 +14,17 @@ record SpawnedProcess(Process process, long startTicks, Map<String, String> envi
     /**
      * On the launcher thread: builds the launch plan, spawns, and registers the child with the
      * companion reaper at once, so no moment passes in which a JVM crash would orphan it.
+     *
+     * @param checkPort whether a fixed port ({@code basePort + id}) another program holds fails the
+     *                  spawn (free ports are checked when they are handed out)
      */
-    static SpawnedProcess spawn(Engine engine, ProcessSpec spec, int id, OptionalInt port) throws Exception {
+    static SpawnedProcess spawn(Engine engine, ProcessSpec spec, int id, OptionalInt port, boolean checkPort)
+            throws Exception {
+        if (checkPort && port.isPresent() && !spec.freePorts() && !FreePorts.stillFree(port.getAsInt())) {
+            throw new LaunchPlan.SpawnFailure("port " + port.getAsInt() + " of process '" + spec.name() + "' instance "
+                    + id + " (basePort " + spec.basePort().orElse(0) + " + " + id + ") is in use by another program;"
+                    + " stop what holds it, or give the process another basePort, or freePorts()");
+        }
         ProcessBuilder pb = LaunchPlan.build(spec, id, port, engine.platform, engine.parentDeathSignal,
                 engine.spawnContext(spec.name(), id), engine.programs, engine.spawner.makesSessions());
         Process p;
