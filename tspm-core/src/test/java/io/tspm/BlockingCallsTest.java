@@ -164,7 +164,8 @@ class BlockingCallsTest {
     void aFailedStartCanLeaveWhatStartedRunning() {
         try (Supervisor s = Supervisor.builder().stopOnStartFailure(false)
                 .addProcess("good", p -> p.command("sleep", "60").readyAfter(Duration.ZERO))
-                .addProcess("bad", p -> p.shell("exit 1").dependsOn("good"))
+                // Ready only after 5 s: its exit comes first however loaded the machine is.
+                .addProcess("bad", p -> p.shell("exit 1").readyAfter(Duration.ofSeconds(5)).dependsOn("good"))
                 .build()) {
             assertThatThrownBy(s::start).isInstanceOf(ProcessStartException.class);
             assertThat(s.group("good").instance(0).state()).isEqualTo(InstanceState.RUNNING);

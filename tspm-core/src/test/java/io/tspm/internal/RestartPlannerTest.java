@@ -47,8 +47,8 @@ class RestartPlannerTest {
         for (int i = 0; i < 5; i++) {
             delays.add(planner.onExit(CRASH, Duration.ZERO, false, true, i * SECOND).delay().toMillis());
         }
-        // 100 -0.5, 200 +~0.5, 400->300 -0.5, 300 +0.5 capped at max, 300 x0.75
-        assertThat(delays).containsExactly(50L, 299L, 150L, 300L, 225L);
+        // 100 -0.5 kept at the initial 100, 200 +~0.5, 400->300 -0.5, 300 +0.5 capped at max, 300 x0.75
+        assertThat(delays).containsExactly(100L, 299L, 150L, 300L, 225L);
     }
 
     @Test
