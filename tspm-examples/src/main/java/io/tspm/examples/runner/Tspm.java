@@ -70,8 +70,15 @@ public final class Tspm {
             return;
         }
         if (FastPath.handles(args)) {
-            System.exit(FastPath.run(args, java.nio.file.Path.of("").toAbsolutePath(), System.getenv(), System.out,
-                    System.err));
+            int code = FastPath.run(args, java.nio.file.Path.of("").toAbsolutePath(), System.getenv(), System.out,
+                    System.err);
+            // Not System.exit: from JDK 21 it logs the exit through System.Logger, whose classes cost
+            // the listing more than the rest of its exit. A listing has no shutdown hooks to run.
+            if (code != ExitCodes.OK) {
+                System.err.flush();
+                Runtime.getRuntime().halt(code);
+            }
+            return;
         }
         System.exit(TspmCommandLine.execute(args));
     }
