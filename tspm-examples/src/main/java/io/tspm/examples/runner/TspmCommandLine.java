@@ -1,5 +1,7 @@
 package io.tspm.examples.runner;
 
+import io.tspm.examples.runner.cli.RunnerCommands;
+import java.util.Arrays;
 import picocli.AutoComplete;
 import picocli.CommandLine;
 
@@ -16,7 +18,25 @@ final class TspmCommandLine {
 
     /** The command line, with the exit codes and error handling of every command. */
     static CommandLine create() {
-        CommandLine cl = new CommandLine(Tspm.class);
+        CommandLine cl = handlingErrors(new CommandLine(Tspm.class));
+        cl.addSubcommand("completion", new AutoComplete.GenerateCompletion());
+        cl.getSubcommands().get("completion").getCommandSpec().usageMessage()
+                .description("Prints a bash/zsh completion script: source <(tspm completion)");
+        return cl;
+    }
+
+    /** Runs {@code args}; returns the exit code. */
+    static int execute(String[] args) {
+        if (args.length > 0 && args[0].equals("__runner")) {
+            // The detached runner lives long and its command line stays reachable as long: a model
+            // of its one command, not of all 26 (their reflection data would sit on its heap).
+            return handlingErrors(new CommandLine(new RunnerCommands.RunnerChild()))
+                    .execute(Arrays.copyOfRange(args, 1, args.length));
+        }
+        return create().execute(args);
+    }
+
+    private static CommandLine handlingErrors(CommandLine cl) {
         cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
             if (e instanceof RunnerException re) {
                 cmd.getErr().println("tspm: " + re.getMessage());
@@ -28,15 +48,7 @@ final class TspmCommandLine {
             cmd.getErr().flush();
             return ExitCodes.FAILURE;
         });
-        cl.addSubcommand("completion", new AutoComplete.GenerateCompletion());
-        cl.getSubcommands().get("completion").getCommandSpec().usageMessage()
-                .description("Prints a bash/zsh completion script: source <(tspm completion)");
         return cl;
-    }
-
-    /** Runs {@code args}; returns the exit code. */
-    static int execute(String[] args) {
-        return create().execute(args);
     }
 
     /** The build's warm-up for the client's class-data archive. */
