@@ -2,7 +2,6 @@ package io.tspm.examples.runner;
 
 import io.tspm.examples.runner.cli.ClientCommands;
 import io.tspm.examples.runner.cli.RunnerCommands;
-import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -16,7 +15,7 @@ import picocli.CommandLine.Command;
  * the listings ({@code list}, {@code jlist}) do without picocli too ({@link FastPath}), so with the
  * class-data archive the launcher uses they start in a few tens of milliseconds.
  */
-@Command(name = "tspm", mixinStandardHelpOptions = true, versionProvider = Tspm.Version.class,
+@Command(name = "tspm", mixinStandardHelpOptions = true, versionProvider = TspmCommandLine.Version.class,
         description = "Runs the processes of a tspm.yaml and keeps them running; drives a running runner.",
         synopsisSubcommandLabel = "COMMAND",
         subcommands = {
@@ -67,43 +66,20 @@ public final class Tspm {
     /** Runs the command line and exits with its code. */
     public static void main(String[] args) {
         if (args.length == 1 && args[0].equals("--write-class-archive")) {
-            ClassArchiveWarmUp.run(commandLine());
+            TspmCommandLine.warmUp();
             return;
         }
         if (FastPath.handles(args)) {
-            System.exit(FastPath.run(args, java.nio.file.Path.of("").toAbsolutePath(), System.getenv(), System.out,
-                    System.err));
-        }
-        System.exit(commandLine().execute(args));
-    }
-
-    /** The command line, with the exit codes and error handling of every command. */
-    public static CommandLine commandLine() {
-        CommandLine cl = new CommandLine(Tspm.class);
-        cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
-            if (e instanceof RunnerException re) {
-                cmd.getErr().println("tspm: " + re.getMessage());
-                cmd.getErr().flush();
-                return re.exitCode();
+            int code = FastPath.run(args, java.nio.file.Path.of("").toAbsolutePath(), System.getenv(), System.out,
+                    System.err);
+            // Not System.exit: from JDK 21 it logs the exit through System.Logger, whose classes cost
+            // the listing more than the rest of its exit. A listing has no shutdown hooks to run.
+            if (code != ExitCodes.OK) {
+                System.err.flush();
+                Runtime.getRuntime().halt(code);
             }
-            String m = e.getMessage();
-            cmd.getErr().println("tspm: " + (m == null ? e.toString() : m));
-            cmd.getErr().flush();
-            return ExitCodes.FAILURE;
-        });
-        cl.addSubcommand("completion", new AutoComplete.GenerateCompletion());
-        cl.getSubcommands().get("completion").getCommandSpec().usageMessage()
-                .description("Prints a bash/zsh completion script: source <(tspm completion)");
-        return cl;
-    }
-
-    /** The version, from the jar's manifest when there is one. */
-    static final class Version implements CommandLine.IVersionProvider {
-        @Override
-        public String[] getVersion() {
-            String v = Tspm.class.getPackage().getImplementationVersion();
-            return new String[] {"tspm " + (v == null ? "0.1.0-SNAPSHOT" : v) + " on Java "
-                    + System.getProperty("java.version")};
+            return;
         }
+        System.exit(TspmCommandLine.execute(args));
     }
 }

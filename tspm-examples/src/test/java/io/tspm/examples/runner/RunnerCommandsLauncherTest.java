@@ -167,18 +167,22 @@ class RunnerCommandsLauncherTest {
             }
             assertThat(tspm.run("restart", "worker").exit()).isZero();
             List<String> events = new ArrayList<>();
-            for (String l = in.readLine(); l != null && !events.contains("ProcessReady worker"); l = in.readLine()) {
+            for (String l = in.readLine(); l != null && !events.contains("process-ready worker"); l = in.readLine()) {
                 if (l.startsWith("event: ")) {
                     String type = l.substring("event: ".length());
                     String data = in.readLine();
                     assertThat(data).startsWith("data: {");
                     Map<?, ?> e = (Map<?, ?>) Json.parse(data.substring("data: ".length()));
                     assertThat(e.get("type")).isEqualTo(type);
+                    if (type.equals("process-ready")) {
+                        // The webhooks' shape (EventJson): every field of the event record by its name.
+                        assertThat(e.keySet().stream().map(String::valueOf)).contains("time", "process", "instanceId", "pid");
+                    }
                     events.add(type + " " + e.get("process"));
                 }
             }
-            assertThat(events).containsSubsequence("ProcessStopping worker", "ProcessStopped worker",
-                    "ProcessStarting worker", "ProcessReady worker");
+            assertThat(events).containsSubsequence("process-stopping worker", "process-stopped worker",
+                    "process-starting worker", "process-ready worker");
         }
 
         // flush <name> empties that process's files only, and its lines keep coming into them.

@@ -16,6 +16,7 @@ import io.tspm.SupervisorSnapshot;
 import io.tspm.TspmException;
 import io.tspm.config.ConfigException;
 import io.tspm.config.ConfigWriter;
+import io.tspm.config.EventJson;
 import io.tspm.config.SnapshotJson;
 import io.tspm.event.SupervisorListener;
 import io.tspm.examples.runner.state.ApiToken;
@@ -462,8 +463,9 @@ final class ControlServer implements AutoCloseable {
             throw new ApiException(503, "too many streams open (" + MAX_STREAMS + ")");
         }
         BlockingQueue<String> queue = new ArrayBlockingQueue<>(4096);
-        SupervisorListener listener = e -> queue.offer("event: " + (withLines ? "change" : e.getClass().getSimpleName())
-                + "\ndata: " + JsonShapes.event(e) + "\n\n");
+        // One shape for every event on the wire, the webhooks' (EventJson): the SSE name is its type.
+        SupervisorListener listener = e -> queue.offer("event: " + (withLines ? "change" : EventJson.type(e))
+                + "\ndata: " + EventJson.of(e) + "\n\n");
         LineTap tap = null;
         try {
             supervisor().addListener(listener);

@@ -2,9 +2,6 @@ package io.tspm.examples.runner.server;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import io.tspm.event.SupervisorEvent;
-import io.tspm.event.InstanceEvent;
-import io.tspm.event.TransitionEvent;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
@@ -57,23 +54,4 @@ public final class JsonShapes {
             g.writeEndObject();
         });
     }
-
-    /** An event: {@code {"type":"ProcessExited","time":...,"process":"web","instance":1,"state":"exited","text":...}}. */
-    public static String event(SupervisorEvent e) {
-        return json(g -> {
-            g.writeStartObject();
-            g.writeStringField("type", e.getClass().getSimpleName());
-            g.writeStringField("time", e.time().toString());
-            g.writeStringField("process", e.process());
-            if (e instanceof InstanceEvent ie) {
-                g.writeNumberField("instance", ie.instanceId());
-            }
-            if (e instanceof TransitionEvent te) {
-                g.writeStringField("state", te.state().name().toLowerCase(java.util.Locale.ROOT));
-            }
-            g.writeStringField("text", e.toString());
-            g.writeEndObject();
-        });
-    }
-
 }
