@@ -128,6 +128,8 @@ class RunnerCommandsLauncherTest {
         assertThat(tspm.run("apply").out()).as("applied again: nothing to do").doesNotContain("~", "+ ", "- ");
 
         assertThat(tspm.run("save").exit()).isZero();
+        assertThat(Files.readString(dir.resolve(".tspm/dump.yaml"))).as("the runner's own variables stay out")
+                .doesNotContain("TSPM_METRICS_FILE");
         assertThat(tspm.run("kill").exit()).isZero();
         Launcher.Result resurrect = tspm.run("start", "--resurrect");
         assertThat(resurrect.exit()).as(resurrect.toString()).isZero();
@@ -198,6 +200,14 @@ class RunnerCommandsLauncherTest {
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(Files.readString(workerLog))
                 .contains("n=").doesNotContain("worker v1"));
         assertThat(tspm.run("flush", "nosuch").exit()).isNotZero();
+        // logs shows nothing from before the flush, as PM2's, which reads the emptied files.
+        Launcher.Result logs = tspm.run("logs", "worker", "--lines", "200");
+        assertThat(logs.out()).as(logs.toString()).doesNotContain("worker v1");
+        // A target must be named: a bare stop must not stop everything.
+        Launcher.Result bare = tspm.run("stop");
+        assertThat(bare.exit()).as(bare.toString()).isEqualTo(2);
+        assertThat(bare.err()).contains("TARGET");
+        assertThat(running("web", 0)).isTrue();
 
         assertThat(tspm.run("kill").exit()).isZero();
         assertThat(follow.waitFor(20, TimeUnit.SECONDS)).as("the follow ends with the runner").isTrue();

@@ -117,22 +117,35 @@ public final class ClientCommands {
 
     /** The commands that take a target: a name, {@code all}, a namespace or a label selector. */
     abstract static class TargetAction extends ClientCommand {
-        @Parameters(paramLabel = "TARGET", arity = "0..1", defaultValue = "all",
-                description = "A process name, all, a namespace, or a label selector (tier=web) (default all).")
-        String target;
-
         abstract String action();
+
+        abstract String target();
 
         @Override
         public Integer call() {
-            String reply = client().post("/v1/actions/" + action() + "?target=" + ControlClient.q(target)).body();
+            String reply = client().post("/v1/actions/" + action() + "?target=" + ControlClient.q(target())).body();
             return print(Optional.ofNullable(Json.stringField(reply, "message")).orElse(reply));
+        }
+    }
+
+    /**
+     * A target that must be named, as PM2 has it: a slip of {@code tspm stop} with nothing after it
+     * must not stop a whole deployment ({@code all} says so on purpose).
+     */
+    abstract static class NamedTargetAction extends TargetAction {
+        @Parameters(paramLabel = "TARGET", arity = "1",
+                description = "A process name, all, a namespace, or a label selector (tier=web).")
+        String target;
+
+        @Override
+        String target() {
+            return target;
         }
     }
 
     /** {@code tspm stop <target>}. */
     @Command(name = "stop", mixinStandardHelpOptions = true, description = "Stops processes (dependents first).")
-    public static final class Stop extends TargetAction {
+    public static final class Stop extends NamedTargetAction {
         @Override
         String action() {
             return "stop";
@@ -141,7 +154,7 @@ public final class ClientCommands {
 
     /** {@code tspm restart <target>}. */
     @Command(name = "restart", mixinStandardHelpOptions = true, description = "Restarts processes.")
-    public static final class Restart extends TargetAction {
+    public static final class Restart extends NamedTargetAction {
         @Override
         String action() {
             return "restart";
@@ -151,7 +164,7 @@ public final class ClientCommands {
     /** {@code tspm reload <target>}. */
     @Command(name = "reload", mixinStandardHelpOptions = true,
             description = "Replaces processes one batch at a time, each new one ready before the old one stops.")
-    public static final class Reload extends TargetAction {
+    public static final class Reload extends NamedTargetAction {
         @Override
         String action() {
             return "reload";
@@ -161,19 +174,29 @@ public final class ClientCommands {
     /** {@code tspm reset <target>}. */
     @Command(name = "reset", mixinStandardHelpOptions = true,
             description = "Sets restart counts, crash-loop windows and backoff back to zero.")
-    public static final class Reset extends TargetAction {
+    public static final class Reset extends NamedTargetAction {
         @Override
         String action() {
             return "reset";
         }
     }
 
-    /** {@code tspm flush}. */
-    @Command(name = "flush", mixinStandardHelpOptions = true, description = "Empties the log files of the named processes (all by default); rotated files stay.")
+    /** {@code tspm flush [target]}. */
+    @Command(name = "flush", mixinStandardHelpOptions = true,
+            description = "Empties the log files of the named processes (all by default); rotated files stay.")
     public static final class Flush extends TargetAction {
+        @Parameters(paramLabel = "TARGET", arity = "0..1", defaultValue = "all",
+                description = "A process name, all, a namespace, or a label selector (tier=web) (default all).")
+        String target;
+
         @Override
         String action() {
             return "flush";
+        }
+
+        @Override
+        String target() {
+            return target;
         }
     }
 

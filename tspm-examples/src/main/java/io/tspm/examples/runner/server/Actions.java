@@ -26,7 +26,7 @@ final class Actions {
                     case SELECTOR -> s.start(LabelSelector.parse(t.word()));
                     default -> t.groups().forEach(ProcessGroup::start);
                 }
-                return "started " + t.description() + " (" + String.join(", ", t.names()) + ")";
+                return "started " + what(t);
             case "stop":
                 switch (t.kind()) {
                     case ALL -> s.stop();
@@ -34,7 +34,7 @@ final class Actions {
                     case SELECTOR -> s.stop(LabelSelector.parse(t.word()));
                     default -> t.groups().forEach(ProcessGroup::stop);
                 }
-                return "stopped " + t.description() + " (" + String.join(", ", t.names()) + ")";
+                return "stopped " + what(t);
             case "restart":
                 switch (t.kind()) {
                     case ALL -> s.restartAll();
@@ -42,17 +42,23 @@ final class Actions {
                     case SELECTOR -> s.restart(LabelSelector.parse(t.word()));
                     default -> t.groups().forEach(ProcessGroup::restart);
                 }
-                return "restarted " + t.description() + " (" + String.join(", ", t.names()) + ")";
+                return "restarted " + what(t);
             case "reload":
                 t.groups().forEach(ProcessGroup::reload);
-                return "reloaded " + t.description() + " without downtime (" + String.join(", ", t.names()) + ")";
+                return "reloaded " + what(t) + " without downtime";
             case "reset":
                 t.groups().forEach(g -> s.reset(g.name()));
-                return "reset the restart counts of " + t.description() + " (" + String.join(", ", t.names()) + ")";
+                return "reset the restart counts of " + what(t);
             default:
                 throw new ApiException(404, "no action '" + action + "'; the actions are start, stop, restart,"
                         + " reload, reset, scale, flush, reloadLogs");
         }
+    }
+
+    /** {@code web}, or {@code namespace jobs (worker, cron)}: what a target named, with its processes when it named more than one. */
+    private static String what(Targets t) {
+        return t.kind() == Targets.Kind.PROCESS ? t.description()
+                : t.description() + " (" + String.join(", ", t.names()) + ")";
     }
 
     /**

@@ -62,6 +62,8 @@ final class ControlServer implements AutoCloseable {
     private final HttpServer http;
     private final ExecutorService pool;
     private final Semaphore streams = new Semaphore(MAX_STREAMS);
+    /** When each process's logs were last flushed: `logs` shows no line from before, as PM2's flush empties them. */
+    private final Map<String, java.time.Instant> flushedAt = new java.util.concurrent.ConcurrentHashMap<>();
     private final WebPage page;
     private final String pageHost;
     private volatile boolean closed;
@@ -342,12 +344,17 @@ final class ControlServer implements AutoCloseable {
                 message = "reopened the log files";
                 break;
             case "flush":
+                java.time.Instant now = java.time.Instant.now();
                 if (target.equals("all")) {
                     s.flushLogs();
+                    s.groups().forEach(g -> flushedAt.put(g.name(), now));
                     message = "emptied the log files";
                 } else {
                     List<ProcessGroup> flushed = Targets.resolve(s, target).groups();
-                    flushed.forEach(ProcessGroup::flushLogs);
+                    flushed.forEach(g -> {
+                        g.flushLogs();
+                        flushedAt.put(g.name(), now);
+                    });
                     message = "emptied the log files of " + flushed.stream().map(ProcessGroup::name)
                             .collect(java.util.stream.Collectors.joining(", "));
                 }
@@ -404,8 +411,9 @@ final class ControlServer implements AutoCloseable {
         List<OutputLine> recent = new ArrayList<>();
         for (ProcessGroup g : groups) {
             for (ProcessInstance i : g.instances()) {
+                java.time.Instant flushed = flushedAt.getOrDefault(g.name(), java.time.Instant.MIN);
                 for (OutputLine l : i.recentLines(lines)) {
-                    if (only == null || l.stream() == only) {
+                    if ((only == null || l.stream() == only) && l.time().isAfter(flushed)) {
                         recent.add(l);
                     }
                 }

@@ -175,11 +175,16 @@ public final class Runner {
             }
             if (metricsFiles && !s.environment().containsKey(MetricsSettings.TEXTFILE_VAR)) {
                 // Each instance may write Prometheus text here (temp file, rename); /metrics includes it.
-                b.env(MetricsSettings.TEXTFILE_VAR, metricsDirectory().resolve("{name}-{instance}.prom").toString());
+                b.env(MetricsSettings.TEXTFILE_VAR, metricsFileVar());
             }
             out.add(b.build());
         }
         return out;
+    }
+
+    /** The metrics file the runner gives each instance, as a template. */
+    private String metricsFileVar() {
+        return metricsDirectory().resolve("{name}-{instance}.prom").toString();
     }
 
     /** Where instances write their metrics files. */
@@ -239,7 +244,17 @@ public final class Runner {
         List<ProcessSpec> specs = new ArrayList<>();
         Set<String> stopped = new LinkedHashSet<>();
         for (ProcessSpec s : ConfigWriter.specsOf(supervisor)) {
-            specs.add(autostartTurnedOff.contains(s.name()) ? s.toBuilder().autostart(true).build() : s);
+            ProcessSpec.Builder b = s.toBuilder();
+            if (autostartTurnedOff.contains(s.name())) {
+                b.autostart(true);
+            }
+            if (metricsFileVar().equals(s.environment().get(MetricsSettings.TEXTFILE_VAR))) {
+                // The runner's, given again at resurrect: not the user's.
+                java.util.Map<String, String> env = new java.util.LinkedHashMap<>(s.environment());
+                env.remove(MetricsSettings.TEXTFILE_VAR);
+                b.env(env);
+            }
+            specs.add(b.build());
         }
         for (ProcessGroup g : supervisor.groups()) {
             List<InstanceSnapshot> instances = g.snapshot();

@@ -41,7 +41,7 @@ final class TextViews {
         sb.append("\n\nspec:\n");
         spec.lines().forEach(l -> sb.append("  ").append(l).append('\n'));
         for (InstanceSnapshot i : g.instances()) {
-            sb.append('\n').append(i.process()).append('#').append(i.instanceId()).append(": ").append(i).append('\n');
+            sb.append('\n').append(i).append('\n'); // it reads "web#0 RUNNING pid ..."
             sb.append("  crashes: ").append(i.crashStats()).append('\n');
             i.resources().ifPresent(r -> sb.append("  resources: ").append(r).append('\n'));
             for (ProbeStatus p : i.probes()) {
