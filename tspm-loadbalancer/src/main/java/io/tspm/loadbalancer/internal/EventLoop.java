@@ -32,6 +32,9 @@ public final class EventLoop implements Runnable {
     /** The loop's time, read once per turn (System.nanoTime; I/O timeouts are real time). */
     long now;
     private final ConcurrentLinkedQueue<SocketChannel> handedOver = new ConcurrentLinkedQueue<>();
+    /** Channels whose keys were cancelled this turn: the next select deregisters them, then they close. */
+    private List<SocketChannel> toClose = new ArrayList<>();
+    private List<SocketChannel> spare = new ArrayList<>();
     private final long sweepEveryNanos;
     private long nextSweep;
     private volatile boolean running = true;
@@ -65,7 +68,15 @@ public final class EventLoop implements Runnable {
         nextSweep = now + sweepEveryNanos;
         try {
             while (running) {
-                selector.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(nextDeadline() - System.nanoTime())));
+                List<SocketChannel> cancelled = toClose;
+                toClose = spare;
+                spare = cancelled;
+                if (cancelled.isEmpty()) {
+                    selector.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(nextDeadline() - System.nanoTime())));
+                } else {
+                    selector.selectNow(); // deregisters them without waiting for the next event
+                    closeAll(cancelled);
+                }
                 now = System.nanoTime();
                 adoptHandedOver();
                 Iterator<SelectionKey> ready = selector.selectedKeys().iterator();
@@ -102,6 +113,22 @@ public final class EventLoop implements Runnable {
             }
         }
         return next;
+    }
+
+    /** Closes {@code channel}, whose key was just cancelled, after the next select. */
+    void closeAfterSelect(SocketChannel channel) {
+        toClose.add(channel);
+    }
+
+    private static void closeAll(List<SocketChannel> channels) {
+        for (SocketChannel channel : channels) {
+            try {
+                channel.close();
+            } catch (IOException e) {
+                // closing anyway
+            }
+        }
+        channels.clear();
     }
 
     private void acceptAll() throws IOException {
@@ -198,5 +225,7 @@ public final class EventLoop implements Runnable {
         } catch (IOException e) {
             // closing anyway
         }
+        closeAll(toClose);
+        closeAll(spare);
     }
 }
