@@ -35,7 +35,7 @@ import java.util.stream.Collectors;
  * Without HAProxy it says so and still prints the rest.
  *
  * <p>Fair by construction: the proxy's event loops and HAProxy's {@code nbthread} are the same
- * number ({@code threads}, default the proxy's own default), and the three paths take turns within
+ * number ({@code -Dthreads}, default the proxy's own default), and the three paths take turns within
  * each of {@code rounds} rounds, so a neighbour's load on the machine falls on all of them alike.
  * The HTTP figures are from the round with the median rate ratio; every round's ratios are listed.
  *
@@ -59,7 +59,7 @@ public final class ProxyBenchmark {
         int clients = Integer.getInteger("clients", 4);
         int seconds = Integer.getInteger("seconds", 5);
         int rounds = Integer.getInteger("rounds", 3);
-        int threads = Integer.getInteger("threads", Math.min(2, Runtime.getRuntime().availableProcessors()));
+        Integer threadsAsked = Integer.getInteger("threads");
         int base = freePair();
         List<Thread> backends = List.of(backend(base), backend(base + 1));
         Map<String, Object> out = new LinkedHashMap<>();
@@ -69,11 +69,16 @@ public final class ProxyBenchmark {
                 .build()) {
             s.start();
             ProcessGroup group = s.group("bench");
-            TcpProxy.Builder settings = TcpProxy.builder().group(group).eventLoops(threads);
+            TcpProxy.Builder settings = TcpProxy.builder().group(group);
+            if (threadsAsked != null) {
+                settings.eventLoops(threadsAsked);
+            }
             if (Integer.getInteger("bufferKiB") != null) {
                 settings.bufferSize(Integer.getInteger("bufferKiB") * 1024);
             }
             try (TcpProxy proxy = settings.open()) {
+                int threads = (int) Thread.getAllStackTraces().keySet().stream()
+                        .filter(t -> t.getName().startsWith("tspm-proxy-bench-")).count();
                 Process haproxy = startHaproxy(base, threads);
                 int haproxyPort = haproxy == null ? -1 : HAPROXY_PORT;
                 try {

@@ -23,10 +23,17 @@ import org.slf4j.LoggerFactory;
 public final class EventLoop implements Runnable {
 
     private static final Logger LOG = LoggerFactory.getLogger(EventLoop.class);
+    private static final int FIRST_BUFFER_SIZE = 16 * 1024;
 
     final ProxySettings settings;
     final Selector selector;
-    final BufferPool buffers;
+    /**
+     * A pipe starts with a small buffer (a short request or answer fits) and takes a full-size one
+     * the first time a read fills it: a bulk stream moves in few large reads and writes, and ten
+     * thousand short connections do not each hold the largest.
+     */
+    final BufferPool firstBuffers;
+    final BufferPool fullBuffers;
     final Set<ProxiedConnection> connections = new HashSet<>();
     final Set<ProxiedConnection> connecting = new HashSet<>();
     /** The loop's time, read once per turn (System.nanoTime; I/O timeouts are real time). */
@@ -45,7 +52,9 @@ public final class EventLoop implements Runnable {
     public EventLoop(ProxySettings settings) throws IOException {
         this.settings = settings;
         this.selector = Selector.open();
-        this.buffers = new BufferPool(settings.bufferSize());
+        int first = Math.min(FIRST_BUFFER_SIZE, settings.bufferSize());
+        this.fullBuffers = new BufferPool(settings.bufferSize(), Math.max(4, (4 << 20) / settings.bufferSize()));
+        this.firstBuffers = first == settings.bufferSize() ? fullBuffers : new BufferPool(first, 256);
         this.sweepEveryNanos = Math.min(TimeUnit.SECONDS.toNanos(1), settings.idleTimeout().toNanos() / 2);
     }
 

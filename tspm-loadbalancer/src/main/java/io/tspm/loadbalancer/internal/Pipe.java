@@ -13,8 +13,10 @@ final class Pipe {
 
     final SocketChannel from;
     final SocketChannel to;
+    private final BufferPool first;
+    private final BufferPool full;
     /** In fill mode: the bytes from {@code written} to position wait for {@code to}. */
-    final ByteBuffer buffer;
+    private ByteBuffer buffer;
     /** Bytes read per {@link #transfer()} before other connections get their turn. */
     private final int budget;
     /** Where the bytes not yet written start (so a partial write needs no compaction). */
@@ -24,11 +26,13 @@ final class Pipe {
     /** Bytes moved and not yet reported. */
     long unreported;
 
-    Pipe(SocketChannel from, SocketChannel to, ByteBuffer buffer) {
+    Pipe(SocketChannel from, SocketChannel to, BufferPool first, BufferPool full) {
         this.from = from;
         this.to = to;
-        this.buffer = buffer;
-        this.budget = Math.max(buffer.capacity() * 4, 1024 * 1024);
+        this.first = first;
+        this.full = full;
+        this.buffer = first.take();
+        this.budget = Math.max(full.size() * 4, 1024 * 1024);
     }
 
     /** Whether {@code from} should be read: not ended, room in the buffer. */
@@ -78,8 +82,20 @@ final class Pipe {
         int n = from.read(buffer);
         if (n < 0) {
             fromEnded = true;
+        } else if (!buffer.hasRemaining() && buffer.capacity() < full.size()) {
+            grow();
         }
         return n;
+    }
+
+    /** The small buffer filled up: a stream, which moves in fewer turns through a full-size one. */
+    private void grow() {
+        ByteBuffer bigger = full.take();
+        buffer.limit(buffer.position()).position(written);
+        bigger.put(buffer);
+        first.give(buffer);
+        buffer = bigger;
+        written = 0;
     }
 
     /** Writes what waits to {@code to}; shuts its output when the sender ended and all is written. */
@@ -102,6 +118,12 @@ final class Pipe {
             to.shutdownOutput();
         }
         return n;
+    }
+
+    /** Gives the buffer back to its pool; the pipe is not used again. */
+    void release() {
+        (buffer.capacity() == full.size() ? full : first).give(buffer);
+        buffer = null;
     }
 
     /** The bytes moved since the last call. */

@@ -158,8 +158,8 @@ final class ProxiedConnection implements PickContext {
     private void connected() throws IOException {
         loop.connecting.remove(this);
         settings.outliers().connected(lease.endpoint().instanceId());
-        up = new Pipe(client, upstream, loop.buffers.take());
-        down = new Pipe(upstream, client, loop.buffers.take());
+        up = new Pipe(client, upstream, loop.firstBuffers, loop.fullBuffers);
+        down = new Pipe(upstream, client, loop.firstBuffers, loop.fullBuffers);
         lastActive = loop.now;
         // A client usually sent its request while the instance was being connected: passing it on
         // now saves a turn of the selector on every fresh connection.
@@ -279,8 +279,8 @@ final class ProxiedConnection implements PickContext {
             lease.close();
         }
         if (up != null) {
-            loop.buffers.give(up.buffer);
-            loop.buffers.give(down.buffer);
+            up.release();
+            down.release();
         }
         settings.counters().open.decrementAndGet();
     }
