@@ -16,9 +16,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One thread and one selector serving many proxied connections. The first loop of a proxy also
- * accepts, and hands each new client to the loops in turn. Everything a loop owns (its connections,
- * its buffers) is touched only by its thread; other threads hand it clients through a queue.
+ * One thread and one selector serving many proxied connections; each loop of a proxy accepts its
+ * own clients from the shared listening socket. Everything a loop owns (its connections, its
+ * buffers) is touched only by its thread; other threads hand it clients through a queue.
  */
 public final class EventLoop implements Runnable {
 
