@@ -169,9 +169,7 @@ public final class TcpProxy implements AutoCloseable {
         private ProcessGroup group;
         private InetAddress address = InetAddress.getLoopbackAddress();
         private int port;
-        // On two cores one loop serves more: the clients and instances need the other, and a
-        // second loop only wakes with the first for each new client (measured: ProxyBenchmark).
-        private int eventLoops = Runtime.getRuntime().availableProcessors() <= 2 ? 1 : 2;
+        private int eventLoops = Math.min(2, Runtime.getRuntime().availableProcessors());
         private Duration connectTimeout = Duration.ofSeconds(2);
         private Duration idleTimeout = Duration.ofMinutes(5);
         private int maxConnections = 10_000;
@@ -205,7 +203,7 @@ public final class TcpProxy implements AutoCloseable {
             return this;
         }
 
-        /** Event-loop threads, 1..64 (default 2, or 1 on two cores or fewer). */
+        /** Event-loop threads, 1..64 (default 2, or 1 on one core). */
         public Builder eventLoops(int threads) {
             if (threads < 1 || threads > 64) {
                 throw new IllegalArgumentException("eventLoops must be in 1..64, but was " + threads);
