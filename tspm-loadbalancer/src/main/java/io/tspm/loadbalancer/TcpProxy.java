@@ -174,7 +174,7 @@ public final class TcpProxy implements AutoCloseable {
         private Duration idleTimeout = Duration.ofMinutes(5);
         private int maxConnections = 10_000;
         private int connectAttempts = 3;
-        private int bufferSize = 64 * 1024;
+        private int bufferSize = 256 * 1024;
         private int backlog = 1024;
         private OutlierDetection outliers = OutlierDetection.DEFAULTS;
         private Ticker ticker = Ticker.system();
@@ -242,7 +242,10 @@ public final class TcpProxy implements AutoCloseable {
             return this;
         }
 
-        /** The buffer of each direction of each connection, 1 KiB..16 MiB (default 64 KiB). */
+        /**
+         * The most each direction of each connection buffers, 1 KiB..16 MiB (default 256 KiB). A
+         * direction starts with 16 KiB and takes the full size once a read fills that.
+         */
         public Builder bufferSize(int bytes) {
             if (bytes < 1024 || bytes > 16 * 1024 * 1024) {
                 throw new IllegalArgumentException("bufferSize must be in 1 KiB..16 MiB, but was " + bytes);

@@ -88,6 +88,30 @@ class TcpProxySocketTest {
     }
 
     @Test
+    void aStreamThroughBuffersOfEverySize_arrivesWhole() throws Exception {
+        // 1 KiB: one size from the start; 64 KiB: the 16 KiB first buffer is traded mid-stream.
+        Upstream echo = closing(Upstream.echo());
+        FakeGroup group = FakeGroup.of(echo.port());
+        for (int size : new int[] {1024, 64 * 1024}) {
+            TcpProxy proxy = proxy(group, b -> b.bufferSize(size));
+            byte[] payload = new byte[2 * 1024 * 1024 + 3];
+            new Random(size).nextBytes(payload);
+            try (Socket s = connect(proxy)) {
+                CompletableFuture<byte[]> back = CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return readAll(s);
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                });
+                s.getOutputStream().write(payload);
+                s.shutdownOutput();
+                assertThat(back.get(20, TimeUnit.SECONDS)).isEqualTo(payload);
+            }
+        }
+    }
+
+    @Test
     void manyConnectionsAtOnce_eachGetsItsOwnBytesBack() throws Exception {
         Upstream echo = closing(Upstream.echo());
         Upstream echo2 = closing(Upstream.echo());

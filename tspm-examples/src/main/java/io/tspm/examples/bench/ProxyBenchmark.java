@@ -6,6 +6,9 @@ import io.tspm.loadbalancer.TcpProxy;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -20,15 +23,21 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import java.util.stream.Collectors;
 
 /**
  * The TCP proxy against a straight loopback connection and against HAProxy (Debian's
  * {@code /usr/sbin/haproxy}, mode tcp, round robin) over the same two backends, in one run. Prints
- * JSON: bulk throughput (one connection uploading {@code bulkMiB}, best of 3) and its ratio to
- * loopback; short HTTP requests on fresh connections ({@code clients} threads for {@code seconds})
- * per second, with p50 and p99 latency and what each proxy adds over loopback. Without HAProxy it
- * says so and still prints the rest.
+ * JSON: bulk throughput (one connection uploading {@code bulkMiB}, best of {@code rounds}) and its
+ * ratio to loopback; short HTTP requests on fresh connections ({@code clients} threads for
+ * {@code seconds}) per second, with p50 and p99 latency and what each proxy adds over loopback.
+ * Without HAProxy it says so and still prints the rest.
+ *
+ * <p>Fair by construction: the proxy's event loops and HAProxy's {@code nbthread} are the same
+ * number ({@code -Dthreads}, default the proxy's own default), and the three paths take turns within
+ * each of {@code rounds} rounds, so a neighbour's load on the machine falls on all of them alike.
+ * The HTTP figures are from the round with the median rate ratio; every round's ratios are listed.
  *
  * <p>The backends run in this JVM on the two ports of a supervised group of placeholder children
  * (so the proxy spreads over a real group's endpoints). Run:
@@ -49,6 +58,8 @@ public final class ProxyBenchmark {
         int bulkMiB = Integer.getInteger("bulkMiB", 1024);
         int clients = Integer.getInteger("clients", 4);
         int seconds = Integer.getInteger("seconds", 5);
+        int rounds = Integer.getInteger("rounds", 3);
+        Integer threadsAsked = Integer.getInteger("threads");
         int base = freePair();
         List<Thread> backends = List.of(backend(base), backend(base + 1));
         Map<String, Object> out = new LinkedHashMap<>();
@@ -58,41 +69,88 @@ public final class ProxyBenchmark {
                 .build()) {
             s.start();
             ProcessGroup group = s.group("bench");
-            try (TcpProxy proxy = TcpProxy.builder().group(group).open()) {
-                Process haproxy = startHaproxy(base);
+            TcpProxy.Builder settings = TcpProxy.builder().group(group);
+            if (threadsAsked != null) {
+                settings.eventLoops(threadsAsked);
+            }
+            if (Integer.getInteger("bufferKiB") != null) {
+                settings.bufferSize(Integer.getInteger("bufferKiB") * 1024);
+            }
+            try (TcpProxy proxy = settings.open()) {
+                int threads = (int) Thread.getAllStackTraces().keySet().stream()
+                        .filter(t -> t.getName().startsWith("tspm-proxy-bench-")).count();
+                Process haproxy = startHaproxy(base, threads);
                 int haproxyPort = haproxy == null ? -1 : HAPROXY_PORT;
                 try {
                     // Warm-up: the proxy's code paths compiled before anything is measured.
+                    LongSupplier none = () -> 0;
+                    LongSupplier tspmCpu = ProxyBenchmark::proxyThreadsCpuNanos;
+                    LongSupplier haCpu = haproxy == null ? none : () -> processCpuNanos(haproxy.pid());
                     bulk(proxy.port(), 256);
-                    http(proxy.port(), clients, 2);
-                    http(base, clients, 1);
+                    http(proxy.port(), clients, 2, none);
+                    http(base, clients, 1, none);
 
-                    double direct = best(() -> bulk(base, bulkMiB));
-                    double tspm = best(() -> bulk(proxy.port(), bulkMiB));
+                    out.put("threads", threads);
+                    out.put("rounds", rounds);
+                    double direct = 0;
+                    double tspm = 0;
+                    double ha = 0;
+                    long tspmBulkCpu = 0;
+                    long haBulkCpu = 0;
+                    List<Double> tspmOverLoopback = new ArrayList<>();
+                    for (int r = 0; r < rounds; r++) {
+                        double d = bulk(base, bulkMiB);
+                        long cpu0 = tspmCpu.getAsLong();
+                        double t = bulk(proxy.port(), bulkMiB);
+                        tspmBulkCpu += tspmCpu.getAsLong() - cpu0;
+                        tspmOverLoopback.add(round(t / d));
+                        direct = Math.max(direct, d);
+                        tspm = Math.max(tspm, t);
+                        if (haproxy != null) {
+                            cpu0 = haCpu.getAsLong();
+                            ha = Math.max(ha, bulk(haproxyPort, bulkMiB));
+                            haBulkCpu += haCpu.getAsLong() - cpu0;
+                        }
+                    }
+                    double gib = rounds * bulkMiB / 1024.0;
                     Map<String, Object> bulk = new LinkedHashMap<>();
                     bulk.put("mib", bulkMiB);
                     bulk.put("loopbackMiBPerSecond", round(direct));
                     bulk.put("tspmMiBPerSecond", round(tspm));
                     bulk.put("tspmOverLoopback", round(tspm / direct));
+                    bulk.put("tspmOverLoopbackPerRound", tspmOverLoopback);
+                    bulk.put("tspmCpuMillisPerGiB", round(tspmBulkCpu / 1e6 / gib));
                     if (haproxy != null) {
-                        double ha = best(() -> bulk(haproxyPort, bulkMiB));
                         bulk.put("haproxyMiBPerSecond", round(ha));
                         bulk.put("haproxyOverLoopback", round(ha / direct));
+                        bulk.put("haproxyCpuMillisPerGiB", round(haBulkCpu / 1e6 / gib));
                     }
                     out.put("bulk", bulk);
 
                     Map<String, Object> http = new LinkedHashMap<>();
                     http.put("clients", clients);
                     http.put("seconds", seconds);
-                    HttpRun loop = http(base, clients, seconds);
-                    http.put("loopback", loop.json(null));
-                    HttpRun viaTspm = http(proxy.port(), clients, seconds);
-                    http.put("tspm", viaTspm.json(loop));
+                    List<HttpRun[]> runs = new ArrayList<>();
+                    for (int r = 0; r < rounds; r++) {
+                        HttpRun loop = http(base, clients, seconds, none);
+                        HttpRun viaTspm = http(proxy.port(), clients, seconds, tspmCpu);
+                        HttpRun viaHa = haproxy != null ? http(haproxyPort, clients, seconds, haCpu) : null;
+                        runs.add(new HttpRun[] {loop, viaTspm, viaHa});
+                    }
                     if (haproxy != null) {
-                        HttpRun viaHa = http(haproxyPort, clients, seconds);
-                        http.put("haproxy", viaHa.json(loop));
-                        http.put("tspmRateOverHaproxy", round(viaTspm.perSecond() / viaHa.perSecond()));
-                        http.put("tspmP99OverHaproxyP99", round(viaTspm.percentile(99) / viaHa.percentile(99)));
+                        runs.sort(java.util.Comparator.comparingDouble(run -> run[1].perSecond() / run[2].perSecond()));
+                    }
+                    HttpRun[] median = runs.get(runs.size() / 2);
+                    http.put("loopback", median[0].json(null));
+                    http.put("tspm", median[1].json(median[0]));
+                    if (haproxy != null) {
+                        http.put("haproxy", median[2].json(median[0]));
+                        http.put("tspmRateOverHaproxy", round(median[1].perSecond() / median[2].perSecond()));
+                        http.put("tspmP99OverHaproxyP99", round(median[1].percentile(99) / median[2].percentile(99)));
+                        http.put("tspmRateOverHaproxyPerRound", runs.stream()
+                                .map(run -> round(run[1].perSecond() / run[2].perSecond())).toList());
+                        http.put("tspmP99OverHaproxyP99PerRound", runs.stream()
+                                .map(run -> round(run[1].percentile(99) / run[2].percentile(99))).toList());
                     }
                     out.put("http", http);
                     out.put("haproxy", haproxy != null ? version() : "not installed (" + HAPROXY + "): apt-get install haproxy");
@@ -191,18 +249,6 @@ public final class ProxyBenchmark {
 
     // ---- loads ---------------------------------------------------------------------------
 
-    interface Measure {
-        double run() throws Exception;
-    }
-
-    private static double best(Measure m) throws Exception {
-        double best = 0;
-        for (int k = 0; k < 3; k++) {
-            best = Math.max(best, m.run());
-        }
-        return best;
-    }
-
     /** Uploads {@code mib} MiB on one connection; MiB/s until the backend's count came back. */
     private static double bulk(int port, int mib) throws IOException {
         byte[] chunk = new byte[256 * 1024];
@@ -222,8 +268,8 @@ public final class ProxyBenchmark {
         return mib / ((System.nanoTime() - start) / 1e9);
     }
 
-    /** Latencies of fresh-connection requests, in nanoseconds. */
-    record HttpRun(long[] latencies, double seconds, int failures) {
+    /** Latencies of fresh-connection requests, in nanoseconds, and the CPU the proxy spent on them. */
+    record HttpRun(long[] latencies, double seconds, int failures, long proxyCpuNanos) {
         double perSecond() {
             return latencies.length / seconds;
         }
@@ -236,6 +282,10 @@ public final class ProxyBenchmark {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("requestsPerSecond", Math.round(perSecond()));
             m.put("failures", failures);
+            if (proxyCpuNanos > 0) {
+                // Independent of what else the machine runs: the proxy's own cost per request.
+                m.put("proxyCpuMicrosPerRequest", round(proxyCpuNanos / 1e3 / Math.max(1, latencies.length)));
+            }
             m.put("p50Micros", round(percentile(50) / 1000));
             m.put("p99Micros", round(percentile(99) / 1000));
             if (loopback != null) {
@@ -246,7 +296,8 @@ public final class ProxyBenchmark {
         }
     }
 
-    private static HttpRun http(int port, int clients, int seconds) throws InterruptedException {
+    private static HttpRun http(int port, int clients, int seconds, LongSupplier cpu) throws InterruptedException {
+        long cpu0 = cpu.getAsLong();
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         List<long[]> perThread = new ArrayList<>();
         int[] failures = new int[clients];
@@ -295,19 +346,19 @@ public final class ProxyBenchmark {
             at += counts[c];
         }
         Arrays.sort(all);
-        return new HttpRun(all, elapsed, Arrays.stream(failures).sum());
+        return new HttpRun(all, elapsed, Arrays.stream(failures).sum(), cpu.getAsLong() - cpu0);
     }
 
     // ---- HAProxy -------------------------------------------------------------------------
 
-    private static Process startHaproxy(int base) throws Exception {
+    private static Process startHaproxy(int base, int threads) throws Exception {
         if (!Files.isExecutable(HAPROXY)) {
             return null;
         }
         Path config = Files.createTempFile("tspm-bench-haproxy", ".cfg");
         config.toFile().deleteOnExit();
         Files.writeString(config, String.join("\n",
-                "global", "  maxconn 5000", "  nbthread 2",
+                "global", "  maxconn 5000", "  nbthread " + threads,
                 "defaults", "  mode tcp", "  timeout connect 2s", "  timeout client 60s", "  timeout server 60s",
                 "listen bench", "  bind 127.0.0.1:" + HAPROXY_PORT, "  balance roundrobin",
                 "  server b0 127.0.0.1:" + base, "  server b1 127.0.0.1:" + (base + 1), ""));
@@ -331,6 +382,33 @@ public final class ProxyBenchmark {
                 .orElse("?");
         p.waitFor();
         return first;
+    }
+
+    // ---- CPU -----------------------------------------------------------------------------
+
+    /** CPU time of this JVM's proxy event loops (threads named tspm-proxy-...). */
+    private static long proxyThreadsCpuNanos() {
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        long sum = 0;
+        for (ThreadInfo t : mx.getThreadInfo(mx.getAllThreadIds())) {
+            if (t != null && t.getThreadName().startsWith("tspm-proxy-")) {
+                sum += Math.max(0, mx.getThreadCpuTime(t.getThreadId()));
+            }
+        }
+        return sum;
+    }
+
+    /** CPU time of every thread of a process, from /proc (Linux; 0 elsewhere). */
+    private static long processCpuNanos(long pid) {
+        long sum = 0;
+        try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+            for (Path task : tasks.toList()) {
+                sum += Long.parseLong(Files.readString(task.resolve("schedstat")).trim().split(" ")[0]);
+            }
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+        return sum;
     }
 
     // ---- helpers -------------------------------------------------------------------------

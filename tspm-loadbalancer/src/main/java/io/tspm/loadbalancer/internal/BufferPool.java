@@ -4,18 +4,23 @@ import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 
 /**
- * Direct buffers of one size for one event loop (so unsynchronized): a proxied connection takes two
- * and gives them back when it closes, so a stream of short connections does not allocate them anew.
+ * Direct buffers of one size for one event loop (so unsynchronized): a proxied connection takes
+ * them and gives them back when it closes, so a stream of short connections does not allocate them
+ * anew. At most {@code maxPooled} wait here; the rest are left to the collector.
  */
 final class BufferPool {
 
-    private static final int MAX_POOLED = 256;
-
     private final int size;
+    private final int maxPooled;
     private final ArrayDeque<ByteBuffer> free = new ArrayDeque<>();
 
-    BufferPool(int size) {
+    BufferPool(int size, int maxPooled) {
         this.size = size;
+        this.maxPooled = maxPooled;
+    }
+
+    int size() {
+        return size;
     }
 
     ByteBuffer take() {
@@ -24,7 +29,7 @@ final class BufferPool {
     }
 
     void give(ByteBuffer b) {
-        if (free.size() < MAX_POOLED) {
+        if (free.size() < maxPooled) {
             b.clear();
             free.push(b);
         }

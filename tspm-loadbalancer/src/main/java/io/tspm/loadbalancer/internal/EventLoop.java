@@ -16,22 +16,32 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One thread and one selector serving many proxied connections. The first loop of a proxy also
- * accepts, and hands each new client to the loops in turn. Everything a loop owns (its connections,
- * its buffers) is touched only by its thread; other threads hand it clients through a queue.
+ * One thread and one selector serving many proxied connections; each loop of a proxy accepts its
+ * own clients from the shared listening socket. Everything a loop owns (its connections, its
+ * buffers) is touched only by its thread; other threads hand it clients through a queue.
  */
 public final class EventLoop implements Runnable {
 
     private static final Logger LOG = LoggerFactory.getLogger(EventLoop.class);
+    private static final int FIRST_BUFFER_SIZE = 16 * 1024;
 
     final ProxySettings settings;
     final Selector selector;
-    final BufferPool buffers;
+    /**
+     * A pipe starts with a small buffer (a short request or answer fits) and takes a full-size one
+     * the first time a read fills it: a bulk stream moves in few large reads and writes, and ten
+     * thousand short connections do not each hold the largest.
+     */
+    final BufferPool firstBuffers;
+    final BufferPool fullBuffers;
     final Set<ProxiedConnection> connections = new HashSet<>();
     final Set<ProxiedConnection> connecting = new HashSet<>();
     /** The loop's time, read once per turn (System.nanoTime; I/O timeouts are real time). */
     long now;
     private final ConcurrentLinkedQueue<SocketChannel> handedOver = new ConcurrentLinkedQueue<>();
+    /** Channels whose keys were cancelled this turn: the next select deregisters them, then they close. */
+    private List<SocketChannel> toClose = new ArrayList<>();
+    private List<SocketChannel> spare = new ArrayList<>();
     private final long sweepEveryNanos;
     private long nextSweep;
     private volatile boolean running = true;
@@ -42,7 +52,9 @@ public final class EventLoop implements Runnable {
     public EventLoop(ProxySettings settings) throws IOException {
         this.settings = settings;
         this.selector = Selector.open();
-        this.buffers = new BufferPool(settings.bufferSize());
+        int first = Math.min(FIRST_BUFFER_SIZE, settings.bufferSize());
+        this.fullBuffers = new BufferPool(settings.bufferSize(), Math.max(4, (4 << 20) / settings.bufferSize()));
+        this.firstBuffers = first == settings.bufferSize() ? fullBuffers : new BufferPool(first, 256);
         this.sweepEveryNanos = Math.min(TimeUnit.SECONDS.toNanos(1), settings.idleTimeout().toNanos() / 2);
     }
 
@@ -65,7 +77,15 @@ public final class EventLoop implements Runnable {
         nextSweep = now + sweepEveryNanos;
         try {
             while (running) {
-                selector.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(nextDeadline() - System.nanoTime())));
+                List<SocketChannel> cancelled = toClose;
+                toClose = spare;
+                spare = cancelled;
+                if (cancelled.isEmpty()) {
+                    selector.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(nextDeadline() - System.nanoTime())));
+                } else {
+                    selector.selectNow(); // deregisters them without waiting for the next event
+                    closeAll(cancelled);
+                }
                 now = System.nanoTime();
                 adoptHandedOver();
                 Iterator<SelectionKey> ready = selector.selectedKeys().iterator();
@@ -102,6 +122,22 @@ public final class EventLoop implements Runnable {
             }
         }
         return next;
+    }
+
+    /** Closes {@code channel}, whose key was just cancelled, after the next select. */
+    void closeAfterSelect(SocketChannel channel) {
+        toClose.add(channel);
+    }
+
+    private static void closeAll(List<SocketChannel> channels) {
+        for (SocketChannel channel : channels) {
+            try {
+                channel.close();
+            } catch (IOException e) {
+                // closing anyway
+            }
+        }
+        channels.clear();
     }
 
     private void acceptAll() throws IOException {
@@ -198,5 +234,7 @@ public final class EventLoop implements Runnable {
         } catch (IOException e) {
             // closing anyway
         }
+        closeAll(toClose);
+        closeAll(spare);
     }
 }

@@ -12,28 +12,37 @@ import java.nio.channels.SocketChannel;
 final class Pipe {
 
     final SocketChannel from;
-    SocketChannel to;
-    /** In fill mode: position is how much waits. */
-    final ByteBuffer buffer;
+    final SocketChannel to;
+    private final BufferPool first;
+    private final BufferPool full;
+    /** In fill mode: the bytes from {@code written} to position wait for {@code to}. */
+    private ByteBuffer buffer;
+    /** Bytes read per {@link #transfer()} before other connections get their turn. */
+    private final int budget;
+    /** Where the bytes not yet written start (so a partial write needs no compaction). */
+    private int written;
     boolean fromEnded;
     boolean toShut;
     /** Bytes moved and not yet reported. */
     long unreported;
 
-    Pipe(SocketChannel from, SocketChannel to, ByteBuffer buffer) {
+    Pipe(SocketChannel from, SocketChannel to, BufferPool first, BufferPool full) {
         this.from = from;
         this.to = to;
-        this.buffer = buffer;
+        this.first = first;
+        this.full = full;
+        this.buffer = first.take();
+        this.budget = Math.max(full.size() * 4, 1024 * 1024);
     }
 
     /** Whether {@code from} should be read: not ended, room in the buffer. */
     boolean wantsRead() {
-        return !fromEnded && buffer.hasRemaining();
+        return !fromEnded && (buffer.hasRemaining() || written > 0);
     }
 
     /** Whether bytes wait for {@code to}. */
     boolean wantsWrite() {
-        return buffer.position() > 0;
+        return buffer.position() > written;
     }
 
     /** Whether this direction is over: the sender ended and everything reached the receiver. */
@@ -41,28 +50,80 @@ final class Pipe {
         return toShut;
     }
 
-    /** Reads what {@code from} has, once; false when nothing came. */
-    boolean read() throws IOException {
+    /**
+     * Reads from {@code from} and writes to {@code to} until {@code from} has nothing more, the
+     * buffer is full and {@code to} takes nothing, or the turn's budget is spent: one selector turn
+     * per burst, not per read. Whether anything moved (a byte, or the sender's end).
+     */
+    boolean transfer() throws IOException {
+        boolean moved = false;
+        for (int read = 0; read < budget; ) {
+            int n = wantsRead() ? read() : 0;
+            if (n != 0) {
+                moved = true;
+            }
+            if (flush() > 0) {
+                moved = true;
+            }
+            if (n <= 0) {
+                break; // nothing came (or the end did): the selector says when more does
+            }
+            read += n;
+        }
+        return moved;
+    }
+
+    private int read() throws IOException {
+        if (!buffer.hasRemaining()) {
+            buffer.limit(buffer.position()).position(written);
+            buffer.compact();
+            written = 0;
+        }
         int n = from.read(buffer);
         if (n < 0) {
             fromEnded = true;
-            return true;
+        } else if (!buffer.hasRemaining() && buffer.capacity() < full.size()) {
+            grow();
         }
-        return n > 0;
+        return n;
+    }
+
+    /** The small buffer filled up: a stream, which moves in fewer turns through a full-size one. */
+    private void grow() {
+        ByteBuffer bigger = full.take();
+        buffer.limit(buffer.position()).position(written);
+        bigger.put(buffer);
+        first.give(buffer);
+        buffer = bigger;
+        written = 0;
     }
 
     /** Writes what waits to {@code to}; shuts its output when the sender ended and all is written. */
-    void flush() throws IOException {
-        if (buffer.position() > 0) {
-            buffer.flip();
-            int n = to.write(buffer);
-            buffer.compact();
+    private int flush() throws IOException {
+        int n = 0;
+        int end = buffer.position();
+        if (end > written) {
+            buffer.limit(end).position(written);
+            n = to.write(buffer);
+            written = buffer.position();
+            buffer.limit(buffer.capacity()).position(end);
+            if (written == end) {
+                buffer.clear();
+                written = 0;
+            }
             unreported += n;
         }
-        if (fromEnded && buffer.position() == 0 && !toShut) {
+        if (fromEnded && !wantsWrite() && !toShut) {
             toShut = true;
             to.shutdownOutput();
         }
+        return n;
+    }
+
+    /** Gives the buffer back to its pool; the pipe is not used again. */
+    void release() {
+        (buffer.capacity() == full.size() ? full : first).give(buffer);
+        buffer = null;
     }
 
     /** The bytes moved since the last call. */

@@ -22,7 +22,9 @@ final class ProxiedConnection implements PickContext {
     private final EventLoop loop;
     private final ProxySettings settings;
     private final SocketChannel client;
-    private final String clientAddress;
+    /** Read on the first call: only some strategies ask for it. */
+    private String clientAddress;
+    private boolean clientAddressRead;
     private final int[] failedIds;
     private SelectionKey clientKey;
     private SocketChannel upstream;
@@ -41,20 +43,21 @@ final class ProxiedConnection implements PickContext {
         this.settings = loop.settings;
         this.client = client;
         this.failedIds = new int[settings.connectAttempts()];
-        String address = null;
-        try {
-            SocketAddress remote = client.getRemoteAddress();
-            if (remote instanceof InetSocketAddress inet && inet.getAddress() != null) {
-                address = inet.getAddress().getHostAddress();
-            }
-        } catch (IOException e) {
-            // gone already: start() will find out
-        }
-        this.clientAddress = address;
     }
 
     @Override
     public String clientAddress() {
+        if (!clientAddressRead) {
+            clientAddressRead = true;
+            try {
+                SocketAddress remote = client.getRemoteAddress();
+                if (remote instanceof InetSocketAddress inet && inet.getAddress() != null) {
+                    clientAddress = inet.getAddress().getHostAddress();
+                }
+            } catch (IOException e) {
+                // gone already: the connection fails on its next read
+            }
+        }
         return clientAddress;
     }
 
@@ -102,7 +105,10 @@ final class ProxiedConnection implements PickContext {
                 upstream = SocketChannel.open();
                 upstream.configureBlocking(false);
                 upstream.setOption(StandardSocketOptions.TCP_NODELAY, true);
-                boolean connected = upstream.connect(new InetSocketAddress(e.host(), e.port()));
+                // A loopback connect has usually completed by the time connect returns: finishing it
+                // now saves registering for OP_CONNECT and a turn of the selector.
+                boolean connected = upstream.connect(new InetSocketAddress(e.host(), e.port()))
+                        || upstream.finishConnect();
                 upstreamKey = upstream.register(loop.selector, connected ? 0 : SelectionKey.OP_CONNECT, this);
                 if (connected) {
                     connected();
@@ -152,15 +158,13 @@ final class ProxiedConnection implements PickContext {
     private void connected() throws IOException {
         loop.connecting.remove(this);
         settings.outliers().connected(lease.endpoint().instanceId());
-        up = new Pipe(client, upstream, loop.buffers.take());
-        down = new Pipe(upstream, client, loop.buffers.take());
+        up = new Pipe(client, upstream, loop.firstBuffers, loop.fullBuffers);
+        down = new Pipe(upstream, client, loop.firstBuffers, loop.fullBuffers);
         lastActive = loop.now;
         // A client usually sent its request while the instance was being connected: passing it on
         // now saves a turn of the selector on every fresh connection.
         try {
-            if (up.read()) {
-                up.flush();
-            }
+            up.transfer();
         } catch (IOException e) {
             close();
             return;
@@ -196,16 +200,15 @@ final class ProxiedConnection implements PickContext {
             boolean fromClient = key == clientKey;
             Pipe in = fromClient ? up : down;
             Pipe out = fromClient ? down : up;
-            if ((ready & SelectionKey.OP_WRITE) != 0) {
-                out.flush();
+            // Writable: what waits goes out, and the room it leaves is filled from the sender.
+            if ((ready & SelectionKey.OP_WRITE) != 0 && out.transfer()) {
                 lastActive = loop.now;
             }
-            if ((ready & SelectionKey.OP_READ) != 0 && in.wantsRead() && in.read()) {
+            if ((ready & SelectionKey.OP_READ) != 0 && in.wantsRead() && in.transfer()) {
                 lastActive = loop.now;
-                in.flush();
             }
             if (up.done() && down.done()) {
-                close();
+                finish();
                 return;
             }
             updateInterests();
@@ -240,23 +243,44 @@ final class ProxiedConnection implements PickContext {
         return upstream != null && up == null;
     }
 
+    /**
+     * Both directions are over: each peer has had every byte and the end of stream. The channels
+     * close once the selector has let go of them (so the JDK's close does not shut down their
+     * output again, which fails and throws on a socket already shut both ways).
+     */
+    private void finish() {
+        clientKey.cancel();
+        upstreamKey.cancel();
+        loop.closeAfterSelect(client);
+        loop.closeAfterSelect(upstream);
+        release();
+    }
+
     /** Closes both sides and ends the lease; once. */
     void close() {
+        if (closed) {
+            return;
+        }
+        closeQuietly(client);
+        closeQuietly(upstream);
+        release();
+    }
+
+    /** Ends the lease, gives back the buffers and counts the connection closed; once. */
+    private void release() {
         if (closed) {
             return;
         }
         closed = true;
         loop.connections.remove(this);
         loop.connecting.remove(this);
-        closeQuietly(client);
-        closeQuietly(upstream);
         reportBytes();
         if (lease != null) {
             lease.close();
         }
         if (up != null) {
-            loop.buffers.give(up.buffer);
-            loop.buffers.give(down.buffer);
+            up.release();
+            down.release();
         }
         settings.counters().open.decrementAndGet();
     }
