@@ -95,6 +95,8 @@ final class InstanceOutput {
         private static final int MAX_BATCH = 64 * 1024;
         /** A batch grown past this (many short lines in one read) is given back after use. */
         private static final int SHRINK_ABOVE = 64 * 1024;
+        /** Bytes waiting for the file thread past which the reader pauses this stream ({@link #congested}). */
+        private static final int CONGESTED_ABOVE = 4 * 1024 * 1024;
         private final OutputStreamKind kind;
         private final long pid;
         private final Long pidKey;
@@ -122,6 +124,15 @@ final class InstanceOutput {
         private long readLines;
         private long readBytes;
         private long readUnwritten;
+        /**
+         * Whether the file is written on the log files' thread rather than here: when one thread reads
+         * many children's pipes, a stalled file must not stall all of them.
+         */
+        private final boolean fileLater;
+        /** Bytes handed to the file thread and not yet written. */
+        private final AtomicLong pending;
+        /** Completes when what {@link #finish} flushed is in the file. */
+        private CompletableFuture<Void> written = CompletableFuture.completedFuture(null);
 
         private Writer(OutputStreamKind kind, long pid, String tag) {
             this.kind = kind;
@@ -131,6 +142,18 @@ final class InstanceOutput {
             this.file = file(kind);
             this.level = (kind == OutputStreamKind.STDOUT ? settings.stdoutLevel() : settings.stderrLevel()).orElse(null);
             this.now = engine.clock.instant();
+            this.fileLater = file != null && engine.spawner.readsOnSharedThread();
+            this.pending = fileLater ? new AtomicLong() : null;
+        }
+
+        /** Whether the file thread is so far behind that the reader should pause this stream for a while. */
+        boolean congested() {
+            return fileLater && pending.get() > CONGESTED_ABOVE;
+        }
+
+        /** Completes when everything up to {@link #finish} is in the file (at once when files are written here). */
+        CompletableFuture<Void> written() {
+            return written;
         }
 
         /**
@@ -195,9 +218,35 @@ final class InstanceOutput {
         /** The stream ended: every line of it is written to the file (or counted as unwritten). */
         void finish() {
             endOfRead();
-            if (file != null) {
+            if (fileLater) {
+                CompletableFuture<Void> done = new CompletableFuture<>();
+                written = done;
+                engine.logFiles.writeLater(() -> {
+                    try {
+                        unwritten.addAndGet(file.flush());
+                    } finally {
+                        done.complete(null);
+                    }
+                });
+            } else if (file != null) {
                 unwritten.addAndGet(file.flush());
             }
+        }
+
+        /** Hands whole lines to the file thread: a copy, since the batch is reused at once. */
+        private void writeLater(byte[] block, int len, int n) {
+            byte[] copy = java.util.Arrays.copyOf(block, len);
+            pending.addAndGet(len);
+            engine.logFiles.writeLater(() -> {
+                try {
+                    int lost = file.write(copy, 0, len, n);
+                    if (lost != 0) {
+                        unwritten.addAndGet(lost);
+                    }
+                } finally {
+                    pending.addAndGet(-len);
+                }
+            });
         }
 
         /** The gathered lines to the ring, the counters, the waiters, the dispatcher and the file. Never throws. */
@@ -282,9 +331,14 @@ final class InstanceOutput {
                 return;
             }
             if (!settings.json()) {
-                readUnwritten += file.write(batch, 0, len, n); // whole lines, as they came (behind a prefix)
+                if (fileLater) {
+                    writeLater(batch, len, n);
+                } else {
+                    readUnwritten += file.write(batch, 0, len, n); // whole lines, as they came (behind a prefix)
+                }
                 return;
             }
+            java.io.ByteArrayOutputStream later = fileLater ? new java.io.ByteArrayOutputStream() : null;
             for (int i = 0; i < n; i++) {
                 long millis = now.toEpochMilli();
                 if (millis != jsonMillis) {
@@ -294,7 +348,14 @@ final class InstanceOutput {
                 OutputLine line = text[i];
                 byte[] json = Json.line(jsonTime, spec.name(), id, kind.shortName(), line.text())
                         .getBytes(StandardCharsets.UTF_8);
-                readUnwritten += file.write(json, 0, json.length, 1);
+                if (later != null) {
+                    later.write(json, 0, json.length);
+                } else {
+                    readUnwritten += file.write(json, 0, json.length, 1);
+                }
+            }
+            if (later != null) {
+                writeLater(later.toByteArray(), later.size(), n);
             }
         }
     }

@@ -64,6 +64,16 @@ final class LineSplitter {
         }
     }
 
+    /** Whether the reader should pause this stream a while: its file is behind (see {@link InstanceOutput.Writer#congested}). */
+    boolean congested() {
+        return out.congested();
+    }
+
+    /** Completes when the lines up to {@link #end} are in the file. */
+    java.util.concurrent.CompletableFuture<Void> written() {
+        return out.written();
+    }
+
     private void append(byte[] src, int off, int count) {
         if (len + count > line.length) {
             line = Arrays.copyOf(line, Math.max(len + count, line.length * 2));
