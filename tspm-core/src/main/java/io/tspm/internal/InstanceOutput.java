@@ -91,6 +91,8 @@ final class InstanceOutput {
      * lines are handed on, or later, a reader of the ring.
      */
     final class Writer {
+        private static final byte[] NONE = new byte[0];
+        private static final int[] NO_LINES = new int[0];
         /** Lines gathered past this many bytes are handed on without waiting for the end of the read. */
         private static final int MAX_BATCH = 64 * 1024;
         /** A batch grown past this (many short lines in one read) is given back after use. */
@@ -105,11 +107,11 @@ final class InstanceOutput {
         private final RotatingLogFile file;
         private final Level level;
         /** The current read's lines as the file gets them: prefix, tag, line, '\n' each. */
-        private byte[] batch = new byte[1024];
+        private byte[] batch = NONE; // allocated with the first line: many children never print
         private int batchLen;
         /** Where each line (tag and text, without the prefix) starts in {@link #batch}, and its length. */
-        private int[] starts = new int[16];
-        private int[] lengths = new int[16];
+        private int[] starts = NO_LINES;
+        private int[] lengths = NO_LINES;
         private int count;
         private OutputLine[] decoded = new OutputLine[0];
         private long prefixMillis = Long.MIN_VALUE;
@@ -182,12 +184,12 @@ final class InstanceOutput {
                     handOn();
                 }
                 if (batchLen + need > batch.length) {
-                    batch = java.util.Arrays.copyOf(batch, Math.max(batchLen + need, 2 * batch.length));
+                    batch = java.util.Arrays.copyOf(batch, Math.max(batchLen + need, Math.max(1024, 2 * batch.length)));
                 }
             }
             if (count == starts.length) {
-                starts = java.util.Arrays.copyOf(starts, 2 * count);
-                lengths = java.util.Arrays.copyOf(lengths, 2 * count);
+                starts = java.util.Arrays.copyOf(starts, Math.max(16, 2 * count));
+                lengths = java.util.Arrays.copyOf(lengths, Math.max(16, 2 * count));
             }
             int at = batchLen;
             System.arraycopy(prefix, 0, batch, at, prefix.length);
@@ -270,9 +272,9 @@ final class InstanceOutput {
             } finally {
                 java.util.Arrays.fill(decoded, 0, Math.min(n, decoded.length), null);
                 if (batch.length > SHRINK_ABOVE) { // a burst of short lines behind prefixes: not kept for good
-                    batch = new byte[1024];
-                    starts = new int[16];
-                    lengths = new int[16];
+                    batch = NONE;
+                    starts = NO_LINES;
+                    lengths = NO_LINES;
                     decoded = new OutputLine[0];
                 }
             }

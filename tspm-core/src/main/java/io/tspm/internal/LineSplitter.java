@@ -17,7 +17,7 @@ final class LineSplitter {
 
     private final InstanceOutput.Writer out;
     private final int maxLine;
-    private byte[] line = new byte[256];
+    private byte[] line = new byte[0]; // grown when a line spans reads
     private int len;
 
     LineSplitter(InstanceOutput.Writer out, int maxLine) {
@@ -76,7 +76,7 @@ final class LineSplitter {
 
     private void append(byte[] src, int off, int count) {
         if (len + count > line.length) {
-            line = Arrays.copyOf(line, Math.max(len + count, line.length * 2));
+            line = Arrays.copyOf(line, Math.max(len + count, Math.max(256, line.length * 2)));
         }
         System.arraycopy(src, off, line, len, count);
         len += count;
