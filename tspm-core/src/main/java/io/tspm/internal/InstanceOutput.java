@@ -207,8 +207,18 @@ final class InstanceOutput {
         /** After the last line of a read: its lines are handed on, and the counts show them. */
         void endOfRead() {
             handOn();
-            lines.addAndGet(readLines);
-            bytes.addAndGet(readBytes);
+            long n = readLines;
+            long b = readBytes;
+            if (fileLater && n != 0) {
+                // Counted once the file's buffer has them, as when the file is written here.
+                engine.logFiles.writeLater(() -> {
+                    lines.addAndGet(n);
+                    bytes.addAndGet(b);
+                });
+            } else {
+                lines.addAndGet(n);
+                bytes.addAndGet(b);
+            }
             if (readUnwritten != 0) {
                 unwritten.addAndGet(readUnwritten);
             }
