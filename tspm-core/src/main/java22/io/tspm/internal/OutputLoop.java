@@ -34,7 +34,7 @@ final class OutputLoop {
     /** What a closing loop still reads from each pipe before it closes it. */
     private static final int LAST_READS = 16;
     /** How often paused streams are looked at again. */
-    private static final int PAUSE_MILLIS = 10;
+    private static final int PAUSE_MILLIS = 1;
 
     /** One pipe: its descriptor, whom it feeds, and the future its end completes. */
     private static final class Stream {
