@@ -136,16 +136,17 @@ class ResourceTest {
             s.start();
             recording.enable("jdk.ProcessStart");
             recording.start();
-            // The manual scheduler runs what falls due on the thread that moves time: here, the samples.
+            // The manual scheduler runs what falls due on the thread that moves time: here, the
+            // samples' ticks, which hand each pass to the sampling thread.
             ProcessInstance i = s.group("idle").instance(0);
             for (int n = 0; n < 3; n++) {
                 time.advance(Duration.ofSeconds(1));
             }
-            recording.stop();
-            assertThat(i.snapshot().resources()).hasValueSatisfying(r -> {
+            await().untilAsserted(() -> assertThat(i.snapshot().resources()).hasValueSatisfying(r -> {
                 assertThat(r.memoryBytes().orElse(0)).isPositive();
                 assertThat(r.threads()).isPositive();
-            });
+            }));
+            recording.stop();
             Path file = dir.resolve("process-starts.jfr");
             recording.dump(file);
             long scheduler = Thread.currentThread().getId();

@@ -109,7 +109,24 @@ final class GroupEndpoints {
             }
             stale = false;
             List<Endpoint> endpoints = new ArrayList<>(members.size());
-            members.forEach(m -> endpoints.add(new InstanceEndpoint(m, traffic.weight(m.id()))));
+            // An unchanged member keeps its endpoint: a group of 1,000 coming up one by one would
+            // otherwise make half a million of them, and that garbage is what grows the heap.
+            // Both lists follow the group's order, and a change adds or drops one or two: walk them
+            // side by side, skipping one that left (a miss only costs a new endpoint).
+            List<Endpoint> before = now.view().endpoints();
+            int j = 0;
+            for (ManagedInstance m : members) {
+                int weight = traffic.weight(m.id());
+                InstanceEndpoint reuse = null;
+                for (int k = j; k < Math.min(j + 2, before.size()); k++) {
+                    if (before.get(k) instanceof InstanceEndpoint ie && ie.instance == m) {
+                        reuse = ie.sameAs(m, weight) ? ie : null;
+                        j = k + 1;
+                        break;
+                    }
+                }
+                endpoints.add(reuse != null ? reuse : new InstanceEndpoint(m, weight));
+            }
             Endpoints view = new Endpoints(process, now.view().version() + 1, endpoints, instances.size());
             Picker picker;
             try {
@@ -157,6 +174,12 @@ final class GroupEndpoints {
             this.port = instance.port().orElse(0);
             this.readySince = instance.readySince();
             this.labels = instance.labels();
+        }
+
+        /** Whether a new endpoint for {@code i} with {@code w} would equal this one. */
+        boolean sameAs(ManagedInstance i, int w) {
+            return i == instance && w == weight && port == i.port().orElse(0)
+                    && java.util.Objects.equals(readySince, i.readySince()) && labels.equals(i.labels());
         }
 
         @Override

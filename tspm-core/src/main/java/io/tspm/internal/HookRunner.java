@@ -5,6 +5,7 @@ import io.tspm.Hook;
 import io.tspm.HookContext;
 import io.tspm.HookPhase;
 import io.tspm.Human;
+import io.tspm.OutputStreamKind;
 import io.tspm.ProcessSpec;
 import io.tspm.Program;
 import io.tspm.Signal;
@@ -226,9 +227,9 @@ final class HookRunner {
 
     private void watch(HookPhase phase, Hook hook, Duration timeout, Process p, long ticks, AtomicBoolean cutOff,
             CompletableFuture<Void> result) {
-        CompletableFuture<Void> drained = OutputPump.start("tspm-" + engine.name + "-" + spec.name() + "-" + id + "-"
-                + phase.configName(), p.getInputStream(), output.hookWriter(p.pid(), "[" + phase.configName() + "] "),
-                spec.logs().maxLineLength());
+        CompletableFuture<Void> drained = engine.spawner.pump(p, OutputStreamKind.STDOUT,
+                output.hookWriter(p.pid(), "[" + phase.configName() + "] "), spec.logs().maxLineLength(),
+                "tspm-" + engine.name + "-" + spec.name() + "-" + id + "-" + phase.configName());
         AtomicBoolean timedOut = new AtomicBoolean();
         Future<?> timer = engine.schedule(() -> {
             timedOut.set(true);

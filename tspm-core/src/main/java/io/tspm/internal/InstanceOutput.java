@@ -91,10 +91,14 @@ final class InstanceOutput {
      * lines are handed on, or later, a reader of the ring.
      */
     final class Writer {
+        private static final byte[] NONE = new byte[0];
+        private static final int[] NO_LINES = new int[0];
         /** Lines gathered past this many bytes are handed on without waiting for the end of the read. */
         private static final int MAX_BATCH = 64 * 1024;
         /** A batch grown past this (many short lines in one read) is given back after use. */
         private static final int SHRINK_ABOVE = 64 * 1024;
+        /** Bytes waiting for the file thread past which the reader pauses this stream ({@link #congested}). */
+        private static final int CONGESTED_ABOVE = 4 * 1024 * 1024;
         private final OutputStreamKind kind;
         private final long pid;
         private final Long pidKey;
@@ -103,11 +107,11 @@ final class InstanceOutput {
         private final RotatingLogFile file;
         private final Level level;
         /** The current read's lines as the file gets them: prefix, tag, line, '\n' each. */
-        private byte[] batch = new byte[1024];
+        private byte[] batch = NONE; // allocated with the first line: many children never print
         private int batchLen;
         /** Where each line (tag and text, without the prefix) starts in {@link #batch}, and its length. */
-        private int[] starts = new int[16];
-        private int[] lengths = new int[16];
+        private int[] starts = NO_LINES;
+        private int[] lengths = NO_LINES;
         private int count;
         private OutputLine[] decoded = new OutputLine[0];
         private long prefixMillis = Long.MIN_VALUE;
@@ -122,6 +126,15 @@ final class InstanceOutput {
         private long readLines;
         private long readBytes;
         private long readUnwritten;
+        /**
+         * Whether the file is written on the log files' thread rather than here: when one thread reads
+         * many children's pipes, a stalled file must not stall all of them.
+         */
+        private final boolean fileLater;
+        /** Bytes handed to the file thread and not yet written. */
+        private final AtomicLong pending;
+        /** Completes when what {@link #finish} flushed is in the file. */
+        private CompletableFuture<Void> written = CompletableFuture.completedFuture(null);
 
         private Writer(OutputStreamKind kind, long pid, String tag) {
             this.kind = kind;
@@ -131,6 +144,18 @@ final class InstanceOutput {
             this.file = file(kind);
             this.level = (kind == OutputStreamKind.STDOUT ? settings.stdoutLevel() : settings.stderrLevel()).orElse(null);
             this.now = engine.clock.instant();
+            this.fileLater = file != null && engine.spawner.readsOnSharedThread();
+            this.pending = fileLater ? new AtomicLong() : null;
+        }
+
+        /** Whether the file thread is so far behind that the reader should pause this stream for a while. */
+        boolean congested() {
+            return fileLater && pending.get() > CONGESTED_ABOVE;
+        }
+
+        /** Completes when everything up to {@link #finish} is in the file (at once when files are written here). */
+        CompletableFuture<Void> written() {
+            return written;
         }
 
         /**
@@ -159,12 +184,12 @@ final class InstanceOutput {
                     handOn();
                 }
                 if (batchLen + need > batch.length) {
-                    batch = java.util.Arrays.copyOf(batch, Math.max(batchLen + need, 2 * batch.length));
+                    batch = java.util.Arrays.copyOf(batch, Math.max(batchLen + need, Math.max(1024, 2 * batch.length)));
                 }
             }
             if (count == starts.length) {
-                starts = java.util.Arrays.copyOf(starts, 2 * count);
-                lengths = java.util.Arrays.copyOf(lengths, 2 * count);
+                starts = java.util.Arrays.copyOf(starts, Math.max(16, 2 * count));
+                lengths = java.util.Arrays.copyOf(lengths, Math.max(16, 2 * count));
             }
             int at = batchLen;
             System.arraycopy(prefix, 0, batch, at, prefix.length);
@@ -182,8 +207,18 @@ final class InstanceOutput {
         /** After the last line of a read: its lines are handed on, and the counts show them. */
         void endOfRead() {
             handOn();
-            lines.addAndGet(readLines);
-            bytes.addAndGet(readBytes);
+            long n = readLines;
+            long b = readBytes;
+            if (fileLater && n != 0) {
+                // Counted once the file's buffer has them, as when the file is written here.
+                engine.logFiles.writeLater(() -> {
+                    lines.addAndGet(n);
+                    bytes.addAndGet(b);
+                });
+            } else {
+                lines.addAndGet(n);
+                bytes.addAndGet(b);
+            }
             if (readUnwritten != 0) {
                 unwritten.addAndGet(readUnwritten);
             }
@@ -195,9 +230,35 @@ final class InstanceOutput {
         /** The stream ended: every line of it is written to the file (or counted as unwritten). */
         void finish() {
             endOfRead();
-            if (file != null) {
+            if (fileLater) {
+                CompletableFuture<Void> done = new CompletableFuture<>();
+                written = done;
+                engine.logFiles.writeLater(() -> {
+                    try {
+                        unwritten.addAndGet(file.flush());
+                    } finally {
+                        done.complete(null);
+                    }
+                });
+            } else if (file != null) {
                 unwritten.addAndGet(file.flush());
             }
+        }
+
+        /** Hands whole lines to the file thread: a copy, since the batch is reused at once. */
+        private void writeLater(byte[] block, int len, int n) {
+            byte[] copy = java.util.Arrays.copyOf(block, len);
+            pending.addAndGet(len);
+            engine.logFiles.writeLater(() -> {
+                try {
+                    int lost = file.write(copy, 0, len, n);
+                    if (lost != 0) {
+                        unwritten.addAndGet(lost);
+                    }
+                } finally {
+                    pending.addAndGet(-len);
+                }
+            });
         }
 
         /** The gathered lines to the ring, the counters, the waiters, the dispatcher and the file. Never throws. */
@@ -221,9 +282,9 @@ final class InstanceOutput {
             } finally {
                 java.util.Arrays.fill(decoded, 0, Math.min(n, decoded.length), null);
                 if (batch.length > SHRINK_ABOVE) { // a burst of short lines behind prefixes: not kept for good
-                    batch = new byte[1024];
-                    starts = new int[16];
-                    lengths = new int[16];
+                    batch = NONE;
+                    starts = NO_LINES;
+                    lengths = NO_LINES;
                     decoded = new OutputLine[0];
                 }
             }
@@ -282,9 +343,14 @@ final class InstanceOutput {
                 return;
             }
             if (!settings.json()) {
-                readUnwritten += file.write(batch, 0, len, n); // whole lines, as they came (behind a prefix)
+                if (fileLater) {
+                    writeLater(batch, len, n);
+                } else {
+                    readUnwritten += file.write(batch, 0, len, n); // whole lines, as they came (behind a prefix)
+                }
                 return;
             }
+            java.io.ByteArrayOutputStream later = fileLater ? new java.io.ByteArrayOutputStream() : null;
             for (int i = 0; i < n; i++) {
                 long millis = now.toEpochMilli();
                 if (millis != jsonMillis) {
@@ -294,7 +360,14 @@ final class InstanceOutput {
                 OutputLine line = text[i];
                 byte[] json = Json.line(jsonTime, spec.name(), id, kind.shortName(), line.text())
                         .getBytes(StandardCharsets.UTF_8);
-                readUnwritten += file.write(json, 0, json.length, 1);
+                if (later != null) {
+                    later.write(json, 0, json.length);
+                } else {
+                    readUnwritten += file.write(json, 0, json.length, 1);
+                }
+            }
+            if (later != null) {
+                writeLater(later.toByteArray(), later.size(), n);
             }
         }
     }

@@ -17,7 +17,7 @@ final class LineSplitter {
 
     private final InstanceOutput.Writer out;
     private final int maxLine;
-    private byte[] line = new byte[256];
+    private byte[] line = new byte[0]; // grown when a line spans reads
     private int len;
 
     LineSplitter(InstanceOutput.Writer out, int maxLine) {
@@ -64,9 +64,19 @@ final class LineSplitter {
         }
     }
 
+    /** Whether the reader should pause this stream a while: its file is behind (see {@link InstanceOutput.Writer#congested}). */
+    boolean congested() {
+        return out.congested();
+    }
+
+    /** Completes when the lines up to {@link #end} are in the file. */
+    java.util.concurrent.CompletableFuture<Void> written() {
+        return out.written();
+    }
+
     private void append(byte[] src, int off, int count) {
         if (len + count > line.length) {
-            line = Arrays.copyOf(line, Math.max(len + count, line.length * 2));
+            line = Arrays.copyOf(line, Math.max(len + count, Math.max(256, line.length * 2)));
         }
         System.arraycopy(src, off, line, len, count);
         len += count;

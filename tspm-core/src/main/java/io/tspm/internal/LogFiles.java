@@ -31,6 +31,8 @@ final class LogFiles {
     private final Map<Path, String> owners = new LinkedHashMap<>();
     private final Map<String, Object> rotationLocks = new LinkedHashMap<>();
     private java.util.concurrent.ExecutorService compressor;
+    /** The writes of pipes read on a shared thread (the native path's one loop); guarded by this. */
+    private java.util.concurrent.ThreadPoolExecutor writer;
     private boolean closed;
 
     LogFiles(Engine engine, Path supervisorDirectory) {
@@ -80,6 +82,56 @@ final class LogFiles {
             compressor = gzip;
         }
         return compressor;
+    }
+
+    /**
+     * Runs a file write off the thread that read the lines, in the order given: one thread for the
+     * supervisor, started with the first write, ended after 30 s idle. At once when closed.
+     */
+    void writeLater(Runnable write) {
+        java.util.concurrent.Executor w;
+        synchronized (this) {
+            if (writer == null && !closed) {
+                writer = new java.util.concurrent.ThreadPoolExecutor(1, 1, 30, java.util.concurrent.TimeUnit.SECONDS,
+                        new java.util.concurrent.LinkedBlockingQueue<>(), Engine.daemonThreads("tspm-" + engine.name
+                                + "-files"));
+                writer.allowCoreThreadTimeOut(true);
+            }
+            w = writer;
+        }
+        try {
+            if (w != null) {
+                w.execute(write);
+                return;
+            }
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // closed meanwhile
+        }
+        write.run(); // RotatingLogFile counts what a closed file could not take
+    }
+
+    /** Waits (outside the lock: a write may call back into it) until the writes handed over so far are done. */
+    private void awaitWrites(boolean last) {
+        java.util.concurrent.ThreadPoolExecutor w;
+        synchronized (this) {
+            w = writer;
+        }
+        if (w == null) {
+            return;
+        }
+        try {
+            if (last) {
+                w.shutdown();
+                w.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
+            } else {
+                java.util.concurrent.CompletableFuture.runAsync(() -> { }, w).get(10, java.util.concurrent.TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException
+                | java.util.concurrent.RejectedExecutionException e) {
+            LOG.warn("log file writes still pending after 10 s: {}", e.toString());
+        }
     }
 
     /** Closes and forgets the files of a removed process, so a process added later starts afresh. */
@@ -159,26 +211,44 @@ final class LogFiles {
         }
     }
 
-    synchronized void truncateAll() {
-        open.values().forEach(RotatingLogFile::truncate);
+    void truncateAll() {
+        awaitWrites(false); // what was read before the call goes before the truncation
+        synchronized (this) {
+            open.values().forEach(RotatingLogFile::truncate);
+        }
     }
 
     /** Empties the open files of one process; those of others, and rotated files, stay. */
-    synchronized void truncate(String processName) {
-        owners.forEach((path, owner) -> {
-            RotatingLogFile f = owner.equals(processName) ? open.get(path) : null;
-            if (f != null) {
-                f.truncate();
-            }
-        });
+    void truncate(String processName) {
+        awaitWrites(false); // what was read before the call goes before the truncation
+        synchronized (this) {
+            owners.forEach((path, owner) -> {
+                RotatingLogFile f = owner.equals(processName) ? open.get(path) : null;
+                if (f != null) {
+                    f.truncate();
+                }
+            });
+        }
     }
 
-    synchronized void reopenAll() {
-        open.values().forEach(RotatingLogFile::reopen);
+    void reopenAll() {
+        awaitWrites(false);
+        synchronized (this) {
+            open.values().forEach(RotatingLogFile::reopen);
+        }
     }
 
-    synchronized void closeAll() {
-        closed = true;
+    void closeAll() {
+        synchronized (this) {
+            closed = true; // no new writer thread; writes after this run at once, into closed files
+        }
+        awaitWrites(true);
+        synchronized (this) {
+            closeFiles();
+        }
+    }
+
+    private void closeFiles() {
         open.values().forEach(RotatingLogFile::close);
         if (compressor != null) {
             compressor.shutdown();

@@ -527,6 +527,7 @@ final class ManagedInstance {
                 LOG.error("spawn result for {}#{} arrived in state {}; killing it", spec.name(), id, state);
                 if (sp != null) {
                     sp.process().destroyForcibly();
+                    closeStreams(sp.process()); // nobody will read them
                 }
                 return;
             }
@@ -575,6 +576,17 @@ final class ManagedInstance {
         runAfter();
     }
 
+    /** Closes the pipes of a process nobody will read (the native path holds them until someone does). */
+    private static void closeStreams(Process p) {
+        for (java.io.Closeable c : new java.io.Closeable[] {p.getInputStream(), p.getErrorStream()}) {
+            try {
+                c.close();
+            } catch (java.io.IOException | RuntimeException e) {
+                LOG.debug("closing a pipe of pid {} failed", p.pid(), e);
+            }
+        }
+    }
+
     /** Takes ownership of a spawned process: identity and output pumps. */
     private void attach(Process p, long ticks) {
         settleSpawnWaiters(null);
@@ -585,10 +597,10 @@ final class ManagedInstance {
         if (spec.captureOutput()) {
             String thread = "tspm-" + engine.name + "-" + spec.name() + "-" + id;
             int maxLine = spec.logs().maxLineLength();
-            CompletableFuture<Void> out = OutputPump.start(thread + "-out", p.getInputStream(),
-                    output.writer(OutputStreamKind.STDOUT, p.pid()), maxLine);
-            outputDrained = spec.mergeStderr() ? out : CompletableFuture.allOf(out, OutputPump.start(thread + "-err",
-                    p.getErrorStream(), output.writer(OutputStreamKind.STDERR, p.pid()), maxLine));
+            CompletableFuture<Void> out = engine.spawner.pump(p, OutputStreamKind.STDOUT,
+                    output.writer(OutputStreamKind.STDOUT, p.pid()), maxLine, thread + "-out");
+            outputDrained = spec.mergeStderr() ? out : CompletableFuture.allOf(out, engine.spawner.pump(p,
+                    OutputStreamKind.STDERR, output.writer(OutputStreamKind.STDERR, p.pid()), maxLine, thread + "-err"));
         } else {
             outputDrained = CompletableFuture.completedFuture(null);
         }

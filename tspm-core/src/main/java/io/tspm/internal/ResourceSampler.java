@@ -51,10 +51,19 @@ final class ResourceSampler {
     private final KernelConstants kernel;
     private volatile boolean stopped;
     private boolean started;
+    /**
+     * Where the samples are taken: a /proc pass over 1,000 children takes tens of milliseconds,
+     * which on the scheduler thread would hold up every timer behind it (a restart's among them).
+     */
+    private final java.util.concurrent.ThreadPoolExecutor sampling;
 
     ResourceSampler(Engine engine, Duration interval) {
         this.engine = engine;
         this.interval = interval;
+        this.sampling = new java.util.concurrent.ThreadPoolExecutor(1, 1, 30, java.util.concurrent.TimeUnit.SECONDS,
+                new java.util.concurrent.LinkedBlockingQueue<>(), Engine.daemonThreads("tspm-" + engine.name
+                        + "-sampler"));
+        this.sampling.allowCoreThreadTimeOut(true); // no thread until the first sample, none when idle
         this.kernel = !interval.isZero() && engine.platform.hasProc() ? KernelConstants.read()
                 : KernelConstants.DEFAULT;
     }
@@ -73,15 +82,25 @@ final class ResourceSampler {
         }
     }
 
+    /** On the scheduler: hands the pass to the sampling thread. */
+    private void tick() {
+        try {
+            sampling.execute(this::sample);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // stopped
+        }
+    }
+
     void unwatch(ManagedInstance instance) {
         watched.remove(instance);
     }
 
     void stop() {
         stopped = true;
+        sampling.shutdown();
     }
 
-    private void tick() {
+    private void sample() {
         if (stopped) {
             return;
         }

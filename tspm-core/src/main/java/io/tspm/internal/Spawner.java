@@ -1,7 +1,9 @@
 package io.tspm.internal;
 
+import io.tspm.OutputStreamKind;
 import java.io.IOException;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 
 /**
@@ -17,6 +19,22 @@ interface Spawner extends AutoCloseable {
 
     /** Starts {@code pb} (its command, environment, directory and redirects). */
     Process start(ProcessBuilder pb) throws IOException;
+
+    /**
+     * Reads one output stream of {@code p} to its end into {@code w}, line by line ({@link LineSplitter}),
+     * every call on one thread; the future completes after the splitter's end. Here: a thread of its
+     * own ({@link OutputPump}, named {@code threadName}); the native path reads all pipes on one.
+     */
+    default CompletableFuture<Void> pump(Process p, OutputStreamKind kind, InstanceOutput.Writer w, int maxLine,
+            String threadName) {
+        return OutputPump.start(threadName, kind == OutputStreamKind.STDOUT ? p.getInputStream() : p.getErrorStream(),
+                w, maxLine);
+    }
+
+    /** Whether {@link #pump} reads many streams on one thread, so their file writes must leave it. */
+    default boolean readsOnSharedThread() {
+        return false;
+    }
 
     /** Whether {@link #start} puts the child in a session of its own, so no {@code setsid} exec is needed. */
     boolean makesSessions();

@@ -36,8 +36,13 @@ final class Libc {
     static final int CLD_EXITED = 1;
     static final int EPOLL_CTL_ADD = 1;
     static final int EPOLL_CTL_DEL = 2;
+    static final int EPOLL_CTL_MOD = 3;
     static final int EPOLLIN = 1;
     static final int EINTR = 4;
+    static final int EAGAIN = 11;
+    static final int F_GETFL = 3;
+    static final int F_SETFL = 4;
+    static final int O_NONBLOCK = 0x800;
     static final int ESRCH = 3;
     static final long SYS_PIDFD_SEND_SIGNAL = 424;
     static final long SYS_PIDFD_OPEN = 434;
@@ -97,6 +102,10 @@ final class Libc {
     private static final MethodHandle EPOLL_WAIT = withErrno("epoll_wait",
             FunctionDescriptor.of(INT, INT, ADDR, INT, INT));
     private static final MethodHandle EVENTFD = withErrno("eventfd", FunctionDescriptor.of(INT, INT, INT));
+    /** fcntl(2) is variadic: the third argument, an int here, is the first variadic one. */
+    private static final MethodHandle FCNTL = LINKER.downcallHandle(find("fcntl"),
+            FunctionDescriptor.of(INT, INT, INT, INT), Linker.Option.firstVariadicArg(2),
+            Linker.Option.captureCallState("errno"));
     /** syscall(2) is variadic and reads every argument as a long: passed as longs, never ints. */
     private static final MethodHandle SYSCALL2 = LINKER.downcallHandle(find("syscall"),
             FunctionDescriptor.of(LONG, LONG, LONG, LONG), Linker.Option.firstVariadicArg(1),
@@ -340,6 +349,15 @@ final class Libc {
     static int eventfd(MemorySegment state, int initval, int flags) {
         try {
             return (int) EVENTFD.invokeExact(state, initval, flags);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** fcntl(2) with an int argument: the result, or -1 with errno in {@code state}. */
+    static int fcntl(MemorySegment state, int fd, int cmd, int arg) {
+        try {
+            return (int) FCNTL.invokeExact(state, fd, cmd, arg);
         } catch (Throwable t) {
             throw rethrow(t);
         }

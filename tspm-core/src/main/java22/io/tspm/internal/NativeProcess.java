@@ -1,7 +1,11 @@
 package io.tspm.internal;
 
+import io.tspm.OutputStreamKind;
+import java.io.FileInputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -14,6 +18,10 @@ import java.util.stream.Stream;
  * A child spawned by {@link NativeSpawner}: its pid, the pidfd that names it (signals go through
  * it, so they reach this process and no other that later gets its pid), the pipes' read ends, and
  * the exit that {@link ExitWatcher} reports. Exit values are the JDK's: the code, or 128 + signal.
+ *
+ * <p>Each pipe has one reader, whoever asks first: the supervisor's {@link OutputLoop} takes the
+ * descriptor itself ({@link #takePipe}); {@link #getInputStream} and {@link #getErrorStream} make a
+ * blocking stream of it. Once one has it, the other gets an empty stream.
  */
 final class NativeProcess extends Process {
 
@@ -21,19 +29,35 @@ final class NativeProcess extends Process {
     private static final int SIGKILL = 9;
 
     private final long pid;
-    private final InputStream stdout;
-    private final InputStream stderr;
+    /** Our read ends of the stdout and stderr pipes; -1 where there is none, or once taken. Guarded by this. */
+    private int stdoutFd;
+    private int stderrFd;
+    private InputStream stdout; // guarded by this
+    private InputStream stderr; // guarded by this
     private final CompletableFuture<Process> exit = new CompletableFuture<>();
     private final Handle handle = new Handle();
     /** The pidfd, -1 once the exit was reaped and it was closed; guarded by this. */
     private int pidfd;
     private volatile int exitValue = -1;
 
-    NativeProcess(long pid, int pidfd, InputStream stdout, InputStream stderr) {
+    NativeProcess(long pid, int pidfd, int stdoutFd, int stderrFd) {
         this.pid = pid;
         this.pidfd = pidfd;
-        this.stdout = stdout;
-        this.stderr = stderr;
+        this.stdoutFd = stdoutFd;
+        this.stderrFd = stderrFd;
+    }
+
+    /** Hands over the read end of a pipe, to be closed by the taker; -1 when there is none or it was taken. */
+    synchronized int takePipe(OutputStreamKind kind) {
+        int fd;
+        if (kind == OutputStreamKind.STDOUT) {
+            fd = stdoutFd;
+            stdoutFd = -1;
+        } else {
+            fd = stderrFd;
+            stderrFd = -1;
+        }
+        return fd;
     }
 
     synchronized int pidfd() {
@@ -72,14 +96,49 @@ final class NativeProcess extends Process {
         return OutputStream.nullOutputStream(); // stdin is /dev/null
     }
 
+    /** Returns a pipe {@link #takePipe} took, for {@link #getInputStream} or {@link #getErrorStream} to read. */
+    synchronized void giveBack(OutputStreamKind kind, int fd) {
+        if (kind == OutputStreamKind.STDOUT) {
+            stdoutFd = fd;
+        } else {
+            stderrFd = fd;
+        }
+    }
+
     @Override
-    public InputStream getInputStream() {
+    public synchronized InputStream getInputStream() {
+        if (stdout == null) {
+            stdout = stream(takePipe(OutputStreamKind.STDOUT));
+        }
         return stdout;
     }
 
     @Override
-    public InputStream getErrorStream() {
+    public synchronized InputStream getErrorStream() {
+        if (stderr == null) {
+            stderr = stream(takePipe(OutputStreamKind.STDERR));
+        }
         return stderr;
+    }
+
+    /**
+     * The read end of a pipe as a blocking stream: opened again through /proc/self/fd (the JDK makes
+     * no FileInputStream of a bare descriptor; the new open is blocking whatever the old one was),
+     * after which the descriptor is closed.
+     */
+    private static InputStream stream(int fd) {
+        if (fd < 0) {
+            return InputStream.nullInputStream();
+        }
+        try {
+            return new FileInputStream("/proc/self/fd/" + fd);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open the pipe of a child: " + e.getMessage(), e);
+        } finally {
+            try (Arena a = Arena.ofConfined()) {
+                Libc.close(Libc.callState(a), fd);
+            }
+        }
     }
 
     @Override

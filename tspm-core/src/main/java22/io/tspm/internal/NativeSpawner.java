@@ -1,14 +1,14 @@
 package io.tspm.internal;
 
+import io.tspm.OutputStreamKind;
 import java.io.File;
-import java.io.FileInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.charset.Charset;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The native launch path (Linux, JDK 22+): one {@code posix_spawn} per child, with
@@ -31,6 +31,7 @@ final class NativeSpawner implements Spawner {
     private final String supervisor;
     private final Charset charset;
     private ExitWatcher watcher; // started with the first child; guarded by this
+    private OutputLoop output; // started with the first pipe; guarded by this
     private boolean closed; // guarded by this
 
     private NativeSpawner(String supervisor) {
@@ -55,6 +56,11 @@ final class NativeSpawner implements Spawner {
         return "native";
     }
 
+    @Override
+    public boolean readsOnSharedThread() {
+        return true;
+    }
+
     private synchronized ExitWatcher watcher() {
         if (closed) {
             throw new IllegalStateException("the supervisor is closed");
@@ -65,11 +71,45 @@ final class NativeSpawner implements Spawner {
         return watcher;
     }
 
+    private synchronized OutputLoop output() {
+        if (closed) {
+            return null;
+        }
+        if (output == null) {
+            output = new OutputLoop("tspm-" + supervisor + "-pipes");
+        }
+        return output;
+    }
+
+    /**
+     * A native child's pipe goes to the supervisor's one output thread; any other process, a pipe
+     * already taken, or one the loop cannot take (closed, epoll full) gets the JDK path's reader.
+     */
+    @Override
+    public CompletableFuture<Void> pump(Process p, OutputStreamKind kind, InstanceOutput.Writer w, int maxLine,
+            String threadName) {
+        if (p instanceof NativeProcess np) {
+            int fd = np.takePipe(kind);
+            if (fd >= 0) {
+                OutputLoop loop = output();
+                CompletableFuture<Void> done = loop == null ? null : loop.pump(fd, new LineSplitter(w, maxLine));
+                if (done != null) {
+                    return done;
+                }
+                np.giveBack(kind, fd);
+            }
+        }
+        return Spawner.super.pump(p, kind, w, maxLine, threadName);
+    }
+
     @Override
     public synchronized void close() {
         closed = true;
         if (watcher != null) {
             watcher.close();
+        }
+        if (output != null) {
+            output.close();
         }
     }
 
@@ -119,7 +159,7 @@ final class NativeSpawner implements Spawner {
                     throw new IOException(cannotRun(command, dir, Libc.describe(rc)));
                 }
                 int pid = pidOut.get(Libc.INT, 0);
-                return adopt(pid, fds, state, command, dir, exits); // the streams reopened our ends: closed below
+                return adopt(pid, fds, state, command, dir, exits);
             } finally {
                 for (int fd : fds) {
                     if (fd >= 0) {
@@ -144,28 +184,15 @@ final class NativeSpawner implements Spawner {
             killAndReap(pid, state);
             throw new IOException(cannotRun(command, dir, "pidfd_open: " + why));
         }
-        InputStream out = null;
-        InputStream err;
-        try {
-            out = stream(fds[0]);
-            err = stream(fds[1]);
-        } catch (IOException e) {
-            if (out != null) {
-                closeQuietly(out);
-            }
-            Libc.close(state, pidfd);
-            killAndReap(pid, state);
-            throw new IOException(cannotRun(command, dir, e.getMessage()), e);
-        }
-        NativeProcess p = new NativeProcess(pid, pidfd, out, err);
+        NativeProcess p = new NativeProcess(pid, pidfd, fds[0], fds[1]);
         if (exits.watch(p, state) != 0) {
             String why = exits.stopped() ? "the supervisor is closed" : "epoll_ctl: " + Libc.describe(Libc.errno(state));
-            closeQuietly(out);
-            closeQuietly(err);
             Libc.close(state, pidfd);
             killAndReap(pid, state);
-            throw new IOException(cannotRun(command, dir, why));
+            throw new IOException(cannotRun(command, dir, why)); // the pipes are closed by the caller
         }
+        fds[0] = -1; // the process owns them now
+        fds[1] = -1;
         return p;
     }
 
@@ -174,25 +201,6 @@ final class NativeSpawner implements Spawner {
         while (Libc.waitpid(state, pid, MemorySegment.NULL, 0) < 0 && Libc.errno(state) == Libc.EINTR) {
             // again
         }
-    }
-
-    private static void closeQuietly(InputStream in) {
-        try {
-            in.close();
-        } catch (IOException ignored) {
-            // closing a pipe we read
-        }
-    }
-
-    /**
-     * The read end of a pipe as a stream: opened again through /proc/self/fd (the JDK makes no
-     * FileInputStream of a bare descriptor), after which our own descriptor is closed.
-     */
-    private static InputStream stream(int fd) throws IOException {
-        if (fd < 0) {
-            return InputStream.nullInputStream();
-        }
-        return new FileInputStream("/proc/self/fd/" + fd);
     }
 
     /** Sets up child fd {@code target}; a pipe's ends go into {@code fds} (ours at target-1, the child's at target+1). */

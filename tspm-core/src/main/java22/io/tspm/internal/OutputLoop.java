@@ -1,0 +1,273 @@
+package io.tspm.internal;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One thread for the output of all of a supervisor's native children: their pipes' read ends,
+ * non-blocking, in one level-triggered epoll set. Each turn reads at most {@link #CHUNK} bytes from
+ * each ready pipe, so a child writing as fast as it can gets one read per turn like every other,
+ * and hands them to the stream's {@link LineSplitter}; at end of stream it ends the splitter,
+ * closes the pipe and completes the stream's future. Every call for one stream is made on this
+ * thread. It never gives up a pipe it owns (a child blocked on a full pipe for good, or killed by
+ * SIGPIPE, because its reader gave up, is worse than lost lines): a failing splitter has the rest
+ * of its stream read and discarded. Nothing here waits on a disk: the files are written on the log
+ * files' thread, and a stream whose file falls far behind is paused ({@link LineSplitter#congested})
+ * until it catches up, so its child waits on its full pipe, as it would for a blocking reader.
+ */
+final class OutputLoop {
+
+    private static final Logger LOG = LoggerFactory.getLogger(OutputLoop.class);
+    /** One read per ready pipe per turn: a whole Linux pipe buffer. */
+    static final int CHUNK = 64 * 1024;
+    private static final int BATCH = 256;
+    /** The epoll data of the wake-up eventfd; streams are numbered from 1. */
+    private static final long WAKE = 0;
+    /** What a closing loop still reads from each pipe before it closes it. */
+    private static final int LAST_READS = 16;
+    /** How often paused streams are looked at again. */
+    private static final int PAUSE_MILLIS = 1;
+
+    /** One pipe: its descriptor, whom it feeds, and the future its end completes. */
+    private static final class Stream {
+        final int fd;
+        final LineSplitter lines;
+        final CompletableFuture<Void> done = new CompletableFuture<>();
+        /** The splitter threw: the rest is read and dropped. Loop thread only. */
+        boolean broken;
+
+        Stream(int fd, LineSplitter lines) {
+            this.fd = fd;
+            this.lines = lines;
+        }
+    }
+
+    private final Arena arena = Arena.ofShared();
+    private final int epfd;
+    private final int wakeFd;
+    private final Map<Long, Stream> streams = new ConcurrentHashMap<>();
+    /** The streams {@link #pause} took out of epoll's interest; loop thread only. */
+    private final Map<Long, Stream> paused = new java.util.HashMap<>();
+    private final Thread thread;
+    private long nextId = 1; // guarded by this
+    private volatile boolean closing;
+    private boolean stopped; // guarded by this
+
+    OutputLoop(String threadName) {
+        MemorySegment state = Libc.callState(arena);
+        epfd = Libc.epollCreate1(state, Libc.O_CLOEXEC);
+        if (epfd < 0) {
+            throw new IllegalStateException("epoll_create1: " + Libc.describe(Libc.errno(state)));
+        }
+        wakeFd = Libc.eventfd(state, 0, Libc.O_CLOEXEC);
+        if (wakeFd < 0 || add(state, wakeFd, WAKE) != 0) {
+            int errno = Libc.errno(state);
+            Libc.close(state, epfd);
+            throw new IllegalStateException("eventfd: " + Libc.describe(errno));
+        }
+        thread = new Thread(null, this::loop, threadName, 256 * 1024);
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    private int add(MemorySegment state, int fd, long id) {
+        return ctl(state, Libc.EPOLL_CTL_ADD, fd, id, Libc.EPOLLIN);
+    }
+
+    private int ctl(MemorySegment state, int op, int fd, long id, int events) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment ev = a.allocate(Libc.EPOLL_EVENT_BYTES, 8);
+            ev.set(Libc.INT, 0, events);
+            ev.set(ValueLayout.JAVA_LONG_UNALIGNED, Libc.EPOLL_DATA, id);
+            return Libc.epollCtl(state, epfd, op, fd, ev);
+        }
+    }
+
+    /**
+     * Takes pipe {@code fd} over, to be read until its end into {@code lines}; the future completes
+     * after {@link LineSplitter#end}. Null, with {@code fd} still the caller's, when the loop cannot
+     * take it (closed, or epoll refused it): the caller reads it some other way.
+     */
+    CompletableFuture<Void> pump(int fd, LineSplitter lines) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment state = Libc.callState(a);
+            int flags = Libc.fcntl(state, fd, Libc.F_GETFL, 0);
+            if (flags < 0 || Libc.fcntl(state, fd, Libc.F_SETFL, flags | Libc.O_NONBLOCK) < 0) {
+                LOG.warn("cannot make pipe {} non-blocking: {}", fd, Libc.describe(Libc.errno(state)));
+                return null;
+            }
+            Stream s = new Stream(fd, lines);
+            synchronized (this) { // the lock the loop decides to stop under: no stream joins a loop that is gone
+                if (stopped) {
+                    return null;
+                }
+                long id = nextId++;
+                streams.put(id, s);
+                if (add(state, fd, id) != 0) {
+                    streams.remove(id);
+                    LOG.warn("epoll_ctl refused pipe {}: {}", fd, Libc.describe(Libc.errno(state)));
+                    return null;
+                }
+            }
+            return s.done;
+        }
+    }
+
+    /** Number of pipes being read, for the tests. */
+    int size() {
+        return streams.size();
+    }
+
+    /**
+     * Ends the thread: it reads what each pipe still holds, ends every stream and closes every
+     * descriptor it owns. Called when the supervisor closes, after its children are gone.
+     */
+    void close() {
+        closing = true;
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment one = a.allocate(8);
+            one.set(Libc.LONG, 0, 1L);
+            Libc.write(Libc.callState(a), wakeFd, one, 8);
+        }
+    }
+
+    private void loop() {
+        MemorySegment state = Libc.callState(arena);
+        MemorySegment events = arena.allocate(Libc.EPOLL_EVENT_BYTES * BATCH, 8);
+        MemorySegment nbuf = arena.allocate(CHUNK, 8);
+        byte[] buf = new byte[CHUNK];
+        try {
+            while (!closing) {
+                int n = Libc.epollWait(state, epfd, events, BATCH, paused.isEmpty() ? -1 : PAUSE_MILLIS);
+                if (n < 0) {
+                    int errno = Libc.errno(state);
+                    if (errno == Libc.EINTR) {
+                        continue;
+                    }
+                    LOG.error("epoll_wait on the children's pipes failed: {}; their output is no longer read",
+                            Libc.describe(errno));
+                    return;
+                }
+                for (int i = 0; i < n; i++) {
+                    long id = events.get(ValueLayout.JAVA_LONG_UNALIGNED, i * Libc.EPOLL_EVENT_BYTES + Libc.EPOLL_DATA);
+                    if (id == WAKE) {
+                        Libc.read(state, wakeFd, nbuf, 8);
+                        continue;
+                    }
+                    Stream s = streams.get(id);
+                    if (s != null && serve(id, s, state, nbuf, buf) == READ && s.lines.congested()) {
+                        pause(id, s, state);
+                    }
+                }
+                if (!paused.isEmpty()) {
+                    resume(state);
+                }
+            }
+        } catch (Throwable t) {
+            LOG.error("the output loop failed; its children's output is no longer read", t);
+        } finally {
+            shutDown(state, nbuf, buf);
+        }
+    }
+
+    private static final int READ = 1;
+    private static final int EMPTY = 0;
+    private static final int ENDED = -1;
+
+    /** One read from a ready pipe: {@link #READ} bytes, found it {@link #EMPTY}, or {@link #ENDED} the stream. */
+    private int serve(long id, Stream s, MemorySegment state, MemorySegment nbuf, byte[] buf) {
+        long r = Libc.read(state, s.fd, nbuf, CHUNK);
+        if (r > 0) {
+            if (!s.broken) {
+                MemorySegment.copy(nbuf, ValueLayout.JAVA_BYTE, 0, buf, 0, (int) r);
+                try {
+                    s.lines.read(buf, 0, (int) r);
+                } catch (Throwable t) {
+                    s.broken = true;
+                    LOG.error("output of pipe {} failed; discarding the rest of the stream", s.fd, t);
+                }
+            }
+            return READ;
+        }
+        if (r < 0) {
+            int errno = Libc.errno(state);
+            if (errno == Libc.EAGAIN || errno == Libc.EINTR) {
+                return EMPTY; // nothing after all: the next turn
+            }
+            LOG.warn("reading pipe {} failed: {}; ending its stream", s.fd, Libc.describe(errno));
+        }
+        end(id, s, state);
+        return ENDED;
+    }
+
+    /**
+     * Stops asking epoll about {@code s} (its data waits in the pipe) until its file has caught up.
+     * A hang-up is still reported: then it is read on, to its end.
+     */
+    private void pause(long id, Stream s, MemorySegment state) {
+        if (ctl(state, Libc.EPOLL_CTL_MOD, s.fd, id, 0) == 0) {
+            paused.put(id, s);
+        }
+    }
+
+    private void resume(MemorySegment state) {
+        for (java.util.Iterator<Map.Entry<Long, Stream>> it = paused.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<Long, Stream> e = it.next();
+            Stream s = e.getValue();
+            if (!s.lines.congested() && ctl(state, Libc.EPOLL_CTL_MOD, s.fd, e.getKey(), Libc.EPOLLIN) == 0) {
+                it.remove();
+            }
+        }
+    }
+
+    /** End of stream: out of the set, closed, the splitter ended, the future completed. */
+    private void end(long id, Stream s, MemorySegment state) {
+        streams.remove(id);
+        paused.remove(id);
+        // Out of the set before the close: a spawn forking meanwhile may hold the pipe a moment longer.
+        Libc.epollCtl(state, epfd, Libc.EPOLL_CTL_DEL, s.fd, MemorySegment.NULL);
+        Libc.close(state, s.fd);
+        CompletableFuture<Void> written = null;
+        try {
+            s.lines.end();
+            written = s.lines.written();
+        } catch (Throwable t) {
+            LOG.error("ending the output of pipe {} failed", s.fd, t);
+        } finally {
+            if (written == null) {
+                s.done.complete(null);
+            } else {
+                written.whenComplete((x, e) -> s.done.complete(null)); // the lines are in the file
+            }
+        }
+    }
+
+    private void shutDown(MemorySegment state, MemorySegment nbuf, byte[] buf) {
+        List<Map.Entry<Long, Stream>> left;
+        synchronized (this) {
+            stopped = true;
+            left = new ArrayList<>(streams.entrySet());
+        }
+        for (Map.Entry<Long, Stream> e : left) {
+            // What a pipe held when the supervisor closed still counts; then it is closed.
+            int r = READ;
+            for (int i = 0; i < LAST_READS && r == READ; i++) {
+                r = serve(e.getKey(), e.getValue(), state, nbuf, buf);
+            }
+            if (r != ENDED) {
+                end(e.getKey(), e.getValue(), state);
+            }
+        }
+        Libc.close(state, epfd);
+        Libc.close(state, wakeFd);
+        arena.close();
+    }
+}
