@@ -94,7 +94,9 @@ public final class OutputBenchmark {
                 r.put(variant + "CpuNanosPerLine", Math.round(cpu * 1e6 / LINES));
             }
             StringBuilder sb = new StringBuilder("{\"benchmark\":\"output\",\"java\":\"" + System.getProperty("java.version")
-                    + "\",\"cpus\":" + Runtime.getRuntime().availableProcessors());
+                    + "\",\"cpus\":" + Runtime.getRuntime().availableProcessors() + ",\"launch\":\""
+                    + (System.getProperty("tspm.launch", "auto").equals("jdk") || Runtime.version().feature() < 22 ? "jdk"
+                            : "native") + "\"");
             r.forEach((k, v) -> sb.append(",\"").append(k).append("\":").append(v));
             System.out.println(sb.append('}'));
         } finally {
@@ -113,6 +115,7 @@ public final class OutputBenchmark {
     private static double[] cold(Path dir, String variant, long expectedSize) throws Exception {
         String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Process p = new ProcessBuilder(javaBin, "-Xmx1g", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+                "--enable-native-access=ALL-UNNAMED", "-Dtspm.launch=" + System.getProperty("tspm.launch", "auto"),
                 "-Dlines=" + LINES, "-cp", System.getProperty("java.class.path"), OutputBenchmark.class.getName(),
                 "cold", dir.toString(), variant, Long.toString(expectedSize))
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
