@@ -91,11 +91,7 @@ final class ExitWatcher {
     /** Ends the thread once every watched child has exited (the engine closes when none is left). */
     void close() {
         closing = true;
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment one = a.allocate(8);
-            one.set(Libc.LONG, 0, 1L);
-            Libc.write(Libc.callState(a), wakeFd, one, 8);
-        }
+        Libc.wake(wakeFd);
     }
 
     private void loop() {

@@ -354,6 +354,15 @@ final class Libc {
         }
     }
 
+    /** Adds one to an eventfd's counter: wakes the thread that waits on it in epoll. */
+    static void wake(int eventFd) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment one = a.allocate(8);
+            one.set(LONG, 0, 1L);
+            write(callState(a), eventFd, one, 8);
+        }
+    }
+
     /** fcntl(2) with an int argument: the result, or -1 with errno in {@code state}. */
     static int fcntl(MemorySegment state, int fd, int cmd, int arg) {
         try {

@@ -132,11 +132,7 @@ final class OutputLoop {
      */
     void close() {
         closing = true;
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment one = a.allocate(8);
-            one.set(Libc.LONG, 0, 1L);
-            Libc.write(Libc.callState(a), wakeFd, one, 8);
-        }
+        Libc.wake(wakeFd);
     }
 
     private void loop() {
