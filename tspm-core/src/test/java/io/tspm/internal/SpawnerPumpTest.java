@@ -58,18 +58,30 @@ class SpawnerPumpTest {
     @Test
     void aStreamEndsWhenTheLastWriterClosesItNotWhenTheChildExits() throws Exception {
         // The child exits at once; its background grandchild holds the pipe until it has written.
+        // The native path promises this; the JDK path keeps only what was written before the exit.
         Path go = Files.createTempFile("go", "");
         Files.delete(go);
-        Process p = start("(while [ ! -e " + go + " ]; do sleep 0.01; done; echo late) & echo early");
+        Path seen = Path.of(go + ".seen");
+        Process p = start("(while [ ! -e " + go + " ]; do sleep 0.01; done; : > " + seen + "; echo late) & echo early");
         InstanceOutput out = output(engine);
         CompletableFuture<Void> stdout = pump(p, OutputStreamKind.STDOUT, out);
         pump(p, OutputStreamKind.STDERR, out);
         assertThat(p.waitFor()).isZero();
         await().until(() -> out.lastTexts(10).equals(List.of("early")));
-        assertThat(stdout).isNotDone();
+        if (engine.spawner.readsOnSharedThread()) {
+            assertThat(stdout).isNotDone();
+        }
         Files.createFile(go);
         await().until(stdout::isDone);
-        assertThat(out.lastTexts(10)).containsExactly("early", "late");
+        if (engine.spawner.readsOnSharedThread()) {
+            assertThat(out.lastTexts(10)).containsExactly("early", "late");
+        } else {
+            // The JDK takes what is in the pipe when the child exits and closes it, unless its
+            // reader is inside a read at that moment: "late" may or may not come (README, Launch paths).
+            assertThat(out.lastTexts(10)).startsWith("early");
+        }
+        await().until(() -> Files.exists(seen)); // the grandchild saw the file: it ends now
+        Files.delete(seen);
         Files.delete(go);
     }
 
