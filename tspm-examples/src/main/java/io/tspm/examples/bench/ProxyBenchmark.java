@@ -61,13 +61,15 @@ public final class ProxyBenchmark {
         int rounds = Integer.getInteger("rounds", 3);
         Integer threadsAsked = Integer.getInteger("threads");
         int base = freePair();
-        List<Thread> backends = List.of(backend(base), backend(base + 1));
         Map<String, Object> out = new LinkedHashMap<>();
         try (Supervisor s = Supervisor.builder().shutdownHook(false)
                 .addProcess("bench", p -> p.command("sleep", "3600").instances(2).basePort(base)
                         .readyAfter(Duration.ZERO))
                 .build()) {
             s.start();
+            // The instances' servers are this JVM's, bound once the group holds the ports (a start
+            // is refused when its fixed port is in use).
+            List<Thread> backends = List.of(backend(base), backend(base + 1));
             ProcessGroup group = s.group("bench");
             TcpProxy.Builder settings = TcpProxy.builder().group(group);
             if (threadsAsked != null) {
@@ -163,8 +165,8 @@ public final class ProxyBenchmark {
                     }
                 }
             }
+            backends.forEach(Thread::interrupt);
         }
-        backends.forEach(Thread::interrupt);
         System.out.println(toJson(out, ""));
     }
 
