@@ -85,11 +85,16 @@ public final class Human {
         return nearest(typed, known).map(n -> "; did you mean '" + n + "'?").orElse("");
     }
 
-    /** Levenshtein distance; words over 200 characters are never typos of each other (and cost no quadratic time). */
+    /**
+     * Edit distance with a swap of two neighbours as one edit (optimal string alignment), the typo
+     * people make most ({@code lsit}, {@code stauts}); words over 200 characters are never typos of
+     * each other (and cost no quadratic time).
+     */
     static int editDistance(String a, String b) {
         if (a.length() > 200 || b.length() > 200) {
             return Integer.MAX_VALUE;
         }
+        int[] before = new int[b.length() + 1];
         int[] prev = new int[b.length() + 1];
         int[] cur = new int[b.length() + 1];
         for (int j = 0; j <= b.length(); j++) {
@@ -99,9 +104,14 @@ public final class Human {
             cur[0] = i;
             for (int j = 1; j <= b.length(); j++) {
                 int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+                int d = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+                if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
+                    d = Math.min(d, before[j - 2] + 1);
+                }
+                cur[j] = d;
             }
-            int[] swap = prev;
+            int[] swap = before;
+            before = prev;
             prev = cur;
             cur = swap;
         }

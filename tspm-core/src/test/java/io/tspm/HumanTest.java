@@ -35,9 +35,20 @@ class HumanTest {
     }
 
     @Test
+    void editDistanceCountsASwapOfNeighboursAsOneEdit() {
+        assertThat(Human.editDistance("ab", "ba")).isEqualTo(1);
+        assertThat(Human.editDistance("kitten", "sitting")).isEqualTo(3);
+        assertThat(Human.editDistance("", "abc")).isEqualTo(3);
+        assertThat(Human.editDistance("ca", "abc")).as("no edit of a swapped pair").isEqualTo(3);
+        assertThat(Human.editDistance("same", "same")).isZero();
+    }
+
+    @Test
     void theNearestNameIsATypoAwayOrNone() {
         List<String> known = List.of("web", "worker", "instances", "least-connections");
-        assertThat(Human.nearest("wbe", known)).contains("web"); // a swap is two edits
+        assertThat(Human.nearest("wbe", known)).contains("web"); // a swap of neighbours is one edit
+        assertThat(Human.nearest("lsit", List.of("ls", "list", "logs", "monit"))).contains("list");
+        assertThat(Human.nearest("stauts", List.of("start", "status", "startup"))).contains("status");
         assertThat(Human.nearest("WEB", known)).contains("web");
         assertThat(Human.nearest("instanses", known)).contains("instances");
         assertThat(Human.nearest("least-conections", known)).contains("least-connections");

@@ -1,5 +1,6 @@
 package io.tspm.examples.runner;
 
+import io.tspm.Human;
 import io.tspm.examples.runner.cli.RunnerCommands;
 import java.util.Arrays;
 import picocli.AutoComplete;
@@ -37,6 +38,21 @@ final class TspmCommandLine {
     }
 
     private static CommandLine handlingErrors(CommandLine cl) {
+        CommandLine.IParameterExceptionHandler picocli = cl.getParameterExceptionHandler();
+        cl.setParameterExceptionHandler((e, args) -> {
+            String command = unknownCommand(e);
+            if (command == null) {
+                return picocli.handleParseException(e, args);
+            }
+            // picocli's own suggestions rank by shared letters: "lsit" got "ls" and "monit", not "list"
+            CommandLine at = e.getCommandLine();
+            String name = at.getCommandName();
+            at.getErr().println("tspm: unknown command '" + command + "'"
+                    + Human.didYouMean(command, at.getSubcommands().keySet()) + "; '" + name
+                    + " --help' lists the commands");
+            at.getErr().flush();
+            return ExitCodes.USAGE;
+        });
         cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
             if (e instanceof RunnerException re) {
                 cmd.getErr().println("tspm: " + re.getMessage());
@@ -49,6 +65,16 @@ final class TspmCommandLine {
             return ExitCodes.FAILURE;
         });
         return cl;
+    }
+
+    /** The word that was taken for a command and is none, or null when {@code e} is about something else. */
+    private static String unknownCommand(CommandLine.ParameterException e) {
+        if (!(e instanceof CommandLine.UnmatchedArgumentException u) || e.getCommandLine().getSubcommands().isEmpty()
+                || u.getUnmatched().isEmpty()) {
+            return null;
+        }
+        String first = u.getUnmatched().get(0);
+        return first.startsWith("-") ? null : first;
     }
 
     /** The build's warm-up for the client's class-data archive. */

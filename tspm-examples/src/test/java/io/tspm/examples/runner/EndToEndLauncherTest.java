@@ -152,7 +152,8 @@ class EndToEndLauncherTest {
 
         Launcher.Result command = tspm.run("lsit");
         assertThat(command.exit()).isEqualTo(ExitCodes.USAGE);
-        assertThat(command.err()).contains("Did you mean", "ls");
+        assertThat(command.err()).contains("unknown command 'lsit'; did you mean 'list'?", "'tspm --help' lists");
+        assertThat(tspm.run("stauts").err()).contains("did you mean 'status'?");
 
         Launcher.Result option = tspm.run("logs", "--lnes", "3");
         assertThat(option.exit()).isEqualTo(ExitCodes.USAGE);
