@@ -46,7 +46,7 @@ final class TspmCommandLine {
             }
             // picocli's own suggestions rank by shared letters: "lsit" got "ls" and "monit", not "list"
             CommandLine at = e.getCommandLine();
-            String name = at.getCommandName();
+            String name = at.getCommandSpec().qualifiedName(); // "tspm", or "tspm export" below it
             at.getErr().println("tspm: unknown command '" + command + "'"
                     + Human.didYouMean(command, at.getSubcommands().keySet()) + "; '" + name
                     + " --help' lists the commands");
