@@ -127,12 +127,10 @@ final class InstanceOutput {
         private long readBytes;
         private long readUnwritten;
         /**
-         * Whether the file is written on the log files' thread rather than here: when one thread reads
-         * many children's pipes, a stalled file must not stall all of them.
+         * The file's front when it is written on the log files' thread rather than here (else null):
+         * when one thread reads many children's pipes, a stalled file must not stall all of them.
          */
-        private final boolean fileLater;
-        /** Bytes handed to the file thread and not yet written. */
-        private final AtomicLong pending;
+        private final AsyncLogFile front;
         /** Completes when what {@link #finish} flushed is in the file. */
         private CompletableFuture<Void> written = CompletableFuture.completedFuture(null);
 
@@ -144,13 +142,12 @@ final class InstanceOutput {
             this.file = file(kind);
             this.level = (kind == OutputStreamKind.STDOUT ? settings.stdoutLevel() : settings.stderrLevel()).orElse(null);
             this.now = engine.clock.instant();
-            this.fileLater = file != null && engine.spawner.readsOnSharedThread();
-            this.pending = fileLater ? new AtomicLong() : null;
+            this.front = file != null && engine.spawner.readsOnSharedThread() ? engine.logFiles.frontOf(file) : null;
         }
 
         /** Whether the file thread is so far behind that the reader should pause this stream for a while. */
         boolean congested() {
-            return fileLater && pending.get() > CONGESTED_ABOVE;
+            return front != null && front.pending() > CONGESTED_ABOVE;
         }
 
         /** Completes when everything up to {@link #finish} is in the file (at once when files are written here). */
@@ -207,18 +204,8 @@ final class InstanceOutput {
         /** After the last line of a read: its lines are handed on, and the counts show them. */
         void endOfRead() {
             handOn();
-            long n = readLines;
-            long b = readBytes;
-            if (fileLater && n != 0) {
-                // Counted once the file's buffer has them, as when the file is written here.
-                engine.logFiles.writeLater(() -> {
-                    lines.addAndGet(n);
-                    bytes.addAndGet(b);
-                });
-            } else {
-                lines.addAndGet(n);
-                bytes.addAndGet(b);
-            }
+            lines.addAndGet(readLines); // the file's buffer has them
+            bytes.addAndGet(readBytes);
             if (readUnwritten != 0) {
                 unwritten.addAndGet(readUnwritten);
             }
@@ -230,35 +217,11 @@ final class InstanceOutput {
         /** The stream ended: every line of it is written to the file (or counted as unwritten). */
         void finish() {
             endOfRead();
-            if (fileLater) {
-                CompletableFuture<Void> done = new CompletableFuture<>();
-                written = done;
-                engine.logFiles.writeLater(() -> {
-                    try {
-                        unwritten.addAndGet(file.flush());
-                    } finally {
-                        done.complete(null);
-                    }
-                });
+            if (front != null) {
+                written = front.flush();
             } else if (file != null) {
                 unwritten.addAndGet(file.flush());
             }
-        }
-
-        /** Hands whole lines to the file thread: a copy, since the batch is reused at once. */
-        private void writeLater(byte[] block, int len, int n) {
-            byte[] copy = java.util.Arrays.copyOf(block, len);
-            pending.addAndGet(len);
-            engine.logFiles.writeLater(() -> {
-                try {
-                    int lost = file.write(copy, 0, len, n);
-                    if (lost != 0) {
-                        unwritten.addAndGet(lost);
-                    }
-                } finally {
-                    pending.addAndGet(-len);
-                }
-            });
         }
 
         /** The gathered lines to the ring, the counters, the waiters, the dispatcher and the file. Never throws. */
@@ -343,14 +306,13 @@ final class InstanceOutput {
                 return;
             }
             if (!settings.json()) {
-                if (fileLater) {
-                    writeLater(batch, len, n);
+                if (front != null) {
+                    front.append(batch, 0, len, n, unwritten);
                 } else {
                     readUnwritten += file.write(batch, 0, len, n); // whole lines, as they came (behind a prefix)
                 }
                 return;
             }
-            java.io.ByteArrayOutputStream later = fileLater ? new java.io.ByteArrayOutputStream() : null;
             for (int i = 0; i < n; i++) {
                 long millis = now.toEpochMilli();
                 if (millis != jsonMillis) {
@@ -360,14 +322,11 @@ final class InstanceOutput {
                 OutputLine line = text[i];
                 byte[] json = Json.line(jsonTime, spec.name(), id, kind.shortName(), line.text())
                         .getBytes(StandardCharsets.UTF_8);
-                if (later != null) {
-                    later.write(json, 0, json.length);
+                if (front != null) {
+                    front.append(json, 0, json.length, 1, unwritten);
                 } else {
                     readUnwritten += file.write(json, 0, json.length, 1);
                 }
-            }
-            if (later != null) {
-                writeLater(later.toByteArray(), later.size(), n);
             }
         }
     }

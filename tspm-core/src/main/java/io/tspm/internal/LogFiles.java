@@ -30,6 +30,8 @@ final class LogFiles {
     private final Map<Path, RotatingLogFile> open = new LinkedHashMap<>();
     private final Map<Path, String> owners = new LinkedHashMap<>();
     private final Map<String, Object> rotationLocks = new LinkedHashMap<>();
+    /** The fronts of files whose lines are read on a shared thread, by file. */
+    private final Map<RotatingLogFile, AsyncLogFile> fronts = new java.util.IdentityHashMap<>();
     private java.util.concurrent.ExecutorService compressor;
     /** The writes of pipes read on a shared thread (the native path's one loop); guarded by this. */
     private java.util.concurrent.ThreadPoolExecutor writer;
@@ -63,6 +65,23 @@ final class LogFiles {
         return open.computeIfAbsent(path, p -> new RotatingLogFile(p, s.maxFileSize(), s.maxFiles(), s.gzip(), lock,
                 compressor(), e -> failed(spec.name(), p, e), () -> enforceCap(spec, dir),
                 LogFiles.this::flushLater));
+    }
+
+    /**
+     * The front that a reader on a shared thread (the native path's one loop) writes {@code file}
+     * through: it buffers there, and the file is written on this supervisor's files thread.
+     */
+    synchronized AsyncLogFile frontOf(RotatingLogFile file) {
+        return fronts.computeIfAbsent(file, f -> new AsyncLogFile(f, this::writeLater, this::flushLater));
+    }
+
+    /** Hands every front's buffered lines to the files thread, before a truncation, reopen or close. Under the lock. */
+    private void handOffFronts(java.util.function.Predicate<RotatingLogFile> which) {
+        fronts.forEach((file, front) -> {
+            if (which.test(file)) {
+                front.flush();
+            }
+        });
     }
 
     /** Runs a file's timed flush on the scheduler; at once when the scheduler is closed, so no line waits forever. */
@@ -135,18 +154,35 @@ final class LogFiles {
     }
 
     /** Closes and forgets the files of a removed process, so a process added later starts afresh. */
-    synchronized void forget(String processName) {
-        owners.entrySet().removeIf(e -> {
-            if (e.getValue().equals(processName)) {
-                RotatingLogFile f = open.remove(e.getKey());
-                if (f != null) {
-                    f.close();
+    void forget(String processName) {
+        Map<RotatingLogFile, java.util.concurrent.CompletableFuture<Void>> closing = new LinkedHashMap<>();
+        synchronized (this) {
+            owners.entrySet().removeIf(e -> {
+                if (e.getValue().equals(processName)) {
+                    RotatingLogFile f = open.remove(e.getKey());
+                    if (f != null) {
+                        AsyncLogFile front = fronts.remove(f);
+                        closing.put(f, front == null ? null : front.flush());
+                    }
+                    return true;
                 }
-                return true;
+                return false;
+            });
+            rotationLocks.remove(processName);
+        }
+        // Outside the lock: the files thread may need it while it writes a front's last lines.
+        closing.forEach((file, lastLines) -> {
+            if (lastLines != null) {
+                try {
+                    lastLines.get(10, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                    LOG.warn("log file {} still being written after 10 s; closing it", file.path());
+                }
             }
-            return false;
+            file.close();
         });
-        rotationLocks.remove(processName);
     }
 
     private void failed(String process, Path file, IOException e) {
@@ -212,6 +248,9 @@ final class LogFiles {
     }
 
     void truncateAll() {
+        synchronized (this) {
+            handOffFronts(f -> true);
+        }
         awaitWrites(false); // what was read before the call goes before the truncation
         synchronized (this) {
             open.values().forEach(RotatingLogFile::truncate);
@@ -220,6 +259,9 @@ final class LogFiles {
 
     /** Empties the open files of one process; those of others, and rotated files, stay. */
     void truncate(String processName) {
+        synchronized (this) {
+            handOffFronts(f -> processName.equals(owners.get(f.path())));
+        }
         awaitWrites(false); // what was read before the call goes before the truncation
         synchronized (this) {
             owners.forEach((path, owner) -> {
@@ -232,6 +274,9 @@ final class LogFiles {
     }
 
     void reopenAll() {
+        synchronized (this) {
+            handOffFronts(f -> true);
+        }
         awaitWrites(false);
         synchronized (this) {
             open.values().forEach(RotatingLogFile::reopen);
@@ -240,6 +285,7 @@ final class LogFiles {
 
     void closeAll() {
         synchronized (this) {
+            handOffFronts(f -> true);
             closed = true; // no new writer thread; writes after this run at once, into closed files
         }
         awaitWrites(true);

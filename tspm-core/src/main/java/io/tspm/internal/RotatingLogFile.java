@@ -147,6 +147,43 @@ final class RotatingLogFile {
         return failed;
     }
 
+    /**
+     * Writes {@code lines} whole lines to the file now, after what the buffer holds, in as few
+     * calls as a rotation allows: for a caller that buffers itself ({@link AsyncLogFile}). Returns
+     * how many lines did not make it, as {@link #write(byte[], int, int, int)} does.
+     */
+    int writeThrough(byte[] block, int off, int len, int lines) {
+        synchronized (this) {
+            int failed = lost;
+            lost = 0;
+            if (closed || out == null && !open()) {
+                return failed + lines;
+            }
+            int done = 0;
+            try {
+                flushOrThrow();
+                if (size + len > maxSize && (size > 0 || lines > 1)) {
+                    int start = off;
+                    for (int i = off; i < off + len; i++) {
+                        if (block[i] == '\n') {
+                            writeLine(block, start, i + 1 - start);
+                            done++;
+                            start = i + 1;
+                        }
+                    }
+                    flushOrThrow();
+                } else {
+                    out.write(block, off, len);
+                    size += len;
+                    failing = false;
+                }
+                return failed;
+            } catch (IOException e) {
+                return failed + lines - done + fail(e);
+            }
+        }
+    }
+
     private void writeLine(byte[] line, int off, int len) throws IOException {
         if (size > 0 && size + len > maxSize) {
             flushOrThrow();
