@@ -112,33 +112,8 @@ final class RotatingLogFile {
     int write(byte[] block, int off, int len, int lines) {
         int failed;
         synchronized (this) {
-            failed = lost;
-            lost = 0;
-            if (closed || out == null && !open()) {
-                return failed + lines;
-            }
-            int done = 0;
-            try {
-                if (size + len > maxSize && (size > 0 || lines > 1)) {
-                    // A rotation falls inside: line by line, so no line is split across files.
-                    int start = off;
-                    for (int i = off; i < off + len; i++) {
-                        if (block[i] == '\n') {
-                            writeLine(block, start, i + 1 - start);
-                            done++;
-                            start = i + 1;
-                        }
-                    }
-                } else {
-                    if (append(block, off, len)) {
-                        buffered += lines;
-                    }
-                    size += len;
-                }
-            } catch (IOException e) {
-                return failed + lines - done + fail(e);
-            }
-            if (flushArmed || count == 0) {
+            failed = put(block, off, len, lines, false);
+            if (flushArmed || count == 0) { // nothing waits (or the file is closed or failing)
                 return failed;
             }
             flushArmed = true;
@@ -152,35 +127,48 @@ final class RotatingLogFile {
      * calls as a rotation allows: for a caller that buffers itself ({@link AsyncLogFile}). Returns
      * how many lines did not make it, as {@link #write(byte[], int, int, int)} does.
      */
-    int writeThrough(byte[] block, int off, int len, int lines) {
-        synchronized (this) {
-            int failed = lost;
-            lost = 0;
-            if (closed || out == null && !open()) {
-                return failed + lines;
-            }
-            int done = 0;
-            try {
+    synchronized int writeThrough(byte[] block, int off, int len, int lines) {
+        return put(block, off, len, lines, true);
+    }
+
+    /** Under the lock: the lines into the buffer, or ({@code through}) out to the file. Returns the lines lost. */
+    private int put(byte[] block, int off, int len, int lines, boolean through) {
+        int failed = lost;
+        lost = 0;
+        if (closed || out == null && !open()) {
+            return failed + lines;
+        }
+        int done = 0;
+        try {
+            if (through) {
                 flushOrThrow();
-                if (size + len > maxSize && (size > 0 || lines > 1)) {
-                    int start = off;
-                    for (int i = off; i < off + len; i++) {
-                        if (block[i] == '\n') {
-                            writeLine(block, start, i + 1 - start);
-                            done++;
-                            start = i + 1;
-                        }
-                    }
-                    flushOrThrow();
-                } else {
-                    out.write(block, off, len);
-                    size += len;
-                    failing = false;
-                }
-                return failed;
-            } catch (IOException e) {
-                return failed + lines - done + fail(e);
             }
+            if (size + len > maxSize && (size > 0 || lines > 1)) {
+                // A rotation falls inside: line by line, so no line is split across files.
+                int start = off;
+                for (int i = off; i < off + len; i++) {
+                    if (block[i] == '\n') {
+                        writeLine(block, start, i + 1 - start);
+                        done++;
+                        start = i + 1;
+                    }
+                }
+                if (through) {
+                    flushOrThrow();
+                }
+            } else if (through) {
+                out.write(block, off, len);
+                size += len;
+                failing = false;
+            } else {
+                if (append(block, off, len)) {
+                    buffered += lines;
+                }
+                size += len;
+            }
+            return failed;
+        } catch (IOException e) {
+            return failed + lines - done + fail(e);
         }
     }
 
