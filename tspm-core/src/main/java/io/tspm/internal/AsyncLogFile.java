@@ -64,10 +64,6 @@ final class AsyncLogFile {
         this.flushLater = flushLater;
     }
 
-    RotatingLogFile file() {
-        return file;
-    }
-
     /** Bytes handed to the files thread and not yet written: what a reader far ahead of the disk is paused on. */
     long pending() {
         return pending.get();
