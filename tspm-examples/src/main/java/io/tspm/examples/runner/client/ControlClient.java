@@ -22,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The client side of the control API, kept thin so a command starts fast: a plain socket speaking
@@ -48,11 +49,15 @@ public final class ControlClient {
      */
     public static ControlClient locate(Path cwd, Map<String, String> env) {
         List<Path> looked = new ArrayList<>();
-        StateDir dir = StateDir.locate(cwd, env, looked).orElseThrow(() -> new RunnerException(ExitCodes.NO_RUNNER,
-                "no tspm runner is running: no .tspm/port in " + StateDir.describe(looked)
-                        + (env.containsKey("TSPM_HOME") ? "" : " (set TSPM_HOME or cd next to the config)")
-                        + "; start one with `tspm start [file]` or `tspm run [file]`"));
-        return of(dir);
+        // No lambda here: a listing's cold start pays for the first one (the method-handle machinery).
+        Optional<StateDir> dir = StateDir.locate(cwd, env, looked);
+        if (dir.isEmpty()) {
+            throw new RunnerException(ExitCodes.NO_RUNNER,
+                    "no tspm runner is running: no .tspm/port in " + StateDir.describe(looked)
+                            + (env.containsKey("TSPM_HOME") ? "" : " (set TSPM_HOME or cd next to the config)")
+                            + "; start one with `tspm start [file]` or `tspm run [file]`");
+        }
+        return of(dir.get());
     }
 
     /** The client of the runner of {@code dir}. */
