@@ -395,7 +395,7 @@ public final class Supervisor implements AutoCloseable {
 
         /**
          * Also gives each child the kernel's parent-death signal ({@code setpriv --pdeathsig KILL},
-         * tied to the supervisor's launcher thread), so a direct child dies with the JVM even if the
+         * tied to the supervisor's launcher threads), so a direct child dies with the JVM even if the
          * companion reaper was killed too (default false). It costs one more exec per spawn,
          * measured at about 0.4 ms of CPU, and protects the direct child only, not grandchildren.
          */

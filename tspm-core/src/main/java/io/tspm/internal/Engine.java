@@ -51,7 +51,7 @@ final class Engine implements AutoCloseable {
     final LogFiles logFiles;
     final ResourceSampler sampler;
     final FileWatcher watcher;
-    /** Programs already found on PATH (and their #! checked), for the launcher thread. */
+    /** Programs already found on PATH (and their #! checked), for the launcher threads. */
     final java.util.Map<String, String> programs = new java.util.concurrent.ConcurrentHashMap<>();
     /** Set once by the supervisor: carries out ONE_FOR_ALL and REST_FOR_ONE. */
     volatile RestartCoordinator coordinator;
@@ -101,7 +101,7 @@ final class Engine implements AutoCloseable {
         }
         this.platform = Platform.detect(this.parentDeathSignal);
         platform.limitations().ifPresent(l -> LOG.info("process supervision on this machine is limited: {}", l));
-        this.launcher = new Launcher("tspm-" + name + "-launcher");
+        this.launcher = new Launcher("tspm-" + name + "-launcher", 2);
         this.spawner = Spawner.choose(nativeLaunch, name, LOG);
         java.util.concurrent.ExecutorService engineThread =
                 java.util.concurrent.Executors.newSingleThreadExecutor(daemonThreads("tspm-" + name + "-engine"));

@@ -215,7 +215,7 @@ final class LaunchPlan {
 
     /**
      * {@link #resolveProgram} through a cache of earlier answers (the PATH walk and the {@code #!}
-     * check cost the launcher thread on every spawn); a cached path is still checked to be
+     * check cost a launcher thread on every spawn); a cached path is still checked to be
      * executable, with one stat.
      */
     static String resolved(String program, Path base, String path, java.util.Map<String, String> cache,

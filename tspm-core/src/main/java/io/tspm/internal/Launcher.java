@@ -8,9 +8,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one long-lived thread that spawns every child of a supervisor. It must outlive all of them:
- * Linux's parent-death signal fires when the <em>thread</em> that spawned a child dies, so a pool
- * that replaces a failed worker would kill that worker's children. Tasks never escape the loop.
+ * The few long-lived threads that spawn every child of a supervisor, taking spawns from one queue.
+ * Each must outlive its children: Linux's parent-death signal fires when the <em>thread</em> that
+ * spawned a child dies, so a pool that replaces a failed worker would kill that worker's children.
+ * Tasks never escape the loop. Two threads, because a spawn blocks its thread until the child has
+ * exec'd (posix_spawn's vfork; jspawnhelper's too): while one waits on the kernel, the other
+ * prepares and starts the next child on the other core.
  */
 final class Launcher {
 
@@ -18,16 +21,20 @@ final class Launcher {
     private static final Runnable POISON = () -> { };
 
     private final BlockingQueue<Runnable> queue = new LinkedBlockingQueue<>();
-    private final Thread thread;
+    private final int threads;
     private volatile boolean closed;
 
-    Launcher(String threadName) {
-        this.thread = new Thread(null, this::loop, threadName, 512 * 1024);
-        this.thread.setDaemon(true);
-        this.thread.start();
+    /** @param threads how many threads spawn (the name gets -1, -2, ... when more than one) */
+    Launcher(String threadName, int threads) {
+        this.threads = threads;
+        for (int i = 1; i <= threads; i++) {
+            Thread t = new Thread(null, this::loop, threads == 1 ? threadName : threadName + "-" + i, 512 * 1024);
+            t.setDaemon(true);
+            t.start();
+        }
     }
 
-    /** Runs {@code task} on the launcher thread. */
+    /** Runs {@code task} on a launcher thread. */
     <T> CompletableFuture<T> submit(Callable<T> task) {
         CompletableFuture<T> result = new CompletableFuture<>();
         if (closed) {
@@ -45,11 +52,13 @@ final class Launcher {
     }
 
 
-    /** Ends the thread after the queued tasks. Children still alive then get their death signal. */
+    /** Ends the threads after the queued tasks. Children still alive then get their death signal. */
     void close() {
         if (!closed) {
             closed = true;
-            queue.add(POISON);
+            for (int i = 0; i < threads; i++) {
+                queue.add(POISON);
+            }
         }
     }
 

@@ -462,7 +462,7 @@ final class ManagedInstance {
     }
 
     /**
-     * Enters STARTING and hands the spawn to the launcher thread.
+     * Enters STARTING and hands the spawn to a launcher thread.
      *
      * @param asked a start someone asked for, not a restart: a fixed port another program holds
      *              fails it at once, rather than the child failing to listen later (a restart
@@ -482,7 +482,7 @@ final class ManagedInstance {
         signalSent = null;
         move(new ProcessStarting(engine.now(), spec.name(), id, spawns));
         CompletableFuture<Void> result = starting;
-        // The launcher thread only spawns (and registers with the reaper); the rest runs on the engine thread.
+        // A launcher thread only spawns (and registers with the reaper); the rest runs on the engine thread.
         Optional<Hook> preStart = spec.hooks().preStart();
         if (preStart.isEmpty()) {
             after.add(() -> engine.launcher.submit(() -> SpawnedProcess.spawn(engine, spec, id, port(), asked))

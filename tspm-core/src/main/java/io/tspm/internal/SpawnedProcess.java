@@ -12,7 +12,7 @@ import java.util.OptionalInt;
 record SpawnedProcess(Process process, long startTicks, Map<String, String> environment) {
 
     /**
-     * On the launcher thread: builds the launch plan, spawns, and registers the child with the
+     * On a launcher thread: builds the launch plan, spawns, and registers the child with the
      * companion reaper at once, so no moment passes in which a JVM crash would orphan it.
      *
      * @param checkPort whether a fixed port ({@code basePort + id}) another program holds fails the

@@ -30,11 +30,19 @@ final class ExitWatcher {
         MemorySegment state = Libc.callState(arena);
         epfd = Libc.epollCreate1(state, Libc.O_CLOEXEC);
         if (epfd < 0) {
-            throw new IllegalStateException("epoll_create1: " + Libc.describe(Libc.errno(state)));
+            String why = Libc.describe(Libc.errno(state));
+            arena.close();
+            throw new IllegalStateException("epoll_create1: " + why);
         }
         wakeFd = Libc.eventfd(state, 0, Libc.O_CLOEXEC);
         if (wakeFd < 0 || add(state, wakeFd) != 0) {
-            throw new IllegalStateException("eventfd: " + Libc.describe(Libc.errno(state)));
+            String why = Libc.describe(Libc.errno(state));
+            if (wakeFd >= 0) {
+                Libc.close(state, wakeFd);
+            }
+            Libc.close(state, epfd);
+            arena.close(); // nothing of a watcher that never ran stays open
+            throw new IllegalStateException("eventfd: " + why);
         }
         thread = new Thread(null, this::loop, threadName, 256 * 1024);
         thread.setDaemon(true);

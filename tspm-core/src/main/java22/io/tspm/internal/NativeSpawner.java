@@ -8,7 +8,9 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.charset.Charset;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The native launch path (Linux, JDK 22+): one {@code posix_spawn} per child, with
@@ -33,6 +35,8 @@ final class NativeSpawner implements Spawner {
     private ExitWatcher watcher; // started with the first child; guarded by this
     private OutputLoop output; // started with the first pipe; guarded by this
     private boolean closed; // guarded by this
+    /** Files found for earlier spawns: the PATH walk costs a stat per entry on every spawn. */
+    private final Map<String, String> executables = new ConcurrentHashMap<>();
 
     private NativeSpawner(String supervisor) {
         this.supervisor = supervisor;
@@ -152,7 +156,7 @@ final class NativeSpawner implements Spawner {
                 MemorySegment envp = strings(arena, pb.environment().entrySet().stream()
                         .map(e -> e.getKey() + "=" + e.getValue()).toList());
                 MemorySegment pidOut = arena.allocate(Libc.INT);
-                String file = executable(command.get(0), pb.environment().get("PATH"), dir);
+                String file = executableCached(command.get(0), pb.environment().get("PATH"), dir);
                 int rc = Libc.posixSpawn(pidOut, arena.allocateFrom(file, charset), fa, attr, argv, envp);
                 closeChildEnds(fds, state);
                 if (rc != 0) {
@@ -232,6 +236,26 @@ final class NativeSpawner implements Spawner {
             case APPEND -> check(Libc.faAddOpen(fa, target, arena.allocateFrom(r.file().getPath(), charset),
                     Libc.O_WRONLY | Libc.O_CREAT | Libc.O_APPEND, 0666), "posix_spawn_file_actions_addopen", command);
         }
+    }
+
+    /**
+     * {@link #executable} through the answers of earlier spawns; one still executable is taken
+     * again without the walk (as the launch plan's own check caches its answer).
+     */
+    private String executableCached(String program, String path, File dir) {
+        if (program.indexOf('/') >= 0) {
+            return program;
+        }
+        String key = program + '\0' + path + '\0' + dir;
+        String hit = executables.get(key);
+        if (hit != null && new File(hit).canExecute()) {
+            return hit;
+        }
+        String found = executable(program, path, dir);
+        if (!found.equals(program) && executables.size() < 1000) {
+            executables.put(key, found);
+        }
+        return found;
     }
 
     /**
