@@ -79,7 +79,6 @@ final class Libc {
     private static final MethodHandle FA_ADDCLOSEFROM = errnoless("posix_spawn_file_actions_addclosefrom_np",
             FunctionDescriptor.of(INT, ADDR, INT));
     private static final MethodHandle ATTR_INIT = errnoless("posix_spawnattr_init", FunctionDescriptor.of(INT, ADDR));
-    private static final MethodHandle ATTR_DESTROY = errnoless("posix_spawnattr_destroy", FunctionDescriptor.of(INT, ADDR));
     private static final MethodHandle ATTR_SETFLAGS = errnoless("posix_spawnattr_setflags",
             FunctionDescriptor.of(INT, ADDR, ValueLayout.JAVA_SHORT));
     private static final MethodHandle ATTR_SETSIGMASK = errnoless("posix_spawnattr_setsigmask",
@@ -213,14 +212,6 @@ final class Libc {
     static int attrInit(MemorySegment attr) {
         try {
             return (int) ATTR_INIT.invokeExact(attr);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
-    }
-
-    static void attrDestroy(MemorySegment attr) {
-        try {
-            int ignored = (int) ATTR_DESTROY.invokeExact(attr);
         } catch (Throwable t) {
             throw rethrow(t);
         }

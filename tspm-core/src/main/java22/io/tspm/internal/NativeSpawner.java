@@ -7,6 +7,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.charset.Charset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -29,6 +30,7 @@ import java.util.concurrent.ConcurrentHashMap;
 final class NativeSpawner implements Spawner {
 
     private static final int SIGKILL = 9;
+    private static final MemorySegment DEV_NULL = Arena.global().allocateFrom("/dev/null");
 
     private final String supervisor;
     private final Charset charset;
@@ -37,6 +39,8 @@ final class NativeSpawner implements Spawner {
     private boolean closed; // guarded by this
     /** Files found for earlier spawns: the PATH walk costs a stat per entry on every spawn. */
     private final Map<String, String> executables = new ConcurrentHashMap<>();
+    /** See {@link #attributes}; written once under this. */
+    private volatile MemorySegment spawnAttributes;
 
     private NativeSpawner(String supervisor) {
         this.supervisor = supervisor;
@@ -124,20 +128,10 @@ final class NativeSpawner implements Spawner {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = Libc.callState(arena);
             MemorySegment fa = arena.allocate(Libc.FILE_ACTIONS_BYTES, 16);
-            MemorySegment attr = arena.allocate(Libc.SPAWNATTR_BYTES, 16);
-            MemorySegment sigs = arena.allocate(Libc.SIGSET_BYTES, 16);
             check(Libc.faInit(fa), "posix_spawn_file_actions_init", command);
-            check(Libc.attrInit(attr), "posix_spawnattr_init", command);
             // our ends of the pipes, then the child's: -1 where there is no pipe
             int[] fds = {-1, -1, -1, -1};
             try {
-                check(Libc.sigemptyset(sigs), "sigemptyset", command);
-                check(Libc.attrSetSigmask(attr, sigs), "posix_spawnattr_setsigmask", command);
-                check(Libc.sigfillset(sigs), "sigfillset", command);
-                check(Libc.attrSetSigdefault(attr, sigs), "posix_spawnattr_setsigdefault", command);
-                check(Libc.attrSetFlags(attr, (short) (Libc.POSIX_SPAWN_SETSID | Libc.POSIX_SPAWN_SETSIGMASK
-                        | Libc.POSIX_SPAWN_SETSIGDEF)), "posix_spawnattr_setflags", command);
-
                 redirect(arena, fa, 0, pb.redirectInput(), command, null, state);
                 redirect(arena, fa, 1, pb.redirectOutput(), command, fds, state);
                 if (pb.redirectErrorStream()) {
@@ -152,12 +146,17 @@ final class NativeSpawner implements Spawner {
                 }
                 check(Libc.faAddClosefrom(fa, 3), "posix_spawn_file_actions_addclosefrom_np", command);
 
-                MemorySegment argv = strings(arena, command.stream().toList());
-                MemorySegment envp = strings(arena, pb.environment().entrySet().stream()
-                        .map(e -> e.getKey() + "=" + e.getValue()).toList());
+                Map<String, String> env = pb.environment();
+                String file = executableCached(command.get(0), env.get("PATH"), dir);
+                List<String> envStrings = new ArrayList<>(env.size());
+                for (Map.Entry<String, String> e : env.entrySet()) {
+                    envStrings.add(e.getKey() + "=" + e.getValue());
+                }
+                MemorySegment argv = strings(arena, command);
+                MemorySegment envp = strings(arena, envStrings);
                 MemorySegment pidOut = arena.allocate(Libc.INT);
-                String file = executableCached(command.get(0), pb.environment().get("PATH"), dir);
-                int rc = Libc.posixSpawn(pidOut, arena.allocateFrom(file, charset), fa, attr, argv, envp);
+                int rc = Libc.posixSpawn(pidOut, arena.allocateFrom(file, charset), fa, attributes(command), argv,
+                        envp);
                 closeChildEnds(fds, state);
                 if (rc != 0) {
                     throw new IOException(cannotRun(command, dir, Libc.describe(rc)));
@@ -170,9 +169,36 @@ final class NativeSpawner implements Spawner {
                         Libc.close(state, fd);
                     }
                 }
-                Libc.attrDestroy(attr);
                 Libc.faDestroy(fa);
             }
+        }
+    }
+
+    /**
+     * The spawn attributes, the same for every child (a new session, an empty signal mask, every
+     * signal at its default): set up once, then only read by posix_spawn, from any thread.
+     */
+    private MemorySegment attributes(List<String> command) throws IOException {
+        MemorySegment attr = spawnAttributes;
+        if (attr != null) {
+            return attr;
+        }
+        synchronized (this) {
+            if (spawnAttributes == null) {
+                // Freed with the spawner (glibc's posix_spawnattr_destroy frees nothing).
+                Arena auto = Arena.ofAuto();
+                MemorySegment a = auto.allocate(Libc.SPAWNATTR_BYTES, 16);
+                MemorySegment sigs = auto.allocate(Libc.SIGSET_BYTES, 16);
+                check(Libc.attrInit(a), "posix_spawnattr_init", command);
+                check(Libc.sigemptyset(sigs), "sigemptyset", command);
+                check(Libc.attrSetSigmask(a, sigs), "posix_spawnattr_setsigmask", command);
+                check(Libc.sigfillset(sigs), "sigfillset", command);
+                check(Libc.attrSetSigdefault(a, sigs), "posix_spawnattr_setsigdefault", command);
+                check(Libc.attrSetFlags(a, (short) (Libc.POSIX_SPAWN_SETSID | Libc.POSIX_SPAWN_SETSIGMASK
+                        | Libc.POSIX_SPAWN_SETSIGDEF)), "posix_spawnattr_setflags", command);
+                spawnAttributes = a;
+            }
+            return spawnAttributes;
         }
     }
 
@@ -214,7 +240,7 @@ final class NativeSpawner implements Spawner {
             case PIPE -> {
                 if (fds == null) {
                     // stdin as a pipe: nothing of ours writes to it; /dev/null reads as the child's end of a closed pipe
-                    check(Libc.faAddOpen(fa, target, arena.allocateFrom("/dev/null"), Libc.O_RDONLY, 0),
+                    check(Libc.faAddOpen(fa, target, DEV_NULL, Libc.O_RDONLY, 0),
                             "posix_spawn_file_actions_addopen", command);
                     return;
                 }
@@ -290,14 +316,29 @@ final class NativeSpawner implements Spawner {
         }
     }
 
-    /** A NULL-terminated array of C strings. */
+    /**
+     * A NULL-terminated array of C strings, array and strings in one allocation: an environment of
+     * 40 variables would otherwise cost 41 allocations (and as many frees) per spawn.
+     */
     private MemorySegment strings(Arena arena, List<String> values) {
-        MemorySegment array = arena.allocate(ValueLayout.ADDRESS, values.size() + 1L);
-        for (int i = 0; i < values.size(); i++) {
-            array.setAtIndex(ValueLayout.ADDRESS, i, arena.allocateFrom(values.get(i), charset));
+        int n = values.size();
+        byte[][] encoded = new byte[n][];
+        long bytes = 0;
+        for (int i = 0; i < n; i++) {
+            encoded[i] = values.get(i).getBytes(charset);
+            bytes += encoded[i].length + 1L;
         }
-        array.setAtIndex(ValueLayout.ADDRESS, values.size(), MemorySegment.NULL);
-        return array;
+        long pointers = ValueLayout.ADDRESS.byteSize() * (n + 1L);
+        MemorySegment block = arena.allocate(pointers + bytes, ValueLayout.ADDRESS.byteAlignment());
+        long at = pointers;
+        for (int i = 0; i < n; i++) {
+            MemorySegment.copy(encoded[i], 0, block, ValueLayout.JAVA_BYTE, at, encoded[i].length);
+            // the allocation is zeroed: the byte after each string is its terminator
+            block.setAtIndex(ValueLayout.ADDRESS, i, block.asSlice(at));
+            at += encoded[i].length + 1L;
+        }
+        block.setAtIndex(ValueLayout.ADDRESS, n, MemorySegment.NULL);
+        return block;
     }
 
     private static void check(int rc, String what, List<String> command) throws IOException {
