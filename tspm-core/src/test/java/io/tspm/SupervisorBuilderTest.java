@@ -73,6 +73,24 @@ class SupervisorBuilderTest {
     }
 
     @Test
+    void aScaleUpMayNotGrowIntoAnotherProcesssFixedPorts() {
+        try (Supervisor s = Supervisor.builder()
+                .addProcess("web", p -> p.command("x").basePort(8000).instances(2).autostart(false))
+                .addProcess("api", p -> p.command("x").basePort(8003).autostart(false))
+                .build()) {
+            s.group("web").scale(3); // 8000..8002: just below api's
+            assertThatThrownBy(() -> s.group("web").scale(4))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("cannot scale process 'web' to 4 instances: process 'api' has ports 8003, which overlap"
+                            + " those of 'web' (8000..8003): give one a basePort past the other's last port, or freePorts()");
+            assertThat(s.group("web").spec().instances()).isEqualTo(3);
+            assertThat(s.group("web").instances()).hasSize(3);
+            s.group("web").scale(1); // down is always allowed
+            assertThat(s.group("web").instances()).hasSize(1);
+        }
+    }
+
+    @Test
     void theEngineCannotBeBuiltAroundTheApiOnTheClassPath() {
         assertThatThrownBy(() -> new io.tspm.internal.SupervisorCore(null))
                 .isInstanceOf(UnsupportedOperationException.class)

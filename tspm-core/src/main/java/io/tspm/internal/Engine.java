@@ -55,6 +55,8 @@ final class Engine implements AutoCloseable {
     final java.util.Map<String, String> programs = new java.util.concurrent.ConcurrentHashMap<>();
     /** Set once by the supervisor: carries out ONE_FOR_ALL and REST_FOR_ONE. */
     volatile RestartCoordinator coordinator;
+    /** Set once by the supervisor: throws when a scaled spec's fixed ports overlap another process's. */
+    volatile java.util.function.Consumer<io.tspm.ProcessSpec> scaleCheck = spec -> { };
     private final ScheduledThreadPoolExecutor ownedScheduler;
     final boolean orphanProtection;
     /** Whether children get {@code setpriv --pdeathsig KILL} (on top of the reaper). */
@@ -154,6 +156,11 @@ final class Engine implements AutoCloseable {
 
     public void coordinator(RestartCoordinator coordinator) {
         this.coordinator = coordinator;
+    }
+
+    /** What a scale-up checks its new fixed ports against (the other processes' ranges). */
+    public void scaleCheck(java.util.function.Consumer<io.tspm.ProcessSpec> check) {
+        this.scaleCheck = check;
     }
 
     /** The spawn-time context probes get for {@code environment}. */

@@ -388,6 +388,14 @@ final class ManagedGroup implements ProcessGroup {
             throw new IllegalArgumentException("process '" + spec.name() + "': basePort " + spec.basePort().getAsInt()
                     + " + instances " + n + " runs past port 65535");
         }
+        if (spec.basePort().isPresent() && n > spec.instances()) {
+            try {
+                engine.scaleCheck.accept(scaledSpec(spec, n));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("cannot scale process '" + spec.name() + "' to " + n + " instances: "
+                        + e.getMessage(), e);
+            }
+        }
         List<CompletableFuture<?>> work = new ArrayList<>();
         // Stops and starts begin after the lock is released: they complete futures (callbacks).
         List<Runnable> begin = new ArrayList<>();

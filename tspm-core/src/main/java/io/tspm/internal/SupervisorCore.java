@@ -107,6 +107,7 @@ public final class SupervisorCore implements AutoCloseable {
             throw e;
         }
         engine.coordinator(new GroupStrategies(this::strategyView));
+        engine.scaleCheck(this::checkScaledPorts);
         if (useShutdownHook) {
             synchronized (lock) {
                 installShutdownHook();
@@ -372,6 +373,18 @@ public final class SupervisorCore implements AutoCloseable {
         groups.values().forEach(g -> all.add(g.spec()));
         all.add(spec);
         checkConditions(all);
+        PortRanges.check(all);
+    }
+
+    /**
+     * A scale-up's fixed ports against every other process's, as they are now: growing into
+     * another's range would put two instances on one port.
+     */
+    private void checkScaledPorts(ProcessSpec scaled) {
+        List<ProcessSpec> all = new ArrayList<>();
+        synchronized (lock) {
+            groups.values().forEach(g -> all.add(g.spec().name().equals(scaled.name()) ? scaled : g.spec()));
+        }
         PortRanges.check(all);
     }
 
