@@ -18,52 +18,23 @@ final class ExitWatcher {
     private static final int BATCH = 64;
 
     private final Arena arena = Arena.ofShared();
-    private final int epfd;
-    /** An eventfd that wakes the thread for {@link #close}. */
-    private final int wakeFd;
+    /** The children's pidfds, each event carrying its pidfd. */
+    private final Epoll epoll;
     private final Map<Integer, NativeProcess> watched = new ConcurrentHashMap<>();
     private final Thread thread;
     private volatile boolean closing;
     private boolean stopped; // guarded by this
 
     ExitWatcher(String threadName) {
-        MemorySegment state = Libc.callState(arena);
-        epfd = Libc.epollCreate1(state, Libc.O_CLOEXEC);
-        if (epfd < 0) {
-            String why = Libc.describe(Libc.errno(state));
+        try {
+            epoll = Epoll.open(Libc.callState(arena));
+        } catch (RuntimeException e) {
             arena.close();
-            throw new IllegalStateException("epoll_create1: " + why);
-        }
-        wakeFd = Libc.eventfd(state, 0, Libc.O_CLOEXEC);
-        if (wakeFd < 0 || add(state, wakeFd) != 0) {
-            String why = Libc.describe(Libc.errno(state));
-            if (wakeFd >= 0) {
-                Libc.close(state, wakeFd);
-            }
-            Libc.close(state, epfd);
-            arena.close(); // nothing of a watcher that never ran stays open
-            throw new IllegalStateException("eventfd: " + why);
+            throw e;
         }
         thread = new Thread(null, this::loop, threadName, 256 * 1024);
         thread.setDaemon(true);
         thread.start();
-    }
-
-    private int add(MemorySegment state, int fd) {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment ev = a.allocate(Libc.EPOLL_EVENT_BYTES, 8);
-            ev.set(Libc.INT, 0, Libc.EPOLLIN);
-            setData(ev, 0, fd);
-            return Libc.epollCtl(state, epfd, Libc.EPOLL_CTL_ADD, fd, ev);
-        }
-    }
-
-    private static void setData(MemorySegment events, long at, int fd) {
-        events.set(java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED, at + Libc.EPOLL_DATA, fd);
-    }
-
-    private static int data(MemorySegment events, long at) {
-        return events.get(java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED, at + Libc.EPOLL_DATA);
     }
 
     /**
@@ -77,7 +48,7 @@ final class ExitWatcher {
         }
         int fd = p.pidfd();
         watched.put(fd, p);
-        int rc = add(state, fd);
+        int rc = epoll.add(state, fd, fd);
         if (rc != 0) {
             watched.remove(fd);
         }
@@ -99,7 +70,7 @@ final class ExitWatcher {
     /** Ends the thread once every watched child has exited (the engine closes when none is left). */
     void close() {
         closing = true;
-        Libc.wake(wakeFd);
+        epoll.wake();
     }
 
     private void loop() {
@@ -109,7 +80,7 @@ final class ExitWatcher {
         MemorySegment drain = arena.allocate(8);
         try {
             while (!done()) {
-                int n = Libc.epollWait(state, epfd, events, BATCH, -1);
+                int n = epoll.await(state, events, BATCH, -1);
                 if (n < 0) {
                     int errno = Libc.errno(state);
                     if (errno == Libc.EINTR) {
@@ -120,11 +91,11 @@ final class ExitWatcher {
                     return;
                 }
                 for (int i = 0; i < n; i++) {
-                    int fd = data(events, i * Libc.EPOLL_EVENT_BYTES);
-                    if (fd == wakeFd) {
-                        Libc.read(state, wakeFd, drain, 8);
+                    long data = Epoll.data(events, i);
+                    if (data == Epoll.WAKE) {
+                        epoll.drainWake(state, drain);
                     } else {
-                        reap(fd, state, info);
+                        reap((int) data, state, info);
                     }
                 }
             }
@@ -132,8 +103,7 @@ final class ExitWatcher {
             synchronized (this) {
                 stopped = true;
             }
-            Libc.close(state, epfd);
-            Libc.close(state, wakeFd);
+            epoll.close(state);
             arena.close();
         }
     }
@@ -158,7 +128,7 @@ final class ExitWatcher {
             value = code == Libc.CLD_EXITED ? status : 128 + status; // the JDK's encoding of a death by signal
         }
         watched.remove(fd);
-        Libc.epollCtl(state, epfd, Libc.EPOLL_CTL_DEL, fd, MemorySegment.NULL);
+        epoll.remove(state, fd);
         try {
             p.exited(value);
         } catch (RuntimeException e) {

@@ -29,8 +29,6 @@ final class OutputLoop {
     /** One read per ready pipe per turn: a whole Linux pipe buffer. */
     static final int CHUNK = 64 * 1024;
     private static final int BATCH = 256;
-    /** The epoll data of the wake-up eventfd; streams are numbered from 1. */
-    private static final long WAKE = 0;
     /** What a closing loop still reads from each pipe before it closes it. */
     private static final int LAST_READS = 16;
     /** How often paused streams are looked at again. */
@@ -51,8 +49,8 @@ final class OutputLoop {
     }
 
     private final Arena arena = Arena.ofShared();
-    private final int epfd;
-    private final int wakeFd;
+    /** The pipes, each event carrying its stream's number (from 1: 0 is the wake-up). */
+    private final Epoll epoll;
     private final Map<Long, Stream> streams = new ConcurrentHashMap<>();
     /** The streams {@link #pause} took out of epoll's interest; loop thread only. */
     private final Map<Long, Stream> paused = new java.util.HashMap<>();
@@ -63,38 +61,15 @@ final class OutputLoop {
 
     OutputLoop(String threadName) {
         MemorySegment state = Libc.callState(arena);
-        epfd = Libc.epollCreate1(state, Libc.O_CLOEXEC);
-        if (epfd < 0) {
-            String why = Libc.describe(Libc.errno(state));
+        try {
+            epoll = Epoll.open(state);
+        } catch (RuntimeException e) {
             arena.close();
-            throw new IllegalStateException("epoll_create1: " + why);
-        }
-        wakeFd = Libc.eventfd(state, 0, Libc.O_CLOEXEC);
-        if (wakeFd < 0 || add(state, wakeFd, WAKE) != 0) {
-            String why = Libc.describe(Libc.errno(state));
-            if (wakeFd >= 0) {
-                Libc.close(state, wakeFd);
-            }
-            Libc.close(state, epfd);
-            arena.close(); // nothing of a loop that never ran stays open
-            throw new IllegalStateException("eventfd: " + why);
+            throw e;
         }
         thread = new Thread(null, this::loop, threadName, 256 * 1024);
         thread.setDaemon(true);
         thread.start();
-    }
-
-    private int add(MemorySegment state, int fd, long id) {
-        return ctl(state, Libc.EPOLL_CTL_ADD, fd, id, Libc.EPOLLIN);
-    }
-
-    private int ctl(MemorySegment state, int op, int fd, long id, int events) {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment ev = a.allocate(Libc.EPOLL_EVENT_BYTES, 8);
-            ev.set(Libc.INT, 0, events);
-            ev.set(ValueLayout.JAVA_LONG_UNALIGNED, Libc.EPOLL_DATA, id);
-            return Libc.epollCtl(state, epfd, op, fd, ev);
-        }
     }
 
     /**
@@ -117,7 +92,7 @@ final class OutputLoop {
                 }
                 long id = nextId++;
                 streams.put(id, s);
-                if (add(state, fd, id) != 0) {
+                if (epoll.add(state, fd, id) != 0) {
                     streams.remove(id);
                     LOG.warn("epoll_ctl refused pipe {}: {}", fd, Libc.describe(Libc.errno(state)));
                     return null;
@@ -138,7 +113,7 @@ final class OutputLoop {
      */
     void close() {
         closing = true;
-        Libc.wake(wakeFd);
+        epoll.wake();
     }
 
     private void loop() {
@@ -148,7 +123,7 @@ final class OutputLoop {
         byte[] buf = new byte[CHUNK];
         try {
             while (!closing) {
-                int n = Libc.epollWait(state, epfd, events, BATCH, paused.isEmpty() ? -1 : PAUSE_MILLIS);
+                int n = epoll.await(state, events, BATCH, paused.isEmpty() ? -1 : PAUSE_MILLIS);
                 if (n < 0) {
                     int errno = Libc.errno(state);
                     if (errno == Libc.EINTR) {
@@ -159,9 +134,9 @@ final class OutputLoop {
                     return;
                 }
                 for (int i = 0; i < n; i++) {
-                    long id = events.get(ValueLayout.JAVA_LONG_UNALIGNED, i * Libc.EPOLL_EVENT_BYTES + Libc.EPOLL_DATA);
-                    if (id == WAKE) {
-                        Libc.read(state, wakeFd, nbuf, 8);
+                    long id = Epoll.data(events, i);
+                    if (id == Epoll.WAKE) {
+                        epoll.drainWake(state, nbuf);
                         continue;
                     }
                     Stream s = streams.get(id);
@@ -215,7 +190,7 @@ final class OutputLoop {
      * A hang-up is still reported: then it is read on, to its end.
      */
     private void pause(long id, Stream s, MemorySegment state) {
-        if (ctl(state, Libc.EPOLL_CTL_MOD, s.fd, id, 0) == 0) {
+        if (epoll.modify(state, s.fd, id, 0) == 0) {
             paused.put(id, s);
         }
     }
@@ -224,7 +199,7 @@ final class OutputLoop {
         for (java.util.Iterator<Map.Entry<Long, Stream>> it = paused.entrySet().iterator(); it.hasNext(); ) {
             Map.Entry<Long, Stream> e = it.next();
             Stream s = e.getValue();
-            if (!s.lines.congested() && ctl(state, Libc.EPOLL_CTL_MOD, s.fd, e.getKey(), Libc.EPOLLIN) == 0) {
+            if (!s.lines.congested() && epoll.modify(state, s.fd, e.getKey(), Libc.EPOLLIN) == 0) {
                 it.remove();
             }
         }
@@ -235,7 +210,7 @@ final class OutputLoop {
         streams.remove(id);
         paused.remove(id);
         // Out of the set before the close: a spawn forking meanwhile may hold the pipe a moment longer.
-        Libc.epollCtl(state, epfd, Libc.EPOLL_CTL_DEL, s.fd, MemorySegment.NULL);
+        epoll.remove(state, s.fd);
         Libc.close(state, s.fd);
         CompletableFuture<Void> written = null;
         try {
@@ -268,8 +243,7 @@ final class OutputLoop {
                 end(e.getKey(), e.getValue(), state);
             }
         }
-        Libc.close(state, epfd);
-        Libc.close(state, wakeFd);
+        epoll.close(state);
         arena.close();
     }
 }
