@@ -840,6 +840,9 @@ final class ManagedInstance {
                     // REST_FOR_ONE: the delay starts once the dependents have stopped (OTP's order).
                     after.add(() -> coordinator.restarting(spec, id, watch)
                             .whenComplete((x, e) -> scheduleRestart(gen, delay)));
+                } else if (d.delay().isZero()) {
+                    // No wait asked for: restarted as soon as the lock is let go, not a scheduler turn later.
+                    after.add(() -> onRestartDue(gen));
                 } else {
                     restartTimer = engine.schedule(() -> onRestartDue(gen), d.delay());
                 }
