@@ -149,6 +149,14 @@ class EndToEndLauncherTest {
         Launcher.Result typo = tspm.run("restart", "wbe");
         assertThat(typo.exit()).isEqualTo(ExitCodes.NOT_FOUND);
         assertThat(typo.err()).contains("no process or namespace named 'wbe'; did you mean 'web'?");
+        // scale and describe take one process: a namespace is told as one, not suggested as itself.
+        Launcher.Result namespace = tspm.run("scale", "jobs", "2");
+        assertThat(namespace.exit()).isEqualTo(ExitCodes.NOT_FOUND);
+        assertThat(namespace.err()).contains("'jobs' is a namespace (worker), not a process")
+                .doesNotContain("did you mean 'jobs'");
+        Launcher.Result describe = tspm.run("describe", "wrker");
+        assertThat(describe.exit()).isEqualTo(ExitCodes.NOT_FOUND);
+        assertThat(describe.err()).contains("no process named 'wrker'; did you mean 'worker'?");
 
         Launcher.Result command = tspm.run("lsit");
         assertThat(command.exit()).isEqualTo(ExitCodes.USAGE);
