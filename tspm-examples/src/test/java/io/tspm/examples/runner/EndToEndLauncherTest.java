@@ -172,6 +172,20 @@ class EndToEndLauncherTest {
     }
 
     @Test
+    void aMissingConfigIsSaidSo_notTakenForAProcessName() throws Exception {
+        // No runner: a mistyped file is a config not found (1), not "no runner is running" (3).
+        Launcher.Result start = tspm.run("start", "tspm.yml");
+        assertThat(start.exit()).as(start.toString()).isEqualTo(ExitCodes.FAILURE);
+        assertThat(start.err()).contains("no config at " + dir.toRealPath().resolve("tspm.yml") + ": no such file")
+                .doesNotContain("no tspm runner");
+        Launcher.Result run = tspm.run("run", "nope.yaml", "--stop-after", "1");
+        assertThat(run.exit()).as(run.toString()).isEqualTo(ExitCodes.FAILURE);
+        assertThat(run.err()).contains("nope.yaml: no such file or directory");
+        // A process name still asks the runner, and says none runs.
+        assertThat(tspm.run("start", "web").exit()).isEqualTo(ExitCodes.NO_RUNNER);
+    }
+
+    @Test
     void aFailedStartSaysWhyWithTheLastLines() throws Exception {
         Files.writeString(dir.resolve("broken.yaml"), String.join("\n",
                 "processes:",

@@ -75,6 +75,9 @@ public final class RunnerCommands {
 
     static Path config(Path given) {
         Path p = given == null ? Path.of("").toAbsolutePath() : given.toAbsolutePath().normalize();
+        if (!Files.exists(p)) { // said here: the loader's IOException names only the path
+            throw new RunnerException(ExitCodes.FAILURE, "no config at " + p + ": no such file or directory");
+        }
         return io.tspm.config.ConfigLoader.locate(p).toAbsolutePath().normalize();
     }
 
@@ -150,7 +153,8 @@ public final class RunnerCommands {
             boolean isFile = what != null && Files.exists(Path.of(what));
             if (!isFile && !daemon) {
                 Optional<ControlClient> running = running();
-                if (what != null || running.isPresent()) {
+                // With no runner, a missing tspm.yml is a config not found, not a process to start.
+                if (running.isPresent() || what != null && !what.matches("(?i).*\\.(ya?ml|jsonc?|c?js)")) {
                     ControlClient c = running.orElseGet(this::client);
                     String reply = c.post("/v1/actions/start?target=" + ControlClient.q(what == null ? "all" : what))
                             .body();
