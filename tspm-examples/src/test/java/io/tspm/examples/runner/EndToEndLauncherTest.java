@@ -172,6 +172,30 @@ class EndToEndLauncherTest {
     }
 
     @Test
+    void aDamagedDump_isRestoredFromTheBackup_withAWarningTheUserSees() throws Exception {
+        assertThat(tspm.run("start", "tspm.yaml").exit()).isZero();
+        assertThat(tspm.run("save").exit()).isZero();
+        assertThat(tspm.run("scale", "web", "3").exit()).isZero();
+        assertThat(tspm.run("save").exit()).isZero(); // the first dump is the backup now
+        assertThat(tspm.run("kill").exit()).isZero();
+        Path dump = dir.resolve(".tspm/dump.yaml");
+        Files.write(dump, java.util.Arrays.copyOf(Files.readAllBytes(dump), 150)); // cut off
+
+        // No runner: a new detached one, and the warning is on the terminal, not only in runner.log.
+        Launcher.Result detached = tspm.run("resurrect");
+        assertThat(detached.exit()).as(detached.toString()).isZero();
+        assertThat(detached.err()).contains("warning: " + dump.toRealPath() + " is damaged",
+                "restoring the previous dump " + dump.toRealPath() + ".bak instead");
+        assertThat((List<?>) Json.parse(tspm.run("jlist").out())).as("the backup's 2 web and 1 worker").hasSize(3);
+
+        // Into the running runner: the same warning, and the file restored named as the backup.
+        Launcher.Result running = tspm.run("resurrect");
+        assertThat(running.exit()).as(running.toString()).isZero();
+        assertThat(running.err()).contains("is damaged", "restoring the previous dump");
+        assertThat(running.out()).contains("restored " + dump.toRealPath() + ".bak:");
+    }
+
+    @Test
     void aMissingConfigIsSaidSo_notTakenForAProcessName() throws Exception {
         // No runner: a mistyped file is a config not found (1), not "no runner is running" (3).
         Launcher.Result start = tspm.run("start", "tspm.yml");

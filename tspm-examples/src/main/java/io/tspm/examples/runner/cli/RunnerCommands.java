@@ -148,7 +148,7 @@ public final class RunnerCommands {
         @Override
         public Integer call() throws Exception {
             if (resurrect) {
-                return Resurrect.detached(spec.commandLine().getOut(), passOn());
+                return Resurrect.detached(spec.commandLine().getOut(), spec.commandLine().getErr(), passOn());
             }
             boolean isFile = what != null && Files.exists(Path.of(what));
             if (!isFile && !daemon) {
@@ -164,7 +164,8 @@ public final class RunnerCommands {
             Path config = config(what == null ? null : Path.of(what));
             List<String> args = new ArrayList<>(List.of("--config", config.toString()));
             args.addAll(passOn());
-            return Daemon.launch(StateDir.forConfig(config, System.getenv()), config, args, spec.commandLine().getOut());
+            return Daemon.launch(StateDir.forConfig(config, System.getenv()), config, args, spec.commandLine().getOut(),
+                    spec.commandLine().getErr());
         }
 
         private Optional<ControlClient> running() {
@@ -192,18 +193,24 @@ public final class RunnerCommands {
                 if (e.exitCode() != ExitCodes.NO_RUNNER) {
                     throw e;
                 }
-                return detached(spec.commandLine().getOut(), passOn());
+                return detached(spec.commandLine().getOut(), spec.commandLine().getErr(), passOn());
             }
             String reply = c.post("/v1/resurrect").body();
             String text = Json.stringField(reply, "text");
-            return print("restored " + c.state().dump() + ":\n" + (text == null ? reply : text));
+            // The one warning a load gives: the dump was damaged and its backup was restored instead.
+            List<?> warnings = Json.parse(reply) instanceof java.util.Map<?, ?> m
+                    && m.get("warnings") instanceof List<?> w ? w : List.of();
+            warnings.forEach(spec.commandLine().getErr()::println);
+            spec.commandLine().getErr().flush();
+            return print("restored " + (warnings.isEmpty() ? c.state().dump() : c.state().dumpBackup()) + ":\n"
+                    + (text == null ? reply : text));
         }
 
-        static int detached(java.io.PrintWriter out, List<String> passOn) throws Exception {
+        static int detached(java.io.PrintWriter out, java.io.PrintWriter err, List<String> passOn) throws Exception {
             StateDir state = locateDump();
             List<String> args = new ArrayList<>(List.of("--resurrect"));
             args.addAll(passOn);
-            return Daemon.launch(state, null, args, out);
+            return Daemon.launch(state, null, args, out, err);
         }
 
         static StateDir locateDump() {
