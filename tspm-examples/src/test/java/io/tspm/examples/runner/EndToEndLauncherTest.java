@@ -196,6 +196,24 @@ class EndToEndLauncherTest {
     }
 
     @Test
+    void aWrongListenOrStopAfter_isAWrongCommandLine_beforeAnyRunnerStarts() throws Exception {
+        Launcher.Result port = tspm.run("start", "tspm.yaml", "--listen", "127.0.0.1:99999");
+        assertThat(port.exit()).as(port.toString()).isEqualTo(ExitCodes.USAGE);
+        assertThat(port.err()).contains("--listen's port must be in 0..65535", "was 99999").doesNotContain("runner ended");
+        Launcher.Result remote = tspm.run("start", "tspm.yaml", "--listen", "0.0.0.0");
+        assertThat(remote.exit()).as(remote.toString()).isEqualTo(ExitCodes.USAGE);
+        assertThat(remote.err()).contains("add --allow-remote").doesNotContain("runner ended");
+        Launcher.Result run = tspm.run("run", "tspm.yaml", "--listen", "localhost:70000");
+        assertThat(run.exit()).as(run.toString()).isEqualTo(ExitCodes.USAGE);
+        assertThat(run.err()).contains("--listen's port must be in 0..65535");
+        Launcher.Result stopAfter = tspm.run("run", "tspm.yaml", "--stop-after", "-1");
+        assertThat(stopAfter.exit()).as(stopAfter.toString()).isEqualTo(ExitCodes.USAGE);
+        assertThat(stopAfter.err()).contains("--stop-after must be 0 or more seconds, but was -1");
+        assertThat(tspm.marked()).isEmpty();
+        assertThat(dir.resolve(".tspm/port")).doesNotExist();
+    }
+
+    @Test
     void aMissingConfigIsSaidSo_notTakenForAProcessName() throws Exception {
         // No runner: a mistyped file is a config not found (1), not "no runner is running" (3).
         Launcher.Result start = tspm.run("start", "tspm.yml");

@@ -48,14 +48,41 @@ public final class RunnerCommands {
             if (colon < 0 || listen.indexOf(':') != colon) {
                 return 0;
             }
+            int port;
             try {
-                return Integer.parseInt(listen.substring(colon + 1));
+                port = Integer.parseInt(listen.substring(colon + 1));
             } catch (NumberFormatException e) {
                 throw new RunnerException(ExitCodes.USAGE, "--listen must be HOST or HOST:PORT, but was '" + listen + "'");
             }
+            if (port < 0 || port > 65_535) {
+                throw new RunnerException(ExitCodes.USAGE, "--listen's port must be in 0..65535 (0: any free port), but"
+                        + " was " + port + " in '" + listen + "'");
+            }
+            return port;
         }
 
+        /**
+         * {@code --listen} and {@code --allow-remote} as a wrong command line (2), before a runner starts:
+         * the runner would refuse them too, but only after opening, with the JDK's words.
+         */
+        void checkListen() {
+            port();
+            java.net.InetAddress address;
+            try {
+                address = java.net.InetAddress.getByName(host());
+            } catch (java.net.UnknownHostException e) {
+                throw new RunnerException(ExitCodes.USAGE, "--listen must name an address of this machine, but '"
+                        + host() + "' does not resolve");
+            }
+            if (!address.isLoopbackAddress() && !allowRemote) {
+                throw new RunnerException(ExitCodes.USAGE, "the control API listens on loopback only, but --listen was '"
+                        + listen + "': add --allow-remote to listen on " + host() + " (the token is still required)");
+            }
+        }
+
+        /** The options again, for a detached runner (checked first: a runner that would refuse them is not started). */
         List<String> passOn() {
+            checkListen();
             List<String> args = new ArrayList<>();
             if (autosave) {
                 args.add("--autosave");
@@ -103,6 +130,10 @@ public final class RunnerCommands {
 
         @Override
         public Integer call() throws Exception {
+            if (stopAfter != null && stopAfter < 0) {
+                throw new RunnerException(ExitCodes.USAGE, "--stop-after must be 0 or more seconds, but was " + stopAfter);
+            }
+            checkListen();
             Path config = config(file);
             RunnerOptions options = new RunnerOptions(config, StateDir.forConfig(config, System.getenv()), dev(),
                     autosave, host(), port(), allowRemote, profile);
