@@ -18,6 +18,14 @@ class ErrorsTest {
     }
 
     @Test
+    void anUnknownSupervisorKey_listsTheSupervisorsKeys() {
+        assertThat(problems("supervisor: {name: x, stopTimout: 5s}\nprocesses: [{name: a, shell: 'true'}]\n"))
+                .singleElement().asString()
+                .startsWith("tspm.yaml:1:23: supervisor.stopTimout: unknown key (its keys: name, ")
+                .contains("startTimeout");
+    }
+
+    @Test
     void everyErrorOfAFile_isReportedAtOnce_atItsLine() {
         assertThat(problems(String.join("\n",
                 "processes:",

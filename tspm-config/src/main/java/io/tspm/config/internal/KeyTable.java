@@ -61,10 +61,18 @@ public final class KeyTable<C, S> {
         }
     }
 
-    /** Records an unknown key, with the nearest known name. */
+    /**
+     * Records an unknown key, with the nearest known name; a small table (supervisor, logs) also
+     * lists its keys, as the sections do: 'stopTimeout' under supervisor is near none of them.
+     */
     public void unknown(Node.Entry e, String at, Problems problems) {
-        problems.error(e.keyMark(), at, "unknown key" + Human.didYouMean(e.key(), names()));
+        List<String> names = names();
+        problems.error(e.keyMark(), at, "unknown key" + Human.didYouMean(e.key(), names)
+                + (names.size() <= SMALL ? " (its keys: " + String.join(", ", names) + ")" : ""));
     }
+
+    /** At most this many names are listed with an unknown key (a process has about 60). */
+    private static final int SMALL = 16;
 
     /** The message of what a builder threw. */
     public static String reason(RuntimeException ex) {

@@ -118,7 +118,7 @@ class ControlApiSecurityLauncherTest {
         Path other = Files.createDirectories(dir.resolve("other"));
         Files.writeString(other.resolve("tspm.yaml"), "processes:\n  - name: x\n    shell: 'sleep 100'\n");
         Launcher.Result wide = tspm.run("start", "other/tspm.yaml", "--listen", "0.0.0.0");
-        assertThat(wide.exit()).as(wide.toString()).isEqualTo(ExitCodes.FAILURE);
+        assertThat(wide.exit()).as("a wrong command line, refused before a runner starts: " + wide).isEqualTo(ExitCodes.USAGE);
         assertThat(wide.err()).contains("loopback only", "--allow-remote");
     }
 

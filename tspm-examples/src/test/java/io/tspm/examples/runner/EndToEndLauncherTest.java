@@ -111,7 +111,8 @@ class EndToEndLauncherTest {
         assertThat(tspm.marked()).isEmpty();
         Launcher.Result none = tspm.run("list");
         assertThat(none.exit()).isEqualTo(ExitCodes.NO_RUNNER);
-        assertThat(none.err()).contains("no tspm runner is running", dir.resolve(".tspm").toString());
+        assertThat(none.err()).contains("no tspm runner is running: looked for "
+                + dir.toRealPath().resolve(".tspm/port") + ", ").doesNotContain("no .tspm/port in");
 
         Launcher.Result resurrect = tspm.run("resurrect");
         assertThat(resurrect.exit()).as(resurrect.toString()).isZero();
@@ -149,6 +150,14 @@ class EndToEndLauncherTest {
         Launcher.Result typo = tspm.run("restart", "wbe");
         assertThat(typo.exit()).isEqualTo(ExitCodes.NOT_FOUND);
         assertThat(typo.err()).contains("no process or namespace named 'wbe'; did you mean 'web'?");
+        // scale and describe take one process: a namespace is told as one, not suggested as itself.
+        Launcher.Result namespace = tspm.run("scale", "jobs", "2");
+        assertThat(namespace.exit()).isEqualTo(ExitCodes.NOT_FOUND);
+        assertThat(namespace.err()).contains("'jobs' is a namespace (worker), not a process")
+                .doesNotContain("did you mean 'jobs'");
+        Launcher.Result describe = tspm.run("describe", "wrker");
+        assertThat(describe.exit()).isEqualTo(ExitCodes.NOT_FOUND);
+        assertThat(describe.err()).contains("no process named 'wrker'; did you mean 'worker'?");
 
         Launcher.Result command = tspm.run("lsit");
         assertThat(command.exit()).isEqualTo(ExitCodes.USAGE);
@@ -161,6 +170,62 @@ class EndToEndLauncherTest {
 
         Launcher.Result again = tspm.run("start", "tspm.yaml");
         assertThat(again.exit()).isEqualTo(ExitCodes.ALREADY_RUNNING);
+    }
+
+    @Test
+    void aDamagedDump_isRestoredFromTheBackup_withAWarningTheUserSees() throws Exception {
+        assertThat(tspm.run("start", "tspm.yaml").exit()).isZero();
+        assertThat(tspm.run("save").exit()).isZero();
+        assertThat(tspm.run("scale", "web", "3").exit()).isZero();
+        assertThat(tspm.run("save").exit()).isZero(); // the first dump is the backup now
+        assertThat(tspm.run("kill").exit()).isZero();
+        Path dump = dir.resolve(".tspm/dump.yaml");
+        Files.write(dump, java.util.Arrays.copyOf(Files.readAllBytes(dump), 150)); // cut off
+
+        // No runner: a new detached one, and the warning is on the terminal, not only in runner.log.
+        Launcher.Result detached = tspm.run("resurrect");
+        assertThat(detached.exit()).as(detached.toString()).isZero();
+        assertThat(detached.err()).contains("warning: " + dump.toRealPath() + " is damaged",
+                "restoring the previous dump " + dump.toRealPath() + ".bak instead");
+        assertThat((List<?>) Json.parse(tspm.run("jlist").out())).as("the backup's 2 web and 1 worker").hasSize(3);
+
+        // Into the running runner: the same warning, and the file restored named as the backup.
+        Launcher.Result running = tspm.run("resurrect");
+        assertThat(running.exit()).as(running.toString()).isZero();
+        assertThat(running.err()).contains("is damaged", "restoring the previous dump");
+        assertThat(running.out()).contains("restored " + dump.toRealPath() + ".bak:");
+    }
+
+    @Test
+    void aWrongListenOrStopAfter_isAWrongCommandLine_beforeAnyRunnerStarts() throws Exception {
+        Launcher.Result port = tspm.run("start", "tspm.yaml", "--listen", "127.0.0.1:99999");
+        assertThat(port.exit()).as(port.toString()).isEqualTo(ExitCodes.USAGE);
+        assertThat(port.err()).contains("--listen's port must be in 0..65535", "was 99999").doesNotContain("runner ended");
+        Launcher.Result remote = tspm.run("start", "tspm.yaml", "--listen", "0.0.0.0");
+        assertThat(remote.exit()).as(remote.toString()).isEqualTo(ExitCodes.USAGE);
+        assertThat(remote.err()).contains("add --allow-remote").doesNotContain("runner ended");
+        Launcher.Result run = tspm.run("run", "tspm.yaml", "--listen", "localhost:70000");
+        assertThat(run.exit()).as(run.toString()).isEqualTo(ExitCodes.USAGE);
+        assertThat(run.err()).contains("--listen's port must be in 0..65535");
+        Launcher.Result stopAfter = tspm.run("run", "tspm.yaml", "--stop-after", "-1");
+        assertThat(stopAfter.exit()).as(stopAfter.toString()).isEqualTo(ExitCodes.USAGE);
+        assertThat(stopAfter.err()).contains("--stop-after must be 0 or more seconds, but was -1");
+        assertThat(tspm.marked()).isEmpty();
+        assertThat(dir.resolve(".tspm/port")).doesNotExist();
+    }
+
+    @Test
+    void aMissingConfigIsSaidSo_notTakenForAProcessName() throws Exception {
+        // No runner: a mistyped file is a config not found (1), not "no runner is running" (3).
+        Launcher.Result start = tspm.run("start", "tspm.yml");
+        assertThat(start.exit()).as(start.toString()).isEqualTo(ExitCodes.FAILURE);
+        assertThat(start.err()).contains("no config at " + dir.toRealPath().resolve("tspm.yml") + ": no such file")
+                .doesNotContain("no tspm runner");
+        Launcher.Result run = tspm.run("run", "nope.yaml", "--stop-after", "1");
+        assertThat(run.exit()).as(run.toString()).isEqualTo(ExitCodes.FAILURE);
+        assertThat(run.err()).contains("nope.yaml: no such file or directory");
+        // A process name still asks the runner, and says none runs.
+        assertThat(tspm.run("start", "web").exit()).isEqualTo(ExitCodes.NO_RUNNER);
     }
 
     @Test

@@ -99,6 +99,24 @@ class LiveTableLauncherTest {
     }
 
     @Test
+    void liveTable_ctrlC_stopsEveryProcessCleanly_andLeavesNoPortFile() throws Exception {
+        // The shell traps SIGINT (the terminal sends it to the whole foreground group) so it lives to
+        // write the runner's exit code.
+        String command = "trap : INT; cd '" + dir + "' && env TSPM_E2E_MARK=" + tspm.mark + " '" + Launcher.path()
+                + "' run tspm.yaml; echo \"EXIT=$?\" > exit.txt; sleep 600";
+        tmux("new-session", "-d", "-x", "110", "-y", "30", command);
+        await().atMost(Duration.ofSeconds(40)).untilAsserted(() -> assertThat(screen())
+                .contains("q quit", "every process is started")
+                .containsPattern("web +1 +running"));
+
+        tmux("send-keys", "C-c");
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(dir.resolve("exit.txt")).exists());
+        assertThat(Files.readString(dir.resolve("exit.txt")).trim()).as(screen()).isEqualTo("EXIT=0");
+        assertThat(screen()).contains("every process stopped gracefully");
+        assertThat(dir.resolve(".tspm/port")).doesNotExist();
+    }
+
+    @Test
     void monit_attachedToADetachedRunner_hasTheKeys_andQuitLeavesTheRunnerRunning() throws Exception {
         Launcher.Result start = tspm.run("start", "tspm.yaml");
         assertThat(start.exit()).as(start.toString()).isZero();

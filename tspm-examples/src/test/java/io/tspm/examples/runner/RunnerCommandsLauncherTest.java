@@ -126,6 +126,15 @@ class RunnerCommandsLauncherTest {
         });
         assertThat(tspm.run("logs", "worker", "--lines", "50").out()).contains("worker v2");
         assertThat(tspm.run("apply").out()).as("applied again: nothing to do").doesNotContain("~", "+ ", "- ");
+        // A config that does not load is a failure (1), not a wrong command line (2), and says why.
+        Files.writeString(dir.resolve("broken.yaml"), "processes:\n  - name: web\n    instances: lots\n");
+        Launcher.Result broken = tspm.run("apply", "broken.yaml");
+        assertThat(broken.exit()).as(broken.toString()).isEqualTo(ExitCodes.FAILURE);
+        assertThat(broken.err()).contains("broken.yaml:3:16: processes[0].instances:", "but was 'lots'");
+        Launcher.Result missing = tspm.run("apply", "nope.yaml");
+        assertThat(missing.exit()).as(missing.toString()).isEqualTo(ExitCodes.FAILURE);
+        assertThat(missing.err()).contains("nope.yaml: no such file or directory");
+        assertThat(pids().keySet()).containsExactlyInAnyOrder("web#0", "web#1", "worker#0", "fresh#0");
 
         assertThat(tspm.run("save").exit()).isZero();
         assertThat(Files.readString(dir.resolve(".tspm/dump.yaml"))).as("the runner's own variables stay out")

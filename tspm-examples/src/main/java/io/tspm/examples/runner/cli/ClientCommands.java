@@ -245,13 +245,15 @@ public final class ClientCommands {
         public Integer call() {
             StringBuilder path = new StringBuilder("/v1/apply?dryRun=").append(dryRun);
             if (file != null) {
-                Path f = file.toAbsolutePath().normalize();
-                if (Files.isDirectory(f)) {
-                    f = io.tspm.config.ConfigLoader.locate(f);
-                }
-                path.append("&file=").append(ControlClient.q(f.toString()));
+                path.append("&file=").append(ControlClient.q(RunnerCommands.config(file).toString()));
             }
-            String reply = client().post(path.toString()).body();
+            String reply;
+            try {
+                reply = client().post(path.toString()).body();
+            } catch (RunnerException e) {
+                // The runner's 400 here is a config that does not load: a failure, not a wrong command line.
+                throw e.exitCode() == ExitCodes.USAGE ? new RunnerException(ExitCodes.FAILURE, e.getMessage()) : e;
+            }
             if (json) {
                 return print(reply);
             }

@@ -32,7 +32,9 @@ final class Daemon {
     private Daemon() {
     }
 
-    static int launch(StateDir state, Path config, List<String> runnerArgs, PrintWriter out) throws Exception {
+    /** Starts the runner; {@code out} gets the table once it runs, {@code err} the warnings it gave on the way. */
+    static int launch(StateDir state, Path config, List<String> runnerArgs, PrintWriter out, PrintWriter err)
+            throws Exception {
         state.create();
         Path log = state.runnerLog();
         if (state.livePid().isPresent() && Files.exists(state.port())) {
@@ -71,6 +73,10 @@ final class Daemon {
                 try {
                     Object health = Json.parse(ControlClient.of(state).get("/v1/health").body());
                     if (health instanceof Map<?, ?> h && "running".equals(h.get("phase"))) {
+                        // The config's and the dump's warnings (a profile that changes nothing, a damaged
+                        // dump and the backup restored instead) are the user's to see, not only the log's.
+                        warnings(log, offset).forEach(err::println);
+                        err.flush();
                         out.println("tspm: started " + (config != null ? config : "the saved processes") + " in a runner"
                                 + " of its own (pid " + h.get("pid") + "; state, logs and token in " + state + ")");
                         out.print(ControlClient.of(state).get("/v1/processes?view=text"
@@ -97,6 +103,12 @@ final class Daemon {
         return List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-XX:+UseSerialGC", "-Xmx128m", "-Dsun.net.httpserver.maxReqTime=10",
                 "-cp", System.getProperty("java.class.path"), "io.tspm.examples.runner.Tspm");
+    }
+
+    /** The lines from {@code offset} on that the runner wrote as warnings. */
+    private static List<String> warnings(Path log, long offset) throws IOException {
+        return tail(log, offset, Integer.MAX_VALUE).lines().map(String::strip)
+                .filter(l -> l.startsWith("warning: ")).toList();
     }
 
     private static String tail(Path log, long offset, int lines) throws IOException {

@@ -48,14 +48,41 @@ public final class RunnerCommands {
             if (colon < 0 || listen.indexOf(':') != colon) {
                 return 0;
             }
+            int port;
             try {
-                return Integer.parseInt(listen.substring(colon + 1));
+                port = Integer.parseInt(listen.substring(colon + 1));
             } catch (NumberFormatException e) {
                 throw new RunnerException(ExitCodes.USAGE, "--listen must be HOST or HOST:PORT, but was '" + listen + "'");
             }
+            if (port < 0 || port > 65_535) {
+                throw new RunnerException(ExitCodes.USAGE, "--listen's port must be in 0..65535 (0: any free port), but"
+                        + " was " + port + " in '" + listen + "'");
+            }
+            return port;
         }
 
+        /**
+         * {@code --listen} and {@code --allow-remote} as a wrong command line (2), before a runner starts:
+         * the runner would refuse them too, but only after opening, with the JDK's words.
+         */
+        void checkListen() {
+            port();
+            java.net.InetAddress address;
+            try {
+                address = java.net.InetAddress.getByName(host());
+            } catch (java.net.UnknownHostException e) {
+                throw new RunnerException(ExitCodes.USAGE, "--listen must name an address of this machine, but '"
+                        + host() + "' does not resolve");
+            }
+            if (!address.isLoopbackAddress() && !allowRemote) {
+                throw new RunnerException(ExitCodes.USAGE, "the control API listens on loopback only, but --listen was '"
+                        + listen + "': add --allow-remote to listen on " + host() + " (the token is still required)");
+            }
+        }
+
+        /** The options again, for a detached runner (checked first: a runner that would refuse them is not started). */
         List<String> passOn() {
+            checkListen();
             List<String> args = new ArrayList<>();
             if (autosave) {
                 args.add("--autosave");
@@ -75,6 +102,9 @@ public final class RunnerCommands {
 
     static Path config(Path given) {
         Path p = given == null ? Path.of("").toAbsolutePath() : given.toAbsolutePath().normalize();
+        if (!Files.exists(p)) { // said here: the loader's IOException names only the path
+            throw new RunnerException(ExitCodes.FAILURE, "no config at " + p + ": no such file or directory");
+        }
         return io.tspm.config.ConfigLoader.locate(p).toAbsolutePath().normalize();
     }
 
@@ -100,6 +130,10 @@ public final class RunnerCommands {
 
         @Override
         public Integer call() throws Exception {
+            if (stopAfter != null && stopAfter < 0) {
+                throw new RunnerException(ExitCodes.USAGE, "--stop-after must be 0 or more seconds, but was " + stopAfter);
+            }
+            checkListen();
             Path config = config(file);
             RunnerOptions options = new RunnerOptions(config, StateDir.forConfig(config, System.getenv()), dev(),
                     autosave, host(), port(), allowRemote, profile);
@@ -145,12 +179,13 @@ public final class RunnerCommands {
         @Override
         public Integer call() throws Exception {
             if (resurrect) {
-                return Resurrect.detached(spec.commandLine().getOut(), passOn());
+                return Resurrect.detached(spec.commandLine().getOut(), spec.commandLine().getErr(), passOn());
             }
             boolean isFile = what != null && Files.exists(Path.of(what));
             if (!isFile && !daemon) {
                 Optional<ControlClient> running = running();
-                if (what != null || running.isPresent()) {
+                // With no runner, a missing tspm.yml is a config not found, not a process to start.
+                if (running.isPresent() || what != null && !what.matches("(?i).*\\.(ya?ml|jsonc?|c?js)")) {
                     ControlClient c = running.orElseGet(this::client);
                     String reply = c.post("/v1/actions/start?target=" + ControlClient.q(what == null ? "all" : what))
                             .body();
@@ -160,7 +195,8 @@ public final class RunnerCommands {
             Path config = config(what == null ? null : Path.of(what));
             List<String> args = new ArrayList<>(List.of("--config", config.toString()));
             args.addAll(passOn());
-            return Daemon.launch(StateDir.forConfig(config, System.getenv()), config, args, spec.commandLine().getOut());
+            return Daemon.launch(StateDir.forConfig(config, System.getenv()), config, args, spec.commandLine().getOut(),
+                    spec.commandLine().getErr());
         }
 
         private Optional<ControlClient> running() {
@@ -188,18 +224,24 @@ public final class RunnerCommands {
                 if (e.exitCode() != ExitCodes.NO_RUNNER) {
                     throw e;
                 }
-                return detached(spec.commandLine().getOut(), passOn());
+                return detached(spec.commandLine().getOut(), spec.commandLine().getErr(), passOn());
             }
             String reply = c.post("/v1/resurrect").body();
             String text = Json.stringField(reply, "text");
-            return print("restored " + c.state().dump() + ":\n" + (text == null ? reply : text));
+            // The one warning a load gives: the dump was damaged and its backup was restored instead.
+            List<?> warnings = Json.parse(reply) instanceof java.util.Map<?, ?> m
+                    && m.get("warnings") instanceof List<?> w ? w : List.of();
+            warnings.forEach(spec.commandLine().getErr()::println);
+            spec.commandLine().getErr().flush();
+            return print("restored " + (warnings.isEmpty() ? c.state().dump() : c.state().dumpBackup()) + ":\n"
+                    + (text == null ? reply : text));
         }
 
-        static int detached(java.io.PrintWriter out, List<String> passOn) throws Exception {
+        static int detached(java.io.PrintWriter out, java.io.PrintWriter err, List<String> passOn) throws Exception {
             StateDir state = locateDump();
             List<String> args = new ArrayList<>(List.of("--resurrect"));
             args.addAll(passOn);
-            return Daemon.launch(state, null, args, out);
+            return Daemon.launch(state, null, args, out, err);
         }
 
         static StateDir locateDump() {

@@ -70,14 +70,20 @@ final class RunnerMain {
                 Runtime.getRuntime().halt(ExitCodes.FORCED);
             }
         };
-        Signal.handle(new Signal("INT"), s -> onSignal.run());
-        Signal.handle(new Signal("TERM"), s -> onSignal.run());
-        // The terminal closed (a closed window, tmux kill-server): stop as for Ctrl-C, and clean up.
-        Signal.handle(new Signal("HUP"), s -> onSignal.run());
+        Runnable handleSignals = () -> {
+            Signal.handle(new Signal("INT"), s -> onSignal.run());
+            Signal.handle(new Signal("TERM"), s -> onSignal.run());
+            // The terminal closed (a closed window, tmux kill-server): stop as for Ctrl-C, and clean up.
+            Signal.handle(new Signal("HUP"), s -> onSignal.run());
+        };
+        handleSignals.run();
         String title = runner.configFile() == null ? "restored from " + runner.state().dump()
                 : runner.configFile().getFileName().toString();
         if (live) {
             screen[0] = LiveTable.open(runner.supervisor(), title + " · api :" + runner.port(), runner::requestStop);
+            // JLine's terminal sets SIGINT back to the JVM's default when it opens (which ends at once
+            // with 130, leaving .tspm/port behind): ours again, so Ctrl-C stops cleanly on the table too.
+            handleSignals.run();
         }
         if (screen[0] == null) {
             screen[0] = new PlainOutput(runner.supervisor(), out, show != Show.EVENTS);

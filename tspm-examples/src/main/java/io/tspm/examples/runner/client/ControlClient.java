@@ -53,7 +53,7 @@ public final class ControlClient {
         Optional<StateDir> dir = StateDir.locate(cwd, env, looked);
         if (dir.isEmpty()) {
             throw new RunnerException(ExitCodes.NO_RUNNER,
-                    "no tspm runner is running: no .tspm/port in " + StateDir.describe(looked)
+                    "no tspm runner is running: looked for " + StateDir.describe(looked) + ", found none"
                             + (env.containsKey("TSPM_HOME") ? "" : " (set TSPM_HOME or cd next to the config)")
                             + "; start one with `tspm start [file]` or `tspm run [file]`");
         }

@@ -226,7 +226,7 @@ final class ControlServer implements AutoCloseable {
                 require(post, ex);
                 List<String> warnings = new ArrayList<>();
                 ApplyPlan plan = runner.resurrect(warnings);
-                ex.json(200, SnapshotJson.plan(plan, true));
+                ex.json(200, JsonShapes.withStrings(SnapshotJson.plan(plan, true), "warnings", warnings));
                 return;
             case "login":
                 require(post, ex);

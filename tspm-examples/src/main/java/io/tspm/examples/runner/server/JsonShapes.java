@@ -2,6 +2,8 @@ package io.tspm.examples.runner.server;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
@@ -34,6 +36,27 @@ public final class JsonShapes {
             throw new UncheckedIOException(e);
         }
         return out.toString();
+    }
+
+    /** The JSON object {@code object} with one more field, {@code name}: an array of {@code values}. */
+    public static String withStrings(String object, String name, java.util.List<String> values) {
+        return json(g -> {
+            try (JsonParser p = FACTORY.createParser(object)) {
+                p.nextToken();
+                g.writeStartObject();
+                while (p.nextToken() == JsonToken.FIELD_NAME) {
+                    g.writeFieldName(p.currentName());
+                    p.nextToken();
+                    g.copyCurrentStructure(p);
+                }
+                g.writeArrayFieldStart(name);
+                for (String v : values) {
+                    g.writeString(v);
+                }
+                g.writeEndArray();
+                g.writeEndObject();
+            }
+        });
     }
 
     /** {@code {"error": message}}. */

@@ -57,14 +57,25 @@ record Targets(String word, String description, List<ProcessGroup> groups, Kind 
         throw unknown(supervisor, target);
     }
 
-    /** One process by name, or a 404 naming the nearest. */
+    /**
+     * One process by name, or a 404 naming the nearest process: only a process is taken here
+     * ({@code scale}, {@code describe}), so a namespace is told as one, not suggested as itself.
+     */
     static ProcessGroup process(Supervisor supervisor, String name) {
+        List<String> known = new ArrayList<>();
         for (ProcessGroup g : supervisor.groups()) {
             if (g.name().equals(name)) {
                 return g;
             }
+            known.add(g.name());
         }
-        throw unknown(supervisor, name);
+        List<String> members = supervisor.namespaces().get(name);
+        if (members != null) {
+            throw new ApiException(404, "'" + name + "' is a namespace (" + String.join(", ", members)
+                    + "), not a process; name one process");
+        }
+        throw new ApiException(404, "no process named '" + name + "'" + Human.didYouMean(name, known)
+                + " (processes: " + (known.isEmpty() ? "none" : String.join(", ", known)) + ")");
     }
 
     static ApiException unknown(Supervisor supervisor, String word) {
