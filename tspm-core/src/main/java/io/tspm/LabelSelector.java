@@ -85,14 +85,14 @@ public final class LabelSelector {
             return ALL;
         }
         List<Requirement> out = new ArrayList<>();
-        for (String part : split(trimmed)) {
+        for (String part : split(trimmed, selector)) {
             out.add(requirement(part.trim(), selector));
         }
         return new LabelSelector(List.copyOf(out), trimmed);
     }
 
-    /** Splits at the commas outside parentheses. */
-    private static List<String> split(String s) {
+    /** Splits at the commas outside parentheses, which must pair up. */
+    private static List<String> split(String s, String whole) {
         List<String> parts = new ArrayList<>();
         int depth = 0;
         int from = 0;
@@ -101,11 +101,16 @@ public final class LabelSelector {
             if (c == '(') {
                 depth++;
             } else if (c == ')') {
-                depth--;
+                if (--depth < 0) {
+                    throw bad(s, whole, "a ')' at " + (i + 1) + " closes no '('");
+                }
             } else if (c == ',' && depth == 0) {
                 parts.add(s.substring(from, i));
                 from = i + 1;
             }
+        }
+        if (depth > 0) {
+            throw bad(s, whole, "a '(' is never closed");
         }
         parts.add(s.substring(from));
         return parts;
@@ -158,7 +163,9 @@ public final class LabelSelector {
     }
 
     private static IllegalArgumentException bad(String part, String whole, String why) {
-        return new IllegalArgumentException("label selector '" + whole + "': '" + part + "': " + why
+        // The part only when it is not the whole selector, which the message names already.
+        String where = part.equals(whole.trim()) ? "" : "'" + part + "': ";
+        return new IllegalArgumentException("label selector '" + whole + "': " + where + why
                 + " (forms: key=value, key!=value, key in (a,b), key notin (a,b), key, !key)");
     }
 

@@ -52,7 +52,13 @@ class LabelSelectorTest {
     void badSelectorsNameThePartAndTheForms() {
         assertThatThrownBy(() -> LabelSelector.parse("tier in ()"))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageStartingWith("label selector 'tier in ()': 'tier in ()': a set needs at least one value");
+                .hasMessageStartingWith("label selector 'tier in ()': a set needs at least one value");
+        assertThatThrownBy(() -> LabelSelector.parse("tier in (a"))
+                .hasMessageStartingWith("label selector 'tier in (a': a '(' is never closed (forms:");
+        assertThatThrownBy(() -> LabelSelector.parse("tier=a, b)"))
+                .hasMessageStartingWith("label selector 'tier=a, b)': a ')' at 10 closes no '('");
+        assertThatThrownBy(() -> LabelSelector.parse("tier=a, =x"))
+                .hasMessageStartingWith("label selector 'tier=a, =x': '=x': expected a label key");
         assertThatThrownBy(() -> LabelSelector.parse("tier=web,=x"))
                 .hasMessageContaining("'=x': expected a label key")
                 .hasMessageContaining("forms: key=value");

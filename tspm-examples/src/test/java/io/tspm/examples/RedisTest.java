@@ -1,7 +1,6 @@
 package io.tspm.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.tspm.ProcessSpec;
 import io.tspm.examples.helpers.Programs;
@@ -13,17 +12,21 @@ import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIf;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** redis-server on a free port, in memory only, ready when its port takes connections. */
+/**
+ * redis-server on a free port, in memory only, ready when its port takes connections. Skipped
+ * without redis-server: a condition, not an assumption in {@code @BeforeAll}, which would run
+ * only after the extension had failed to start it.
+ */
+@EnabledIf(value = "redisIsInstalled",
+        disabledReason = "redis-server is not on the PATH: install the Debian package redis-server to run this test")
 class RedisTest {
 
-    @BeforeAll
-    static void redisIsInstalled() {
-        assumeTrue(Programs.find("redis-server").isPresent(),
-                "redis-server is not on the PATH: install the Debian package redis-server to run this test");
+    static boolean redisIsInstalled() {
+        return Programs.find("redis-server").isPresent();
     }
 
     @RegisterExtension
