@@ -65,11 +65,22 @@ class LiveTableLauncherTest {
         }
     }
 
-    @Test
-    void liveTable_showsEveryInstanceInColour_restartsOnAKey_andStopsCleanlyOnQ() throws Exception {
-        String command = "cd '" + dir + "' && env TSPM_E2E_MARK=" + tspm.mark + " '" + Launcher.path()
+    /** {@code tspm run tspm.yaml} on a 110x30 tmux screen, after {@code shellPrefix}; its exit code goes to exit.txt. */
+    private void runInTmux(String shellPrefix) throws Exception {
+        String command = shellPrefix + "cd '" + dir + "' && env TSPM_E2E_MARK=" + tspm.mark + " '" + Launcher.path()
                 + "' run tspm.yaml; echo \"EXIT=$?\" > exit.txt; sleep 600";
         tmux("new-session", "-d", "-x", "110", "-y", "30", command);
+    }
+
+    /** The runner's exit, as the shell wrote it: {@code EXIT=n}. */
+    private String awaitExit() throws Exception {
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(dir.resolve("exit.txt")).exists());
+        return Files.readString(dir.resolve("exit.txt")).trim();
+    }
+
+    @Test
+    void liveTable_showsEveryInstanceInColour_restartsOnAKey_andStopsCleanlyOnQ() throws Exception {
+        runInTmux("");
 
         await().atMost(Duration.ofSeconds(40)).untilAsserted(() -> assertThat(screen())
                 .contains("NAME", "STATUS", "RESTARTS", "READY", "web", "crashy", "q quit", "r restart")
@@ -93,8 +104,7 @@ class LiveTableLauncherTest {
         });
 
         tmux("send-keys", "q");
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(dir.resolve("exit.txt")).exists());
-        assertThat(Files.readString(dir.resolve("exit.txt")).trim()).isEqualTo("EXIT=0");
+        assertThat(awaitExit()).isEqualTo("EXIT=0");
         assertThat(screen()).contains("every process stopped gracefully", "crashy#0 exited");
     }
 
@@ -102,16 +112,13 @@ class LiveTableLauncherTest {
     void liveTable_ctrlC_stopsEveryProcessCleanly_andLeavesNoPortFile() throws Exception {
         // The shell traps SIGINT (the terminal sends it to the whole foreground group) so it lives to
         // write the runner's exit code.
-        String command = "trap : INT; cd '" + dir + "' && env TSPM_E2E_MARK=" + tspm.mark + " '" + Launcher.path()
-                + "' run tspm.yaml; echo \"EXIT=$?\" > exit.txt; sleep 600";
-        tmux("new-session", "-d", "-x", "110", "-y", "30", command);
+        runInTmux("trap : INT; ");
         await().atMost(Duration.ofSeconds(40)).untilAsserted(() -> assertThat(screen())
                 .contains("q quit", "every process is started")
                 .containsPattern("web +1 +running"));
 
         tmux("send-keys", "C-c");
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(dir.resolve("exit.txt")).exists());
-        assertThat(Files.readString(dir.resolve("exit.txt")).trim()).as(screen()).isEqualTo("EXIT=0");
+        assertThat(awaitExit()).as(screen()).isEqualTo("EXIT=0");
         assertThat(screen()).contains("every process stopped gracefully");
         assertThat(dir.resolve(".tspm/port")).doesNotExist();
     }
