@@ -52,18 +52,22 @@ public record PowerOfTwoStrategy(RandomSource random) implements LoadBalancer {
             if (n == 1) {
                 return endpoints[0];
             }
-            int a = random.nextInt(n);
-            int b = random.nextInt(n - 1);
-            if (b >= a) {
-                b++; // distinct from a, still uniform
-            }
+            // Both draws from one 64-bit number, each half scaled into range by a multiply and a
+            // shift (Lemire's): nextInt(n) divides for an n that is not a power of two, and two
+            // divisions were most of a pick. The bias, under n / 2^32, is far below any load's noise.
+            long r = random.nextLong();
+            int a = (int) (((r >>> 32) * n) >>> 32);
+            int b = (int) (((r & 0xFFFF_FFFFL) * (n - 1)) >>> 32);
+            b += (a - b - 1) >>> 31; // b >= a moves up one: distinct from a, still uniform, and no branch to mispredict
             Endpoint first = endpoints[a];
             Endpoint second = endpoints[b];
-            if (Pickers.avoided(first, context)) {
-                return Pickers.fromOrAfter(endpoints, b, context);
-            }
-            if (Pickers.avoided(second, context)) {
-                return first;
+            if (context.attempt() > 0) {
+                if (context.avoid(first)) {
+                    return Pickers.fromOrAfter(endpoints, b, context);
+                }
+                if (context.avoid(second)) {
+                    return first;
+                }
             }
             return second.inFlight() < first.inFlight() ? second : first;
         }
