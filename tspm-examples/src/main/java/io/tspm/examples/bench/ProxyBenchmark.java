@@ -34,6 +34,10 @@ import java.util.stream.Collectors;
  * {@code seconds}) per second, with p50 and p99 latency and what each proxy adds over loopback.
  * Without HAProxy it says so and still prints the rest.
  *
+ * <p>Bulk also stands beside a floor: {@code src/bench/c/copy_proxy.c}, the least a proxy can do (a
+ * blocking thread per direction, read and write), built with {@code gcc} when the machine has it.
+ * On two cores the sender, the proxy and the receiver share them, so no proxy gets near loopback.
+ *
  * <p>Fair by construction: the proxy's event loops and HAProxy's {@code nbthread} are the same
  * number ({@code -Dthreads}, default the proxy's own default), and the three paths take turns within
  * each of {@code rounds} rounds, so a neighbour's load on the machine falls on all of them alike.
@@ -46,6 +50,9 @@ import java.util.stream.Collectors;
 public final class ProxyBenchmark {
 
     private static final Path HAPROXY = Path.of("/usr/sbin/haproxy");
+    /** The floor proxy's source; the build passes its place (the example module's src/bench/c). */
+    private static final Path COPY_PROXY_SOURCE = Path.of(System.getProperty("tspm.bench.copyProxy",
+            "src/bench/c/copy_proxy.c"));
     private static final byte[] RESPONSE = ("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok")
             .getBytes(StandardCharsets.US_ASCII);
     private static final byte[] REQUEST = "GET / HTTP/1.1\r\nHost: b\r\nConnection: close\r\n\r\n"
@@ -83,12 +90,17 @@ public final class ProxyBenchmark {
                         .filter(t -> t.getName().startsWith("tspm-proxy-bench-")).count();
                 Process haproxy = startHaproxy(base, threads);
                 int haproxyPort = haproxy == null ? -1 : HAPROXY_PORT;
+                int floorPort = freePort();
+                Process floor = startCopyProxy(floorPort, base);
                 try {
                     // Warm-up: the proxy's code paths compiled before anything is measured.
                     LongSupplier none = () -> 0;
                     LongSupplier tspmCpu = ProxyBenchmark::proxyThreadsCpuNanos;
                     LongSupplier haCpu = haproxy == null ? none : () -> processCpuNanos(haproxy.pid());
                     bulk(proxy.port(), 256);
+                    if (floor != null) {
+                        bulk(floorPort, 256);
+                    }
                     http(proxy.port(), clients, 2, none);
                     http(base, clients, 1, none);
 
@@ -97,6 +109,7 @@ public final class ProxyBenchmark {
                     double direct = 0;
                     double tspm = 0;
                     double ha = 0;
+                    double floorRate = 0;
                     long tspmBulkCpu = 0;
                     long haBulkCpu = 0;
                     List<Double> tspmOverLoopback = new ArrayList<>();
@@ -113,6 +126,9 @@ public final class ProxyBenchmark {
                             ha = Math.max(ha, bulk(haproxyPort, bulkMiB));
                             haBulkCpu += haCpu.getAsLong() - cpu0;
                         }
+                        if (floor != null) {
+                            floorRate = Math.max(floorRate, bulk(floorPort, bulkMiB));
+                        }
                     }
                     double gib = rounds * bulkMiB / 1024.0;
                     Map<String, Object> bulk = new LinkedHashMap<>();
@@ -126,6 +142,13 @@ public final class ProxyBenchmark {
                         bulk.put("haproxyMiBPerSecond", round(ha));
                         bulk.put("haproxyOverLoopback", round(ha / direct));
                         bulk.put("haproxyCpuMillisPerGiB", round(haBulkCpu / 1e6 / gib));
+                    }
+                    if (floor != null) {
+                        bulk.put("copyProxyFloorMiBPerSecond", round(floorRate));
+                        bulk.put("copyProxyFloorOverLoopback", round(floorRate / direct));
+                        bulk.put("tspmOverCopyProxyFloor", round(tspm / floorRate));
+                    } else {
+                        bulk.put("copyProxyFloor", "not built: needs gcc and " + COPY_PROXY_SOURCE);
                     }
                     out.put("bulk", bulk);
 
@@ -158,6 +181,9 @@ public final class ProxyBenchmark {
                     out.put("haproxy", haproxy != null ? version() : "not installed (" + HAPROXY + "): apt-get install haproxy");
                     out.put("proxyStats", proxy.stats().toString());
                 } finally {
+                    if (floor != null) {
+                        floor.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+                    }
                     if (haproxy != null) {
                         haproxy.destroy();
                         haproxy.waitFor(5, TimeUnit.SECONDS);
@@ -366,16 +392,42 @@ public final class ProxyBenchmark {
                 "  server b0 127.0.0.1:" + base, "  server b1 127.0.0.1:" + (base + 1), ""));
         Process p = new ProcessBuilder(HAPROXY.toString(), "-db", "-f", config.toString())
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        awaitListening(p, HAPROXY_PORT, "HAProxy");
+        return p;
+    }
+
+    /** The floor proxy, built from its C source with gcc; null when either is missing. */
+    private static Process startCopyProxy(int port, int backendPort) throws Exception {
+        Path gcc = Path.of("/usr/bin/gcc");
+        if (!Files.isExecutable(gcc) || !Files.isRegularFile(COPY_PROXY_SOURCE)) {
+            return null;
+        }
+        Path binary = Files.createTempFile("tspm-bench-copy-proxy", "");
+        binary.toFile().deleteOnExit();
+        Process cc = new ProcessBuilder(gcc.toString(), "-O2", "-o", binary.toString(), COPY_PROXY_SOURCE.toString(),
+                "-lpthread").redirectErrorStream(true).start();
+        String said = new String(cc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (cc.waitFor() != 0) {
+            throw new IOException("gcc could not build " + COPY_PROXY_SOURCE + ": " + said);
+        }
+        Process p = new ProcessBuilder(binary.toString(), String.valueOf(port), String.valueOf(backendPort))
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        awaitListening(p, port, "the copy proxy");
+        return p;
+    }
+
+    /** Returns once {@code port} takes a connection; kills {@code p} and fails after 10 seconds. */
+    private static void awaitListening(Process p, int port, String what) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (System.nanoTime() < deadline) {
-            try (Socket s = new Socket(InetAddress.getLoopbackAddress(), HAPROXY_PORT)) {
-                return p;
+            try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+                return;
             } catch (IOException notYet) {
-                Thread.sleep(20); // waiting for HAProxy to listen
+                Thread.sleep(20); // waiting for it to listen
             }
         }
         p.destroyForcibly();
-        throw new IOException("HAProxy did not listen on " + HAPROXY_PORT);
+        throw new IOException(what + " did not listen on " + port);
     }
 
     private static String version() throws IOException, InterruptedException {
