@@ -16,6 +16,7 @@ import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,12 +24,21 @@ import org.slf4j.LoggerFactory;
  * The endpoints view a group publishes, and the picker its load balancer built for it. A refresh
  * rebuilds the view from the group's members, and publishes it (with its picker) only when who
  * may take traffic changed; listeners hear of it after every lock is released.
+ *
+ * <p>With no listener, a change only marks the view out of date and the next read (a pick, the
+ * view) rebuilds it: a group of 1,000 coming up would otherwise build 2,000 views of up to 1,000
+ * endpoints that nobody looks at, quadratic in time and in garbage (40 KB per instance at 1,000).
+ * A reader still never sees a view older than the last change it could have seen.
  */
 final class GroupEndpoints {
 
     private static final Logger LOG = LoggerFactory.getLogger(GroupEndpoints.class);
 
     private final String process;
+    /** The group's instances by id, as they are now. */
+    private final Supplier<List<ManagedInstance>> instances;
+    /** Who may take traffic may have changed since the published view was built. */
+    private volatile boolean outOfDate;
     /** The strategy, weights and panic threshold in force (guarded by this). */
     private LoadBalancer balancer;
     private TrafficSettings traffic;
@@ -43,8 +53,9 @@ final class GroupEndpoints {
     private record Published(Endpoints view, Picker picker, List<ManagedInstance> members) {
     }
 
-    GroupEndpoints(String process, TrafficSettings traffic) {
+    GroupEndpoints(String process, TrafficSettings traffic, Supplier<List<ManagedInstance>> instances) {
         this.process = process;
+        this.instances = instances;
         this.traffic = traffic;
         this.balancer = traffic.loadBalancer().orElse(RoundRobin.INSTANCE);
         this.published = new Published(new Endpoints(process, 0, List.of(), 0), c -> null, List.of());
@@ -70,11 +81,33 @@ final class GroupEndpoints {
     }
 
     Endpoints view() {
-        return published.view();
+        return current().view();
+    }
+
+    /** The published view and picker, rebuilt first if a change came since. */
+    private Published current() {
+        if (outOfDate) {
+            refresh();
+        }
+        return published;
+    }
+
+    /**
+     * Who may take traffic may have changed: rebuilds now for listeners, else marks the view out of
+     * date for the next read. Call without holding an instance's lock.
+     */
+    void changed() {
+        outOfDate = true; // before the listeners are looked at: addListener looks at it after adding
+        if (!listeners.isEmpty()) {
+            refresh();
+        }
     }
 
     void addListener(Consumer<Endpoints> listener) {
         listeners.add(listener);
+        if (outOfDate) {
+            refresh(); // a change that saw no listener is announced to this one
+        }
     }
 
     void removeListener(Consumer<Endpoints> listener) {
@@ -82,12 +115,19 @@ final class GroupEndpoints {
     }
 
     /**
-     * Rebuilds the view from {@code instances} (the group's members by id); publishes and announces
-     * it when the instances that may take traffic changed. Call without holding an instance's lock.
+     * Rebuilds the view from the group's instances, if a change came since the last rebuild;
+     * publishes and announces it when the instances that may take traffic changed. Takes no
+     * instance's lock, so a pick may call it from anywhere.
      */
-    void refresh(List<ManagedInstance> instances) {
+    void refresh() {
         Endpoints announced = null;
         synchronized (this) {
+            if (!outOfDate) {
+                return; // readers that queued behind one rebuild: it was done for them
+            }
+            // Cleared before the instances are read: a change from here on marks it again.
+            outOfDate = false;
+            List<ManagedInstance> instances = this.instances.get();
             List<ManagedInstance> members = new ArrayList<>();
             for (ManagedInstance i : instances) {
                 if (i.takesTraffic()) {
@@ -150,7 +190,7 @@ final class GroupEndpoints {
 
     /** A lease on the endpoint the picker chooses, or null when none may take traffic. */
     Lease pick(PickContext context) {
-        Endpoint e = published.picker().pick(context);
+        Endpoint e = current().picker().pick(context);
         if (e == null) {
             return null;
         }

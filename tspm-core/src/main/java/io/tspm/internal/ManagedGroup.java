@@ -91,7 +91,7 @@ final class ManagedGroup implements ProcessGroup {
     public ManagedGroup(Engine engine, ProcessSpec spec) {
         this.engine = engine;
         this.spec = spec;
-        this.endpoints = new GroupEndpoints(spec.name(), spec.traffic());
+        this.endpoints = new GroupEndpoints(spec.name(), spec.traffic(), () -> instances);
         List<ManagedInstance> list = new ArrayList<>(spec.instances());
         for (int i = 0; i < spec.instances(); i++) {
             list.add(new ManagedInstance(engine, this, spec, i, firstPort(spec, i)));
@@ -576,7 +576,7 @@ final class ManagedGroup implements ProcessGroup {
 
     /** Who may take traffic may have changed: rebuild the view (call outside every instance lock). */
     void endpointsChanged() {
-        endpoints.refresh(instances);
+        endpoints.changed();
     }
 
     @Override

@@ -78,11 +78,12 @@ final class ManagedInstance {
     private final InstanceOutput output;
     private final ExitHistory history;
 
-    // Guarded by this.
+    // Guarded by this (state, process and ready are written under it, and volatile so that the
+    // endpoints view, which a pick may rebuild while its caller holds some lock, reads them without it).
     private final RestartPlanner planner;
-    private InstanceState state = InstanceState.STOPPED;
+    private volatile InstanceState state = InstanceState.STOPPED;
     private long generation;
-    private Process process;
+    private volatile Process process;
     private long startTicks = -1;
     private long spawnedAtNanos;
     private Instant startedAt;
@@ -121,7 +122,7 @@ final class ManagedInstance {
     /** The CPU of the current process's last samples, for the rolling average. */
     private final CpuAverage cpu = new CpuAverage(ResourceUsage.AVERAGED_SAMPLES);
     /** RUNNING and its readiness probe (if any) passing: it may take traffic. */
-    private boolean ready;
+    private volatile boolean ready;
     /** When it last became ready (for the endpoints view). */
     private volatile java.time.Instant readySince = java.time.Instant.EPOCH;
     /** In-flight work, what it served, ejection and drain: what load balancing knows of it. */
@@ -181,13 +182,16 @@ final class ManagedInstance {
         after.add(group::endpointsChanged);
     }
 
-    /** Whether it may take traffic now: RUNNING and ready, neither ejected nor draining. */
-    synchronized boolean takesTraffic() {
+    /**
+     * Whether it may take traffic now: RUNNING and ready, neither ejected nor draining. Read without
+     * the lock: a read torn by a change in progress is put right by the rebuild that change asks for.
+     */
+    boolean takesTraffic() {
         return state == InstanceState.RUNNING && ready && traffic.open();
     }
 
-    /** Whether a panic-mode pick may take it: its process is alive and it is not draining. */
-    synchronized boolean alive() {
+    /** Whether a panic-mode pick may take it: its process is alive and it is not draining (no lock, as above). */
+    boolean alive() {
         return (state == InstanceState.RUNNING || state == InstanceState.STARTING) && process != null
                 && !traffic.draining();
     }
