@@ -91,6 +91,29 @@ class NativeLaunchTest {
     }
 
     @Test
+    void everySpawnGetsTheEnvironmentAsItIsThen() throws Exception {
+        // The native path keeps each variable's encoded bytes between spawns: a value that changes
+        // (per instance, or by an apply) must still reach the child as it is at that spawn.
+        java.util.function.Function<String, io.tspm.ProcessSpec> web = greeting -> io.tspm.ProcessSpec.builder("web")
+                .command("sh", "-c", "env > \"$OUT/$GREETING-$TSPM_INSTANCE_ID\"; exec sleep 300").instances(2)
+                .env("OUT", dir.toString()).env("GREETING", greeting).build();
+        try (Supervisor s = Supervisor.builder().name("env").addProcess(web.apply("hello")).build()) {
+            s.start();
+            await().until(() -> Files.exists(dir.resolve("hello-0")) && Files.exists(dir.resolve("hello-1")));
+            s.apply(List.of(web.apply("bonjour")));
+            await().until(() -> Files.exists(dir.resolve("bonjour-0")) && Files.exists(dir.resolve("bonjour-1")));
+            for (String file : List.of("hello-0", "hello-1", "bonjour-0", "bonjour-1")) {
+                await().until(() -> Files.readString(dir.resolve(file)).contains("TSPM_PROCESS_NAME=web"));
+                List<String> env = Files.readAllLines(dir.resolve(file));
+                String greeting = file.substring(0, file.indexOf('-'));
+                String instance = file.substring(file.indexOf('-') + 1);
+                assertThat(env).as(file).contains("GREETING=" + greeting, "TSPM_INSTANCE_ID=" + instance,
+                        "OUT=" + dir, "PATH=" + System.getenv("PATH"));
+            }
+        }
+    }
+
+    @Test
     void specsThatCannotRunFailWithTheReasonAndLeakNothing() throws Exception {
         Path notExecutable = Files.writeString(dir.resolve("plain"), "echo hi\n");
         Path orphanScript = Files.writeString(dir.resolve("orphan.sh"), "#!/no/such/interpreter\necho hi\n");
