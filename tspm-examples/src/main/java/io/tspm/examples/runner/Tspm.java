@@ -1,6 +1,8 @@
 package io.tspm.examples.runner;
 
 import io.tspm.examples.runner.cli.ClientCommands;
+import io.tspm.examples.runner.cli.CompletionCommand;
+import io.tspm.examples.runner.cli.HelpCommand;
 import io.tspm.examples.runner.cli.RunnerCommands;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -19,7 +21,7 @@ import picocli.CommandLine.Command;
         description = "Runs the processes of a tspm.yaml and keeps them running; drives a running runner.",
         synopsisSubcommandLabel = "COMMAND",
         subcommands = {
-            CommandLine.HelpCommand.class,
+            HelpCommand.class,
             RunnerCommands.Run.class,
             RunnerCommands.Dev.class,
             RunnerCommands.Start.class,
@@ -44,6 +46,7 @@ import picocli.CommandLine.Command;
             ClientCommands.Open.class,
             ClientCommands.Startup.class,
             ClientCommands.Export.class,
+            CompletionCommand.class,
             RunnerCommands.RunnerChild.class,
         },
         footerHeading = "%nExit codes:%n",

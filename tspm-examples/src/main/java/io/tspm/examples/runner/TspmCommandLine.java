@@ -3,7 +3,6 @@ package io.tspm.examples.runner;
 import io.tspm.Human;
 import io.tspm.examples.runner.cli.RunnerCommands;
 import java.util.Arrays;
-import picocli.AutoComplete;
 import picocli.CommandLine;
 
 /**
@@ -19,11 +18,7 @@ final class TspmCommandLine {
 
     /** The command line, with the exit codes and error handling of every command. */
     static CommandLine create() {
-        CommandLine cl = handlingErrors(new CommandLine(Tspm.class));
-        cl.addSubcommand("completion", new AutoComplete.GenerateCompletion());
-        cl.getSubcommands().get("completion").getCommandSpec().usageMessage()
-                .description("Prints a bash/zsh completion script: source <(tspm completion)");
-        return cl;
+        return handlingErrors(new CommandLine(Tspm.class));
     }
 
     /** Runs {@code args}; returns the exit code. */

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The runner's commands beyond the end-to-end round: {@code dev} (a change restarts, once per
  * burst, ignored files do not), {@code apply} (an edited config: the plan, and only what changed
  * touched; kept by {@code save} through {@code start --resurrect}), {@code logs --follow} and the
- * event stream, and the bash completion script.
+ * event stream, the bash and fish completion scripts, and help for a mistyped command.
  */
 @EnabledIfSystemProperty(named = "tspm.launcher", matches = ".+",
         disabledReason = "runs in the integration-test phase, once the launcher is assembled")
@@ -242,6 +242,43 @@ class RunnerCommandsLauncherTest {
         assertThat(bash.waitFor(20, TimeUnit.SECONDS)).isTrue();
         assertThat(out).contains("complete -o default -F _complete_tspm tspm", "tspm op: open",
                 "tspm res: restart reset resurrect", "tspm logs --l: --lines", "tspm open --b: --browser");
+    }
+
+    @Test
+    void completion_fishCompletesCommandsAliasesAndOptions_andAnOtherShellIsRefused() throws Exception {
+        Launcher.Result script = tspm.run("completion", "fish");
+        assertThat(script.exit()).as(script.toString()).isZero();
+        assertThat(script.out()).contains(
+                "complete -c tspm -n __fish_use_subcommand -a logs -d 'Prints the last lines of a process",
+                "complete -c tspm -n '__fish_seen_subcommand_from logs' -s n -l lines -r -d 'How many lines",
+                "complete -c tspm -n __fish_use_subcommand -a ls -d",
+                "-n '__fish_seen_subcommand_from list ls status' -l json",
+                "-n '__fish_seen_subcommand_from help' -a 'help run dev start list");
+        Path fish = Path.of("/usr/bin/fish");
+        if (Files.isExecutable(fish)) { // the script as fish reads it (apt-get install fish)
+            Path file = Files.writeString(dir.resolve("tspm.fish"), script.out());
+            Process p = new ProcessBuilder(fish.toString(), "--no-config", "-c",
+                    "source " + file + "; complete -C 'tspm lo'; complete -C 'tspm logs --li'")
+                    .redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
+            assertThat(out).as(out).contains("logs\tPrints the last lines", "--lines");
+        }
+        Launcher.Result tcsh = tspm.run("completion", "tcsh");
+        assertThat(tcsh.exit()).isEqualTo(2);
+        assertThat(script.out()).doesNotContain("__runner"); // hidden
+        assertThat(tcsh.err()).contains("no completion for the shell 'tcsh': bash, zsh or fish");
+    }
+
+    @Test
+    void help_showsACommandsHelp_andNamesTheNearestForAMistypedOne() throws Exception {
+        Launcher.Result scale = tspm.run("help", "scale");
+        assertThat(scale.exit()).as(scale.toString()).isZero();
+        assertThat(scale.out()).contains("Usage: tspm scale", "NAME N");
+        Launcher.Result typo = tspm.run("help", "lsit");
+        assertThat(typo.exit()).as(typo.toString()).isEqualTo(2);
+        assertThat(typo.err()).contains("unknown command 'lsit'", "did you mean 'list'");
+        assertThat(typo.out()).isEmpty();
     }
 
     /** web (2 instances, never changed), worker (its command varies), and one more process. */
