@@ -91,8 +91,9 @@ public final class ProxyBenchmark {
                 Process haproxy = startHaproxy(base, threads);
                 int haproxyPort = haproxy == null ? -1 : HAPROXY_PORT;
                 int floorPort = freePort();
-                Process floor = startCopyProxy(floorPort, base);
+                Process floor = null;
                 try {
+                    floor = startCopyProxy(floorPort, base); // inside: a failed build still stops HAProxy
                     // Warm-up: the proxy's code paths compiled before anything is measured.
                     LongSupplier none = () -> 0;
                     LongSupplier tspmCpu = ProxyBenchmark::proxyThreadsCpuNanos;
