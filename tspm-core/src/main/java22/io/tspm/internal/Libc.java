@@ -65,68 +65,149 @@ final class Libc {
     private static final MemoryLayout CALL_STATE = Linker.Option.captureStateLayout();
     private static final VarHandle ERRNO = CALL_STATE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
 
-    private static final MethodHandle POSIX_SPAWN = errnoless("posix_spawn",
-            FunctionDescriptor.of(INT, ADDR, ADDR, ADDR, ADDR, ADDR, ADDR));
-    private static final MethodHandle FA_INIT = errnoless("posix_spawn_file_actions_init", FunctionDescriptor.of(INT, ADDR));
-    private static final MethodHandle FA_DESTROY = errnoless("posix_spawn_file_actions_destroy",
-            FunctionDescriptor.of(INT, ADDR));
-    private static final MethodHandle FA_ADDDUP2 = errnoless("posix_spawn_file_actions_adddup2",
-            FunctionDescriptor.of(INT, ADDR, INT, INT));
-    private static final MethodHandle FA_ADDOPEN = errnoless("posix_spawn_file_actions_addopen",
-            FunctionDescriptor.of(INT, ADDR, INT, ADDR, INT, INT));
-    private static final MethodHandle FA_ADDCHDIR = errnoless("posix_spawn_file_actions_addchdir_np",
-            FunctionDescriptor.of(INT, ADDR, ADDR));
-    private static final MethodHandle FA_ADDCLOSEFROM = errnoless("posix_spawn_file_actions_addclosefrom_np",
-            FunctionDescriptor.of(INT, ADDR, INT));
-    private static final MethodHandle ATTR_INIT = errnoless("posix_spawnattr_init", FunctionDescriptor.of(INT, ADDR));
-    private static final MethodHandle ATTR_SETFLAGS = errnoless("posix_spawnattr_setflags",
-            FunctionDescriptor.of(INT, ADDR, ValueLayout.JAVA_SHORT));
-    private static final MethodHandle ATTR_SETSIGMASK = errnoless("posix_spawnattr_setsigmask",
-            FunctionDescriptor.of(INT, ADDR, ADDR));
-    private static final MethodHandle ATTR_SETSIGDEFAULT = errnoless("posix_spawnattr_setsigdefault",
-            FunctionDescriptor.of(INT, ADDR, ADDR));
-    private static final MethodHandle SIGEMPTYSET = errnoless("sigemptyset", FunctionDescriptor.of(INT, ADDR));
-    private static final MethodHandle SIGFILLSET = errnoless("sigfillset", FunctionDescriptor.of(INT, ADDR));
-    private static final MethodHandle STRERROR = errnoless("strerror", FunctionDescriptor.of(ADDR, INT));
+    /** Every function the handles below call: looked up (a dlsym each) when this class initialises. */
+    private static final String[] FUNCTIONS = {
+        "posix_spawn",
+        "posix_spawn_file_actions_init",
+        "posix_spawn_file_actions_destroy",
+        "posix_spawn_file_actions_adddup2",
+        "posix_spawn_file_actions_addopen",
+        "posix_spawn_file_actions_addchdir_np",
+        "posix_spawn_file_actions_addclosefrom_np",
+        "posix_spawnattr_init",
+        "posix_spawnattr_setflags",
+        "posix_spawnattr_setsigmask",
+        "posix_spawnattr_setsigdefault",
+        "sigemptyset",
+        "sigfillset",
+        "strerror",
+        "pipe2",
+        "close",
+        "read",
+        "write",
+        "kill",
+        "waitpid",
+        "waitid",
+        "epoll_create1",
+        "epoll_ctl",
+        "epoll_wait",
+        "eventfd",
+        "fcntl",
+        "syscall"};
+    private static final java.util.Map<String, MemorySegment> SYMBOLS = symbols();
 
-    private static final MethodHandle PIPE2 = withErrno("pipe2", FunctionDescriptor.of(INT, ADDR, INT));
-    private static final MethodHandle CLOSE = withErrno("close", FunctionDescriptor.of(INT, INT));
-    private static final MethodHandle READ = withErrno("read", FunctionDescriptor.of(LONG, INT, ADDR, LONG));
-    private static final MethodHandle WRITE = withErrno("write", FunctionDescriptor.of(LONG, INT, ADDR, LONG));
-    private static final MethodHandle KILL = withErrno("kill", FunctionDescriptor.of(INT, INT, INT));
-    private static final MethodHandle WAITPID = withErrno("waitpid", FunctionDescriptor.of(INT, INT, ADDR, INT));
-    private static final MethodHandle WAITID = withErrno("waitid", FunctionDescriptor.of(INT, INT, INT, ADDR, INT));
-    private static final MethodHandle EPOLL_CREATE1 = withErrno("epoll_create1", FunctionDescriptor.of(INT, INT));
-    private static final MethodHandle EPOLL_CTL = withErrno("epoll_ctl", FunctionDescriptor.of(INT, INT, INT, INT, ADDR));
-    private static final MethodHandle EPOLL_WAIT = withErrno("epoll_wait",
-            FunctionDescriptor.of(INT, INT, ADDR, INT, INT));
-    private static final MethodHandle EVENTFD = withErrno("eventfd", FunctionDescriptor.of(INT, INT, INT));
-    /** fcntl(2) is variadic: the third argument, an int here, is the first variadic one. */
-    private static final MethodHandle FCNTL = LINKER.downcallHandle(find("fcntl"),
-            FunctionDescriptor.of(INT, INT, INT, INT), Linker.Option.firstVariadicArg(2),
-            Linker.Option.captureCallState("errno"));
-    /** syscall(2) is variadic and reads every argument as a long: passed as longs, never ints. */
-    private static final MethodHandle SYSCALL2 = LINKER.downcallHandle(find("syscall"),
-            FunctionDescriptor.of(LONG, LONG, LONG, LONG), Linker.Option.firstVariadicArg(1),
-            Linker.Option.captureCallState("errno"));
-    private static final MethodHandle SYSCALL4 = LINKER.downcallHandle(find("syscall"),
-            FunctionDescriptor.of(LONG, LONG, LONG, LONG, ADDR, LONG), Linker.Option.firstVariadicArg(1),
-            Linker.Option.captureCallState("errno"));
+    /**
+     * The downcall handles, linked when this class first initialises: about 250 ms of CPU on a cold
+     * JVM (each distinct shape spins its own code), so {@link #linkInBackground} does it on a thread
+     * of its own while the supervisor is being built, and a spawn that comes first waits for it.
+     */
+    private static final class Downcalls {
+
+        /** Nothing: calling it initialises the class, which links every handle. */
+        static void link() {
+        }
+
+        static final MethodHandle POSIX_SPAWN = errnoless("posix_spawn",
+                FunctionDescriptor.of(INT, ADDR, ADDR, ADDR, ADDR, ADDR, ADDR));
+        static final MethodHandle FA_INIT = errnoless("posix_spawn_file_actions_init", FunctionDescriptor.of(INT, ADDR));
+        static final MethodHandle FA_DESTROY = errnoless("posix_spawn_file_actions_destroy",
+                FunctionDescriptor.of(INT, ADDR));
+        static final MethodHandle FA_ADDDUP2 = errnoless("posix_spawn_file_actions_adddup2",
+                FunctionDescriptor.of(INT, ADDR, INT, INT));
+        static final MethodHandle FA_ADDOPEN = errnoless("posix_spawn_file_actions_addopen",
+                FunctionDescriptor.of(INT, ADDR, INT, ADDR, INT, INT));
+        static final MethodHandle FA_ADDCHDIR = errnoless("posix_spawn_file_actions_addchdir_np",
+                FunctionDescriptor.of(INT, ADDR, ADDR));
+        static final MethodHandle FA_ADDCLOSEFROM = errnoless("posix_spawn_file_actions_addclosefrom_np",
+                FunctionDescriptor.of(INT, ADDR, INT));
+        static final MethodHandle ATTR_INIT = errnoless("posix_spawnattr_init", FunctionDescriptor.of(INT, ADDR));
+        static final MethodHandle ATTR_SETFLAGS = errnoless("posix_spawnattr_setflags",
+                FunctionDescriptor.of(INT, ADDR, ValueLayout.JAVA_SHORT));
+        static final MethodHandle ATTR_SETSIGMASK = errnoless("posix_spawnattr_setsigmask",
+                FunctionDescriptor.of(INT, ADDR, ADDR));
+        static final MethodHandle ATTR_SETSIGDEFAULT = errnoless("posix_spawnattr_setsigdefault",
+                FunctionDescriptor.of(INT, ADDR, ADDR));
+        static final MethodHandle SIGEMPTYSET = errnoless("sigemptyset", FunctionDescriptor.of(INT, ADDR));
+        static final MethodHandle SIGFILLSET = errnoless("sigfillset", FunctionDescriptor.of(INT, ADDR));
+        static final MethodHandle STRERROR = errnoless("strerror", FunctionDescriptor.of(ADDR, INT));
+
+        static final MethodHandle PIPE2 = withErrno("pipe2", FunctionDescriptor.of(INT, ADDR, INT));
+        static final MethodHandle CLOSE = withErrno("close", FunctionDescriptor.of(INT, INT));
+        static final MethodHandle READ = withErrno("read", FunctionDescriptor.of(LONG, INT, ADDR, LONG));
+        static final MethodHandle WRITE = withErrno("write", FunctionDescriptor.of(LONG, INT, ADDR, LONG));
+        static final MethodHandle KILL = withErrno("kill", FunctionDescriptor.of(INT, INT, INT));
+        static final MethodHandle WAITPID = withErrno("waitpid", FunctionDescriptor.of(INT, INT, ADDR, INT));
+        static final MethodHandle WAITID = withErrno("waitid", FunctionDescriptor.of(INT, INT, INT, ADDR, INT));
+        static final MethodHandle EPOLL_CREATE1 = withErrno("epoll_create1", FunctionDescriptor.of(INT, INT));
+        static final MethodHandle EPOLL_CTL = withErrno("epoll_ctl", FunctionDescriptor.of(INT, INT, INT, INT, ADDR));
+        static final MethodHandle EPOLL_WAIT = withErrno("epoll_wait",
+                FunctionDescriptor.of(INT, INT, ADDR, INT, INT));
+        static final MethodHandle EVENTFD = withErrno("eventfd", FunctionDescriptor.of(INT, INT, INT));
+        /** fcntl(2) is variadic: the third argument, an int here, is the first variadic one. */
+        static final MethodHandle FCNTL = LINKER.downcallHandle(symbol("fcntl"),
+                FunctionDescriptor.of(INT, INT, INT, INT), Linker.Option.firstVariadicArg(2),
+                Linker.Option.captureCallState("errno"));
+        /** syscall(2) is variadic and reads every argument as a long: passed as longs, never ints. */
+        static final MethodHandle SYSCALL2 = LINKER.downcallHandle(symbol("syscall"),
+                FunctionDescriptor.of(LONG, LONG, LONG, LONG), Linker.Option.firstVariadicArg(1),
+                Linker.Option.captureCallState("errno"));
+        static final MethodHandle SYSCALL4 = LINKER.downcallHandle(symbol("syscall"),
+                FunctionDescriptor.of(LONG, LONG, LONG, LONG, ADDR, LONG), Linker.Option.firstVariadicArg(1),
+                Linker.Option.captureCallState("errno"));
+    }
 
     private Libc() {
     }
 
-    private static MemorySegment find(String name) {
-        return LIBC.find(name).orElseThrow(() -> new UnsupportedOperationException(
-                "this C library has no " + name + " (glibc 2.34 or newer has everything the native path needs)"));
+    private static java.util.Map<String, MemorySegment> symbols() {
+        java.util.Map<String, MemorySegment> found = new java.util.HashMap<>();
+        for (String name : FUNCTIONS) {
+            found.put(name, LIBC.find(name).orElseThrow(() -> new UnsupportedOperationException(
+                    "this C library has no " + name + " (glibc 2.34 or newer has everything the native path needs)")));
+        }
+        return found;
+    }
+
+    /** A function looked up when the class initialised; one missing from {@link #FUNCTIONS} is a bug here. */
+    private static MemorySegment symbol(String name) {
+        MemorySegment s = SYMBOLS.get(name);
+        if (s == null) {
+            throw new IllegalStateException(name + " is linked but not in Libc.FUNCTIONS, so its absence is not checked");
+        }
+        return s;
     }
 
     private static MethodHandle errnoless(String name, FunctionDescriptor fd) {
-        return LINKER.downcallHandle(find(name), fd);
+        return LINKER.downcallHandle(symbol(name), fd);
     }
 
     private static MethodHandle withErrno(String name, FunctionDescriptor fd) {
-        return LINKER.downcallHandle(find(name), fd, Linker.Option.captureCallState("errno"));
+        return LINKER.downcallHandle(symbol(name), fd, Linker.Option.captureCallState("errno"));
+    }
+
+    /**
+     * Checks that every function is there, which is what decides the launch path: a missing one
+     * fails here (UnsupportedOperationException) and the JDK path is taken.
+     */
+    static void checkFunctions() {
+        java.util.Objects.requireNonNull(SYMBOLS); // reaching here ran the class initialiser, which looked them up
+    }
+
+    private static final java.util.concurrent.atomic.AtomicBoolean LINKING = new java.util.concurrent.atomic.AtomicBoolean();
+
+    /** Links the downcall handles on a daemon thread, once per JVM (see {@link Downcalls}). */
+    static void linkInBackground() {
+        if (LINKING.compareAndSet(false, true)) {
+            Thread t = new Thread(() -> {
+                try {
+                    Downcalls.link();
+                } catch (RuntimeException | LinkageError e) {
+                    // the first spawn meets the same failure, and its start fails with it
+                }
+            }, "tspm-native-link");
+            t.setDaemon(true);
+            t.start();
+        }
     }
 
     /** The errno a call left in {@code state}. */
@@ -140,7 +221,7 @@ final class Libc {
 
     static String strerror(int errno) {
         try {
-            MemorySegment s = (MemorySegment) STRERROR.invokeExact(errno);
+            MemorySegment s = (MemorySegment) Downcalls.STRERROR.invokeExact(errno);
             return s.reinterpret(1024).getString(0);
         } catch (Throwable t) {
             return "errno " + errno;
@@ -155,7 +236,7 @@ final class Libc {
     static int posixSpawn(MemorySegment pid, MemorySegment path, MemorySegment actions, MemorySegment attr,
             MemorySegment argv, MemorySegment envp) {
         try {
-            return (int) POSIX_SPAWN.invokeExact(pid, path, actions, attr, argv, envp);
+            return (int) Downcalls.POSIX_SPAWN.invokeExact(pid, path, actions, attr, argv, envp);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -163,7 +244,7 @@ final class Libc {
 
     static int faInit(MemorySegment fa) {
         try {
-            return (int) FA_INIT.invokeExact(fa);
+            return (int) Downcalls.FA_INIT.invokeExact(fa);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -171,7 +252,7 @@ final class Libc {
 
     static void faDestroy(MemorySegment fa) {
         try {
-            int ignored = (int) FA_DESTROY.invokeExact(fa);
+            int ignored = (int) Downcalls.FA_DESTROY.invokeExact(fa);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -179,7 +260,7 @@ final class Libc {
 
     static int faAddDup2(MemorySegment fa, int fd, int newFd) {
         try {
-            return (int) FA_ADDDUP2.invokeExact(fa, fd, newFd);
+            return (int) Downcalls.FA_ADDDUP2.invokeExact(fa, fd, newFd);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -187,7 +268,7 @@ final class Libc {
 
     static int faAddOpen(MemorySegment fa, int fd, MemorySegment path, int flags, int mode) {
         try {
-            return (int) FA_ADDOPEN.invokeExact(fa, fd, path, flags, mode);
+            return (int) Downcalls.FA_ADDOPEN.invokeExact(fa, fd, path, flags, mode);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -195,7 +276,7 @@ final class Libc {
 
     static int faAddChdir(MemorySegment fa, MemorySegment path) {
         try {
-            return (int) FA_ADDCHDIR.invokeExact(fa, path);
+            return (int) Downcalls.FA_ADDCHDIR.invokeExact(fa, path);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -203,7 +284,7 @@ final class Libc {
 
     static int faAddClosefrom(MemorySegment fa, int from) {
         try {
-            return (int) FA_ADDCLOSEFROM.invokeExact(fa, from);
+            return (int) Downcalls.FA_ADDCLOSEFROM.invokeExact(fa, from);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -211,7 +292,7 @@ final class Libc {
 
     static int attrInit(MemorySegment attr) {
         try {
-            return (int) ATTR_INIT.invokeExact(attr);
+            return (int) Downcalls.ATTR_INIT.invokeExact(attr);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -219,7 +300,7 @@ final class Libc {
 
     static int attrSetFlags(MemorySegment attr, short flags) {
         try {
-            return (int) ATTR_SETFLAGS.invokeExact(attr, flags);
+            return (int) Downcalls.ATTR_SETFLAGS.invokeExact(attr, flags);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -227,7 +308,7 @@ final class Libc {
 
     static int attrSetSigmask(MemorySegment attr, MemorySegment set) {
         try {
-            return (int) ATTR_SETSIGMASK.invokeExact(attr, set);
+            return (int) Downcalls.ATTR_SETSIGMASK.invokeExact(attr, set);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -235,7 +316,7 @@ final class Libc {
 
     static int attrSetSigdefault(MemorySegment attr, MemorySegment set) {
         try {
-            return (int) ATTR_SETSIGDEFAULT.invokeExact(attr, set);
+            return (int) Downcalls.ATTR_SETSIGDEFAULT.invokeExact(attr, set);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -243,7 +324,7 @@ final class Libc {
 
     static int sigemptyset(MemorySegment set) {
         try {
-            return (int) SIGEMPTYSET.invokeExact(set);
+            return (int) Downcalls.SIGEMPTYSET.invokeExact(set);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -251,7 +332,7 @@ final class Libc {
 
     static int sigfillset(MemorySegment set) {
         try {
-            return (int) SIGFILLSET.invokeExact(set);
+            return (int) Downcalls.SIGFILLSET.invokeExact(set);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -259,7 +340,7 @@ final class Libc {
 
     static int pipe2(MemorySegment state, MemorySegment fds, int flags) {
         try {
-            return (int) PIPE2.invokeExact(state, fds, flags);
+            return (int) Downcalls.PIPE2.invokeExact(state, fds, flags);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -267,7 +348,7 @@ final class Libc {
 
     static int close(MemorySegment state, int fd) {
         try {
-            return (int) CLOSE.invokeExact(state, fd);
+            return (int) Downcalls.CLOSE.invokeExact(state, fd);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -275,7 +356,7 @@ final class Libc {
 
     static long read(MemorySegment state, int fd, MemorySegment buf, long n) {
         try {
-            return (long) READ.invokeExact(state, fd, buf, n);
+            return (long) Downcalls.READ.invokeExact(state, fd, buf, n);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -283,7 +364,7 @@ final class Libc {
 
     static long write(MemorySegment state, int fd, MemorySegment buf, long n) {
         try {
-            return (long) WRITE.invokeExact(state, fd, buf, n);
+            return (long) Downcalls.WRITE.invokeExact(state, fd, buf, n);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -291,7 +372,7 @@ final class Libc {
 
     static int kill(MemorySegment state, int pid, int sig) {
         try {
-            return (int) KILL.invokeExact(state, pid, sig);
+            return (int) Downcalls.KILL.invokeExact(state, pid, sig);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -299,7 +380,7 @@ final class Libc {
 
     static int waitpid(MemorySegment state, int pid, MemorySegment status, int options) {
         try {
-            return (int) WAITPID.invokeExact(state, pid, status, options);
+            return (int) Downcalls.WAITPID.invokeExact(state, pid, status, options);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -307,7 +388,7 @@ final class Libc {
 
     static int waitid(MemorySegment state, int idtype, int id, MemorySegment info, int options) {
         try {
-            return (int) WAITID.invokeExact(state, idtype, id, info, options);
+            return (int) Downcalls.WAITID.invokeExact(state, idtype, id, info, options);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -315,7 +396,7 @@ final class Libc {
 
     static int epollCreate1(MemorySegment state, int flags) {
         try {
-            return (int) EPOLL_CREATE1.invokeExact(state, flags);
+            return (int) Downcalls.EPOLL_CREATE1.invokeExact(state, flags);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -323,7 +404,7 @@ final class Libc {
 
     static int epollCtl(MemorySegment state, int epfd, int op, int fd, MemorySegment event) {
         try {
-            return (int) EPOLL_CTL.invokeExact(state, epfd, op, fd, event);
+            return (int) Downcalls.EPOLL_CTL.invokeExact(state, epfd, op, fd, event);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -331,7 +412,7 @@ final class Libc {
 
     static int epollWait(MemorySegment state, int epfd, MemorySegment events, int max, int timeout) {
         try {
-            return (int) EPOLL_WAIT.invokeExact(state, epfd, events, max, timeout);
+            return (int) Downcalls.EPOLL_WAIT.invokeExact(state, epfd, events, max, timeout);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -339,7 +420,7 @@ final class Libc {
 
     static int eventfd(MemorySegment state, int initval, int flags) {
         try {
-            return (int) EVENTFD.invokeExact(state, initval, flags);
+            return (int) Downcalls.EVENTFD.invokeExact(state, initval, flags);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -357,7 +438,7 @@ final class Libc {
     /** fcntl(2) with an int argument: the result, or -1 with errno in {@code state}. */
     static int fcntl(MemorySegment state, int fd, int cmd, int arg) {
         try {
-            return (int) FCNTL.invokeExact(state, fd, cmd, arg);
+            return (int) Downcalls.FCNTL.invokeExact(state, fd, cmd, arg);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -366,7 +447,7 @@ final class Libc {
     /** pidfd_open(2): a file descriptor for {@code pid} (close-on-exec), or -1 with errno in {@code state}. */
     static int pidfdOpen(MemorySegment state, int pid) {
         try {
-            return (int) (long) SYSCALL2.invokeExact(state, SYS_PIDFD_OPEN, (long) pid, 0L);
+            return (int) (long) Downcalls.SYSCALL2.invokeExact(state, SYS_PIDFD_OPEN, (long) pid, 0L);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -375,7 +456,7 @@ final class Libc {
     /** pidfd_send_signal(2): 0, or -1 with errno in {@code state}. */
     static int pidfdSendSignal(MemorySegment state, int pidfd, int sig) {
         try {
-            return (int) (long) SYSCALL4.invokeExact(state, SYS_PIDFD_SEND_SIGNAL, (long) pidfd, (long) sig, MemorySegment.NULL, 0L);
+            return (int) (long) Downcalls.SYSCALL4.invokeExact(state, SYS_PIDFD_SEND_SIGNAL, (long) pidfd, (long) sig, MemorySegment.NULL, 0L);
         } catch (Throwable t) {
             throw rethrow(t);
         }

@@ -53,7 +53,8 @@ final class NativeSpawner implements Spawner {
 
     /** Called by {@link Spawner#choose}; fails (LinkageError, UnsupportedOperationException) where libc lacks a function. */
     static Spawner create(String supervisor) {
-        Libc.describe(0); // links every function now, so a missing one fails here and not at the first spawn
+        Libc.checkFunctions(); // a missing function fails here, not at the first spawn
+        Libc.linkInBackground(); // the costly part, so that building a supervisor does not wait for it
         return new NativeSpawner(supervisor);
     }
 
