@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -25,10 +26,12 @@ import org.slf4j.LoggerFactory;
  * rebuilds the view from the group's members, and publishes it (with its picker) only when who
  * may take traffic changed; listeners hear of it after every lock is released.
  *
- * <p>With no listener, a change only marks the view out of date and the next read (a pick, the
- * view) rebuilds it: a group of 1,000 coming up would otherwise build 2,000 views of up to 1,000
+ * <p>Until someone listens or picks, a change only counts itself and the next read of the view
+ * rebuilds it: a group of 1,000 coming up would otherwise build 2,000 views of up to 1,000
  * endpoints that nobody looks at, quadratic in time and in garbage (40 KB per instance at 1,000).
- * A reader still never sees a view older than the last change it could have seen.
+ * Every view records how many changes it includes, and a read of one that misses a change made
+ * before the read rebuilds (or waits for a rebuild that includes it): no pick returns an instance
+ * whose change out of the view had finished when the pick began.
  */
 final class GroupEndpoints {
 
@@ -37,8 +40,10 @@ final class GroupEndpoints {
     private final String process;
     /** The group's instances by id, as they are now. */
     private final Supplier<List<ManagedInstance>> instances;
-    /** Who may take traffic may have changed since the published view was built. */
-    private volatile boolean outOfDate;
+    /** Changes of who may take traffic so far; a view records how many it includes. */
+    private final AtomicLong changes = new AtomicLong();
+    /** The newest version the listeners were told of (guarded by this). */
+    private long announcedVersion;
     /** The strategy, weights and panic threshold in force (guarded by this). */
     private LoadBalancer balancer;
     private TrafficSettings traffic;
@@ -50,7 +55,7 @@ final class GroupEndpoints {
     /** The view and its picker, replaced together (guarded by this for writers; read without lock). */
     private volatile Published published;
 
-    private record Published(Endpoints view, Picker picker, List<ManagedInstance> members) {
+    private record Published(Endpoints view, Picker picker, List<ManagedInstance> members, long changes) {
     }
 
     GroupEndpoints(String process, TrafficSettings traffic, Supplier<List<ManagedInstance>> instances) {
@@ -58,7 +63,7 @@ final class GroupEndpoints {
         this.instances = instances;
         this.traffic = traffic;
         this.balancer = traffic.loadBalancer().orElse(RoundRobin.INSTANCE);
-        this.published = new Published(new Endpoints(process, 0, List.of(), 0), c -> null, List.of());
+        this.published = new Published(new Endpoints(process, 0, List.of(), 0), c -> null, List.of(), 0);
     }
 
     /** Takes a new strategy, weights and panic threshold; the next refresh publishes a view with them. */
@@ -84,30 +89,33 @@ final class GroupEndpoints {
         return current().view();
     }
 
-    /** The published view and picker, rebuilt first if a change came since. */
+    /** The published view and picker, rebuilt first if it does not include every change made so far. */
     private Published current() {
-        if (outOfDate) {
-            refresh();
+        Published p = published;
+        if (p.changes() != changes.get()) {
+            refresh(); // waits for a rebuild in progress, which may not include the latest change
+            p = published;
         }
-        return published;
+        return p;
     }
 
     /**
-     * Who may take traffic may have changed: rebuilds now for listeners, else marks the view out of
-     * date for the next read. Call without holding an instance's lock.
+     * Who may take traffic may have changed. Rebuilds and announces now when someone listens or
+     * picks (a proxy, a client's leases), so their picks stay cheap; otherwise the next read does
+     * it. Call without holding an instance's lock.
      */
     void changed() {
-        outOfDate = true; // before the listeners are looked at: addListener looks at it after adding
-        if (!listeners.isEmpty()) {
+        changes.incrementAndGet(); // before the listeners are looked at: addListener looks after adding
+        if (tracked || !listeners.isEmpty()) {
             refresh();
+            announce();
         }
     }
 
     void addListener(Consumer<Endpoints> listener) {
         listeners.add(listener);
-        if (outOfDate) {
-            refresh(); // a change that saw no listener is announced to this one
-        }
+        refresh();
+        announce(); // a view built for a read and never announced, or by a change that saw no listener
     }
 
     void removeListener(Consumer<Endpoints> listener) {
@@ -115,18 +123,18 @@ final class GroupEndpoints {
     }
 
     /**
-     * Rebuilds the view from the group's instances, if a change came since the last rebuild;
-     * publishes and announces it when the instances that may take traffic changed. Takes no
-     * instance's lock, so a pick may call it from anywhere.
+     * Rebuilds the view from the group's instances unless it already includes every change;
+     * publishes a new one when the instances that may take traffic changed. Takes no instance's
+     * lock, so a pick may call it from anywhere.
      */
     void refresh() {
-        Endpoints announced = null;
         synchronized (this) {
-            if (!outOfDate) {
-                return; // readers that queued behind one rebuild: it was done for them
+            // Read before the instances: a change after this point is not in the view, and says so.
+            long seen = changes.get();
+            Published now = published;
+            if (now.changes() == seen && !stale) {
+                return; // a rebuild this reader waited for included everything
             }
-            // Cleared before the instances are read: a change from here on marks it again.
-            outOfDate = false;
             List<ManagedInstance> instances = this.instances.get();
             List<ManagedInstance> members = new ArrayList<>();
             for (ManagedInstance i : instances) {
@@ -143,9 +151,9 @@ final class GroupEndpoints {
                     }
                 }
             }
-            Published now = published;
             if (!stale && members.equals(now.members()) && instances.size() == now.view().total()) {
-                return; // the same instances: no new view
+                published = new Published(now.view(), now.picker(), now.members(), seen); // the same instances
+                return;
             }
             stale = false;
             List<Endpoint> endpoints = new ArrayList<>(members.size());
@@ -176,14 +184,25 @@ final class GroupEndpoints {
                         balancer.name(), process, e);
                 picker = c -> view.isEmpty() ? null : view.get(0);
             }
-            published = new Published(view, picker, List.copyOf(members));
-            announced = view;
+            published = new Published(view, picker, List.copyOf(members), seen);
+        }
+    }
+
+    /** Tells the listeners of the published view, if they have not heard of it (outside the lock). */
+    private void announce() {
+        Endpoints view;
+        synchronized (this) {
+            view = published.view();
+            if (view.version() <= announcedVersion) {
+                return;
+            }
+            announcedVersion = view.version();
         }
         for (Consumer<Endpoints> l : listeners) {
             try {
-                l.accept(announced);
+                l.accept(view);
             } catch (RuntimeException e) {
-                LOG.warn("endpoints listener {} threw on version {} of '{}'", l, announced.version(), process, e);
+                LOG.warn("endpoints listener {} threw on version {} of '{}'", l, view.version(), process, e);
             }
         }
     }

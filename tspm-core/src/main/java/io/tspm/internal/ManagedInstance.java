@@ -175,10 +175,10 @@ final class ManagedInstance {
         if (ready == now) {
             return;
         }
-        ready = now;
         if (now) {
-            readySince = engine.now();
+            readySince = engine.now(); // first: the view reads ready without the lock, then readySince
         }
+        ready = now;
         after.add(group::endpointsChanged);
     }
 

@@ -202,7 +202,10 @@ final class Libc {
                 try {
                     Downcalls.link();
                 } catch (RuntimeException | LinkageError e) {
-                    // the first spawn meets the same failure, and its start fails with it
+                    // Every function was found, so this is the JDK's linker failing: every spawn
+                    // fails with it now, and the log says why; -Dtspm.launch=jdk is the way out.
+                    org.slf4j.LoggerFactory.getLogger(Libc.class).error("the native launch path could not link its C"
+                            + " functions; every spawn will fail (-Dtspm.launch=jdk takes the JDK path)", e);
                 }
             }, "tspm-native-link");
             t.setDaemon(true);
