@@ -7,6 +7,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/socket.h>
@@ -49,6 +50,7 @@ int main(int argc, char **argv) {
         fprintf(stderr, "usage: copy_proxy LISTEN_PORT BACKEND_PORT\n");
         return 2;
     }
+    signal(SIGPIPE, SIG_IGN); // a peer that resets ends its connection, not the proxy
     struct sockaddr_in listen_at = loopback(atoi(argv[1]));
     struct sockaddr_in backend = loopback(atoi(argv[2]));
     int server = socket(AF_INET, SOCK_STREAM, 0);
@@ -73,8 +75,14 @@ int main(int argc, char **argv) {
         struct direction down = {upstream, client};
         pthread_t a;
         pthread_t b;
-        pthread_create(&a, NULL, copy, &up);
-        pthread_create(&b, NULL, copy, &down);
+        if (pthread_create(&a, NULL, copy, &up) != 0) {
+            perror("copy_proxy: thread");
+            return 1;
+        }
+        if (pthread_create(&b, NULL, copy, &down) != 0) {
+            perror("copy_proxy: thread");
+            return 1;
+        }
         pthread_join(a, NULL);
         pthread_join(b, NULL);
         close(client);

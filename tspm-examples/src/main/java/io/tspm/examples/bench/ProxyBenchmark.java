@@ -149,7 +149,8 @@ public final class ProxyBenchmark {
                         bulk.put("copyProxyFloorOverLoopback", round(floorRate / direct));
                         bulk.put("tspmOverCopyProxyFloor", round(tspm / floorRate));
                     } else {
-                        bulk.put("copyProxyFloor", "not built: needs gcc and " + COPY_PROXY_SOURCE);
+                        bulk.put("copyProxyFloor", "not built: needs /usr/bin/gcc and " + COPY_PROXY_SOURCE
+                                + " (a build error goes to stderr)");
                     }
                     out.put("bulk", bulk);
 
@@ -397,7 +398,7 @@ public final class ProxyBenchmark {
         return p;
     }
 
-    /** The floor proxy, built from its C source with gcc; null when either is missing. */
+    /** The floor proxy, built from its C source with gcc; null when either is missing or the build fails. */
     private static Process startCopyProxy(int port, int backendPort) throws Exception {
         Path gcc = Path.of("/usr/bin/gcc");
         if (!Files.isExecutable(gcc) || !Files.isRegularFile(COPY_PROXY_SOURCE)) {
@@ -409,7 +410,9 @@ public final class ProxyBenchmark {
                 "-lpthread").redirectErrorStream(true).start();
         String said = new String(cc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (cc.waitFor() != 0) {
-            throw new IOException("gcc could not build " + COPY_PROXY_SOURCE + ": " + said);
+            // the floor is optional: the JSON says it was not built, the rest is measured
+            System.err.println("gcc could not build " + COPY_PROXY_SOURCE + ": " + said);
+            return null;
         }
         Process p = new ProcessBuilder(binary.toString(), String.valueOf(port), String.valueOf(backendPort))
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();

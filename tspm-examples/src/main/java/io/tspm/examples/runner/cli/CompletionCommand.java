@@ -1,6 +1,10 @@
 package io.tspm.examples.runner.cli;
 
 import io.tspm.examples.runner.ExitCodes;
+import java.io.File;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
@@ -23,8 +27,18 @@ import picocli.CommandLine.Spec;
     "  tspm completion fish | source      fish"})
 public final class CompletionCommand implements Callable<Integer> {
 
-    @Parameters(arity = "0..1", paramLabel = "SHELL", defaultValue = "bash", description = "bash, zsh or fish.")
+    @Parameters(arity = "0..1", paramLabel = "SHELL", defaultValue = "bash", description = "bash, zsh or fish.",
+            completionCandidates = Shells.class)
     String shell;
+
+    /** What {@code SHELL} may be, for the completion scripts themselves. */
+    static final class Shells extends java.util.ArrayList<String> {
+        private static final long serialVersionUID = 1L;
+
+        Shells() {
+            super(List.of("bash", "zsh", "fish"));
+        }
+    }
 
     @Spec
     CommandSpec spec;
@@ -80,22 +94,32 @@ public final class CompletionCommand implements Callable<Integer> {
             if (sub.helpCommand()) {
                 s.append("complete -c ").append(name).append(" -n ").append(when).append(" -a ")
                         .append(quoted(String.join(" ", visible(root)))).append('\n');
-            } else if (!sub.positionalParameters().isEmpty()) {
-                s.append("complete -c ").append(name).append(" -n ").append(when).append(" -F\n"); // a config file
+            } else {
+                for (CommandLine.Model.PositionalParamSpec p : sub.positionalParameters()) {
+                    if (p.completionCandidates() != null) {
+                        List<String> values = new ArrayList<>();
+                        p.completionCandidates().forEach(values::add);
+                        s.append("complete -c ").append(name).append(" -n ").append(when).append(" -a ")
+                                .append(quoted(String.join(" ", values))).append('\n');
+                    } else if (File.class.isAssignableFrom(p.type()) || Path.class.isAssignableFrom(p.type())
+                            || p.paramLabel().contains("FILE")) { // a config; a NAME or N gets no file names
+                        s.append("complete -c ").append(name).append(" -n ").append(when).append(" -F\n");
+                    }
+                }
             }
         }
         return s.toString();
     }
 
-    private static java.util.List<String> visible(CommandLine root) {
+    private static List<String> visible(CommandLine root) {
         return root.getSubcommands().entrySet().stream()
                 .filter(e -> !e.getValue().getCommandSpec().usageMessage().hidden()).map(Map.Entry::getKey).toList();
     }
 
-    private static java.util.List<String> aliases(CommandLine c) {
-        java.util.List<String> names = new java.util.ArrayList<>();
+    private static List<String> aliases(CommandLine c) {
+        List<String> names = new ArrayList<>();
         names.add(c.getCommandName());
-        names.addAll(java.util.List.of(c.getCommandSpec().aliases()));
+        names.addAll(List.of(c.getCommandSpec().aliases()));
         return names;
     }
 

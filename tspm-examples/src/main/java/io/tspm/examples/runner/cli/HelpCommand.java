@@ -19,6 +19,9 @@ public final class HelpCommand implements Callable<Integer>, CommandLine.IHelpCo
     @Parameters(arity = "0..1", paramLabel = "COMMAND", description = "The command to show the help of.")
     String command;
 
+    @CommandLine.Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+    boolean help;
+
     private CommandLine self;
     private CommandLine.Help.ColorScheme colors;
     private PrintWriter out;
