@@ -127,7 +127,7 @@ final class GroupEndpoints {
      * publishes a new one when the instances that may take traffic changed. Takes no instance's
      * lock, so a pick may call it from anywhere.
      */
-    void refresh() {
+    private void refresh() {
         synchronized (this) {
             // Read before the instances: a change after this point is not in the view, and says so.
             long seen = changes.get();
