@@ -55,7 +55,7 @@ interface Spawner extends AutoCloseable {
     }
 
     /**
-     * The native spawner where this JVM allows it (Linux, JDK 22+, native access enabled), else
+     * The native spawner where this JVM allows it (Linux on x86-64 or arm64, JDK 22+, native access enabled), else
      * the JDK's; logs once which, and why.
      *
      * @param nativeWanted false when the builder forced the JDK path
@@ -86,6 +86,10 @@ interface Spawner extends AutoCloseable {
         }
         if (!System.getProperty("os.name", "").equals("Linux")) {
             return "the native path is for Linux only";
+        }
+        String arch = System.getProperty("os.arch", "");
+        if (!arch.matches("amd64|x86_64|aarch64")) { // the processors whose system call numbers it knows
+            return "the native path is for x86-64 and arm64 only (this is " + arch + ")";
         }
         if (Runtime.version().feature() < 22) {
             return "the native path needs JDK 22 or newer (this is " + Runtime.version().feature() + ")";

@@ -12,8 +12,14 @@ import java.lang.invoke.VarHandle;
 
 /**
  * The glibc functions and Linux system calls the native launch path calls, through the Foreign
- * Function and Memory API, each with errno captured right after the call. Constants are Linux's
- * on x86-64 and arm64 (the same numbers on both); struct sizes are rounded up generously.
+ * Function and Memory API. Constants are Linux's on x86-64 and arm64 (the same numbers on both,
+ * but for the system calls' own); struct sizes are rounded up generously.
+ *
+ * <p>Few handles, on purpose. Each downcall handle costs the JVM generated code when it is linked,
+ * again on its first call, and again once it has been called often enough to be specialised, and
+ * all of it on a cold path (a supervisor's first spawns). So every system call goes through one
+ * handle for {@code syscall(2)}, with errno captured after it, and the glibc functions share one
+ * handle per C signature, called with the function's address.
  */
 final class Libc {
 
@@ -44,8 +50,6 @@ final class Libc {
     static final int F_SETFL = 4;
     static final int O_NONBLOCK = 0x800;
     static final int ESRCH = 3;
-    static final long SYS_PIDFD_SEND_SIGNAL = 424;
-    static final long SYS_PIDFD_OPEN = 434;
 
     /** posix_spawn_file_actions_t is 80 bytes, posix_spawnattr_t 336, sigset_t 128 and siginfo_t 128 on glibc. */
     static final long FILE_ACTIONS_BYTES = 256;
@@ -60,46 +64,54 @@ final class Libc {
     static final long EPOLL_EVENT_BYTES = PACKED_EPOLL ? 12 : 16;
     static final long EPOLL_DATA = PACKED_EPOLL ? 4 : 8;
 
+    /** x86-64, else arm64: the only processors Spawner takes the native path on. */
+    private static final boolean X86 = PACKED_EPOLL;
+    // System call numbers: x86-64's own table, and the generic one arm64 uses.
+    private static final long SYS_READ = X86 ? 0 : 63;
+    private static final long SYS_WRITE = X86 ? 1 : 64;
+    private static final long SYS_CLOSE = X86 ? 3 : 57;
+    private static final long SYS_WAIT4 = X86 ? 61 : 260;
+    private static final long SYS_KILL = X86 ? 62 : 129;
+    private static final long SYS_FCNTL = X86 ? 72 : 25;
+    private static final long SYS_EPOLL_CTL = X86 ? 233 : 21;
+    private static final long SYS_WAITID = X86 ? 247 : 95;
+    private static final long SYS_EPOLL_PWAIT = X86 ? 281 : 22;
+    private static final long SYS_EVENTFD2 = X86 ? 290 : 19;
+    private static final long SYS_EPOLL_CREATE1 = X86 ? 291 : 20;
+    private static final long SYS_PIPE2 = X86 ? 293 : 59;
+    private static final long SYS_PIDFD_SEND_SIGNAL = 424; // newer calls share one number on every architecture
+    private static final long SYS_PIDFD_OPEN = 434;
+    /** The kernel's sigset_t, which epoll_pwait checks the size of. */
+    private static final long KERNEL_SIGSET_BYTES = 8;
+
     private static final Linker LINKER = Linker.nativeLinker();
     private static final SymbolLookup LIBC = LINKER.defaultLookup();
     private static final MemoryLayout CALL_STATE = Linker.Option.captureStateLayout();
     private static final VarHandle ERRNO = CALL_STATE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
 
-    /** Every function the handles below call: looked up (a dlsym each) when this class initialises. */
-    private static final String[] FUNCTIONS = {
-        "posix_spawn",
-        "posix_spawn_file_actions_init",
-        "posix_spawn_file_actions_destroy",
-        "posix_spawn_file_actions_adddup2",
-        "posix_spawn_file_actions_addopen",
-        "posix_spawn_file_actions_addchdir_np",
-        "posix_spawn_file_actions_addclosefrom_np",
-        "posix_spawnattr_init",
-        "posix_spawnattr_setflags",
-        "posix_spawnattr_setsigmask",
-        "posix_spawnattr_setsigdefault",
-        "sigemptyset",
-        "sigfillset",
-        "strerror",
-        "pipe2",
-        "close",
-        "read",
-        "write",
-        "kill",
-        "waitpid",
-        "waitid",
-        "epoll_create1",
-        "epoll_ctl",
-        "epoll_wait",
-        "eventfd",
-        "fcntl",
-        "syscall"};
-    private static final java.util.Map<String, MemorySegment> SYMBOLS = symbols();
+    // Every function called below: looked up (a dlsym each) when this class initialises, which is
+    // what decides the launch path (glibc 2.34 or newer has them all).
+    private static final MemorySegment POSIX_SPAWN = symbol("posix_spawn");
+    private static final MemorySegment FA_INIT = symbol("posix_spawn_file_actions_init");
+    private static final MemorySegment FA_DESTROY = symbol("posix_spawn_file_actions_destroy");
+    private static final MemorySegment FA_ADDDUP2 = symbol("posix_spawn_file_actions_adddup2");
+    private static final MemorySegment FA_ADDOPEN = symbol("posix_spawn_file_actions_addopen");
+    private static final MemorySegment FA_ADDCHDIR = symbol("posix_spawn_file_actions_addchdir_np");
+    private static final MemorySegment FA_ADDCLOSEFROM = symbol("posix_spawn_file_actions_addclosefrom_np");
+    private static final MemorySegment ATTR_INIT = symbol("posix_spawnattr_init");
+    private static final MemorySegment ATTR_SETFLAGS = symbol("posix_spawnattr_setflags");
+    private static final MemorySegment ATTR_SETSIGMASK = symbol("posix_spawnattr_setsigmask");
+    private static final MemorySegment ATTR_SETSIGDEFAULT = symbol("posix_spawnattr_setsigdefault");
+    private static final MemorySegment SIGEMPTYSET = symbol("sigemptyset");
+    private static final MemorySegment SIGFILLSET = symbol("sigfillset");
+    private static final MemorySegment STRERROR = symbol("strerror");
+    private static final MemorySegment SYSCALL = symbol("syscall");
 
     /**
-     * The downcall handles, linked when this class first initialises: about 250 ms of CPU on a cold
-     * JVM (each distinct shape spins its own code), so {@link #linkInBackground} does it on a thread
-     * of its own while the supervisor is being built, and a spawn that comes first waits for it.
+     * The downcall handles, linked when this class first initialises: still about 100 ms of CPU on
+     * a cold JVM, so {@link #linkInBackground} does it on a thread of its own while the supervisor
+     * is being built, and a spawn that comes first waits for it. The glibc functions' handles
+     * take the function's address first.
      */
     private static final class Downcalls {
 
@@ -107,82 +119,30 @@ final class Libc {
         static void link() {
         }
 
-        static final MethodHandle POSIX_SPAWN = errnoless("posix_spawn",
-                FunctionDescriptor.of(INT, ADDR, ADDR, ADDR, ADDR, ADDR, ADDR));
-        static final MethodHandle FA_INIT = errnoless("posix_spawn_file_actions_init", FunctionDescriptor.of(INT, ADDR));
-        static final MethodHandle FA_DESTROY = errnoless("posix_spawn_file_actions_destroy",
-                FunctionDescriptor.of(INT, ADDR));
-        static final MethodHandle FA_ADDDUP2 = errnoless("posix_spawn_file_actions_adddup2",
-                FunctionDescriptor.of(INT, ADDR, INT, INT));
-        static final MethodHandle FA_ADDOPEN = errnoless("posix_spawn_file_actions_addopen",
-                FunctionDescriptor.of(INT, ADDR, INT, ADDR, INT, INT));
-        static final MethodHandle FA_ADDCHDIR = errnoless("posix_spawn_file_actions_addchdir_np",
-                FunctionDescriptor.of(INT, ADDR, ADDR));
-        static final MethodHandle FA_ADDCLOSEFROM = errnoless("posix_spawn_file_actions_addclosefrom_np",
-                FunctionDescriptor.of(INT, ADDR, INT));
-        static final MethodHandle ATTR_INIT = errnoless("posix_spawnattr_init", FunctionDescriptor.of(INT, ADDR));
-        static final MethodHandle ATTR_SETFLAGS = errnoless("posix_spawnattr_setflags",
-                FunctionDescriptor.of(INT, ADDR, ValueLayout.JAVA_SHORT));
-        static final MethodHandle ATTR_SETSIGMASK = errnoless("posix_spawnattr_setsigmask",
-                FunctionDescriptor.of(INT, ADDR, ADDR));
-        static final MethodHandle ATTR_SETSIGDEFAULT = errnoless("posix_spawnattr_setsigdefault",
-                FunctionDescriptor.of(INT, ADDR, ADDR));
-        static final MethodHandle SIGEMPTYSET = errnoless("sigemptyset", FunctionDescriptor.of(INT, ADDR));
-        static final MethodHandle SIGFILLSET = errnoless("sigfillset", FunctionDescriptor.of(INT, ADDR));
-        static final MethodHandle STRERROR = errnoless("strerror", FunctionDescriptor.of(ADDR, INT));
-
-        static final MethodHandle PIPE2 = withErrno("pipe2", FunctionDescriptor.of(INT, ADDR, INT));
-        static final MethodHandle CLOSE = withErrno("close", FunctionDescriptor.of(INT, INT));
-        static final MethodHandle READ = withErrno("read", FunctionDescriptor.of(LONG, INT, ADDR, LONG));
-        static final MethodHandle WRITE = withErrno("write", FunctionDescriptor.of(LONG, INT, ADDR, LONG));
-        static final MethodHandle KILL = withErrno("kill", FunctionDescriptor.of(INT, INT, INT));
-        static final MethodHandle WAITPID = withErrno("waitpid", FunctionDescriptor.of(INT, INT, ADDR, INT));
-        static final MethodHandle WAITID = withErrno("waitid", FunctionDescriptor.of(INT, INT, INT, ADDR, INT));
-        static final MethodHandle EPOLL_CREATE1 = withErrno("epoll_create1", FunctionDescriptor.of(INT, INT));
-        static final MethodHandle EPOLL_CTL = withErrno("epoll_ctl", FunctionDescriptor.of(INT, INT, INT, INT, ADDR));
-        static final MethodHandle EPOLL_WAIT = withErrno("epoll_wait",
-                FunctionDescriptor.of(INT, INT, ADDR, INT, INT));
-        static final MethodHandle EVENTFD = withErrno("eventfd", FunctionDescriptor.of(INT, INT, INT));
-        /** fcntl(2) is variadic: the third argument, an int here, is the first variadic one. */
-        static final MethodHandle FCNTL = LINKER.downcallHandle(symbol("fcntl"),
-                FunctionDescriptor.of(INT, INT, INT, INT), Linker.Option.firstVariadicArg(2),
-                Linker.Option.captureCallState("errno"));
         /** syscall(2) is variadic and reads every argument as a long: passed as longs, never ints. */
-        static final MethodHandle SYSCALL2 = LINKER.downcallHandle(symbol("syscall"),
-                FunctionDescriptor.of(LONG, LONG, LONG, LONG), Linker.Option.firstVariadicArg(1),
-                Linker.Option.captureCallState("errno"));
-        static final MethodHandle SYSCALL4 = LINKER.downcallHandle(symbol("syscall"),
-                FunctionDescriptor.of(LONG, LONG, LONG, LONG, ADDR, LONG), Linker.Option.firstVariadicArg(1),
-                Linker.Option.captureCallState("errno"));
+        static final MethodHandle SYSCALL6 = LINKER.downcallHandle(SYSCALL,
+                FunctionDescriptor.of(LONG, LONG, LONG, LONG, LONG, LONG, LONG, LONG),
+                Linker.Option.firstVariadicArg(1), Linker.Option.captureCallState("errno"));
+        // The glibc functions, by C signature; they return an error number rather than set errno.
+        static final MethodHandle INT_OF_P = LINKER.downcallHandle(FunctionDescriptor.of(INT, ADDR));
+        static final MethodHandle INT_OF_PP = LINKER.downcallHandle(FunctionDescriptor.of(INT, ADDR, ADDR));
+        static final MethodHandle INT_OF_PI = LINKER.downcallHandle(FunctionDescriptor.of(INT, ADDR, INT));
+        static final MethodHandle INT_OF_PS = LINKER.downcallHandle(FunctionDescriptor.of(INT, ADDR,
+                ValueLayout.JAVA_SHORT));
+        static final MethodHandle INT_OF_PII = LINKER.downcallHandle(FunctionDescriptor.of(INT, ADDR, INT, INT));
+        static final MethodHandle INT_OF_PIPII = LINKER.downcallHandle(FunctionDescriptor.of(INT, ADDR, INT, ADDR,
+                INT, INT));
+        static final MethodHandle INT_OF_PPPPPP = LINKER.downcallHandle(FunctionDescriptor.of(INT, ADDR, ADDR, ADDR,
+                ADDR, ADDR, ADDR));
+        static final MethodHandle P_OF_I = LINKER.downcallHandle(FunctionDescriptor.of(ADDR, INT));
     }
 
     private Libc() {
     }
 
-    private static java.util.Map<String, MemorySegment> symbols() {
-        java.util.Map<String, MemorySegment> found = new java.util.HashMap<>();
-        for (String name : FUNCTIONS) {
-            found.put(name, LIBC.find(name).orElseThrow(() -> new UnsupportedOperationException(
-                    "this C library has no " + name + " (glibc 2.34 or newer has everything the native path needs)")));
-        }
-        return found;
-    }
-
-    /** A function looked up when the class initialised; one missing from {@link #FUNCTIONS} is a bug here. */
     private static MemorySegment symbol(String name) {
-        MemorySegment s = SYMBOLS.get(name);
-        if (s == null) {
-            throw new IllegalStateException(name + " is linked but not in Libc.FUNCTIONS, so its absence is not checked");
-        }
-        return s;
-    }
-
-    private static MethodHandle errnoless(String name, FunctionDescriptor fd) {
-        return LINKER.downcallHandle(symbol(name), fd);
-    }
-
-    private static MethodHandle withErrno(String name, FunctionDescriptor fd) {
-        return LINKER.downcallHandle(symbol(name), fd, Linker.Option.captureCallState("errno"));
+        return LIBC.find(name).orElseThrow(() -> new UnsupportedOperationException(
+                "this C library has no " + name + " (glibc 2.34 or newer has everything the native path needs)"));
     }
 
     /**
@@ -190,7 +150,7 @@ final class Libc {
      * fails here (UnsupportedOperationException) and the JDK path is taken.
      */
     static void checkFunctions() {
-        java.util.Objects.requireNonNull(SYMBOLS); // reaching here ran the class initialiser, which looked them up
+        java.util.Objects.requireNonNull(SYSCALL); // reaching here ran the class initialiser, which looked them up
     }
 
     private static final java.util.concurrent.atomic.AtomicBoolean LINKING = new java.util.concurrent.atomic.AtomicBoolean();
@@ -224,7 +184,7 @@ final class Libc {
 
     static String strerror(int errno) {
         try {
-            MemorySegment s = (MemorySegment) Downcalls.STRERROR.invokeExact(errno);
+            MemorySegment s = (MemorySegment) Downcalls.P_OF_I.invokeExact(STRERROR, errno);
             return s.reinterpret(1024).getString(0);
         } catch (Throwable t) {
             return "errno " + errno;
@@ -239,31 +199,23 @@ final class Libc {
     static int posixSpawn(MemorySegment pid, MemorySegment path, MemorySegment actions, MemorySegment attr,
             MemorySegment argv, MemorySegment envp) {
         try {
-            return (int) Downcalls.POSIX_SPAWN.invokeExact(pid, path, actions, attr, argv, envp);
+            return (int) Downcalls.INT_OF_PPPPPP.invokeExact(POSIX_SPAWN, pid, path, actions, attr, argv, envp);
         } catch (Throwable t) {
             throw rethrow(t);
         }
     }
 
     static int faInit(MemorySegment fa) {
-        try {
-            return (int) Downcalls.FA_INIT.invokeExact(fa);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return intOf(FA_INIT, fa);
     }
 
     static void faDestroy(MemorySegment fa) {
-        try {
-            int ignored = (int) Downcalls.FA_DESTROY.invokeExact(fa);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        intOf(FA_DESTROY, fa); // glibc's frees the actions' memory and cannot fail
     }
 
     static int faAddDup2(MemorySegment fa, int fd, int newFd) {
         try {
-            return (int) Downcalls.FA_ADDDUP2.invokeExact(fa, fd, newFd);
+            return (int) Downcalls.INT_OF_PII.invokeExact(FA_ADDDUP2, fa, fd, newFd);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -271,162 +223,122 @@ final class Libc {
 
     static int faAddOpen(MemorySegment fa, int fd, MemorySegment path, int flags, int mode) {
         try {
-            return (int) Downcalls.FA_ADDOPEN.invokeExact(fa, fd, path, flags, mode);
+            return (int) Downcalls.INT_OF_PIPII.invokeExact(FA_ADDOPEN, fa, fd, path, flags, mode);
         } catch (Throwable t) {
             throw rethrow(t);
         }
     }
 
     static int faAddChdir(MemorySegment fa, MemorySegment path) {
-        try {
-            return (int) Downcalls.FA_ADDCHDIR.invokeExact(fa, path);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return intOf(FA_ADDCHDIR, fa, path);
     }
 
     static int faAddClosefrom(MemorySegment fa, int from) {
         try {
-            return (int) Downcalls.FA_ADDCLOSEFROM.invokeExact(fa, from);
+            return (int) Downcalls.INT_OF_PI.invokeExact(FA_ADDCLOSEFROM, fa, from);
         } catch (Throwable t) {
             throw rethrow(t);
         }
     }
 
     static int attrInit(MemorySegment attr) {
-        try {
-            return (int) Downcalls.ATTR_INIT.invokeExact(attr);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return intOf(ATTR_INIT, attr);
     }
 
     static int attrSetFlags(MemorySegment attr, short flags) {
         try {
-            return (int) Downcalls.ATTR_SETFLAGS.invokeExact(attr, flags);
+            return (int) Downcalls.INT_OF_PS.invokeExact(ATTR_SETFLAGS, attr, flags);
         } catch (Throwable t) {
             throw rethrow(t);
         }
     }
 
     static int attrSetSigmask(MemorySegment attr, MemorySegment set) {
-        try {
-            return (int) Downcalls.ATTR_SETSIGMASK.invokeExact(attr, set);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return intOf(ATTR_SETSIGMASK, attr, set);
     }
 
     static int attrSetSigdefault(MemorySegment attr, MemorySegment set) {
-        try {
-            return (int) Downcalls.ATTR_SETSIGDEFAULT.invokeExact(attr, set);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return intOf(ATTR_SETSIGDEFAULT, attr, set);
     }
 
     static int sigemptyset(MemorySegment set) {
-        try {
-            return (int) Downcalls.SIGEMPTYSET.invokeExact(set);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return intOf(SIGEMPTYSET, set);
     }
 
     static int sigfillset(MemorySegment set) {
+        return intOf(SIGFILLSET, set);
+    }
+
+    /** {@code int function(void *)}. */
+    private static int intOf(MemorySegment function, MemorySegment p) {
         try {
-            return (int) Downcalls.SIGFILLSET.invokeExact(set);
+            return (int) Downcalls.INT_OF_P.invokeExact(function, p);
         } catch (Throwable t) {
             throw rethrow(t);
         }
     }
 
-    static int pipe2(MemorySegment state, MemorySegment fds, int flags) {
+    /** {@code int function(void *, void *)}. */
+    private static int intOf(MemorySegment function, MemorySegment p, MemorySegment q) {
         try {
-            return (int) Downcalls.PIPE2.invokeExact(state, fds, flags);
+            return (int) Downcalls.INT_OF_PP.invokeExact(function, p, q);
         } catch (Throwable t) {
             throw rethrow(t);
         }
+    }
+
+    // ---- system calls: the result, or -1 with errno in state -----------------------------------
+
+    static int pipe2(MemorySegment state, MemorySegment fds, int flags) {
+        return (int) syscall(state, SYS_PIPE2, fds.address(), flags, 0, 0);
     }
 
     static int close(MemorySegment state, int fd) {
-        try {
-            return (int) Downcalls.CLOSE.invokeExact(state, fd);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return (int) syscall(state, SYS_CLOSE, fd, 0, 0, 0);
     }
 
     static long read(MemorySegment state, int fd, MemorySegment buf, long n) {
-        try {
-            return (long) Downcalls.READ.invokeExact(state, fd, buf, n);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return syscall(state, SYS_READ, fd, buf.address(), n, 0);
     }
 
     static long write(MemorySegment state, int fd, MemorySegment buf, long n) {
-        try {
-            return (long) Downcalls.WRITE.invokeExact(state, fd, buf, n);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return syscall(state, SYS_WRITE, fd, buf.address(), n, 0);
     }
 
     static int kill(MemorySegment state, int pid, int sig) {
-        try {
-            return (int) Downcalls.KILL.invokeExact(state, pid, sig);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return (int) syscall(state, SYS_KILL, pid, sig, 0, 0);
     }
 
+    /** waitpid(2), as glibc makes it: wait4 without the resource usage. */
     static int waitpid(MemorySegment state, int pid, MemorySegment status, int options) {
-        try {
-            return (int) Downcalls.WAITPID.invokeExact(state, pid, status, options);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return (int) syscall(state, SYS_WAIT4, pid, status.address(), options, 0);
     }
 
     static int waitid(MemorySegment state, int idtype, int id, MemorySegment info, int options) {
-        try {
-            return (int) Downcalls.WAITID.invokeExact(state, idtype, id, info, options);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return (int) syscall(state, SYS_WAITID, idtype, id, info.address(), options); // no resource usage
     }
 
     static int epollCreate1(MemorySegment state, int flags) {
-        try {
-            return (int) Downcalls.EPOLL_CREATE1.invokeExact(state, flags);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return (int) syscall(state, SYS_EPOLL_CREATE1, flags, 0, 0, 0);
     }
 
     static int epollCtl(MemorySegment state, int epfd, int op, int fd, MemorySegment event) {
-        try {
-            return (int) Downcalls.EPOLL_CTL.invokeExact(state, epfd, op, fd, event);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return (int) syscall(state, SYS_EPOLL_CTL, epfd, op, fd, event.address());
     }
 
+    /** epoll_wait(2), as glibc makes it: epoll_pwait with no signal mask (arm64 has no other). */
     static int epollWait(MemorySegment state, int epfd, MemorySegment events, int max, int timeout) {
         try {
-            return (int) Downcalls.EPOLL_WAIT.invokeExact(state, epfd, events, max, timeout);
+            return (int) (long) Downcalls.SYSCALL6.invokeExact(state, SYS_EPOLL_PWAIT, (long) epfd, events.address(),
+                    (long) max, (long) timeout, 0L, KERNEL_SIGSET_BYTES);
         } catch (Throwable t) {
             throw rethrow(t);
         }
     }
 
+    /** eventfd(3), as glibc makes it: eventfd2. */
     static int eventfd(MemorySegment state, int initval, int flags) {
-        try {
-            return (int) Downcalls.EVENTFD.invokeExact(state, initval, flags);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return (int) syscall(state, SYS_EVENTFD2, initval, flags, 0, 0);
     }
 
     /** Adds one to an eventfd's counter: wakes the thread that waits on it in epoll. */
@@ -438,28 +350,28 @@ final class Libc {
         }
     }
 
-    /** fcntl(2) with an int argument: the result, or -1 with errno in {@code state}. */
+    /** fcntl(2) with an int argument. */
     static int fcntl(MemorySegment state, int fd, int cmd, int arg) {
-        try {
-            return (int) Downcalls.FCNTL.invokeExact(state, fd, cmd, arg);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return (int) syscall(state, SYS_FCNTL, fd, cmd, arg, 0);
     }
 
-    /** pidfd_open(2): a file descriptor for {@code pid} (close-on-exec), or -1 with errno in {@code state}. */
+    /** pidfd_open(2): a file descriptor for {@code pid} (close-on-exec). */
     static int pidfdOpen(MemorySegment state, int pid) {
-        try {
-            return (int) (long) Downcalls.SYSCALL2.invokeExact(state, SYS_PIDFD_OPEN, (long) pid, 0L);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return (int) syscall(state, SYS_PIDFD_OPEN, pid, 0, 0, 0);
     }
 
-    /** pidfd_send_signal(2): 0, or -1 with errno in {@code state}. */
+    /** pidfd_send_signal(2), with no siginfo. */
     static int pidfdSendSignal(MemorySegment state, int pidfd, int sig) {
+        return (int) syscall(state, SYS_PIDFD_SEND_SIGNAL, pidfd, sig, 0, 0);
+    }
+
+    /**
+     * A system call of up to four arguments (ints sign-extended, as the kernel reads them back):
+     * its result, or -1 with errno in {@code state}.
+     */
+    private static long syscall(MemorySegment state, long number, long a, long b, long c, long d) {
         try {
-            return (int) (long) Downcalls.SYSCALL4.invokeExact(state, SYS_PIDFD_SEND_SIGNAL, (long) pidfd, (long) sig, MemorySegment.NULL, 0L);
+            return (long) Downcalls.SYSCALL6.invokeExact(state, number, a, b, c, d, 0L, 0L);
         } catch (Throwable t) {
             throw rethrow(t);
         }
