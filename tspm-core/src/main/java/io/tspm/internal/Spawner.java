@@ -69,13 +69,24 @@ interface Spawner extends AutoCloseable {
                 log.info("supervisor '{}' launches children natively (posix_spawn, one pidfd exit thread)", supervisor);
                 return s;
             } catch (ReflectiveOperationException | LinkageError e) {
-                Throwable cause = e instanceof java.lang.reflect.InvocationTargetException && e.getCause() != null
-                        ? e.getCause() : e;
-                why = "the native launcher could not start (" + cause + ")";
+                why = "the native launcher could not start (" + rootReason(e) + ")";
             }
         }
         log.info("supervisor '{}' launches children through the JDK (ProcessBuilder): {}", supervisor, why);
         return new JdkSpawner();
+    }
+
+    /**
+     * What made the native classes fail, through the wrappers reflection and class initialisation
+     * put around it ("this C library has no posix_spawn_file_actions_addclosefrom_np ...").
+     */
+    private static String rootReason(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && (t instanceof java.lang.reflect.InvocationTargetException
+                || t instanceof ExceptionInInitializerError || t instanceof NoClassDefFoundError)) {
+            t = t.getCause();
+        }
+        return t.getMessage() != null ? t.getMessage() : t.toString();
     }
 
     /** Why this JVM cannot take the native path, or null when it can. */

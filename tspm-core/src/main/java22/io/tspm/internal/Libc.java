@@ -64,8 +64,15 @@ final class Libc {
     static final long EPOLL_EVENT_BYTES = PACKED_EPOLL ? 12 : 16;
     static final long EPOLL_DATA = PACKED_EPOLL ? 4 : 8;
 
-    /** x86-64, else arm64: the only processors Spawner takes the native path on. */
+    private static final String ARCH = System.getProperty("os.arch", "");
+    /** x86-64, else arm64: the processors whose system call numbers are below (Spawner checks too). */
     private static final boolean X86 = PACKED_EPOLL;
+    static {
+        if (!ARCH.matches("amd64|x86_64|aarch64")) {
+            throw new UnsupportedOperationException("no system call numbers for " + ARCH
+                    + " (the native path knows x86-64's and arm64's)");
+        }
+    }
     // System call numbers: x86-64's own table, and the generic one arm64 uses.
     private static final long SYS_READ = X86 ? 0 : 63;
     private static final long SYS_WRITE = X86 ? 1 : 64;
@@ -79,9 +86,9 @@ final class Libc {
     private static final long SYS_EVENTFD2 = X86 ? 290 : 19;
     private static final long SYS_EPOLL_CREATE1 = X86 ? 291 : 20;
     private static final long SYS_PIPE2 = X86 ? 293 : 59;
-    private static final long SYS_PIDFD_SEND_SIGNAL = 424; // newer calls share one number on every architecture
+    private static final long SYS_PIDFD_SEND_SIGNAL = 424; // newer calls have one number on both
     private static final long SYS_PIDFD_OPEN = 434;
-    /** The kernel's sigset_t, which epoll_pwait checks the size of. */
+    /** The kernel's sigset_t, whose size epoll_pwait checks when it is given a mask. */
     private static final long KERNEL_SIGSET_BYTES = 8;
 
     private static final Linker LINKER = Linker.nativeLinker();
@@ -290,7 +297,7 @@ final class Libc {
     // ---- system calls: the result, or -1 with errno in state -----------------------------------
 
     static int pipe2(MemorySegment state, MemorySegment fds, int flags) {
-        return (int) syscall(state, SYS_PIPE2, fds.address(), flags, 0, 0);
+        return (int) syscall(state, SYS_PIPE2, address(fds), flags, 0, 0);
     }
 
     static int close(MemorySegment state, int fd) {
@@ -298,11 +305,11 @@ final class Libc {
     }
 
     static long read(MemorySegment state, int fd, MemorySegment buf, long n) {
-        return syscall(state, SYS_READ, fd, buf.address(), n, 0);
+        return syscall(state, SYS_READ, fd, address(buf), n, 0);
     }
 
     static long write(MemorySegment state, int fd, MemorySegment buf, long n) {
-        return syscall(state, SYS_WRITE, fd, buf.address(), n, 0);
+        return syscall(state, SYS_WRITE, fd, address(buf), n, 0);
     }
 
     static int kill(MemorySegment state, int pid, int sig) {
@@ -311,11 +318,11 @@ final class Libc {
 
     /** waitpid(2), as glibc makes it: wait4 without the resource usage. */
     static int waitpid(MemorySegment state, int pid, MemorySegment status, int options) {
-        return (int) syscall(state, SYS_WAIT4, pid, status.address(), options, 0);
+        return (int) syscall(state, SYS_WAIT4, pid, address(status), options, 0);
     }
 
     static int waitid(MemorySegment state, int idtype, int id, MemorySegment info, int options) {
-        return (int) syscall(state, SYS_WAITID, idtype, id, info.address(), options); // no resource usage
+        return (int) syscall(state, SYS_WAITID, idtype, id, address(info), options); // no resource usage
     }
 
     static int epollCreate1(MemorySegment state, int flags) {
@@ -323,20 +330,20 @@ final class Libc {
     }
 
     static int epollCtl(MemorySegment state, int epfd, int op, int fd, MemorySegment event) {
-        return (int) syscall(state, SYS_EPOLL_CTL, epfd, op, fd, event.address());
+        return (int) syscall(state, SYS_EPOLL_CTL, epfd, op, fd, address(event));
     }
 
     /** epoll_wait(2), as glibc makes it: epoll_pwait with no signal mask (arm64 has no other). */
     static int epollWait(MemorySegment state, int epfd, MemorySegment events, int max, int timeout) {
         try {
-            return (int) (long) Downcalls.SYSCALL6.invokeExact(state, SYS_EPOLL_PWAIT, (long) epfd, events.address(),
+            return (int) (long) Downcalls.SYSCALL6.invokeExact(state, SYS_EPOLL_PWAIT, (long) epfd, address(events),
                     (long) max, (long) timeout, 0L, KERNEL_SIGSET_BYTES);
         } catch (Throwable t) {
             throw rethrow(t);
         }
     }
 
-    /** eventfd(3), as glibc makes it: eventfd2. */
+    /** eventfd(2), as glibc makes it: eventfd2. */
     static int eventfd(MemorySegment state, int initval, int flags) {
         return (int) syscall(state, SYS_EVENTFD2, initval, flags, 0, 0);
     }
@@ -366,8 +373,20 @@ final class Libc {
     }
 
     /**
-     * A system call of up to four arguments (ints sign-extended, as the kernel reads them back):
-     * its result, or -1 with errno in {@code state}.
+     * Where {@code segment} is, for a system call: the caller keeps its arena open until the call
+     * returns (the handle cannot, given a bare address), and it must be native memory, whose
+     * address is a pointer (a heap segment's is an offset into its array).
+     */
+    private static long address(MemorySegment segment) {
+        if (!segment.isNative()) {
+            throw new IllegalArgumentException("a system call needs native memory, not " + segment);
+        }
+        return segment.address();
+    }
+
+    /**
+     * A system call of up to four arguments (ints passed sign-extended; the kernel ignores the upper
+     * half of an int parameter): its result, or -1 with errno in {@code state}.
      */
     private static long syscall(MemorySegment state, long number, long a, long b, long c, long d) {
         try {

@@ -70,6 +70,26 @@ class NativeLaunchTest {
     }
 
     @Test
+    void aProcessorWhoseSystemCallNumbersItDoesNotKnowTakesTheJdkPathAndSaysWhy() throws Exception {
+        assumeTrue(EXPECTED.equals("native"), "the native launch path is not taken on this JVM");
+        List<String> cmd = new ArrayList<>(Scripts.java(LimitsHostMain.class));
+        cmd.addAll(1, List.of("--enable-native-access=ALL-UNNAMED", "-Dos.arch=riscv64"));
+        Path log = dir.resolve("host.err");
+        Process host = new ProcessBuilder(cmd).redirectError(log.toFile()).start();
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(host.getInputStream(),
+                StandardCharsets.UTF_8))) {
+            assertThat(out.readLine()).isEqualTo("READY jdk");
+        } finally {
+            host.getOutputStream().close();
+            if (!host.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
+                host.destroyForcibly().waitFor();
+            }
+        }
+        assertThat(Files.readString(log)).contains("launches children through the JDK (ProcessBuilder): "
+                + "the native path is for x86-64 and arm64 only (this is riscv64)");
+    }
+
+    @Test
     void aChildSeesOnlyStdinStdoutAndStderr() throws Exception {
         try (Supervisor s = Supervisor.builder().name("fds")
                 .addProcess("piped", p -> p.command("sleep", "300"))
