@@ -25,8 +25,9 @@ final class AsyncLogFile {
     private static final Logger LOG = LoggerFactory.getLogger(AsyncLogFile.class);
     /** A quiet file's buffer starts at this; a timed flush that finds less gives it back. */
     private static final int INITIAL_BUFFER = 8 * 1024;
-    /** A busy file's buffers; 1,000 busy children hold two each at most, so not more. */
+    /** A busy file's buffers; 1,000 busy children hold three each when idle (the front and two spares), so not more. */
     static final int MAX_BUFFER = 128 * 1024;
+    private static final int MAX_SPARES = 2;
 
     /** Lines on their way to the file, or (no bytes) a flush's future to complete once all before it are written. */
     private record Chunk(byte[] bytes, int len, int lines, AtomicLong unwritten, CompletableFuture<Void> done) {
@@ -44,8 +45,13 @@ final class AsyncLogFile {
     private int lines;
     /** Whose lines are in {@link #front}. */
     private AtomicLong owner;
-    /** A full-size buffer the files thread gave back. */
-    private byte[] spare;
+    /**
+     * Full-size buffers the files thread gave back, for the next fronts. Two, because a busy file
+     * has one buffer being written while the next fills: with one spare, each front that filled
+     * before the write before it ended was a new 128 KiB array, zeroed and paged in (a child
+     * writing 57 MB as fast as it could cost about as much garbage).
+     */
+    private final ArrayDeque<byte[]> spares = new ArrayDeque<>(MAX_SPARES);
     /** The last buffer handed over was full: the next starts at full size. */
     private boolean busy;
     private boolean flushArmed;
@@ -139,7 +145,7 @@ final class AsyncLogFile {
             boolean quiet = count < INITIAL_BUFFER;
             drain = handOff();
             if (quiet) {
-                spare = null; // 1,000 quiet children must not hold a buffer each
+                spares.clear(); // 1,000 quiet children must not hold a buffer each
                 busy = false;
             }
         }
@@ -149,9 +155,8 @@ final class AsyncLogFile {
     }
 
     private byte[] take(int len) {
-        if (spare != null) {
-            byte[] b = spare;
-            spare = null;
+        byte[] b = spares.poll();
+        if (b != null) {
             return b;
         }
         return new byte[busy ? MAX_BUFFER : Math.max(INITIAL_BUFFER, len)];
@@ -208,8 +213,8 @@ final class AsyncLogFile {
             }
             if (c.bytes.length == MAX_BUFFER) {
                 synchronized (this) {
-                    if (spare == null && busy) {
-                        spare = c.bytes;
+                    if (busy && spares.size() < MAX_SPARES) {
+                        spares.push(c.bytes);
                     }
                 }
             }

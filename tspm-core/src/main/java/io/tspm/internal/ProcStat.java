@@ -41,8 +41,11 @@ record ProcStat(long pid, char state, long ppid, long processGroup, long session
      * interval): a plain stream into a small buffer and a parse of just the needed fields.
      */
     static ProcStat read(String statFile) {
-        return read(statFile, new byte[1024]);
+        return read(statFile, BUFFERS.get());
     }
+
+    /** One read buffer per thread that reads stat files: a scan of /proc reads one per process on the machine. */
+    private static final ThreadLocal<byte[]> BUFFERS = ThreadLocal.withInitial(() -> new byte[1024]);
 
     /**
      * Reads into {@code buf} (of at least 1024 bytes, which hold any stat line): /proc hands out a
