@@ -58,7 +58,7 @@ final class AsyncLogFile {
     private boolean draining;
     /** Whether the file was asked to open: it is, with the first line, as when written on the reading thread. */
     private boolean touched;
-    private final ArrayDeque<Chunk> queue = new ArrayDeque<>();
+    private final ArrayDeque<Chunk> queue = new ArrayDeque<>(2); // grows for a busy file; most have none waiting
 
     /**
      * @param writes     runs the writes, one at a time, in order (the log files' thread)

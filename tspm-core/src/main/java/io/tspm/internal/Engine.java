@@ -52,7 +52,9 @@ final class Engine implements AutoCloseable {
     final ResourceSampler sampler;
     final FileWatcher watcher;
     /** Programs already found on PATH (and their #! checked), for the launcher threads. */
-    final java.util.Map<String, String> programs = new java.util.concurrent.ConcurrentHashMap<>();
+    final ProgramCache programs = new ProgramCache();
+    /** The inherited environments the launcher threads share between spawns. */
+    final ChildEnvironment.Bases environments = new ChildEnvironment.Bases();
     /** Set once by the supervisor: carries out ONE_FOR_ALL and REST_FOR_ONE. */
     volatile RestartCoordinator coordinator;
     /** Set once by the supervisor: throws when a scaled spec's fixed ports overlap another process's. */

@@ -148,12 +148,14 @@ final class HookRunner {
     }
 
     private HookContext context(OptionalLong pid, String reason) {
-        Map<String, String> env = new HashMap<>(spec.inheritEnvironment() ? System.getenv() : Map.of());
+        Map<String, String> env;
         Path base = spec.workingDirectory().orElse(Paths.get("")).toAbsolutePath();
         try {
-            LaunchPlan.fillEnvironment(env, spec, id, port.get(), base, engine.spawnContext(spec.name(), id));
+            env = LaunchPlan.environment(spec, id, port.get(), base, engine.spawnContext(spec.name(), id),
+                    engine.environments).toMap();
         } catch (LaunchPlan.SpawnFailure e) {
             // The instance's own spawn reports it; the hook still learns what could be known.
+            env = new HashMap<>(spec.inheritEnvironment() ? System.getenv() : Map.of());
             env.put(ProcessSpec.PROCESS_NAME_VAR, spec.name());
         }
         Map<String, String> environment = Map.copyOf(env);

@@ -51,7 +51,8 @@ final class InstanceOutput {
     private final Logger logger;
     private final CopyOnWriteArrayList<LineListener> listeners = new CopyOnWriteArrayList<>();
     private final CopyOnWriteArrayList<Watcher> watchers = new CopyOnWriteArrayList<>();
-    private final DateTimeFormatter timestamps;
+    /** The file lines' timestamp format, made with the first line that needs it (most children print little). */
+    private DateTimeFormatter timestamps;
     private final AtomicLong lines = new AtomicLong();
     private final AtomicLong bytes = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
@@ -164,11 +165,11 @@ final class InstanceOutput {
             arrival = arrivals.incrementAndGet();
             now = engine.clock.instant();
             logged = level != null && logger.isEnabledForLevel(level);
-            if (timestamps != null && file != null && !settings.json()) {
+            if (file != null && !settings.json() && settings.timestampFormat().isPresent()) {
                 long millis = now.toEpochMilli();
                 if (millis != prefixMillis) {
                     prefixMillis = millis;
-                    prefix = (timestamps.format(now) + " ").getBytes(StandardCharsets.UTF_8);
+                    prefix = (timestamps().format(now) + " ").getBytes(StandardCharsets.UTF_8);
                 }
             }
         }
@@ -338,8 +339,16 @@ final class InstanceOutput {
         this.settings = spec.logs();
         this.ring = new LineRing(settings.recentLines(), spec.name(), id);
         this.logger = LoggerFactory.getLogger("tspm." + spec.name());
-        this.timestamps = settings.timestampFormat()
-                .map(p -> DateTimeFormatter.ofPattern(p).withZone(ZoneId.systemDefault())).orElse(null);
+    }
+
+    /** Both streams' readers may race here: each then makes an equal formatter (immutable, so safe to share racily). */
+    private DateTimeFormatter timestamps() {
+        DateTimeFormatter f = timestamps;
+        if (f == null) {
+            f = DateTimeFormatter.ofPattern(settings.timestampFormat().orElseThrow()).withZone(ZoneId.systemDefault());
+            timestamps = f;
+        }
+        return f;
     }
 
     /** A writer for one stream of the process {@code pid} (one per pump thread). */

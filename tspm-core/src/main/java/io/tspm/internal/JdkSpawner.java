@@ -6,7 +6,8 @@ import java.io.IOException;
 final class JdkSpawner implements Spawner {
 
     @Override
-    public Process start(ProcessBuilder pb) throws IOException {
+    public Process start(ProcessBuilder pb, ChildEnvironment env) throws IOException {
+        env.applyTo(pb);
         return pb.start();
     }
 

@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Turns a spec and an instance id into a {@link ProcessBuilder}: the environment (inherited, env
+ * Turns a spec and an instance id into a {@link Launch}: the environment (inherited, env
  * file, overrides, instance id and port), the working directory, the program checked on the child's
  * {@code PATH}, the platform's wrappers, and only the pipes the spec needs. Everything that can be
  * checked before the spawn is, so a missing program or directory fails with a plain reason.
@@ -43,19 +43,23 @@ final class LaunchPlan {
     private LaunchPlan() {
     }
 
-    static ProcessBuilder build(ProcessSpec spec, int instanceId, java.util.OptionalInt port, Platform platform,
-            boolean pdeathsig,
-            io.tspm.spi.SpawnContext spawnContext, java.util.Map<String, String> cache) throws SpawnFailure {
-        return build(spec, instanceId, port, platform, pdeathsig, spawnContext, cache, false);
+    /** What a spawn needs: the builder (command, directory, redirects) and the environment, which the spawner applies. */
+    record Launch(ProcessBuilder builder, ChildEnvironment environment) {
+    }
+
+    static Launch build(ProcessSpec spec, int instanceId, java.util.OptionalInt port, Platform platform,
+            boolean pdeathsig, io.tspm.spi.SpawnContext spawnContext, ProgramCache cache,
+            ChildEnvironment.Bases bases) throws SpawnFailure {
+        return build(spec, instanceId, port, platform, pdeathsig, spawnContext, cache, bases, false);
     }
 
     /**
      * @param nativeSpawn whether the spawner starts the session itself (no {@code setsid} exec) and looks
      *                    the program up on the child's PATH, as a wrapper's execvp does
      */
-    static ProcessBuilder build(ProcessSpec spec, int instanceId, java.util.OptionalInt port, Platform platform,
-            boolean pdeathsig, io.tspm.spi.SpawnContext spawnContext, java.util.Map<String, String> cache,
-            boolean nativeSpawn) throws SpawnFailure {
+    static Launch build(ProcessSpec spec, int instanceId, java.util.OptionalInt port, Platform platform,
+            boolean pdeathsig, io.tspm.spi.SpawnContext spawnContext, ProgramCache cache,
+            ChildEnvironment.Bases bases, boolean nativeSpawn) throws SpawnFailure {
         ProcessBuilder pb = new ProcessBuilder();
         Path dir = spec.workingDirectory().orElse(null);
         if (dir != null) {
@@ -69,8 +73,7 @@ final class LaunchPlan {
         }
         Path base = dir != null ? dir : Paths.get("").toAbsolutePath();
 
-        fillEnvironment(pb.environment(), spec, instanceId, port, base, spawnContext);
-        Map<String, String> env = pb.environment();
+        ChildEnvironment env = environment(spec, instanceId, port, base, spawnContext, bases);
 
         List<String> argv = new ArrayList<>(spec.argv());
         for (int i = 0; i < argv.size(); i++) {
@@ -116,23 +119,24 @@ final class LaunchPlan {
         } else if (spec.mergeStderr()) {
             pb.redirectErrorStream(true);
         }
-        return pb;
+        return new Launch(pb, env);
     }
 
     /**
-     * Makes {@code env} (the supervisor's own, as a ProcessBuilder starts with) the environment an
-     * instance gets: the env file, the spec's variables with their placeholders expanded, the
-     * removals, the probes' variables, and the supervisor's own (name, instance id, port).
+     * The environment an instance gets: the supervisor's own (when inherited), the env file, the
+     * spec's variables with their placeholders expanded, the removals, the probes' variables, and
+     * the supervisor's (name, instance id, port). The inherited part is shared between spawns.
      */
-    static void fillEnvironment(Map<String, String> env, ProcessSpec spec, int instanceId,
-            java.util.OptionalInt port, Path base, io.tspm.spi.SpawnContext spawnContext) throws SpawnFailure {
-        if (!spec.inheritEnvironment()) {
-            env.clear();
-        }
+    static ChildEnvironment environment(ProcessSpec spec, int instanceId, java.util.OptionalInt port, Path base,
+            io.tspm.spi.SpawnContext spawnContext, ChildEnvironment.Bases bases) throws SpawnFailure {
+        ChildEnvironment env = new ChildEnvironment(spec.inheritEnvironment()
+                ? bases.inherited(spec.removedEnvironment()) : ChildEnvironment.Base.EMPTY);
         if (spec.envFile().isPresent()) {
             Path file = base.resolve(spec.envFile().get());
             try {
-                env.putAll(Dotenv.read(file));
+                for (Map.Entry<String, String> e : Dotenv.read(file).entrySet()) {
+                    env.put(e.getKey(), e.getValue());
+                }
             } catch (java.nio.file.NoSuchFileException e) {
                 throw new SpawnFailure("env file " + file + " does not exist");
             } catch (IOException e) {
@@ -145,13 +149,20 @@ final class LaunchPlan {
             env.put(e.getKey(), Placeholders.expand(e.getValue(), spec.name(), instanceId, port,
                     "env " + e.getKey()));
         }
-        spec.removedEnvironment().forEach(env::remove);
+        for (String removed : spec.removedEnvironment()) {
+            env.remove(removed);
+        }
         for (io.tspm.ProbeSettings probe : spec.probes()) {
-            env.putAll(probe.probe().environment(spawnContext));
+            for (Map.Entry<String, String> e : probe.probe().environment(spawnContext).entrySet()) {
+                env.put(e.getKey(), e.getValue());
+            }
         }
         env.put(ProcessSpec.PROCESS_NAME_VAR, spec.name());
         env.put(spec.instanceVar(), Integer.toString(instanceId));
-        port.ifPresent(p -> env.put(spec.portVar(), Integer.toString(p)));
+        if (port.isPresent()) {
+            env.put(spec.portVar(), Integer.toString(port.getAsInt()));
+        }
+        return env;
     }
 
     /**
@@ -162,14 +173,14 @@ final class LaunchPlan {
      * @param wrapped   whether a wrapper execvp's the program (in the child's environment)
      */
     static String program(String given, Path base, String childPath, boolean wrapped, Platform platform,
-            java.util.Map<String, String> cache) throws SpawnFailure {
+            ProgramCache cache) throws SpawnFailure {
         if (!isBare(given)) {
-            resolved(given, base, null, cache, false);
+            cache.resolved(given, base, null, false);
             return given; // the exec resolves it against the child's working directory, as the check did
         }
         String libcPath = childPath == null ? platform.libcDefaultPath() : null;
         String searched = childPath != null ? childPath : libcPath != null ? libcPath : DEFAULT_PATH;
-        String found = resolved(given, base, searched, cache, childPath == null);
+        String found = cache.resolved(given, base, searched, childPath == null);
         if (wrapped) {
             // execvp searches the child's PATH, or without one libc's default: the same as the check
             return childPath != null || libcPath != null ? given : found;
@@ -177,7 +188,7 @@ final class LaunchPlan {
         String jvmPath = System.getenv("PATH");
         if (jvmPath != null) {
             try {
-                if (Files.isSameFile(Paths.get(resolved(given, base, jvmPath, cache, false)), Paths.get(found))) {
+                if (Files.isSameFile(Paths.get(cache.resolved(given, base, jvmPath, false)), Paths.get(found))) {
                     return given;
                 }
             } catch (SpawnFailure | IOException notThere) {
@@ -211,37 +222,6 @@ final class LaunchPlan {
         throw new SpawnFailure(known + ", and " + script
                 + " is not executable: name one with interpreter(...), or make the script an executable file that"
                 + " starts with a '#!' line");
-    }
-
-    /**
-     * {@link #resolveProgram} through a cache of earlier answers (the PATH walk and the {@code #!}
-     * check cost a launcher thread on every spawn); a cached path is still checked to be
-     * executable, with one stat.
-     */
-    static String resolved(String program, Path base, String path, java.util.Map<String, String> cache,
-            boolean defaultPath) throws SpawnFailure {
-        String key = program + '\0' + base + '\0' + path;
-        String hit = cache.get(key); // "path\0mtime"
-        if (hit != null) {
-            int cut = hit.lastIndexOf('\0');
-            Path p = Paths.get(hit.substring(0, cut));
-            if (Files.isExecutable(p) && Long.toString(mtime(p)).equals(hit.substring(cut + 1))) {
-                return p.toString(); // unchanged since its #! was checked
-            }
-        }
-        String found = resolveProgram(program, base, path, defaultPath);
-        if (cache.size() < 1000) {
-            cache.put(key, found + '\0' + mtime(Paths.get(found)));
-        }
-        return found;
-    }
-
-    private static long mtime(Path p) {
-        try {
-            return Files.getLastModifiedTime(p).toMillis();
-        } catch (IOException e) {
-            return -1;
-        }
     }
 
     /**

@@ -36,7 +36,7 @@ final class LineDispatcher {
     /** One instance's waiting lines; it is in the ready queue at most once. */
     static final class Inbox {
         private final InstanceOutput target;
-        private final ArrayDeque<OutputLine> lines = new ArrayDeque<>();
+        private final ArrayDeque<OutputLine> lines = new ArrayDeque<>(2); // live per instance: most never hold a line
         private boolean queued; // guarded by this, with lines
 
         Inbox(InstanceOutput target) {

@@ -23,8 +23,12 @@ final class LineRing {
     /** How far back a late line is moved at most, so a pathological stall costs bounded work per line. */
     private static final int MAX_SHIFT = 4096;
 
-    /** Where the ring starts: most processes print little, and 1,000 children must not cost 12 KB each. */
+    /**
+     * Where the ring starts, with its first line: most processes print little, many nothing at all,
+     * and 1,000 children must not cost 12 KB each.
+     */
     private static final int INITIAL = 16;
+    private static final int[] NO_LINES = new int[0];
 
     private final int capacity;
     private final String process;
@@ -32,7 +36,7 @@ final class LineRing {
     // One slot per line, in parallel arrays; grown by doubling up to capacity, only before the
     // ring first wraps (so indices hold).
     private byte[][] bytes;
-    private int[] lengths;
+    private int[] lengths = NO_LINES; // the other arrays are null until the first line
     private Instant[] times;
     private long[] pids;
     private OutputStreamKind[] kinds;
@@ -48,12 +52,11 @@ final class LineRing {
         this.capacity = capacity;
         this.process = process;
         this.instanceId = instanceId;
-        allocate(Math.min(capacity, INITIAL));
     }
 
     private void allocate(int n) {
         bytes = bytes == null ? new byte[n][] : Arrays.copyOf(bytes, n);
-        lengths = lengths == null ? new int[n] : Arrays.copyOf(lengths, n);
+        lengths = lengths.length == 0 ? new int[n] : Arrays.copyOf(lengths, n);
         times = times == null ? new Instant[n] : Arrays.copyOf(times, n);
         pids = pids == null ? new long[n] : Arrays.copyOf(pids, n);
         kinds = kinds == null ? new OutputStreamKind[n] : Arrays.copyOf(kinds, n);
@@ -85,7 +88,7 @@ final class LineRing {
     private void put(byte[] src, int off, int len, Instant time, long pid, OutputStreamKind kind,
             OutputLine line, long arrival) {
         if (written == lengths.length && lengths.length < capacity) {
-            allocate((int) Math.min(capacity, 2L * lengths.length));
+            allocate((int) Math.min(capacity, Math.max(INITIAL, 2L * lengths.length)));
         }
         int n = lengths.length;
         long low = Math.max(Math.max(0, written - n + 1), written - MAX_SHIFT);

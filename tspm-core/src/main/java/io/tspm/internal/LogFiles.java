@@ -30,6 +30,7 @@ final class LogFiles {
     private final Map<Path, RotatingLogFile> open = new LinkedHashMap<>();
     private final Map<Path, String> owners = new LinkedHashMap<>();
     private final Map<String, Object> rotationLocks = new LinkedHashMap<>();
+    private final Map<Path, Path> absoluteDirectories = new java.util.HashMap<>();
     /** The fronts of files whose lines are read on a shared thread, by file. */
     private final Map<RotatingLogFile, AsyncLogFile> fronts = new java.util.IdentityHashMap<>();
     private java.util.concurrent.ExecutorService compressor;
@@ -49,9 +50,13 @@ final class LogFiles {
         if (!s.files() || dir == null) {
             return null;
         }
-        String base = spec.name() + (s.mergeInstances() ? "" : "-" + instanceId);
-        String file = base + (s.combineStreams() ? ".log" : "." + stream.shortName() + ".log");
-        Path path = dir.resolve(file).toAbsolutePath().normalize();
+        // One builder, sized: a supervisor of 1,000 instances names 2,000 files.
+        StringBuilder name = new StringBuilder(spec.name().length() + 20).append(spec.name());
+        if (!s.mergeInstances()) {
+            name.append('-').append(instanceId);
+        }
+        name.append(s.combineStreams() ? ".log" : stream == OutputStreamKind.STDOUT ? ".out.log" : ".err.log");
+        Path path = absolute(dir).resolve(name.toString()); // a name without '/': already normal
         String owner = owners.putIfAbsent(path, spec.name());
         if (owner != null && !owner.equals(spec.name())) {
             LOG.warn("processes '{}' and '{}' both log to {}; '{}' writes no file there", owner, spec.name(), path,
@@ -61,10 +66,24 @@ final class LogFiles {
         if (closed) {
             return null;
         }
-        Object lock = rotationLocks.computeIfAbsent(spec.name(), n -> new Object());
-        return open.computeIfAbsent(path, p -> new RotatingLogFile(p, s.maxFileSize(), s.maxFiles(), s.gzip(), lock,
-                compressor(), e -> failed(spec.name(), p, e), () -> enforceCap(spec, dir),
-                LogFiles.this::flushLater));
+        RotatingLogFile file = open.get(path);
+        if (file == null) {
+            Object lock = rotationLocks.computeIfAbsent(spec.name(), n -> new Object());
+            file = new RotatingLogFile(path, s.maxFileSize(), s.maxFiles(), s.gzip(), lock, compressor(),
+                    e -> failed(spec.name(), path, e), () -> enforceCap(spec, dir), this::flushLater);
+            open.put(path, file);
+        }
+        return file;
+    }
+
+    /** {@code dir} made absolute and normal, once per directory. Under the lock. */
+    private Path absolute(Path dir) {
+        Path abs = absoluteDirectories.get(dir);
+        if (abs == null) {
+            abs = dir.toAbsolutePath().normalize();
+            absoluteDirectories.put(dir, abs);
+        }
+        return abs;
     }
 
     /**

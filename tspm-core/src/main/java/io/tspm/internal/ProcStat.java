@@ -82,8 +82,15 @@ record ProcStat(long pid, char state, long ppid, long processGroup, long session
         }
         long pid = number(b, 0, open - 1);
         // Fields from 3 on, after ") ": field k starts at the (k - 3)-th space-separated token.
-        long[] f = new long[25];
+        // Kept in locals, not an array: a scan of /proc parses one line per process on the machine.
         char state = (char) b[close + 2];
+        long ppid = 0;
+        long group = 0;
+        long session = 0;
+        long cpu = 0;
+        long threads = 0;
+        long started = 0;
+        long rss = 0;
         int field = 3;
         int i = close + 2;
         while (i < n && field <= 24) {
@@ -92,9 +99,23 @@ record ProcStat(long pid, char state, long ppid, long processGroup, long session
                 i++;
             }
             if (field > 3) {
-                f[field] = number(b, startTok, i);
-                if (f[field] == Long.MIN_VALUE) {
+                long v = number(b, startTok, i);
+                if (v == Long.MIN_VALUE) {
                     return null;
+                }
+                switch (field) {
+                    case 4 -> ppid = v;
+                    case 5 -> group = v;
+                    case 6 -> session = v;
+                    // CPU: its own (14, 15) and that of its children it has reaped (16, 17), so a
+                    // tree's total does not drop when a short-lived child exits.
+                    case 14, 15, 16, 17 -> cpu += v;
+                    case 20 -> threads = v;
+                    case 22 -> started = v;
+                    case 24 -> rss = v;
+                    default -> {
+                        // not needed, but a number like the rest: anything else is not a stat line
+                    }
                 }
             }
             field++;
@@ -103,9 +124,7 @@ record ProcStat(long pid, char state, long ppid, long processGroup, long session
         if (field <= 24 || pid < 0) {
             return null;
         }
-        // CPU: its own (14, 15) and that of its children it has reaped (16, 17), so a tree's total
-        // does not drop when a short-lived child exits.
-        return new ProcStat(pid, state, f[4], f[5], f[6], f[22], f[14] + f[15] + f[16] + f[17], (int) f[20], f[24]);
+        return new ProcStat(pid, state, ppid, group, session, started, cpu, (int) threads, rss);
     }
 
     /** The decimal number in {@code b[from, to)} (trimmed), or Long.MIN_VALUE when it is not one. */

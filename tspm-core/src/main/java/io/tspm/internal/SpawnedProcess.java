@@ -25,19 +25,21 @@ record SpawnedProcess(Process process, long startTicks, Map<String, String> envi
                     + id + " (basePort " + spec.basePort().orElse(0) + " + " + id + ") is in use by another program;"
                     + " stop what holds it, or give the process another basePort, or freePorts()");
         }
-        ProcessBuilder pb = LaunchPlan.build(spec, id, port, engine.platform, engine.parentDeathSignal,
-                engine.spawnContext(spec.name(), id), engine.programs, engine.spawner.makesSessions());
+        LaunchPlan.Launch launch = LaunchPlan.build(spec, id, port, engine.platform, engine.parentDeathSignal,
+                engine.spawnContext(spec.name(), id), engine.programs, engine.environments,
+                engine.spawner.makesSessions());
         Process p;
         try {
-            p = engine.spawner.start(pb);
+            p = engine.spawner.start(launch.builder(), launch.environment());
         } catch (IOException e) {
-            throw new LaunchPlan.SpawnFailure("cannot run " + pb.command() + ": " + e.getMessage(), e);
+            throw new LaunchPlan.SpawnFailure("cannot run " + launch.builder().command() + ": " + e.getMessage(), e);
         }
         long ticks = engine.tree.startTicks(p.pid());
         OrphanReaper reaper = engine.reaper();
         if (reaper != null && ticks >= 0) {
             reaper.register(p.pid(), ticks);
         }
-        return new SpawnedProcess(p, ticks, spec.probes().isEmpty() ? Map.of() : Map.copyOf(pb.environment()));
+        return new SpawnedProcess(p, ticks, spec.probes().isEmpty() ? Map.of()
+                : Map.copyOf(launch.environment().toMap()));
     }
 }

@@ -7,8 +7,8 @@ import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 
 /**
- * The launch seam: how a supervisor turns a {@link ProcessBuilder} that {@link LaunchPlan} filled
- * into a running child, and how it signals the members of a child's tree. Two implementations: the
+ * The launch seam: how a supervisor turns the {@link ProcessBuilder} and environment that
+ * {@link LaunchPlan} made into a running child, and how it signals the members of a child's tree. Two implementations: the
  * JDK's ({@link JdkSpawner}, everywhere) and a native one on Linux with JDK 22+ (posix_spawn and
  * pidfds, in the jar's {@code META-INF/versions/22}), chosen once per supervisor by {@link #choose}.
  */
@@ -17,8 +17,13 @@ interface Spawner extends AutoCloseable {
     /** The system property that forces the JDK path: {@code -Dtspm.launch=jdk}. */
     String PROPERTY = "tspm.launch";
 
-    /** Starts {@code pb} (its command, environment, directory and redirects). */
-    Process start(ProcessBuilder pb) throws IOException;
+    /** Starts {@code pb} (its command, directory and redirects) with the environment {@code env}. */
+    Process start(ProcessBuilder pb, ChildEnvironment env) throws IOException;
+
+    /** Starts {@code pb} with its own environment. */
+    default Process start(ProcessBuilder pb) throws IOException {
+        return start(pb, ChildEnvironment.of(pb.environment()));
+    }
 
     /**
      * Reads one output stream of {@code p} to its end into {@code w}, line by line ({@link LineSplitter}),

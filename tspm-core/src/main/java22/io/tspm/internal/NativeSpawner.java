@@ -39,7 +39,7 @@ final class NativeSpawner implements Spawner {
     private OutputLoop output; // started with the first pipe; guarded by this
     private boolean closed; // guarded by this
     /** Files found for earlier spawns: the PATH walk costs a stat per entry on every spawn. */
-    private final Map<String, String> executables = new ConcurrentHashMap<>();
+    private final Map<Lookup, File> executables = new ConcurrentHashMap<>();
     /** Encoded environment variables by key (see {@link #encodedVariable}); bounded. */
     private final Map<String, EncodedVariable> encodedVariables = new ConcurrentHashMap<>();
     /** See {@link #attributes}; written once under this. */
@@ -126,7 +126,7 @@ final class NativeSpawner implements Spawner {
     }
 
     @Override
-    public Process start(ProcessBuilder pb) throws IOException {
+    public Process start(ProcessBuilder pb, ChildEnvironment env) throws IOException {
         ExitWatcher exits = watcher();
         List<String> command = pb.command();
         try (Arena arena = Arena.ofConfined()) {
@@ -150,15 +150,9 @@ final class NativeSpawner implements Spawner {
                 }
                 check(Libc.faAddClosefrom(fa, 3), "posix_spawn_file_actions_addclosefrom_np", command);
 
-                Map<String, String> env = pb.environment();
                 String file = executableCached(command.get(0), env.get("PATH"), dir);
-                byte[][] variables = new byte[env.size()][];
-                int v = 0;
-                for (Map.Entry<String, String> e : env.entrySet()) {
-                    variables[v++] = encodedVariable(e.getKey(), e.getValue());
-                }
                 MemorySegment argv = strings(arena, command);
-                MemorySegment envp = strings(arena, variables);
+                MemorySegment envp = environment(arena, env);
                 MemorySegment pidOut = arena.allocate(Libc.INT);
                 int rc = Libc.posixSpawn(pidOut, arena.allocateFrom(file, charset), fa, attributes(command), argv,
                         envp);
@@ -277,16 +271,20 @@ final class NativeSpawner implements Spawner {
         if (program.indexOf('/') >= 0) {
             return program;
         }
-        String key = program + '\0' + path + '\0' + dir;
-        String hit = executables.get(key);
-        if (hit != null && new File(hit).canExecute()) {
-            return hit;
+        Lookup key = new Lookup(program, path, dir);
+        File hit = executables.get(key);
+        if (hit != null && hit.canExecute()) {
+            return hit.getPath();
         }
         String found = executable(program, path, dir);
         if (!found.equals(program) && executables.size() < 1000) {
-            executables.put(key, found);
+            executables.put(key, new File(found));
         }
         return found;
+    }
+
+    /** A program looked up on a PATH from a directory: its strings keep their hashes, so a lookup allocates only this. */
+    private record Lookup(String program, String path, File dir) {
     }
 
     /**
@@ -333,11 +331,45 @@ final class NativeSpawner implements Spawner {
         return strings(arena, encoded);
     }
 
+    /**
+     * The child's {@code envp}: the shared base's variables, encoded once per base, that this
+     * spawn does not override, then this spawn's own.
+     */
+    private MemorySegment environment(Arena arena, ChildEnvironment env) {
+        ChildEnvironment.Base base = env.base();
+        byte[][] shared = base.encoded;
+        if (shared == null) {
+            shared = new byte[base.keys.length][];
+            for (int i = 0; i < shared.length; i++) {
+                shared[i] = (base.keys[i] + "=" + base.variables.get(base.keys[i])).getBytes(charset);
+            }
+            base.encoded = shared; // a racing spawn encodes the same bytes
+        }
+        Map<String, String> own = env.own();
+        byte[][] variables = new byte[shared.length + own.size()][];
+        int n = 0;
+        for (int i = 0; i < shared.length; i++) {
+            if (!env.overrides(base.keys[i])) {
+                variables[n++] = shared[i];
+            }
+        }
+        for (Map.Entry<String, String> e : own.entrySet()) {
+            if (e.getValue() != null) {
+                variables[n++] = encodedVariable(e.getKey(), e.getValue());
+            }
+        }
+        return strings(arena, variables, n);
+    }
+
     private static MemorySegment strings(Arena arena, byte[][] encoded) {
-        int n = encoded.length;
+        return strings(arena, encoded, encoded.length);
+    }
+
+    /** {@link #strings(Arena, List)} of the first {@code n} of {@code encoded}. */
+    private static MemorySegment strings(Arena arena, byte[][] encoded, int n) {
         long bytes = 0;
-        for (byte[] e : encoded) {
-            bytes += e.length + 1L;
+        for (int i = 0; i < n; i++) {
+            bytes += encoded[i].length + 1L;
         }
         long pointers = ValueLayout.ADDRESS.byteSize() * (n + 1L);
         MemorySegment block = arena.allocate(pointers + bytes, ValueLayout.ADDRESS.byteAlignment());

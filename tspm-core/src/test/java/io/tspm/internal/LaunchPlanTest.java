@@ -7,9 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.OptionalInt;
-import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
@@ -26,7 +24,7 @@ class LaunchPlanTest {
     @TempDir
     Path dir;
 
-    private final Map<String, String> cache = new ConcurrentHashMap<>();
+    private final ProgramCache cache = new ProgramCache();
     private final List<Process> started = new java.util.ArrayList<>();
     /** A machine without setsid, nice or setpriv: the JDK execs the program itself. */
     private final Platform bare = new Platform(true, true, null, null, null);
@@ -39,7 +37,9 @@ class LaunchPlanTest {
     }
 
     private Process start(ProcessSpec spec, Platform platform) throws Exception {
-        Process p = LaunchPlan.build(spec, 0, OptionalInt.empty(), platform, false, null, cache).start();
+        LaunchPlan.Launch launch = LaunchPlan.build(spec, 0, OptionalInt.empty(), platform, false, null, cache,
+                new ChildEnvironment.Bases());
+        Process p = new JdkSpawner().start(launch.builder(), launch.environment());
         started.add(p);
         return p;
     }
