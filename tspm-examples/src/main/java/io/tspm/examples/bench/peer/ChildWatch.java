@@ -1,9 +1,11 @@
 package io.tspm.examples.bench.peer;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
@@ -11,7 +13,8 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * The same outside view of every contender: a supervisor's children that run the sleeper (their
  * name in /proc is the program's, and they are not zombies). A child still in a wrapper
- * (jspawnhelper, setsid, a shell) does not count yet; the wrapper's name is noted.
+ * (jspawnhelper, setsid, a shell) does not count yet; the wrapper's name is noted once that child
+ * runs the program, so a helper that never does (tspm's reaper companion) is not taken for a wrapper.
  */
 final class ChildWatch {
 
@@ -19,6 +22,8 @@ final class ChildWatch {
     private final String comm;
     private final Set<Long> confirmed = new HashSet<>();
     private final Set<String> namesSeen = new LinkedHashSet<>();
+    /** Names seen of children not yet running the program, by pid. */
+    private final Map<Long, Set<String>> namesOfPending = new HashMap<>();
     private final List<ProcessHandle> seen = new ArrayList<>();
 
     ChildWatch(long supervisorPid, String program) {
@@ -28,7 +33,7 @@ final class ChildWatch {
     }
 
     /**
-     * Names other than the program's seen among new children: a launch path's wrappers
+     * Names other than the program's that children running it had before: a launch path's wrappers
      * (jspawnhelper, setsid) and a forked child before its exec (it has the forking thread's name).
      */
     Set<String> namesBeforeProgram() {
@@ -46,9 +51,13 @@ final class ChildWatch {
         if (st.comm().equals(comm)) {
             confirmed.add(pid);
             ProcessHandle.of(pid).ifPresent(seen::add);
+            Set<String> before = namesOfPending.remove(pid);
+            if (before != null) {
+                namesSeen.addAll(before);
+            }
             return true;
         }
-        namesSeen.add(st.comm());
+        namesOfPending.computeIfAbsent(pid, p -> new LinkedHashSet<>()).add(st.comm());
         return false;
     }
 

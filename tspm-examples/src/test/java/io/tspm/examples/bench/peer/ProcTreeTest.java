@@ -52,6 +52,27 @@ class ProcTreeTest {
     }
 
     @Test
+    void childWatch_namesOnlyWhatAChildRunningTheProgramWasBefore() throws Exception {
+        long self = ProcessHandle.current().pid();
+        ChildWatch watch = new ChildWatch(self, "/usr/bin/sleep");
+        // A helper that never becomes the program (as tspm's reaper companion), and a shell that
+        // execs it after a moment (as a wrapper does): only the shell's name is a wrapper's.
+        Process helper = new ProcessBuilder("tail", "-f", "/dev/null").start();
+        Process wrapped = new ProcessBuilder("sh", "-c", "sleep 0.3; exec sleep 1000").start();
+        try {
+            var others = watch.all();
+            others.remove(wrapped.pid());
+            others.remove(helper.pid()); // looked at on every poll, as the supervisor's helpers are
+            watch.awaitNew(others, System.nanoTime() + Duration.ofSeconds(10).toNanos());
+
+            assertThat(watch.namesBeforeProgram()).contains("sh").doesNotContain("tail");
+        } finally {
+            helper.destroyForcibly().waitFor();
+            wrapped.destroyForcibly().waitFor();
+        }
+    }
+
+    @Test
     void killTree_killsTheProcessAndItsDescendants() throws Exception {
         Process sh = new ProcessBuilder("sh", "-c", "sleep 1000 & sleep 1000 & wait").start();
         await().atMost(Duration.ofSeconds(10)).until(() -> ProcTree.descendants(sh.pid()).size() == 2);
