@@ -103,6 +103,31 @@ class StopTest {
     }
 
     @Test
+    void orphansOfCrashesInQuickSuccessionAreAllCleanedUp() throws Exception {
+        // Each run leaves a grandchild and crashes at once: the leftover checks follow one another
+        // within a second, so all but the first take the listing kept from the one before.
+        Path pids = dir.resolve("pids");
+        Path script = Scripts.write(dir, "crashloop.sh", String.join("\n",
+                "sleep 60 & echo $! >> " + pids,
+                "sleep 0.1",
+                "exit 3"));
+        try (Supervisor s = Supervisor.builder()
+                .addProcess("looper", p -> p.command(script.toString()).readyAfter(Duration.ZERO)
+                        .restartPolicy(RestartPolicy.builder().fixedDelay(Duration.ZERO)
+                                .maxRestarts(4, Duration.ofMinutes(1)).build()))
+                .build()) {
+            s.start();
+            await().until(() -> s.describe("looper").get(0).state() == InstanceState.FAILED);
+            List<String> orphans = Files.readAllLines(pids);
+            assertThat(orphans).hasSizeGreaterThanOrEqualTo(3);
+            for (String pid : orphans) {
+                long orphan = Long.parseLong(pid.trim());
+                await().until(() -> ProcessHandle.of(orphan).filter(ProcessHandle::isAlive).isEmpty());
+            }
+        }
+    }
+
+    @Test
     void theStopSignalReachesGrandchildrenEvenAfterAnEarlierScan() throws Exception {
         // Grandchildren that exit cleanly on TERM, forked after another process's stop scanned /proc.
         Path marks = Files.createDirectory(dir.resolve("marks"));

@@ -42,7 +42,7 @@ final class ProcCache {
         readByListing.clear();
         boolean full = ++sinceFull >= FULL_EVERY;
         // Read before listing: a process created during the listing moves it again for next time.
-        long newestPid = newestPid();
+        long newestPid = newestPid(buffer);
         if (!full && table != null && newestPid > 0 && newestPid == listedAtPid) {
             return table;
         }
@@ -59,7 +59,7 @@ final class ProcCache {
                 if (pid < 0) {
                     continue;
                 }
-                ProcStat st = full || handedOutSince(pid, newestPid) ? null : known.get(pid);
+                ProcStat st = full || handedOutSince(pid, listedAtPid, newestPid) ? null : known.get(pid);
                 if (st == null) {
                     st = read(pid);
                     if (st != null) {
@@ -81,8 +81,11 @@ final class ProcCache {
         return table;
     }
 
-    /** Whether {@code pid} may have been handed out since the last listing (pids are handed out cyclically). */
-    private boolean handedOutSince(long pid, long newestPid) {
+    /**
+     * Whether {@code pid} may have been handed out since a listing that saw {@code listedAtPid} as
+     * the newest pid (pids are handed out cyclically); true when either is not known.
+     */
+    static boolean handedOutSince(long pid, long listedAtPid, long newestPid) {
         if (listedAtPid <= 0 || newestPid <= 0) {
             return true; // not known: read everything
         }
@@ -118,7 +121,7 @@ final class ProcCache {
      * when it cannot be read. Threads take pids too, so it moves more often than processes appear.
      * Some kernels (gVisor) always give 0 there, which counts as not known.
      */
-    private long newestPid() {
+    static long newestPid(byte[] buffer) {
         int n;
         try (FileInputStream in = new FileInputStream("/proc/loadavg")) {
             n = in.read(buffer, 0, buffer.length);
@@ -144,7 +147,7 @@ final class ProcCache {
     }
 
     /** The pid a /proc entry names, or -1 for the entries that are not processes. */
-    private static long pidOf(String name) {
+    static long pidOf(String name) {
         if (name.isEmpty() || name.length() > 18) {
             return -1;
         }

@@ -38,6 +38,8 @@ final class ProcessTree {
     /** The supervisor's time, for the kill grace (scans compare real nanoTime: they order /proc reads). */
     private final io.tspm.time.Ticker ticker;
     private final ProcTable.Shared table = new ProcTable.Shared();
+    /** Finds what an exited child left in its session, from a listing kept between exits. */
+    private final SessionMembers sessions = new SessionMembers();
 
     /** Where work that follows a process's exit runs (the engine thread, not the JDK's reaper thread). */
     private final java.util.concurrent.Executor callbacks;
@@ -182,8 +184,16 @@ final class ProcessTree {
         long exitedAt = System.nanoTime();
         CompletableFuture<StopOutcome> result = new CompletableFuture<>();
         scheduler.schedule(() -> {
-            List<Member> left = members(main.pid(), mainTicks, null, exitedAt);
-            left.removeIf(m -> !m.alive());
+            List<Member> left;
+            if (platform.hasProc()) {
+                left = new ArrayList<>();
+                for (ProcStat st : sessions.of(main.pid(), mainTicks)) { // each read just now
+                    left.add(new Member(st.pid(), st.startTicks(), null));
+                }
+            } else {
+                left = members(main.pid(), mainTicks, null, exitedAt);
+                left.removeIf(m -> !m.alive());
+            }
             run(main, mainTicks, left, signal, timeout).whenComplete((o, e) -> result.complete(o));
         }, LEFTOVER_DELAY);
         return result;

@@ -58,6 +58,8 @@ public final class NoLeakedProcessesExtension implements AfterAllCallback {
     public static final String GRACE_PARAMETER = "tspm.testing.leakGrace";
 
     private static final Duration GRACE = Duration.ofSeconds(10);
+    /** How long a killed leftover is waited for (SIGKILL ends it, but its reaping takes a moment). */
+    private static final Duration KILLED_WITHIN = Duration.ofSeconds(5);
 
     /** Registered through {@code @ExtendWith} or service loading. */
     public NoLeakedProcessesExtension() {
@@ -81,6 +83,7 @@ public final class NoLeakedProcessesExtension implements AfterAllCallback {
                 .map(h -> h.pid() + " " + h.info().commandLine().orElse("?"))
                 .collect(Collectors.joining("; "));
         left.forEach(ProcessHandle::destroyForcibly);
+        awaitExit(left, KILLED_WITHIN); // gone, not only signalled, before the next class starts
         throw new AssertionError(left.size() + (left.size() == 1 ? " process" : " processes")
                 + " left behind by " + context.getDisplayName() + " " + grace.toMillis()
                 + " ms after it ended (now killed): " + described);
