@@ -85,7 +85,20 @@ final class ChildEnvironment {
         return base;
     }
 
+    /**
+     * Sets a variable; refuses what the JDK's ProcessBuilder refuses (a child's {@code envp} has no
+     * room for it): a null, a name holding '=' or a NUL, a value holding a NUL.
+     */
     void put(String key, String value) {
+        if (key == null || key.indexOf('=') >= 0 || key.indexOf('\0') >= 0) {
+            throw new IllegalArgumentException("environment variable name " + (key == null ? "null"
+                    : "'" + key.replace("\0", "\\0") + "'") + " is not one a process can be given (expected no '=' and"
+                    + " no NUL)");
+        }
+        if (value == null || value.indexOf('\0') >= 0) {
+            throw new IllegalArgumentException("environment variable " + key + " has " + (value == null
+                    ? "a null value" : "a value holding a NUL character") + " (expected a string without NUL)");
+        }
         own.put(key, value);
     }
 

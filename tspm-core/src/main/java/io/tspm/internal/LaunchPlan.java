@@ -135,7 +135,7 @@ final class LaunchPlan {
             Path file = base.resolve(spec.envFile().get());
             try {
                 for (Map.Entry<String, String> e : Dotenv.read(file).entrySet()) {
-                    env.put(e.getKey(), e.getValue());
+                    put(env, e.getKey(), e.getValue(), "env file " + file);
                 }
             } catch (java.nio.file.NoSuchFileException e) {
                 throw new SpawnFailure("env file " + file + " does not exist");
@@ -146,15 +146,15 @@ final class LaunchPlan {
             }
         }
         for (Map.Entry<String, String> e : spec.environment().entrySet()) {
-            env.put(e.getKey(), Placeholders.expand(e.getValue(), spec.name(), instanceId, port,
-                    "env " + e.getKey()));
+            put(env, e.getKey(), Placeholders.expand(e.getValue(), spec.name(), instanceId, port,
+                    "env " + e.getKey()), "process '" + spec.name() + "'");
         }
         for (String removed : spec.removedEnvironment()) {
             env.remove(removed);
         }
         for (io.tspm.ProbeSettings probe : spec.probes()) {
             for (Map.Entry<String, String> e : probe.probe().environment(spawnContext).entrySet()) {
-                env.put(e.getKey(), e.getValue());
+                put(env, e.getKey(), e.getValue(), "probe " + probe.probe().describe());
             }
         }
         env.put(ProcessSpec.PROCESS_NAME_VAR, spec.name());
@@ -163,6 +163,14 @@ final class LaunchPlan {
             env.put(spec.portVar(), Integer.toString(port.getAsInt()));
         }
         return env;
+    }
+
+    private static void put(ChildEnvironment env, String key, String value, String from) throws SpawnFailure {
+        try {
+            env.put(key, value);
+        } catch (IllegalArgumentException e) {
+            throw new SpawnFailure(from + ": " + e.getMessage());
+        }
     }
 
     /**

@@ -18,8 +18,10 @@ import java.util.Map;
  * now names another process, which means the pid was handed out since the last listing (the
  * newest pid in {@code /proc/loadavg} moved past it): those pids are read again, as are pids not
  * seen before. A listing more than {@value #MAX_AGE_MILLIS} ms old, or a machine whose newest pid
- * cannot be read, reads everything, so the pid counter cannot have gone round in between. The
- * members found are read once more before they are answered: a known member may have left since.
+ * cannot be read, reads everything. The one case this misses is the pid counter going right round
+ * within that second (a machine handing out its whole pid range, 32,768 on some, in under a second),
+ * which the range test cannot see. The members found are read once more before they are answered:
+ * a known member may have left since.
  */
 final class SessionMembers {
 
@@ -59,15 +61,21 @@ final class SessionMembers {
      * leader itself, from a listing taken now; never this JVM or its session.
      */
     synchronized List<ProcStat> of(long session, long leaderTicks) {
-        ProcStat leader = ProcStat.read("/proc/" + session + "/stat", buffer);
-        if (leader != null && !leader.exited() && leader.startTicks() != leaderTicks || session == selfSession()) {
-            return List.of(); // the pid names another process now: the session's name is its, not ours to touch
+        if (session == selfSession()) {
+            return List.of();
         }
         long now = System.nanoTime();
         boolean full = !listed || now - listedAtNanos > maxAgeNanos;
-        // Read before listing: a process created during the listing is then read next time.
-        long newest = ProcCache.newestPid(buffer);
+        // The newest pid before the listing is where the next call's range starts (a process
+        // created during the listing is read then); the one after it ends this call's range, so a
+        // pid handed out again during the listing is read now.
+        long newestBefore = ProcCache.newestPid(buffer);
         String[] names = ProcStat.PROC.toFile().list();
+        long newest = ProcCache.newestPid(buffer);
+        ProcStat leader = ProcStat.read("/proc/" + session + "/stat", buffer);
+        if (leader != null && !leader.exited() && leader.startTicks() != leaderTicks) {
+            return List.of(); // the pid names another process now: the session's name is its, not ours to touch
+        }
         Map<Long, ProcStat> next = new HashMap<>(Math.max(16, known.size() * 4 / 3 + 16));
         List<ProcStat> members = new ArrayList<>();
         List<ProcStat> knownMembers = new ArrayList<>();
@@ -92,7 +100,7 @@ final class SessionMembers {
             }
         }
         known = next;
-        listedAtPid = newest;
+        listedAtPid = newestBefore;
         listedAtNanos = now;
         listed = names != null;
         for (ProcStat was : knownMembers) {

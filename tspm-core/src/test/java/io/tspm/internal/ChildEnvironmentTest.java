@@ -1,6 +1,7 @@
 package io.tspm.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tspm.ProcessSpec;
 import io.tspm.time.Ticker;
@@ -90,6 +91,23 @@ class ChildEnvironmentTest {
         assertThat(environment(removing, 1, OptionalInt.empty()).base()).isSameAs(c.base());
         assertThat(environment(ProcessSpec.builder("d").command("true").inheritEnvironment(false).build(), 0,
                 OptionalInt.empty()).base().variables).isEmpty();
+    }
+
+    @Test
+    void refusesWhatNoChildCanBeGiven_namingTheVariableAndWhereItCameFrom() throws Exception {
+        ChildEnvironment env = new ChildEnvironment(ChildEnvironment.Base.EMPTY);
+        assertThatThrownBy(() -> env.put("A=B", "x")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'A=B'").hasMessageContaining("expected no '=' and no NUL");
+        assertThatThrownBy(() -> env.put("K", "a\0b")).hasMessageContaining("environment variable K has a value"
+                + " holding a NUL character");
+        assertThatThrownBy(() -> env.put("K", null)).hasMessageContaining("environment variable K has a null value");
+
+        Path file = dir.resolve("nul.env");
+        Files.write(file, "GOOD=1\nBAD=a\0b\n".getBytes(StandardCharsets.UTF_8));
+        ProcessSpec spec = ProcessSpec.builder("nul").command("true").envFile(file).build();
+        assertThatThrownBy(() -> environment(spec, 0, OptionalInt.empty()))
+                .isInstanceOf(LaunchPlan.SpawnFailure.class)
+                .hasMessageContaining("env file " + file).hasMessageContaining("environment variable BAD");
     }
 
     @Test

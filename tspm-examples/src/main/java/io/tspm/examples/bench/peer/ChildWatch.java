@@ -46,6 +46,7 @@ final class ChildWatch {
         }
         ProcTree.Stat st = ProcTree.stat(pid);
         if (st == null || !st.alive()) {
+            namesOfPending.remove(pid); // it never ran the program; its pid may come back as one that does
             return false;
         }
         if (st.comm().equals(comm)) {
