@@ -25,8 +25,8 @@ final class ChildEnvironment {
         final Map<String, String> variables;
         /** Whether these are exactly the JVM's own variables (the JDK path then adds only the top layer). */
         final boolean jvmEnvironment;
-        /** The native spawner's encoded {@code key=value} forms, in {@link #keys} order; made once, racily. */
-        volatile byte[][] encoded;
+        /** The native spawner's encoded form of {@link #variables}; made once, racily. */
+        volatile Encoded encoded;
         /** {@link #variables}' keys, in one fixed order, for {@link #encoded}. */
         final String[] keys;
 
@@ -34,6 +34,31 @@ final class ChildEnvironment {
             this.variables = variables;
             this.jvmEnvironment = jvmEnvironment;
             this.keys = variables.keySet().toArray(new String[0]);
+        }
+    }
+
+    /**
+     * A base's variables as a child's {@code envp} holds them: {@code key=value} C strings, in
+     * {@link Base#keys} order, one by one and as one block (each string followed by its NUL), with
+     * where each starts in the block. A spawn that overrides none of them copies the block whole.
+     */
+    static final class Encoded {
+        final byte[][] variables;
+        final byte[] block;
+        final int[] starts;
+
+        Encoded(byte[][] variables) {
+            this.variables = variables;
+            this.starts = new int[variables.length];
+            int size = 0;
+            for (int i = 0; i < variables.length; i++) {
+                starts[i] = size;
+                size += variables[i].length + 1;
+            }
+            this.block = new byte[size];
+            for (int i = 0; i < variables.length; i++) {
+                System.arraycopy(variables[i], 0, block, starts[i], variables[i].length);
+            }
         }
     }
 

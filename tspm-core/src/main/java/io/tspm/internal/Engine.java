@@ -132,7 +132,6 @@ final class Engine implements AutoCloseable {
         this.watcher = new FileWatcher(this);
     }
 
-    /** Starts the companion reaper on first use, when orphan protection is on. */
     /** Tells the companion reaper that a child's session is gone (it and its leftovers). */
     void forgetSession(long pid) {
         OrphanReaper r;
@@ -144,11 +143,23 @@ final class Engine implements AutoCloseable {
         }
     }
 
+    /** The companion reaper, started on first use when orphan protection is on; null without it. */
     synchronized OrphanReaper reaper() {
         if (reaper == null && orphanProtection && !closed) {
             reaper = OrphanReaper.start(platform);
         }
         return reaper;
+    }
+
+    /**
+     * Starts the companion reaper now, on a launcher thread (whose death its parent-death signal
+     * follows, as for a child), rather than with the first child: a supervisor that starts is
+     * about to spawn, and its first spawns should not wait for a JDK process start.
+     */
+    void prepareReaper() {
+        if (orphanProtection) {
+            launcher.submit(this::reaper);
+        }
     }
 
     /** The companion reaper's pid, when one runs. */

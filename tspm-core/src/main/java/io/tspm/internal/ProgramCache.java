@@ -17,21 +17,17 @@ final class ProgramCache {
 
     private static final int MAX = 1000;
 
-    /** What was looked up: the keys' strings keep their hashes, so a lookup allocates only the key. */
-    private record Query(String program, Path base, String path) {
-    }
-
     private record Found(Path file, String name, long mtime) {
     }
 
-    private final Map<Query, Found> found = new ConcurrentHashMap<>();
+    private final Map<ProgramKey, Found> found = new ConcurrentHashMap<>();
 
     /**
      * The absolute path of {@code program} as {@link LaunchPlan#resolveProgram} finds it on
      * {@code path} (relative entries against {@code base}).
      */
     String resolved(String program, Path base, String path, boolean defaultPath) throws LaunchPlan.SpawnFailure {
-        Query q = new Query(program, base, path);
+        ProgramKey q = new ProgramKey(program, path, base);
         Found hit = found.get(q);
         if (hit != null && Files.isExecutable(hit.file) && mtime(hit.file) == hit.mtime) {
             return hit.name; // unchanged since its #! was checked

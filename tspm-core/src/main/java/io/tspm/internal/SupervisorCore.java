@@ -138,6 +138,7 @@ public final class SupervisorCore implements AutoCloseable {
             startedAt = engine.now();
             names = autostartNames();
         }
+        engine.prepareReaper();
         startAndWait(names, "start of supervisor '" + name + "'");
     }
 
@@ -153,6 +154,7 @@ public final class SupervisorCore implements AutoCloseable {
             startedAt = engine.now();
             names = autostartNames();
         }
+        engine.prepareReaper();
         return startInOrder(names);
     }
 

@@ -168,6 +168,7 @@ final class Libc {
             Thread t = new Thread(() -> {
                 try {
                     Downcalls.link();
+                    NativeSpawner.rehearse();
                 } catch (RuntimeException | LinkageError e) {
                     // Every function was found, so this is the JDK's linker failing: every spawn
                     // fails with it now, and the log says why; -Dtspm.launch=jdk is the way out.

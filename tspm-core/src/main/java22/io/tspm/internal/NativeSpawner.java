@@ -32,6 +32,8 @@ final class NativeSpawner implements Spawner {
     /** Keys whose encoded variable is kept: an environment far larger than any real one. */
     private static final int MAX_ENCODED_VARIABLES = 4096;
     private static final MemorySegment DEV_NULL = Arena.global().allocateFrom("/dev/null");
+    /** Whether pointers are 8 bytes, and so can be written from a long[] in one copy. */
+    private static final boolean WIDE = ValueLayout.ADDRESS.byteSize() == Long.BYTES;
 
     private final String supervisor;
     private final Charset charset;
@@ -39,7 +41,7 @@ final class NativeSpawner implements Spawner {
     private OutputLoop output; // started with the first pipe; guarded by this
     private boolean closed; // guarded by this
     /** Files found for earlier spawns: the PATH walk costs a stat per entry on every spawn. */
-    private final Map<Lookup, File> executables = new ConcurrentHashMap<>();
+    private final Map<ProgramKey, File> executables = new ConcurrentHashMap<>();
     /** Encoded environment variables by key (see {@link #encodedVariable}); bounded. */
     private final Map<String, EncodedVariable> encodedVariables = new ConcurrentHashMap<>();
     /** See {@link #attributes}; written once under this. */
@@ -127,7 +129,32 @@ final class NativeSpawner implements Spawner {
 
     @Override
     public Process start(ProcessBuilder pb, ChildEnvironment env) throws IOException {
-        ExitWatcher exits = watcher();
+        return spawn(pb, env, watcher());
+    }
+
+    /**
+     * Goes through a spawn up to posix_spawn, which it leaves out: on a cold JVM the first spawns
+     * pay for linking this path (the handles' invokers, classes, lambdas), tens of milliseconds of
+     * a start of many children. Once per JVM, on the thread that links the handles. Whether it got
+     * as far as posix_spawn: it leaves no descriptor open either way.
+     */
+    static boolean rehearse() {
+        ProcessBuilder pb = new ProcessBuilder("true").directory(new File("/"))
+                .redirectOutput(ProcessBuilder.Redirect.PIPE).redirectError(ProcessBuilder.Redirect.PIPE);
+        ChildEnvironment env = new ChildEnvironment(new ChildEnvironment.Bases().inherited(java.util.Set.of()));
+        env.put("TSPM_REHEARSAL", "1");
+        try {
+            new NativeSpawner("rehearsal").spawn(pb, env, null);
+            return true;
+        } catch (IOException | RuntimeException e) {
+            // Nothing is lost: the first real spawn links what is left, and reports its own failure.
+            org.slf4j.LoggerFactory.getLogger(NativeSpawner.class).debug("rehearsing a spawn failed", e);
+            return false;
+        }
+    }
+
+    /** A spawn watched by {@code exits}; none is made (null returned) where {@code exits} is null: a {@link #rehearse}. */
+    private Process spawn(ProcessBuilder pb, ChildEnvironment env, ExitWatcher exits) throws IOException {
         List<String> command = pb.command();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = Libc.callState(arena);
@@ -153,9 +180,13 @@ final class NativeSpawner implements Spawner {
                 String file = executableCached(command.get(0), env.get("PATH"), dir);
                 MemorySegment argv = strings(arena, command);
                 MemorySegment envp = environment(arena, env);
+                MemorySegment attr = attributes(command);
                 MemorySegment pidOut = arena.allocate(Libc.INT);
-                int rc = Libc.posixSpawn(pidOut, arena.allocateFrom(file, charset), fa, attributes(command), argv,
-                        envp);
+                if (exits == null) {
+                    closeChildEnds(fds, state);
+                    return null;
+                }
+                int rc = Libc.posixSpawn(pidOut, arena.allocateFrom(file, charset), fa, attr, argv, envp);
                 closeChildEnds(fds, state);
                 if (rc != 0) {
                     throw new IOException(cannotRun(command, dir, Libc.describe(rc)));
@@ -271,7 +302,7 @@ final class NativeSpawner implements Spawner {
         if (program.indexOf('/') >= 0) {
             return program;
         }
-        Lookup key = new Lookup(program, path, dir);
+        ProgramKey key = new ProgramKey(program, path, dir);
         File hit = executables.get(key);
         if (hit != null && hit.canExecute()) {
             return hit.getPath();
@@ -281,10 +312,6 @@ final class NativeSpawner implements Spawner {
             executables.put(key, new File(found));
         }
         return found;
-    }
-
-    /** A program looked up on a PATH from a directory: its strings keep their hashes, so a lookup allocates only this. */
-    private record Lookup(String program, String path, File dir) {
     }
 
     /**
@@ -333,24 +360,37 @@ final class NativeSpawner implements Spawner {
 
     /**
      * The child's {@code envp}: the shared base's variables, encoded once per base, that this
-     * spawn does not override, then this spawn's own.
+     * spawn does not override, then this spawn's own. The usual spawn overrides none, and then
+     * the base's strings go in as one block: a cold JVM runs the first spawns' copies interpreted.
      */
     private MemorySegment environment(Arena arena, ChildEnvironment env) {
         ChildEnvironment.Base base = env.base();
-        byte[][] shared = base.encoded;
+        ChildEnvironment.Encoded shared = base.encoded;
         if (shared == null) {
-            shared = new byte[base.keys.length][];
-            for (int i = 0; i < shared.length; i++) {
-                shared[i] = (base.keys[i] + "=" + base.variables.get(base.keys[i])).getBytes(charset);
+            byte[][] variables = new byte[base.keys.length][];
+            for (int i = 0; i < variables.length; i++) {
+                variables[i] = (base.keys[i] + "=" + base.variables.get(base.keys[i])).getBytes(charset);
             }
+            shared = new ChildEnvironment.Encoded(variables);
             base.encoded = shared; // a racing spawn encodes the same bytes
         }
         Map<String, String> own = env.own();
-        byte[][] variables = new byte[shared.length + own.size()][];
+        byte[][] variables = new byte[shared.variables.length + own.size()][];
         int n = 0;
-        for (int i = 0; i < shared.length; i++) {
+        boolean overrides = false;
+        for (Map.Entry<String, String> e : own.entrySet()) {
+            overrides |= base.variables.containsKey(e.getKey());
+            if (e.getValue() != null) {
+                variables[n++] = encodedVariable(e.getKey(), e.getValue());
+            }
+        }
+        if (!overrides && WIDE) {
+            return strings(arena, shared, variables, n);
+        }
+        n = 0;
+        for (int i = 0; i < shared.variables.length; i++) {
             if (!env.overrides(base.keys[i])) {
-                variables[n++] = shared[i];
+                variables[n++] = shared.variables[i];
             }
         }
         for (Map.Entry<String, String> e : own.entrySet()) {
@@ -367,27 +407,48 @@ final class NativeSpawner implements Spawner {
 
     /** {@link #strings(Arena, List)} of the first {@code n} of {@code encoded}. */
     private static MemorySegment strings(Arena arena, byte[][] encoded, int n) {
-        long bytes = 0;
+        return strings(arena, null, encoded, n);
+    }
+
+    /**
+     * The strings of {@code block} (null for none), then the first {@code n} of {@code encoded}, as
+     * a NULL-terminated array of C strings in one allocation. With 8-byte pointers they are
+     * written as numbers, all in one copy, with no segment object per string as a slice would need.
+     */
+    private static MemorySegment strings(Arena arena, ChildEnvironment.Encoded block, byte[][] encoded, int n) {
+        int first = block == null ? 0 : block.starts.length;
+        long bytes = block == null ? 0 : block.block.length;
         for (int i = 0; i < n; i++) {
             bytes += encoded[i].length + 1L;
         }
-        long pointers = ValueLayout.ADDRESS.byteSize() * (n + 1L);
-        MemorySegment block = arena.allocate(pointers + bytes, ValueLayout.ADDRESS.byteAlignment());
-        boolean wide = ValueLayout.ADDRESS.byteSize() == Long.BYTES;
+        long pointers = ValueLayout.ADDRESS.byteSize() * (first + n + 1L);
+        MemorySegment out = arena.allocate(pointers + bytes, ValueLayout.ADDRESS.byteAlignment());
+        // the allocation is zeroed: the byte after each string is its terminator, the last pointer NULL
         long at = pointers;
-        for (int i = 0; i < n; i++) {
-            MemorySegment.copy(encoded[i], 0, block, ValueLayout.JAVA_BYTE, at, encoded[i].length);
-            // the allocation is zeroed: the byte after each string is its terminator. A pointer
-            // written as a number needs no segment object per string, as a slice would.
-            if (wide) {
-                block.setAtIndex(ValueLayout.JAVA_LONG, i, block.address() + at);
-            } else {
-                block.setAtIndex(ValueLayout.ADDRESS, i, block.asSlice(at));
+        if (!WIDE) {
+            for (int i = 0; i < n; i++) {
+                MemorySegment.copy(encoded[i], 0, out, ValueLayout.JAVA_BYTE, at, encoded[i].length);
+                out.setAtIndex(ValueLayout.ADDRESS, i, out.asSlice(at));
+                at += encoded[i].length + 1L;
             }
+            return out;
+        }
+        long[] addresses = new long[first + n];
+        long strings = out.address() + pointers;
+        if (block != null) {
+            MemorySegment.copy(block.block, 0, out, ValueLayout.JAVA_BYTE, at, block.block.length);
+            for (int i = 0; i < first; i++) {
+                addresses[i] = strings + block.starts[i];
+            }
+            at += block.block.length;
+        }
+        for (int i = 0; i < n; i++) {
+            MemorySegment.copy(encoded[i], 0, out, ValueLayout.JAVA_BYTE, at, encoded[i].length);
+            addresses[first + i] = out.address() + at;
             at += encoded[i].length + 1L;
         }
-        block.setAtIndex(ValueLayout.ADDRESS, n, MemorySegment.NULL);
-        return block;
+        MemorySegment.copy(addresses, 0, out, ValueLayout.JAVA_LONG, 0, addresses.length);
+        return out;
     }
 
     /**

@@ -169,6 +169,22 @@ class NativeLaunchTest {
         assertThat(zombieChildren()).isEmpty();
     }
 
+    /** What a native spawner rehearses on a cold JVM goes up to posix_spawn, and leaves no descriptor and no child. */
+    @Test
+    void rehearsingASpawnLeavesNoDescriptorAndNoChild() throws Exception {
+        assumeTrue(EXPECTED.equals("native"), "the native launch path is not taken on this JVM");
+        java.lang.reflect.Method rehearse = Class.forName("io.tspm.internal.NativeSpawner").getDeclaredMethod("rehearse");
+        rehearse.setAccessible(true);
+        assertThat(rehearse.invoke(null)).isEqualTo(true); // once, so lazily opened JDK files are counted in "before"
+        long before = openFds();
+        long children = ProcessHandle.current().children().count();
+        for (int i = 0; i < 20; i++) {
+            assertThat(rehearse.invoke(null)).isEqualTo(true);
+        }
+        assertThat(openFds()).isLessThanOrEqualTo(before);
+        assertThat(ProcessHandle.current().children().count()).isEqualTo(children);
+    }
+
     /**
      * The spawner's own errors, for what changes between the check and the spawn (the program, its
      * interpreter or the directory removed meanwhile): the errno in the JDK's words, and no fd left.
