@@ -17,20 +17,29 @@ import java.util.Map;
  * process known from an earlier read to be outside the session is still outside it, unless its pid
  * now names another process, which means the pid was handed out since the last listing (the
  * newest pid in {@code /proc/loadavg} moved past it): those pids are read again, as are pids not
- * seen before. A listing more than {@value #MAX_AGE_MILLIS} ms old, or a machine whose newest pid
- * cannot be read, reads everything. The one case this misses is the pid counter going right round
- * within that second (a machine handing out its whole pid range, 32,768 on some, in under a second),
- * which the range test cannot see. The members found are read once more before they are answered:
- * a known member may have left since.
+ * seen before. A listing last brought up to date more than {@value #MAX_AGE_MILLIS} ms ago, or a
+ * machine whose newest pid cannot be read, reads everything. The one case this misses is the pid
+ * counter going right round within that second (a machine handing out its whole pid range,
+ * 32,768 on some, in under a second), which the range test cannot see. The members found are read
+ * once more before they are answered: a known member may have left since.
+ *
+ * <p>Listing /proc is itself the dearer part once the listing is kept (the kernel walks every pid
+ * for it: 2.7 ms with 1,000 children). When few pids were handed out since the last listing, as
+ * between the exits of children killed in turn, those pids are read directly and nothing is listed.
  */
 final class SessionMembers {
 
-    /** A kept listing older than this is not trusted: everything is read again. */
+    /** A kept listing not brought up to date for this long is not trusted: everything is read again. */
     static final long MAX_AGE_MILLIS = 1000;
+    /** Up to this many pids handed out since the last listing are read directly, without listing /proc. */
+    static final int MAX_DIRECT_READS = 128;
 
     private static final long SELF = ProcessHandle.current().pid();
 
     private final long maxAgeNanos;
+    private final int maxDirectReads;
+    /** How many times /proc was listed, for the tests. */
+    private int listings;
 
     private final byte[] buffer = new byte[1024];
     private Map<Long, ProcStat> known = Map.of();
@@ -40,12 +49,21 @@ final class SessionMembers {
     private long selfSession = -1;
 
     SessionMembers() {
-        this(MAX_AGE_MILLIS);
+        this(MAX_AGE_MILLIS, MAX_DIRECT_READS);
     }
 
-    /** With a kept listing trusted for {@code maxAgeMillis} (tests: long enough for the kept path to be taken). */
-    SessionMembers(long maxAgeMillis) {
+    /**
+     * With a kept listing trusted for {@code maxAgeMillis}, and up to {@code maxDirectReads} new
+     * pids read without a listing (tests: long enough for the path under test to be taken; -1 lists every time).
+     */
+    SessionMembers(long maxAgeMillis, int maxDirectReads) {
         this.maxAgeNanos = maxAgeMillis * 1_000_000L;
+        this.maxDirectReads = maxDirectReads;
+    }
+
+    /** How many times /proc was listed. */
+    synchronized int listings() {
+        return listings;
     }
 
     private long selfSession() {
@@ -70,6 +88,10 @@ final class SessionMembers {
         // created during the listing is read then); the one after it ends this call's range, so a
         // pid handed out again during the listing is read now.
         long newestBefore = ProcCache.newestPid(buffer);
+        if (!full && listedAtPid > 0 && newestBefore >= listedAtPid && newestBefore - listedAtPid <= maxDirectReads) {
+            return fromNewPids(session, leaderTicks, newestBefore, now);
+        }
+        listings++;
         String[] names = ProcStat.PROC.toFile().list();
         long newest = ProcCache.newestPid(buffer);
         ProcStat leader = ProcStat.read("/proc/" + session + "/stat", buffer);
@@ -103,17 +125,78 @@ final class SessionMembers {
         listedAtPid = newestBefore;
         listedAtNanos = now;
         listed = names != null;
-        for (ProcStat was : knownMembers) {
-            ProcStat st = ProcStat.read("/proc/" + was.pid() + "/stat", buffer);
+        readAgain(knownMembers, session, members);
+        return members;
+    }
+
+    /**
+     * {@link #of} without a listing: only the pids handed out since the last one, up to
+     * {@code newest}, are read (a pid that names no process, or only a thread, is skipped), then
+     * the kept members of {@code session} again. This brings the kept listing up to date as a
+     * listing would (what it lacks was born since, in that range), so its age starts again: what
+     * the age guards against is the pid counter going right round between two calls.
+     */
+    private List<ProcStat> fromNewPids(long session, long leaderTicks, long newest, long now) {
+        ProcStat leader = ProcStat.read("/proc/" + session + "/stat", buffer);
+        if (leader != null && !leader.exited() && leader.startTicks() != leaderTicks) {
+            return List.of(); // as in a listing: the pid names another process now
+        }
+        List<ProcStat> members = new ArrayList<>();
+        for (long pid = listedAtPid + 1; pid <= newest; pid++) {
+            ProcStat st = pid == SELF || pid == session ? null : ProcStat.read("/proc/" + pid + "/stat", buffer);
+            if (st == null || st.exited() || !isProcess(pid)) {
+                known.remove(pid);
+                continue;
+            }
+            known.put(pid, st);
+            if (st.session() == session && st.startTicks() >= leaderTicks) {
+                members.add(st);
+            }
+        }
+        listedAtPid = newest;
+        listedAtNanos = now;
+        List<ProcStat> knownMembers = new ArrayList<>();
+        for (ProcStat st : known.values()) {
+            if (st.session() == session && st.startTicks() >= leaderTicks && !members.contains(st)) {
+                knownMembers.add(st);
+            }
+        }
+        readAgain(knownMembers, session, members);
+        return members;
+    }
+
+    /** Adds to {@code members} those of {@code was} still alive, still themselves and still in {@code session}. */
+    private void readAgain(List<ProcStat> was, long session, List<ProcStat> members) {
+        for (ProcStat w : was) {
+            ProcStat st = ProcStat.read("/proc/" + w.pid() + "/stat", buffer);
             if (st == null || st.exited()) {
-                known.remove(was.pid());
+                known.remove(w.pid());
             } else {
                 known.put(st.pid(), st);
-                if (st.session() == session && st.startTicks() == was.startTicks()) {
+                if (st.session() == session && st.startTicks() == w.startTicks()) {
                     members.add(st);
                 }
             }
         }
-        return members;
+    }
+
+    /**
+     * Whether {@code pid} is a process, not a thread of one: /proc answers for a thread's id too
+     * (a listing does not show it), and its status names the process it belongs to.
+     */
+    private boolean isProcess(long pid) {
+        int n;
+        try (java.io.FileInputStream in = new java.io.FileInputStream("/proc/" + pid + "/status")) {
+            n = in.read(buffer, 0, buffer.length);
+        } catch (java.io.IOException e) {
+            return false; // gone
+        }
+        String status = new String(buffer, 0, Math.max(n, 0), java.nio.charset.StandardCharsets.ISO_8859_1);
+        int at = status.indexOf("\nTgid:");
+        if (at < 0) {
+            return true; // no such line: take it as the listing would
+        }
+        int end = status.indexOf('\n', at + 1);
+        return status.substring(at + 6, end < 0 ? status.length() : end).trim().equals(Long.toString(pid));
     }
 }

@@ -25,8 +25,13 @@ class SessionMembersTest {
 
     private final List<Process> leaders = new ArrayList<>();
     private final List<Long> strays = new ArrayList<>();
-    /** Trusts its kept listing for a minute, so the calls after the first take the kept path. */
-    private final SessionMembers sessions = new SessionMembers(60_000);
+    /**
+     * Trusts its kept listing for a minute, and reads any number of new pids directly, so the
+     * calls after the first list nothing.
+     */
+    private final SessionMembers sessions = new SessionMembers(60_000, 100_000);
+    /** Trusts its kept listing for a minute and reads no pid directly (-1): every call lists /proc. */
+    private final SessionMembers listing = new SessionMembers(60_000, -1);
 
     @AfterEach
     void killAll() throws Exception {
@@ -69,14 +74,25 @@ class SessionMembersTest {
     }
 
     @Test
+    void findsWhatEachDeadLeaderLeft_fromTheFirstListingThenFromNewPidsAlone() throws Exception {
+        findsWhatEachDeadLeaderLeft(sessions);
+        assertThat(sessions.listings()).isEqualTo(1);
+    }
+
+    @Test
     void findsWhatEachDeadLeaderLeft_fromTheFirstListingAndFromKeptOnes() throws Exception {
+        findsWhatEachDeadLeaderLeft(listing);
+        assertThat(listing.listings()).isEqualTo(3);
+    }
+
+    private void findsWhatEachDeadLeaderLeft(SessionMembers sessions) throws Exception {
         Process first = leader("first", "sleep 300", "sleep 300");
         long firstTicks = ticks(first);
         first.destroyForcibly().waitFor();
         assertThat(pids(sessions.of(first.pid(), firstTicks)))
                 .containsExactlyInAnyOrderElementsOf(memberPids(dir.resolve("first.pids")));
 
-        // Born after the last listing: the kept listing reads them as new pids.
+        // Born after the last listing: read as new pids.
         Process second = leader("second", "sleep 300");
         long secondTicks = ticks(second);
         second.destroyForcibly().waitFor();
