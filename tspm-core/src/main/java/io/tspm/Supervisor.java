@@ -239,6 +239,10 @@ public final class Supervisor implements AutoCloseable {
         core.reopenLogs();
     }
 
+    /**
+     * Adds a listener: it gets the events published from now on, in order, on the supervisor's
+     * event thread.
+     */
     public void addListener(SupervisorListener listener) {
         core.addListener(listener);
     }

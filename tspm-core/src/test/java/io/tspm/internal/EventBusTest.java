@@ -103,6 +103,19 @@ class EventBusTest {
     }
 
     @Test
+    void aListenerGetsTheEventsPublishedAfterItWasAddedAndNoneFromBefore() {
+        for (int n = 0; n < 3; n++) {
+            bus.publish(event(0, n)); // nobody listens: not even queued
+        }
+        List<SupervisorEvent> got = new CopyOnWriteArrayList<>();
+        bus.add(got::add);
+        bus.publish(event(1, 0));
+        bus.drain(20_000);
+        assertThat(got).containsExactly(event(1, 0));
+        assertThat(bus.dropped()).isZero();
+    }
+
+    @Test
     void aThrowingListenerKeepsReceivingAndOthersGetEveryEvent() {
         List<SupervisorEvent> good = new CopyOnWriteArrayList<>();
         List<SupervisorEvent> bad = new CopyOnWriteArrayList<>();
