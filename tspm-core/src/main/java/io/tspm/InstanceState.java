@@ -70,7 +70,22 @@ public enum InstanceState {
 
     /** Whether the table allows {@code this -> target}. */
     public boolean canMoveTo(InstanceState target) {
-        return next().contains(target);
+        return Transitions.NEXT[ordinal()].contains(target); // checked on every move: no set made each time
+    }
+
+    /** {@link #next()} of every state, by ordinal, made once (an enum's own statics come after its constants). */
+    private static final class Transitions {
+        static final Set<InstanceState>[] NEXT = table();
+
+        @SuppressWarnings("unchecked")
+        private static Set<InstanceState>[] table() {
+            InstanceState[] all = values();
+            Set<InstanceState>[] next = new Set[all.length];
+            for (InstanceState s : all) {
+                next[s.ordinal()] = s.next();
+            }
+            return next;
+        }
     }
 
     /**

@@ -474,12 +474,7 @@ final class InstanceOutput {
 
     /** The last {@code n} texts of process {@code pid}, oldest first. */
     List<String> lastTextsOf(long pid, int n) {
-        List<OutputLine> of = linesOf(pid);
-        List<String> out = new ArrayList<>();
-        for (OutputLine l : of.subList(Math.max(0, of.size() - n), of.size())) {
-            out.add(l.text());
-        }
-        return out;
+        return ring.lastTextsOf(pid, n);
     }
 
     /** The last {@code n} lines' texts, oldest first. */

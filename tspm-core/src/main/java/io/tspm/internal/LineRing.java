@@ -125,6 +125,32 @@ final class LineRing {
     }
 
     /** The last {@code n} lines, oldest first. */
+    /**
+     * The texts of the last {@code n} lines of process {@code pid}, oldest first: read from the
+     * newest back, so an exit of a chatty process decodes its last few lines, not the whole ring.
+     */
+    synchronized List<String> lastTextsOf(long pid, int n) {
+        int size = lengths.length;
+        java.util.ArrayDeque<String> out = new java.util.ArrayDeque<>(Math.min(n, 16));
+        for (long k = written - 1; k >= Math.max(0, written - size) && out.size() < n; k--) {
+            int slot = (int) (k % size);
+            if (pids[slot] == pid) {
+                out.addFirst(decoded(slot).text());
+            }
+        }
+        return new ArrayList<>(out);
+    }
+
+    private OutputLine decoded(int slot) {
+        OutputLine line = decoded[slot];
+        if (line == null) {
+            line = new OutputLine(times[slot], process, instanceId, pids[slot], kinds[slot],
+                    new String(bytes[slot], 0, lengths[slot], StandardCharsets.UTF_8));
+            decoded[slot] = line;
+        }
+        return line;
+    }
+
     synchronized List<OutputLine> last(int n) {
         if (n < 0) {
             throw new IllegalArgumentException("n must be >= 0, but was " + n);
@@ -133,14 +159,7 @@ final class LineRing {
         int count = (int) Math.min(Math.min(n, size), written);
         List<OutputLine> out = new ArrayList<>(count);
         for (long k = written - count; k < written; k++) {
-            int slot = (int) (k % size);
-            OutputLine line = decoded[slot];
-            if (line == null) {
-                line = new OutputLine(times[slot], process, instanceId, pids[slot], kinds[slot],
-                        new String(bytes[slot], 0, lengths[slot], StandardCharsets.UTF_8));
-                decoded[slot] = line;
-            }
-            out.add(line);
+            out.add(decoded((int) (k % size)));
         }
         return out;
     }

@@ -845,8 +845,9 @@ final class ManagedInstance {
                     after.add(() -> coordinator.restarting(spec, id, watch)
                             .whenComplete((x, e) -> scheduleRestart(gen, delay)));
                 } else if (d.delay().isZero()) {
-                    // No wait asked for: restarted as soon as the lock is let go, not a scheduler turn later.
-                    after.add(() -> onRestartDue(gen));
+                    // No wait asked for: restarted as soon as the lock is let go, not a scheduler turn
+                    // later, and first: the bookkeeping of the exit (timers, the leftovers' scan) can wait.
+                    after.add(0, () -> onRestartDue(gen));
                 } else {
                     restartTimer = engine.schedule(() -> onRestartDue(gen), d.delay());
                 }

@@ -47,6 +47,23 @@ class LineRingTest {
     }
 
     @Test
+    void theLastTextsOfOneProcessAreItsNewestOldestFirstAcrossTheWrap() {
+        LineRing ring = new LineRing(20, "p", 0);
+        assertThat(ring.lastTextsOf(7, 3)).isEmpty(); // nothing printed yet
+        for (int k = 0; k < 45; k++) { // grows, then wraps: lines 25..44 are kept
+            byte[] b = ("line-" + k).getBytes(StandardCharsets.UTF_8);
+            ring.add(b, 0, b.length, Instant.EPOCH, k % 3 == 0 ? 7 : 8, OutputStreamKind.STDOUT, null, k);
+        }
+        assertThat(ring.lastTextsOf(7, 3)).containsExactly("line-36", "line-39", "line-42");
+        assertThat(ring.lastTextsOf(8, 2)).containsExactly("line-43", "line-44");
+        // Asked for more than is kept: what the ring still holds of it, which is what the full walk finds.
+        assertThat(ring.lastTextsOf(7, 100)).containsExactlyElementsOf(ring.last(100).stream()
+                .filter(l -> l.pid() == 7).map(OutputLine::text).toList());
+        assertThat(ring.lastTextsOf(7, 100)).first().isEqualTo("line-27");
+        assertThat(ring.lastTextsOf(9, 5)).isEmpty();
+    }
+
+    @Test
     void linesOfOneReadKeepTheirOrder() {
         LineRing ring = new LineRing(1, "p", 0);
         add(ring, "a", 7);
