@@ -240,8 +240,9 @@ public final class Supervisor implements AutoCloseable {
     }
 
     /**
-     * Adds a listener: it gets the events published from now on, in order, on the supervisor's
-     * event thread.
+     * Adds a listener: it gets the events delivered from now on, in order, on the supervisor's event
+     * thread. An event published while the supervisor had no listener at all is not kept for one
+     * added later.
      */
     public void addListener(SupervisorListener listener) {
         core.addListener(listener);

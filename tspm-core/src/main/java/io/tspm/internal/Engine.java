@@ -152,13 +152,18 @@ final class Engine implements AutoCloseable {
     }
 
     /**
-     * Starts the companion reaper now, on a launcher thread (whose death its parent-death signal
-     * follows, as for a child), rather than with the first child: a supervisor that starts is
-     * about to spawn, and its first spawns should not wait for a JDK process start.
+     * Starts the companion reaper now, on a launcher thread (as for a child), rather than with the
+     * first child: a supervisor that starts is about to spawn, and by the time its first child is
+     * spawned the reaper's JDK process start is usually done, so the launchers do not queue behind
+     * it. A failure here is tried again by the first spawn, which reports it.
      */
     void prepareReaper() {
         if (orphanProtection) {
-            launcher.submit(this::reaper);
+            launcher.submit(this::reaper).whenComplete((r, e) -> {
+                if (e != null) {
+                    LOG.debug("starting the companion reaper failed; the first spawn tries again", e);
+                }
+            });
         }
     }
 

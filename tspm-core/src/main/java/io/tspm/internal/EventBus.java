@@ -71,8 +71,8 @@ final class EventBus {
      * Hands {@code event} to the thread, for the listeners there are when it gets there. With no
      * listener and no debug log of events nobody would see it, and it is not queued: the thread's
      * wake-up for each event was a good part of a spawn's cost on the engine thread (a supervisor
-     * embedded in a test or a host rarely has a listener). A listener added later gets the events
-     * published after it was added, as before.
+     * embedded in a test or a host rarely has a listener). So an event published while there was
+     * no listener at all is not kept for one added later.
      */
     void publish(SupervisorEvent event) {
         if (listeners.isEmpty() && !LOG.isDebugEnabled()) {

@@ -124,7 +124,6 @@ final class LineRing {
         decoded[to] = decoded[from];
     }
 
-    /** The last {@code n} lines, oldest first. */
     /**
      * The texts of the last {@code n} lines of process {@code pid}, oldest first: read from the
      * newest back, so an exit of a chatty process decodes its last few lines, not the whole ring.
@@ -151,6 +150,7 @@ final class LineRing {
         return line;
     }
 
+    /** The last {@code n} lines, oldest first. */
     synchronized List<OutputLine> last(int n) {
         if (n < 0) {
             throw new IllegalArgumentException("n must be >= 0, but was " + n);

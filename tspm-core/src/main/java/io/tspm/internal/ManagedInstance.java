@@ -802,7 +802,6 @@ final class ManagedInstance {
             lastExit = status;
             process = null;
             move(new ProcessExited(engine.now(), spec.name(), id, p.pid(), status, uptime));
-            after.add(() -> reapLeftovers(p, ticks));
             ExitJudgement j = ExitJudgement.of(status, uptime, wasReady, killedForProbe, signalSent,
                     !retired && group.isMember(this), planner, history, now);
             if (j.startFailure() != null) {
@@ -812,6 +811,9 @@ final class ManagedInstance {
             String reason = j.reason();
             record(p, status, uptime, j.signalled(), d.kind(), d.delay(), reason); // a signal sent through us was asked for
             decide(gen, j, status, uptime);
+            // After the decision's tasks: a restart at once is handed to a launcher before the
+            // leftovers' scan is scheduled (a wake of the scheduler thread).
+            after.add(() -> reapLeftovers(p, ticks));
         }
         runAfter();
     }
@@ -845,9 +847,8 @@ final class ManagedInstance {
                     after.add(() -> coordinator.restarting(spec, id, watch)
                             .whenComplete((x, e) -> scheduleRestart(gen, delay)));
                 } else if (d.delay().isZero()) {
-                    // No wait asked for: restarted as soon as the lock is let go, not a scheduler turn
-                    // later, and first: the bookkeeping of the exit (timers, the leftovers' scan) can wait.
-                    after.add(0, () -> onRestartDue(gen));
+                    // No wait asked for: restarted as soon as the lock is let go, not a scheduler turn later.
+                    after.add(() -> onRestartDue(gen));
                 } else {
                     restartTimer = engine.schedule(() -> onRestartDue(gen), d.delay());
                 }

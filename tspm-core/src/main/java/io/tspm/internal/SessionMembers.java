@@ -25,14 +25,27 @@ import java.util.Map;
  *
  * <p>Listing /proc is itself the dearer part once the listing is kept (the kernel walks every pid
  * for it: 2.7 ms with 1,000 children). When few pids were handed out since the last listing, as
- * between the exits of children killed in turn, those pids are read directly and nothing is listed.
+ * between the exits of children killed in turn, those pids are read directly and nothing is listed
+ * (at least every {@value #MAX_UNLISTED_MILLIS} ms a listing runs all the same, and forgets the
+ * processes gone since). A fork has its pid before /proc shows the child, so a pid handed out but
+ * not found, by those reads or among the last before a listing, is read again on later calls for
+ * {@value #BIRTH_NANOS} ns.
  */
 final class SessionMembers {
 
     /** A kept listing not brought up to date for this long is not trusted: everything is read again. */
     static final long MAX_AGE_MILLIS = 1000;
-    /** Up to this many pids handed out since the last listing are read directly, without listing /proc. */
+    /** Fewer than this many pids handed out since the last listing are read directly, without listing /proc. */
     static final int MAX_DIRECT_READS = 128;
+    /** How long reads of new pids may stand in for a listing, which also forgets the processes gone since. */
+    static final long MAX_UNLISTED_MILLIS = 10_000;
+    /**
+     * How long a pid handed out but not found is read again: a fork has its pid before /proc
+     * shows it, so a child being born then is found on a later call.
+     */
+    static final long BIRTH_NANOS = 100_000_000L;
+    /** How many of the pids handed out last before a listing are read again when it did not show them. */
+    private static final int RECENT_PIDS = 64;
 
     private static final long SELF = ProcessHandle.current().pid();
 
@@ -45,7 +58,11 @@ final class SessionMembers {
     private Map<Long, ProcStat> known = Map.of();
     private long listedAtPid = -1;
     private long listedAtNanos;
+    /** When /proc was last listed (not only new pids read). */
+    private long realListingNanos;
     private boolean listed;
+    /** Pids handed out that were not found when read directly, and since when: read again for {@link #BIRTH_NANOS}. */
+    private final Map<Long, Long> notFound = new HashMap<>();
     private long selfSession = -1;
 
     SessionMembers() {
@@ -88,10 +105,12 @@ final class SessionMembers {
         // created during the listing is read then); the one after it ends this call's range, so a
         // pid handed out again during the listing is read now.
         long newestBefore = ProcCache.newestPid(buffer);
-        if (!full && listedAtPid > 0 && newestBefore >= listedAtPid && newestBefore - listedAtPid <= maxDirectReads) {
+        if (!full && listedAtPid > 0 && newestBefore >= listedAtPid && newestBefore - listedAtPid < maxDirectReads
+                && now - realListingNanos <= MAX_UNLISTED_MILLIS * 1_000_000L) {
             return fromNewPids(session, leaderTicks, newestBefore, now);
         }
         listings++;
+        notFound.clear(); // the listing reads every pid it does not know
         String[] names = ProcStat.PROC.toFile().list();
         long newest = ProcCache.newestPid(buffer);
         ProcStat leader = ProcStat.read("/proc/" + session + "/stat", buffer);
@@ -124,6 +143,14 @@ final class SessionMembers {
         known = next;
         listedAtPid = newestBefore;
         listedAtNanos = now;
+        realListingNanos = now;
+        // Pids handed out just before the listing that it did not show may be forks /proc did not
+        // show yet: a later read of new pids reads them again (a later listing would anyway).
+        for (long pid = Math.max(1, newestBefore - RECENT_PIDS + 1); names != null && pid <= newestBefore; pid++) {
+            if (!next.containsKey(pid)) {
+                notFound.put(pid, now);
+            }
+        }
         listed = names != null;
         readAgain(knownMembers, session, members);
         return members;
@@ -131,30 +158,32 @@ final class SessionMembers {
 
     /**
      * {@link #of} without a listing: only the pids handed out since the last one, up to
-     * {@code newest}, are read (a pid that names no process, or only a thread, is skipped), then
-     * the kept members of {@code session} again. This brings the kept listing up to date as a
-     * listing would (what it lacks was born since, in that range), so its age starts again: what
-     * the age guards against is the pid counter going right round between two calls.
+     * {@code newest}, are read, with those handed out earlier but not found then (a pid that names
+     * no process, or only a thread, is skipped); then the kept members of {@code session} again.
+     * This brings the kept listing up to date as a listing would (what it lacks was born since, in
+     * that range), so its age starts again: what the age guards against is the pid counter going
+     * right round between two calls.
      */
     private List<ProcStat> fromNewPids(long session, long leaderTicks, long newest, long now) {
-        ProcStat leader = ProcStat.read("/proc/" + session + "/stat", buffer);
-        if (leader != null && !leader.exited() && leader.startTicks() != leaderTicks) {
-            return List.of(); // as in a listing: the pid names another process now
-        }
         List<ProcStat> members = new ArrayList<>();
-        for (long pid = listedAtPid + 1; pid <= newest; pid++) {
-            ProcStat st = pid == SELF || pid == session ? null : ProcStat.read("/proc/" + pid + "/stat", buffer);
-            if (st == null || st.exited() || !isProcess(pid)) {
-                known.remove(pid);
-                continue;
+        for (java.util.Iterator<Map.Entry<Long, Long>> it = notFound.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<Long, Long> e = it.next();
+            if (readNew(e.getKey(), session, leaderTicks, members) || now - e.getValue() > BIRTH_NANOS) {
+                it.remove();
             }
-            known.put(pid, st);
-            if (st.session() == session && st.startTicks() >= leaderTicks) {
-                members.add(st);
+        }
+        for (long pid = listedAtPid + 1; pid <= newest; pid++) {
+            if (!readNew(pid, session, leaderTicks, members)) {
+                notFound.putIfAbsent(pid, now);
             }
         }
         listedAtPid = newest;
         listedAtNanos = now;
+        // The leader after the reads, as after a listing: a pid reused meanwhile lends no session.
+        ProcStat leader = ProcStat.read("/proc/" + session + "/stat", buffer);
+        if (leader != null && !leader.exited() && leader.startTicks() != leaderTicks) {
+            return List.of(); // the pid names another process now: the session's name is its, not ours to touch
+        }
         List<ProcStat> knownMembers = new ArrayList<>();
         for (ProcStat st : known.values()) {
             if (st.session() == session && st.startTicks() >= leaderTicks && !members.contains(st)) {
@@ -163,6 +192,27 @@ final class SessionMembers {
         }
         readAgain(knownMembers, session, members);
         return members;
+    }
+
+    /**
+     * Reads new pid {@code pid} into the kept listing, adding it to {@code members} when it is one;
+     * false when no process (alive or not) or thread answers to it.
+     */
+    private boolean readNew(long pid, long session, long leaderTicks, List<ProcStat> members) {
+        ProcStat st = pid == SELF || pid == session ? null : ProcStat.read("/proc/" + pid + "/stat", buffer);
+        if (st == null) {
+            known.remove(pid);
+            return pid == SELF || pid == session;
+        }
+        if (st.exited() || !isProcess(pid)) {
+            known.remove(pid);
+            return true;
+        }
+        known.put(pid, st);
+        if (st.session() == session && st.startTicks() >= leaderTicks) {
+            members.add(st);
+        }
+        return true;
     }
 
     /** Adds to {@code members} those of {@code was} still alive, still themselves and still in {@code session}. */

@@ -138,7 +138,7 @@ public final class SupervisorCore implements AutoCloseable {
             startedAt = engine.now();
             names = autostartNames();
         }
-        engine.prepareReaper();
+        engine.prepareReaper(); // even with nothing to start yet: a started supervisor is about to get processes
         startAndWait(names, "start of supervisor '" + name + "'");
     }
 
@@ -154,7 +154,7 @@ public final class SupervisorCore implements AutoCloseable {
             startedAt = engine.now();
             names = autostartNames();
         }
-        engine.prepareReaper();
+        engine.prepareReaper(); // even with nothing to start yet: a started supervisor is about to get processes
         return startInOrder(names);
     }
 

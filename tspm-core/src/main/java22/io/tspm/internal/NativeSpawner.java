@@ -44,6 +44,8 @@ final class NativeSpawner implements Spawner {
     private final Map<ProgramKey, File> executables = new ConcurrentHashMap<>();
     /** Encoded environment variables by key (see {@link #encodedVariable}); bounded. */
     private final Map<String, EncodedVariable> encodedVariables = new ConcurrentHashMap<>();
+    /** What a {@link #rehearse} held before the spawn it left out; only a rehearsal's spawner counts. */
+    private int rehearsedDescriptors;
     /** See {@link #attributes}; written once under this. */
     private volatile MemorySegment spawnAttributes;
 
@@ -134,22 +136,25 @@ final class NativeSpawner implements Spawner {
 
     /**
      * Goes through a spawn up to posix_spawn, which it leaves out: on a cold JVM the first spawns
-     * pay for linking this path (the handles' invokers, classes, lambdas), tens of milliseconds of
-     * a start of many children. Once per JVM, on the thread that links the handles. Whether it got
-     * as far as posix_spawn: it leaves no descriptor open either way.
+     * pay for this path's first use (classes, lambdas, the invokers of the handles it calls: all
+     * but posix_spawn's, pidfd_open's and epoll's), tens of milliseconds of a start of many
+     * children. Once per JVM, on the thread that links the handles. Returns how many descriptors
+     * it held just before the spawn it leaves out (4: two pipes), or -1 where it failed; it leaves
+     * none open either way.
      */
-    static boolean rehearse() {
+    static int rehearse() {
         ProcessBuilder pb = new ProcessBuilder("true").directory(new File("/"))
                 .redirectOutput(ProcessBuilder.Redirect.PIPE).redirectError(ProcessBuilder.Redirect.PIPE);
         ChildEnvironment env = new ChildEnvironment(new ChildEnvironment.Bases().inherited(java.util.Set.of()));
         env.put("TSPM_REHEARSAL", "1");
+        NativeSpawner rehearsal = new NativeSpawner("rehearsal");
         try {
-            new NativeSpawner("rehearsal").spawn(pb, env, null);
-            return true;
-        } catch (IOException | RuntimeException e) {
+            rehearsal.spawn(pb, env, null);
+            return rehearsal.rehearsedDescriptors;
+        } catch (IOException | RuntimeException | LinkageError e) {
             // Nothing is lost: the first real spawn links what is left, and reports its own failure.
             org.slf4j.LoggerFactory.getLogger(NativeSpawner.class).debug("rehearsing a spawn failed", e);
-            return false;
+            return -1;
         }
     }
 
@@ -183,6 +188,9 @@ final class NativeSpawner implements Spawner {
                 MemorySegment attr = attributes(command);
                 MemorySegment pidOut = arena.allocate(Libc.INT);
                 if (exits == null) {
+                    for (int fd : fds) {
+                        rehearsedDescriptors += fd >= 0 ? 1 : 0;
+                    }
                     closeChildEnds(fds, state);
                     return null;
                 }

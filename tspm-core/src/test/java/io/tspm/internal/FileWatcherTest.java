@@ -41,9 +41,15 @@ class FileWatcherTest {
         engine.close();
     }
 
-    /** Writes a file in {@code in} and lets the debounce pass once a watch has seen it. */
+    /**
+     * Puts a file in {@code in} and lets the debounce pass once a watch has seen it. The file is
+     * written beside the watched tree and moved in whole: one event, where a write in place makes
+     * several (create, modify, close) that may reach the watch on both sides of the debounce.
+     */
     private void changeAndFire(Path in, String name) throws Exception {
-        Files.writeString(in.resolve(name), name);
+        Path staged = Files.writeString(dir.resolve("staged-" + name), name);
+        Files.move(staged, in.resolve(name), java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         Await.within(Duration.ofSeconds(5)).alias("the watch saw " + name).until(() -> !time.pendingDelays().isEmpty());
         time.advance(DEBOUNCE);
     }
