@@ -32,8 +32,6 @@ final class NativeSpawner implements Spawner {
     /** Keys whose encoded variable is kept: an environment far larger than any real one. */
     private static final int MAX_ENCODED_VARIABLES = 4096;
     private static final MemorySegment DEV_NULL = Arena.global().allocateFrom("/dev/null");
-    /** Whether pointers are 8 bytes, and so can be written from a long[] in one copy. */
-    private static final boolean WIDE = ValueLayout.ADDRESS.byteSize() == Long.BYTES;
 
     private final String supervisor;
     private final Charset charset;
@@ -392,7 +390,7 @@ final class NativeSpawner implements Spawner {
                 variables[n++] = encodedVariable(e.getKey(), e.getValue());
             }
         }
-        if (!overrides && WIDE) {
+        if (!overrides) {
             return strings(arena, shared, variables, n);
         }
         n = 0;
@@ -420,8 +418,9 @@ final class NativeSpawner implements Spawner {
 
     /**
      * The strings of {@code block} (null for none), then the first {@code n} of {@code encoded}, as
-     * a NULL-terminated array of C strings in one allocation. With 8-byte pointers they are
-     * written as numbers, all in one copy, with no segment object per string as a slice would need.
+     * a NULL-terminated array of C strings in one allocation. The pointers are written as numbers,
+     * all in one copy, with no segment object per string as a slice would need: they are 8 bytes
+     * wide on both processors the native path runs on (x86-64 and arm64, see {@link Libc}).
      */
     private static MemorySegment strings(Arena arena, ChildEnvironment.Encoded block, byte[][] encoded, int n) {
         int first = block == null ? 0 : block.starts.length;
@@ -429,18 +428,10 @@ final class NativeSpawner implements Spawner {
         for (int i = 0; i < n; i++) {
             bytes += encoded[i].length + 1L;
         }
-        long pointers = ValueLayout.ADDRESS.byteSize() * (first + n + 1L);
-        MemorySegment out = arena.allocate(pointers + bytes, ValueLayout.ADDRESS.byteAlignment());
+        long pointers = Long.BYTES * (first + n + 1L);
+        MemorySegment out = arena.allocate(pointers + bytes, Long.BYTES);
         // the allocation is zeroed: the byte after each string is its terminator, the last pointer NULL
         long at = pointers;
-        if (!WIDE) {
-            for (int i = 0; i < n; i++) {
-                MemorySegment.copy(encoded[i], 0, out, ValueLayout.JAVA_BYTE, at, encoded[i].length);
-                out.setAtIndex(ValueLayout.ADDRESS, i, out.asSlice(at));
-                at += encoded[i].length + 1L;
-            }
-            return out;
-        }
         long[] addresses = new long[first + n];
         long strings = out.address() + pointers;
         if (block != null) {
