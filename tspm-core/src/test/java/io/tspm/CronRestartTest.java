@@ -79,12 +79,7 @@ class CronRestartTest {
             advanceUntil(() -> s.describe("nightly").get(0).pid().orElse(second) != second
                     && s.describe("nightly").get(0).state() == InstanceState.RUNNING);
         } finally {
-            Thread closer = new Thread(s::close);
-            closer.start();
-            while (closer.isAlive()) {
-                time.advance(Duration.ofMillis(10));
-                Thread.onSpinWait();
-            }
+            time.advanceDuring(s::close, Duration.ofMillis(10));
         }
     }
 }

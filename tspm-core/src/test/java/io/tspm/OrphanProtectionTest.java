@@ -43,6 +43,28 @@ class OrphanProtectionTest {
     }
 
     /**
+     * The shutdown hook waits no longer than the stops can take: here they cannot end (their
+     * timeouts are on a manual scheduler nobody moves), and the JVM still exits, after the sum of
+     * the stop timeouts (1 s) and the margin (15 s); the child, which ignores SIGTERM, dies with it.
+     */
+    @org.junit.jupiter.api.Test
+    void aStopThatCannotEndDoesNotKeepTheJvmFromExiting() throws Exception {
+        Process host = new ProcessBuilder(Scripts.java(io.tspm.testsupport.StuckStopHostMain.class))
+                .redirectErrorStream(true).start();
+        try {
+            String output = new String(host.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(host.waitFor()).as(output).isZero();
+            assertThat(output).contains("stopping supervisor 'stuck' at JVM exit failed")
+                    .contains("the stop did not end within 16 s, the sum of the stop timeouts and 15 s");
+            long child = Long.parseLong(output.lines().filter(l -> l.startsWith("PIDS ")).findFirst().orElseThrow()
+                    .substring(5).trim());
+            Await.await().until(() -> ProcessHandle.of(child).filter(ProcessHandle::isAlive).isEmpty());
+        } finally {
+            host.destroyForcibly();
+        }
+    }
+
+    /**
      * Without the parent-death signal the companion reaper must do it all. With it, the reaper is
      * killed first, so only the kernel's signal can take the direct children (grandchildren never
      * get it; the test cleans them up): the case fails if the signal is not there.

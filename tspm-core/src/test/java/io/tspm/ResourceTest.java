@@ -155,12 +155,7 @@ class ResourceTest {
                     .extracting(e -> e.getString("command"))
                     .isEmpty();
         } finally {
-            Thread closer = new Thread(s::close); // stop timeouts run on the manual scheduler too
-            closer.start();
-            while (closer.isAlive()) {
-                time.advance(Duration.ofMillis(10));
-                Thread.onSpinWait();
-            }
+            time.advanceDuring(s::close, Duration.ofMillis(10)); // stop timeouts run on the manual scheduler too
         }
     }
 

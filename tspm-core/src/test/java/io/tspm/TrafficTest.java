@@ -149,12 +149,7 @@ class TrafficTest {
             });
             assertThat(web.instance(1).isEjected()).as("a new process is judged afresh").isFalse();
         } finally {
-            Thread closer = new Thread(s::close);
-            closer.start();
-            await().until(() -> {
-                time.advance(Duration.ofMillis(50));
-                return !closer.isAlive();
-            });
+            time.advanceDuring(s::close, Duration.ofMillis(50));
         }
     }
 

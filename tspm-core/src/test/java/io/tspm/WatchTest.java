@@ -110,12 +110,7 @@ class WatchTest {
 
     /** Closes on another thread while time moves, so stop timeouts on the manual scheduler can pass. */
     private void close(Supervisor s) {
-        Thread closer = new Thread(s::close);
-        closer.start();
-        while (closer.isAlive()) {
-            time.advance(Duration.ofMillis(10));
-            Thread.onSpinWait();
-        }
+        time.advanceDuring(s::close, Duration.ofMillis(10));
     }
 
     @Test

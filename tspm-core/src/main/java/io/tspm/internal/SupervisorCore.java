@@ -2,6 +2,7 @@ package io.tspm.internal;
 
 import io.tspm.ApplyPlan;
 import io.tspm.GroupSnapshot;
+import io.tspm.Human;
 import io.tspm.InstanceSnapshot;
 import io.tspm.InstanceState;
 import io.tspm.NoSuchProcessException;
@@ -59,6 +60,8 @@ public final class SupervisorCore implements AutoCloseable {
     private Lifecycle lifecycle = Lifecycle.NEW; // guarded by lock
     private java.time.Instant startedAt; // guarded by lock
     private Thread shutdownHook; // guarded by lock
+    /** What a stop at JVM exit may take beyond the stop timeouts: the kill's grace and a margin. */
+    private static final Duration EXIT_STOP_MARGIN = Duration.ofSeconds(15);
 
     /** What a supervisor is built from (the builder's settings, checked there). */
     public record Settings(String name, List<ProcessSpec> specs, List<SupervisorListener> listeners, Clock clock,
@@ -817,14 +820,36 @@ public final class SupervisorCore implements AutoCloseable {
         if (!useShutdownHook || shutdownHook != null) {
             return;
         }
-        shutdownHook = new Thread(() -> {
-            try {
-                stop();
-            } catch (RuntimeException e) {
-                LOG.warn("stopping supervisor '{}' at JVM exit failed", name, e);
-            }
-        }, "tspm-" + name + "-shutdown");
+        shutdownHook = new Thread(this::stopAtExit, "tspm-" + name + "-shutdown");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
+    }
+
+    /**
+     * Stops every process as {@link #stop()} does, but waits no longer in real time than the stops
+     * can take (each group's stop timeout, in turn, and the kill's grace), so a stop that cannot end
+     * never keeps the JVM from exiting: one whose timeouts run on a manual scheduler nobody moves
+     * any more. What is left then dies with the JVM (the reaper companion kills it).
+     */
+    private void stopAtExit() {
+        List<ManagedGroup> all;
+        synchronized (lock) {
+            if (lifecycle == Lifecycle.STARTED) {
+                lifecycle = Lifecycle.STOPPED;
+            }
+            all = new ArrayList<>(groups.values());
+        }
+        Duration bound = EXIT_STOP_MARGIN;
+        for (ManagedGroup g : all) {
+            bound = bound.plus(g.spec().stopTimeout());
+        }
+        Duration waited = bound;
+        try {
+            Waits.await(stopInOrder(groupNames(), "the exit of the JVM"), bound, () -> new TspmException(
+                    "the stop did not end within " + Human.duration(waited) + ", the sum of the stop timeouts and "
+                            + Human.duration(EXIT_STOP_MARGIN) + "; the JVM exits and what is left dies with it"));
+        } catch (RuntimeException e) {
+            LOG.warn("stopping supervisor '{}' at JVM exit failed", name, e);
+        }
     }
 
     private void removeShutdownHook() {

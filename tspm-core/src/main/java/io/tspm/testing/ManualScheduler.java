@@ -5,10 +5,12 @@ import io.tspm.time.Ticker;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.PriorityQueue;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A {@link Scheduler} and {@link Ticker} driven by hand, for tests of restart, backoff and probe
@@ -21,7 +23,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * time.advance(Duration.ofSeconds(2));   // a 2 s backoff has passed; the restart runs now
  * }</pre>
  *
- * Thread-safe: tasks may be scheduled from any thread; {@code advance} runs them on its caller's.
+ * Stopping a live process waits on this time too (its kill timeout and polls are scheduled here):
+ * close such a supervisor through {@link #advanceDuring}, not on the test's thread alone.
+ *
+ * <p>Thread-safe: tasks may be scheduled from any thread; {@code advance} runs them on its caller's.
  */
 public final class ManualScheduler implements Scheduler, Ticker {
 
@@ -66,6 +71,66 @@ public final class ManualScheduler implements Scheduler, Ticker {
             }
         }
         now.set(Math.max(now.get(), target));
+    }
+
+    /**
+     * Runs {@code call} on a new thread and moves time forward {@code step} at a time until it
+     * returns, then throws again what it threw. For a call that waits on this time, such as
+     * {@code Supervisor.close()} or a stop while a process is alive: the stop's polls and its kill
+     * timeout fall due only as time moves, so called on a test's own thread it would wait forever.
+     *
+     * <pre>{@code
+     * Supervisor s = Supervisor.builder().scheduler(time).ticker(time)...build();
+     * try {
+     *     ...
+     * } finally {
+     *     time.advanceDuring(s::close, Duration.ofMillis(10));
+     * }
+     * }</pre>
+     *
+     * After each step it waits up to a millisecond of real time for the call, so manual time runs
+     * at most {@code step} per real millisecond: a real process told to stop has real time to do
+     * so before a timeout of manual time kills it.
+     *
+     * @throws IllegalArgumentException when {@code step} is not positive
+     * @throws IllegalStateException when the calling thread is interrupted (the call goes on)
+     */
+    public void advanceDuring(Runnable call, Duration step) {
+        Objects.requireNonNull(call, "call");
+        Objects.requireNonNull(step, "step");
+        if (step.isNegative() || step.isZero()) {
+            throw new IllegalArgumentException("step must be positive, but was " + step);
+        }
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread runner = new Thread(() -> {
+            try {
+                call.run();
+            } catch (Throwable t) {
+                failure.set(t);
+            }
+        }, "manual-time-call");
+        runner.setDaemon(true);
+        runner.start();
+        try {
+            while (runner.isAlive()) {
+                advance(step);
+                runner.join(1);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while moving time for a call that still runs on "
+                    + runner.getName(), e);
+        }
+        Throwable t = failure.get();
+        if (t instanceof RuntimeException) {
+            throw (RuntimeException) t;
+        }
+        if (t instanceof Error) {
+            throw (Error) t;
+        }
+        if (t != null) {
+            throw new IllegalStateException("the call failed", t); // a sneaky checked exception
+        }
     }
 
     /** The delays with which the pending, not cancelled tasks were scheduled. */

@@ -57,13 +57,8 @@ class LogLineReadinessTest {
     }
 
     /** Stopping polls on the scheduler: drive manual time while close() runs on another thread. */
-    private void close(Supervisor s) throws InterruptedException {
-        Thread closer = new Thread(s::close, "closer");
-        closer.start();
-        while (closer.isAlive()) {
-            time.advance(Duration.ofMillis(10));
-            closer.join(1);
-        }
+    private void close(Supervisor s) {
+        time.advanceDuring(s::close, Duration.ofMillis(10));
     }
 
     /** A child that prints its line once the test creates {@code go}. */
