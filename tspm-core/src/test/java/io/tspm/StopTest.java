@@ -2,10 +2,13 @@ package io.tspm;
 
 import static io.tspm.testsupport.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.tspm.event.ProcessStopped;
 import io.tspm.testsupport.EventRecorder;
+import io.tspm.testsupport.IgnoredSignalHostMain;
 import io.tspm.testsupport.Scripts;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,6 +18,8 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class StopTest {
 
@@ -177,16 +182,48 @@ class StopTest {
 
     @Test
     void customStopSignalIsSent() {
+        // USR2: no way of starting the JVM ignores it (INT, for one, is ignored in a background job).
         try (Supervisor s = Supervisor.builder()
-                .addProcess("int", p -> p.shell("trap 'echo got-int; exit 0' INT; echo ready; while true; do sleep 0.05; done")
-                        .stopSignal(Signal.INT).stopTimeout(Duration.ofSeconds(10)))
+                .addProcess("usr2", p -> p.shell("trap 'echo got-usr2; exit 0' USR2; echo ready; while true; do sleep 0.05; done")
+                        .stopSignal(Signal.USR2).stopTimeout(Duration.ofSeconds(10)))
                 .build()) {
             s.start();
-            ProcessInstance i = s.group("int").instance(0);
+            ProcessInstance i = s.group("usr2").instance(0);
             await().until(() -> i.recentOutput(1).contains("ready"));
             assertThat(i.stop()).isEqualTo(StopOutcome.GRACEFUL);
-            assertThat(i.recentOutput(5)).contains("got-int");
+            assertThat(i.recentOutput(5)).contains("got-usr2");
             assertThat(i.snapshot().lastExit()).contains(new ExitStatus(0));
+        }
+    }
+
+    /**
+     * A JVM started with SIGINT ignored (a background job of a non-interactive shell): through the
+     * JDK its children inherit that, cannot trap the stop signal, and are killed at the stop
+     * timeout, which the supervisor says when the process is added; the native path resets every
+     * signal, so the child traps SIGINT and stops gracefully.
+     */
+    @ParameterizedTest(name = "launch path: {0}")
+    @ValueSource(strings = {"jdk", "native"})
+    void aStopSignalTheJvmIgnoresIsNamedOnTheJdkPathAndResetOnTheNativeOne(String path) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("/bin/sh", "-c", "trap '' INT; exec \"$@\"", "sh",
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "--enable-native-access=ALL-UNNAMED",
+                "-Xshare:auto", "-XX:TieredStopAtLevel=1", "-Xmx64m", "-cp", System.getProperty("java.class.path"),
+                IgnoredSignalHostMain.class.getName(), path));
+        Process host = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String output;
+        try {
+            output = new String(host.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(host.waitFor()).as(output).isZero();
+        } finally {
+            host.destroyForcibly();
+        }
+        if (path.equals("native")) {
+            assumeTrue(output.contains("launches children natively"),
+                    "the native path needs Linux on x86-64 or arm64 and JDK 22 or newer; this JVM took the JDK path");
+            assertThat(output).contains("OUTCOME GRACEFUL").contains("got-int").doesNotContain("is ignored by this JVM");
+        } else {
+            assertThat(output).contains("process 'int': its stop signal SIGINT is ignored by this JVM")
+                    .contains("each stop waits the stop timeout (2 s) and then kills").contains("OUTCOME KILLED");
         }
     }
 

@@ -98,6 +98,14 @@ final class ManagedGroup implements ProcessGroup {
         }
         this.instances = List.copyOf(list);
         this.slots = list.stream().map(i -> new InstanceSlot(this, i)).toList();
+        if (engine.spawner.ignoredInChildren().contains(spec.stopSignal())) {
+            LOG.warn("process '{}': its stop signal SIG{} is ignored by this JVM (it was started ignoring it, as a"
+                    + " background job of a non-interactive shell is for INT and QUIT, or nohup for HUP), and a child"
+                    + " spawned through the JDK inherits that: it can neither receive nor trap it, so each stop waits"
+                    + " the stop timeout ({}) and then kills. Start the JVM with SIG{} at its default, or let it take"
+                    + " the native launch path, which resets every signal in the child", spec.name(),
+                    spec.stopSignal().shortName(), Human.duration(spec.stopTimeout()), spec.stopSignal().shortName());
+        }
         if (spec.maxMemory().isPresent() && !engine.platform.hasProc()) {
             LOG.warn("process '{}': maxMemory is not enforced on this machine, which has no /proc to read memory from",
                     spec.name());

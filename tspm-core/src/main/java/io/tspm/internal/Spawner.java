@@ -1,8 +1,10 @@
 package io.tspm.internal;
 
 import io.tspm.OutputStreamKind;
+import io.tspm.Signal;
 import java.io.IOException;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 
@@ -43,6 +45,11 @@ interface Spawner extends AutoCloseable {
 
     /** Whether {@link #start} puts the child in a session of its own, so no {@code setsid} exec is needed. */
     boolean makesSessions();
+
+    /** The signals a child starts with ignored, whatever it asks: none where the spawn resets them all. */
+    default Set<Signal> ignoredInChildren() {
+        return Set.of();
+    }
 
     /** "native" or "jdk", for the log line and the tests. */
     String name();
