@@ -63,7 +63,9 @@ class CronRestartTest {
             // advanced manual time too, so aim at clock times, not at fixed steps.)
             Instant fivePast = start.plus(Duration.ofSeconds(90));
             time.advance(Duration.between(clock.instant(), fivePast).minusSeconds(1));
+            // An early fire would show as STOPPING at once; the pid stays until the exit is seen.
             assertThat(s.describe("nightly").get(0).pid()).as("%s", s.list()).hasValue(pid);
+            assertThat(s.describe("nightly").get(0).state()).isEqualTo(InstanceState.RUNNING);
             time.advance(Duration.ofSeconds(1));
             advanceUntil(() -> s.describe("nightly").get(0).state() == InstanceState.RUNNING
                     && s.describe("nightly").get(0).pid().getAsLong() != pid);
@@ -75,6 +77,7 @@ class CronRestartTest {
             Instant tenPast = start.plus(Duration.ofMinutes(6).plusSeconds(30));
             time.advance(Duration.between(clock.instant(), tenPast).minusSeconds(1));
             assertThat(s.describe("nightly").get(0).pid()).as("%s", s.list()).hasValue(second);
+            assertThat(s.describe("nightly").get(0).state()).isEqualTo(InstanceState.RUNNING);
             time.advance(Duration.ofSeconds(1));
             advanceUntil(() -> s.describe("nightly").get(0).pid().orElse(second) != second
                     && s.describe("nightly").get(0).state() == InstanceState.RUNNING);

@@ -55,6 +55,8 @@ class ManualTimeReloadTest {
             await().until(() -> events.of(ProcessSpawned.class).size() == 2);
             time.advance(Duration.ofSeconds(29));
             assertThat(reload).as("not a moment before the timeout").isNotDone();
+            // Not done could also be a timeout that fired and now waits for the replacement's stop.
+            assertThat(time.pendingDelays()).as("the reload's timeout is still pending").contains(Duration.ofSeconds(30));
             time.advance(Duration.ofSeconds(1));
             driveUntil(reload::isDone);
             assertThat(reload).isCompletedExceptionally();

@@ -139,13 +139,14 @@ class ResourceTest {
             // The manual scheduler runs what falls due on the thread that moves time: here, the
             // samples' ticks, which hand each pass to the sampling thread.
             ProcessInstance i = s.group("idle").instance(0);
-            for (int n = 0; n < 3; n++) {
+            // Time moves in the wait: the sampling thread schedules its next tick once a pass is done.
+            await().untilAsserted(() -> {
                 time.advance(Duration.ofSeconds(1));
-            }
-            await().untilAsserted(() -> assertThat(i.snapshot().resources()).hasValueSatisfying(r -> {
-                assertThat(r.memoryBytes().orElse(0)).isPositive();
-                assertThat(r.threads()).isPositive();
-            }));
+                assertThat(i.snapshot().resources()).hasValueSatisfying(r -> {
+                    assertThat(r.memoryBytes().orElse(0)).isPositive();
+                    assertThat(r.threads()).isPositive();
+                });
+            });
             recording.stop();
             Path file = dir.resolve("process-starts.jfr");
             recording.dump(file);
