@@ -4,9 +4,11 @@ import static io.tspm.testsupport.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Orderings a user can produce from one or two threads; each once leaked or lost a request. */
 class RaceRegressionTest {
@@ -147,6 +149,37 @@ class RaceRegressionTest {
                 await().untilAsserted(() -> assertThat(g.instance(0).state()).as("round %d", r)
                         .isEqualTo(InstanceState.STOPPED));
             }
+        }
+    }
+
+    /**
+     * A start that failed before ready completes only once the process's output is read (here a
+     * background child holds the pipe, so up to 200 ms later). The retry that the restart policy
+     * starts meanwhile must not take over that failing future: a start asked for during the retry
+     * waits for the retry, and succeeds with it.
+     */
+    @Test
+    void aStartDuringTheRetryOfAFailedStartWaitsForTheRetryNotTheFailure(@TempDir Path dir) throws Exception {
+        Path once = dir.resolve("failed-once");
+        String script = "if [ -e " + once + " ]; then exec sleep 60; fi; touch " + once + "; sleep 1 & exit 1";
+        try (Supervisor s = Supervisor.builder()
+                .addProcess("flaky", p -> p.shell(script).autostart(false).readyAfter(java.time.Duration.ofMillis(300))
+                        .restartPolicy(RestartPolicy.builder().fixedDelay(java.time.Duration.ZERO).build()))
+                .build()) {
+            s.start();
+            ProcessInstance i = s.group("flaky").instance(0);
+            CompletableFuture<Void> first = i.startAsync();
+            // Polled tightly: the window is the 200 ms the failure waits for the output.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (i.snapshot().restarts() < 1) {
+                assertThat(System.nanoTime()).as("the first attempt died and was restarted").isLessThan(deadline);
+                Thread.sleep(1);
+            }
+            CompletableFuture<Void> duringRetry = i.startAsync();
+            assertThatThrownBy(() -> first.get(10, TimeUnit.SECONDS)).hasRootCauseInstanceOf(ProcessStartException.class)
+                    .hasMessageContaining("exit code 1");
+            duringRetry.get(10, TimeUnit.SECONDS);
+            assertThat(i.state()).isEqualTo(InstanceState.RUNNING);
         }
     }
 }

@@ -95,6 +95,11 @@ final class ManagedInstance {
     private CompletableFuture<Void> outputDrained = CompletableFuture.completedFuture(null);
     private Signal signalSent;
     private CompletableFuture<Void> starting;
+    /**
+     * The start future a failure or a cancel was queued for: it fails soon (a failed start waits
+     * for the process's output first), so a new attempt must not take it over.
+     */
+    private CompletableFuture<Void> doomedStart;
     private CompletableFuture<StopOutcome> stopping;
     private boolean stopWhenSpawned;
     /** Runs the lifecycle hooks of this instance. */
@@ -474,7 +479,7 @@ final class ManagedInstance {
      *              crashed process may still hold the port for a moment)
      */
     private CompletableFuture<Void> beginStart(boolean asked) {
-        if (starting == null || starting.isDone()) {
+        if (starting == null || starting.isDone() || starting == doomedStart) {
             starting = new CompletableFuture<>();
         }
         if (spec.freePorts()) {
@@ -1259,6 +1264,7 @@ final class ManagedInstance {
     private void cancelStart(String by) {
         if (starting != null && !starting.isDone()) {
             CompletableFuture<Void> f = starting;
+            doomedStart = f;
             after.add(() -> f.completeExceptionally(new io.tspm.StartCancelledException(spec.name(), id, by, null)));
         }
     }
@@ -1287,8 +1293,9 @@ final class ManagedInstance {
 
     /** Fails the waiters of a start, with the output the process printed (read to its end first). */
     private void failStart(String reason, Throwable cause) {
-        if (starting != null && !starting.isDone()) {
+        if (starting != null && !starting.isDone() && starting != doomedStart) {
             CompletableFuture<Void> f = starting;
+            doomedStart = f;
             CompletableFuture<Void> drained = outputDrained;
             after.add(() -> engine.orAfter(drained, OUTPUT_DRAIN).thenRun(() -> f.completeExceptionally(
                     new ProcessStartException(spec.name(), id, reason, output.lastTexts(START_FAILURE_LINES), cause))));
