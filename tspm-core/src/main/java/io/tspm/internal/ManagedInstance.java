@@ -345,7 +345,7 @@ final class ManagedInstance {
                 if (completed()) {
                     return CompletableFuture.completedFuture(null);
                 }
-                if (starting != null && !starting.isDone() && state.isActive()) {
+                if (starting != null && !starting.isDone() && starting != doomedStart && state.isActive()) {
                     return starting.copy(); // a one-shot is "ready" when it has completed
                 }
             }
@@ -672,8 +672,8 @@ final class ManagedInstance {
 
     private void onReadyDue(long gen) {
         synchronized (this) {
-            if (state != InstanceState.STARTING || gen != generation || process == null) {
-                return;
+            if (state != InstanceState.STARTING || gen != generation || process == null || killReason != null) {
+                return; // killReason: it is being killed (a probe, the memory limit), and its start failed
             }
             readyTimer = null;
             becomeReady(process);

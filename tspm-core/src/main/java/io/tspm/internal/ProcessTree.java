@@ -31,7 +31,7 @@ final class ProcessTree {
     /** How long the final sweep for late members waits, so stops that end together share a scan. */
     private static final Duration SWEEP_DELAY = Duration.ofMillis(10);
     /** After SIGKILL, how long to wait for the kernel before giving up on a process (D state). */
-    private static final Duration KILL_GRACE = Duration.ofSeconds(10);
+    static final Duration KILL_GRACE = Duration.ofSeconds(10);
 
     private final Platform platform;
     private final Scheduler scheduler;

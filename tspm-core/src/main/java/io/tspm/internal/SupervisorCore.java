@@ -60,8 +60,8 @@ public final class SupervisorCore implements AutoCloseable {
     private Lifecycle lifecycle = Lifecycle.NEW; // guarded by lock
     private java.time.Instant startedAt; // guarded by lock
     private Thread shutdownHook; // guarded by lock
-    /** What a stop at JVM exit may take beyond the stop timeouts: the kill's grace and a margin. */
-    private static final Duration EXIT_STOP_MARGIN = Duration.ofSeconds(15);
+    /** What a stop at JVM exit may take beyond what its processes' settings allow. */
+    private static final Duration EXIT_STOP_MARGIN = Duration.ofSeconds(5);
 
     /** What a supervisor is built from (the builder's settings, checked there). */
     public record Settings(String name, List<ProcessSpec> specs, List<SupervisorListener> listeners, Clock clock,
@@ -826,9 +826,10 @@ public final class SupervisorCore implements AutoCloseable {
 
     /**
      * Stops every process as {@link #stop()} does, but waits no longer in real time than the stops
-     * can take (each group's stop timeout, in turn, and the kill's grace), so a stop that cannot end
-     * never keeps the JVM from exiting: one whose timeouts run on a manual scheduler nobody moves
-     * any more. What is left then dies with the JVM (the reaper companion kills it).
+     * can take (for each group in turn: its drain, its stop timeout, the kill's grace and its
+     * postStop hook), so a stop that cannot end never keeps the JVM from exiting: one whose
+     * timeouts run on a manual scheduler nobody moves any more. What is left then dies with the JVM
+     * (the reaper companion kills it).
      */
     private void stopAtExit() {
         List<ManagedGroup> all;
@@ -840,13 +841,18 @@ public final class SupervisorCore implements AutoCloseable {
         }
         Duration bound = EXIT_STOP_MARGIN;
         for (ManagedGroup g : all) {
-            bound = bound.plus(g.spec().stopTimeout());
+            ProcessSpec spec = g.spec();
+            bound = bound.plus(spec.reloadDrain()).plus(spec.stopTimeout()).plus(ProcessTree.KILL_GRACE)
+                    .plus(spec.hooks().postStop().map(h -> h.timeoutOr(io.tspm.Hooks.DEFAULT_TIMEOUT)).orElse(Duration.ZERO));
         }
         Duration waited = bound;
         try {
             Waits.await(stopInOrder(groupNames(), "the exit of the JVM"), bound, () -> new TspmException(
-                    "the stop did not end within " + Human.duration(waited) + ", the sum of the stop timeouts and "
-                            + Human.duration(EXIT_STOP_MARGIN) + "; the JVM exits and what is left dies with it"));
+                    "the stop did not end within " + Human.duration(waited) + " (for each process its drain, stop timeout,"
+                            + " kill grace and postStop hook, and " + Human.duration(EXIT_STOP_MARGIN) + "); still stopping: "
+                            + list().stream().filter(i -> i.state() != InstanceState.STOPPED)
+                                    .map(i -> i.process() + "#" + i.instanceId() + " (" + i.state() + ")").toList()
+                            + "; the JVM exits and what is left dies with it"));
         } catch (RuntimeException e) {
             LOG.warn("stopping supervisor '{}' at JVM exit failed", name, e);
         }

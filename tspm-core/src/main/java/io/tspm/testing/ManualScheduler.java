@@ -92,8 +92,12 @@ public final class ManualScheduler implements Scheduler, Ticker {
      * at most {@code step} per real millisecond: a real process told to stop has real time to do
      * so before a timeout of manual time kills it.
      *
+     * If this ends before the call (the calling thread was interrupted, or a task that fell due
+     * threw), the call's thread is interrupted, so that a wait of the supervisor's ends there too
+     * rather than on time that no longer moves.
+     *
      * @throws IllegalArgumentException when {@code step} is not positive
-     * @throws IllegalStateException when the calling thread is interrupted (the call goes on)
+     * @throws IllegalStateException when the calling thread is interrupted
      */
     public void advanceDuring(Runnable call, Duration step) {
         Objects.requireNonNull(call, "call");
@@ -119,7 +123,11 @@ public final class ManualScheduler implements Scheduler, Ticker {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while moving time for a call that still runs on "
-                    + runner.getName(), e);
+                    + runner.getName() + " (interrupted too)", e);
+        } finally {
+            if (runner.isAlive()) {
+                runner.interrupt();
+            }
         }
         Throwable t = failure.get();
         if (t instanceof RuntimeException) {

@@ -61,19 +61,21 @@ class ManualSchedulerTest {
     }
 
     @Test
-    void anInterruptEndsTheWaitWithTheInterruptKept() {
+    void anInterruptEndsTheWaitWithTheInterruptKeptAndInterruptsTheCall() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch callInterrupted = new CountDownLatch(1);
         Thread.currentThread().interrupt();
         try {
             assertThatThrownBy(() -> time.advanceDuring(() -> {
                 try {
                     release.await();
                 } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
+                    callInterrupted.countDown();
                 }
             }, Duration.ofMillis(10))).isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("interrupted while moving time for a call that still runs on manual-time-call");
             assertThat(Thread.interrupted()).isTrue();
+            assertThat(callInterrupted.await(10, TimeUnit.SECONDS)).as("the call's thread was interrupted").isTrue();
         } finally {
             release.countDown();
         }

@@ -8,6 +8,7 @@ import io.tspm.ProbeSettings;
 import io.tspm.ProcessInstance;
 import io.tspm.Supervisor;
 import io.tspm.spi.Probe;
+import io.tspm.testsupport.Await;
 import io.tspm.spi.ProbeContext;
 import io.tspm.spi.ProbeResult;
 import io.tspm.testing.ManualScheduler;
@@ -90,6 +91,8 @@ class LogLineReadinessTest {
             assertThat(db.snapshot().ready()).isTrue();
             // The first, and the one the line asked for (which may still be finishing on the probes' thread).
             await().until(() -> probe.checks.get() == 2);
+            Await.within(java.time.Duration.ofSeconds(1)).during(java.time.Duration.ofMillis(200))
+                    .until(() -> probe.checks.get() == 2); // and no third
             assertThat(time.read()).isEqualTo(t0); // no period, not even the 100 ms of a starting instance, elapsed
         } finally {
             close(s);
