@@ -48,6 +48,9 @@ final class Libc {
     static final int EAGAIN = 11;
     static final int F_GETFL = 3;
     static final int F_SETFL = 4;
+    /** fcntl(2): resize a pipe's buffer (Linux). */
+    static final int F_SETPIPE_SZ = 1031;
+    static final int F_GETPIPE_SZ = 1032;
     static final int O_NONBLOCK = 0x800;
     static final int ESRCH = 3;
 

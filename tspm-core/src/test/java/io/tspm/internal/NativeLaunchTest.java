@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.tspm.InstanceSnapshot;
 import io.tspm.InstanceState;
 import io.tspm.ProcessStartException;
+import io.tspm.LogSettings;
 import io.tspm.Supervisor;
 import io.tspm.testsupport.LimitsHostMain;
 import io.tspm.testsupport.Scripts;
@@ -184,6 +185,59 @@ class NativeLaunchTest {
             assertThat(rehearse.invoke(null)).isEqualTo(4);
         }
         assertThat(openFds()).isLessThanOrEqualTo(before);
+    }
+
+    /**
+     * A child writing in bulk gets a larger pipe once a read found its pipe full, so it does not
+     * block while the one output thread serves the others; a quiet child keeps the kernel's default.
+     * Every byte still reaches the file.
+     */
+    @Test
+    void aBulkWritersPipeIsGrownAndAQuietOnesIsNot() throws Exception {
+        assumeTrue(EXPECTED.equals("native"), "the native launch path is not taken on this JVM");
+        long bytes = 41L * 500_000; // whole lines of 40 digits and a newline
+        try (Supervisor s = Supervisor.builder().name("pipes").logDirectory(dir)
+                .addProcess("bulk", p -> p.command("sh", "-c",
+                        "yes 0123456789012345678901234567890123456789 | head -c " + bytes + "; exec sleep 300")
+                        .logs(LogSettings.builder().noTimestamps().maxFileSize(64L * 1024 * 1024).build()))
+                .addProcess("quiet", p -> p.command("sh", "-c", "echo hi; exec sleep 301"))
+                .build()) {
+            s.start();
+            Path bulkLog = dir.resolve("bulk-0.out.log");
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(Files.exists(bulkLog) ? Files.size(bulkLog) : -1)
+                    .as("%s", listing(dir)).isEqualTo(bytes));
+            await().until(() -> s.group("quiet").instance(0).recentLines(1).size() == 1);
+            java.lang.reflect.Method pipeSize = Class.forName("io.tspm.internal.OutputLoop")
+                    .getDeclaredMethod("pipeSize", int.class);
+            pipeSize.setAccessible(true);
+            int bulk = (int) pipeSize.invoke(null, ourEndOfStdout(s.describe("bulk").get(0).pid().orElseThrow()));
+            int quiet = (int) pipeSize.invoke(null, ourEndOfStdout(s.describe("quiet").get(0).pid().orElseThrow()));
+            assertThat(bulk).isGreaterThanOrEqualTo(256 * 1024);
+            assumeTrue(quiet < 256 * 1024, "this kernel's pipes start at " + quiet + " bytes, not below 256 KiB");
+            assertThat(quiet).isLessThan(bulk);
+            assertThat(Files.readString(bulkLog).lines()).hasSize((int) (bytes / 41))
+                    .allMatch("0123456789012345678901234567890123456789"::equals);
+        }
+    }
+
+    private static String listing(Path d) throws IOException {
+        try (var f = Files.list(d)) {
+            return f.map(p -> p.getFileName() + "=" + p.toFile().length()).toList().toString();
+        }
+    }
+
+    /** The descriptor of this JVM that reads the pipe which is stdout of process {@code pid}. */
+    private static int ourEndOfStdout(long pid) throws IOException {
+        Path pipe = Files.readSymbolicLink(Path.of("/proc", Long.toString(pid), "fd", "1"));
+        for (String fd : fdsOf(Path.of("/proc/self/fd"))) {
+            try {
+                if (Files.readSymbolicLink(Path.of("/proc/self/fd", fd)).equals(pipe)) {
+                    return Integer.parseInt(fd);
+                }
+            } catch (IOException gone) { // closed meanwhile (the listing's own descriptor)
+            }
+        }
+        throw new AssertionError("no descriptor of this JVM is " + pipe + ", stdout of " + pid);
     }
 
     /**
