@@ -105,7 +105,7 @@ final class Engine implements AutoCloseable {
         }
         this.platform = Platform.detect(this.parentDeathSignal);
         platform.limitations().ifPresent(l -> LOG.info("process supervision on this machine is limited: {}", l));
-        this.launcher = new Launcher("tspm-" + name + "-launcher", 2);
+        this.launcher = new Launcher("tspm-" + name + "-launcher", Launcher.THREADS);
         this.spawner = Spawner.choose(nativeLaunch, name, LOG);
         java.util.concurrent.ExecutorService engineThread =
                 java.util.concurrent.Executors.newSingleThreadExecutor(daemonThreads("tspm-" + name + "-engine"));
