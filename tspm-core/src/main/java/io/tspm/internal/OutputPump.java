@@ -15,16 +15,6 @@ final class OutputPump implements Runnable {
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(OutputPump.class);
 
-    /** A read this large means its child writes in blocks (stdio's full buffer to a pipe is 4 KiB). */
-    static final int BULK_READ = 4096;
-    /**
-     * After a read that emptied a bulk writer's pipe, this thread lets it fill this long before it
-     * reads again, instead of waking for every block the child writes (a wake-up costs both sides
-     * more than the read). The 64 KiB pipe does not fill meanwhile even at 200 MB/s; a line waits
-     * at most this much longer.
-     */
-    static final long SETTLE_NANOS = 100_000;
-
     private final InputStream in;
     private final InstanceOutput.Writer out;
     private final int maxLine;
@@ -54,8 +44,8 @@ final class OutputPump implements Runnable {
             int n;
             while ((n = stream.read(buf)) > 0) {
                 lines.read(buf, 0, n);
-                if (n >= BULK_READ && n < buf.length) {
-                    LockSupport.parkNanos(SETTLE_NANOS);
+                if (n >= BulkWriters.BULK_READ && n < buf.length) { // a bulk writer's pipe, emptied
+                    LockSupport.parkNanos(BulkWriters.SETTLE_NANOS);
                 }
             }
         } catch (IOException e) {

@@ -34,20 +34,6 @@ final class OutputLoop {
     /** How often paused streams are looked at again. */
     private static final int PAUSE_MILLIS = 1;
     /**
-     * A read this large means its child writes in blocks (stdio's full buffer to a pipe is 4 KiB):
-     * a bulk writer, whose next block is microseconds away.
-     */
-    static final int BULK_READ = 4096;
-    /**
-     * After a turn that emptied a bulk writer's pipe, the loop lets the pipes fill this long before
-     * it waits again. Waiting at once would have every block the child writes wake this thread: a
-     * wake-up costs both sides more than the read (on a VM, an interrupt to the other core), and a
-     * child writing 57 MB in 4 KiB blocks woke it about 14,000 times. A line waits at most this
-     * much longer. Measured with such a child: 1.45-1.55x the time it takes to write its own file,
-     * 1.1-1.3x with this pause and a grown pipe.
-     */
-    static final long SETTLE_NANOS = 100_000;
-    /**
      * A pipe a read found full is grown to this, so a bulk writer does not block on it while the
      * loop settles or serves the others. The kernel allows 1 MiB; a quarter of it was as fast.
      */
@@ -167,7 +153,8 @@ final class OutputLoop {
         try {
             while (!closing) {
                 if (settle) {
-                    java.util.concurrent.locks.LockSupport.parkNanos(SETTLE_NANOS);
+                    // a turn emptied a bulk writer's pipe: let the pipes fill before waiting again
+                    java.util.concurrent.locks.LockSupport.parkNanos(BulkWriters.SETTLE_NANOS);
                 }
                 int n = epoll.await(state, events, BATCH, paused.isEmpty() ? -1 : PAUSE_MILLIS);
                 if (n < 0) {
@@ -193,7 +180,7 @@ final class OutputLoop {
                     }
                     int r = serve(id, s, state, nbuf, buf);
                     if (r > 0) {
-                        bulk |= r >= BULK_READ;
+                        bulk |= r >= BulkWriters.BULK_READ;
                         if (r == CHUNK) {
                             more = true;
                             grow(s, state);
